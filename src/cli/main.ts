@@ -1,0 +1,76 @@
+/** The `hanbill` command line. */
+import { ConfigError, loadConfig, VARIABLES } from '../config.ts';
+import { databaseTarget, startSystem } from '../main.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
+
+const HELP = `hanbill — Korean e-tax-invoice and messaging platform
+
+Usage: hanbill <command> [options]
+
+Commands:
+  serve        start the server (roles from HANBILL_ROLES: api, worker; default both)
+  migrate      apply database migrations and exit
+  help         show this help (also --help, -h)
+  version      print the version
+
+Configuration comes from environment variables:
+${VARIABLES.map((v) => `  ${v.name.padEnd(24)} ${v.meaning} (default: ${v.default})`).join('\n')}
+`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command = 'help', ...rest] = argv;
+  void rest;
+  switch (command) {
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    case 'version':
+    case '--version':
+      process.stdout.write('hanbill 0.1.0\n');
+      return 0;
+    case 'migrate': {
+      const config = loadConfig();
+      const database = await openDatabase(databaseTarget(config));
+      try {
+        const r = await migrate(database.pool);
+        process.stdout.write(`migrations: ${r.applied.length} applied (${r.applied.join(', ') || 'none'}), ${r.alreadyApplied} already applied\n`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'serve': {
+      const config = loadConfig();
+      const system = await startSystem(config);
+      const stop = async (signal: string) => {
+        system.ctx.log.info({ signal }, 'shutting down');
+        await system.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      return new Promise<number>(() => {}); // runs until a signal
+    }
+    default:
+      process.stderr.write(`hanbill: unknown command '${command}'\n\n${HELP}`);
+      return 2;
+  }
+}
+
+export async function main(): Promise<void> {
+  try {
+    const code = await runCli(process.argv.slice(2));
+    if (code !== 0) process.exitCode = code;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`hanbill: ${err.message}\n`);
+      process.exitCode = 78;
+      return;
+    }
+    process.stderr.write(`hanbill: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

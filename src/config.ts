@@ -1,0 +1,144 @@
+/**
+ * Configuration: every environment variable the system reads, parsed and validated once at start.
+ * A bad configuration fails with one error that lists every bad variable.
+ * The table below is the single source of truth; README.md's configuration table mirrors it.
+ */
+import path from 'node:path';
+
+export type Role = 'api' | 'worker';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL used in links sent to recipients (mail, view page). */
+  publicUrl: string;
+  dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl: string | undefined;
+  roles: ReadonlySet<Role>;
+  /** 64 hex chars / base64 of 32 bytes; embedded default generates one in dataDir. */
+  masterKey: string | undefined;
+  /** Bearer token for the operator (CRM) REST endpoints; embedded default generates one in dataDir. */
+  operatorToken: string | undefined;
+  /** SMTP URL for outgoing mail; absent on the embedded default = in-process mail catcher. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** 8-digit issuer code used in NTS approval numbers (ASP code). */
+  ntsIssuerCode: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body accepted (bytes). */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface VariableDoc {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** Documented variables (README table is generated from / checked against this list). */
+export const VARIABLES: readonly VariableDoc[] = [
+  { name: 'PORT', default: '8080', meaning: 'HTTP port of the api role' },
+  { name: 'HOST', default: '0.0.0.0', meaning: 'interface to listen on' },
+  { name: 'HANBILL_PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'base URL put in links sent to recipients' },
+  { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
+  { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
+  { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
+  { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
+  { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
+  { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587' },
+  { name: 'MAIL_FROM', default: 'Hanbill <no-reply@hanbill.local>', meaning: 'sender address of outgoing mail' },
+  { name: 'HANBILL_NTS_ISSUER_CODE', default: '41000001', meaning: '8-digit issuer (ASP) code inside NTS approval numbers' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
+  { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
+];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = get(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const port = int('PORT', 8080, 0, 65535);
+  const bodyLimit = int('HANBILL_BODY_LIMIT', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024);
+
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+
+  const roles = new Set<Role>();
+  for (const r of (get('HANBILL_ROLES') ?? 'api,worker').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (r === 'api' || r === 'worker') roles.add(r);
+    else problems.push(`HANBILL_ROLES: unknown role "${r}" (expected api, worker)`);
+  }
+  if (roles.size === 0) problems.push('HANBILL_ROLES: at least one role is needed (api, worker)');
+
+  const masterKey = get('HANBILL_MASTER_KEY');
+  if (masterKey !== undefined && !isKeyText(masterKey)) {
+    problems.push('HANBILL_MASTER_KEY: expected 32 bytes as 64 hex characters or base64');
+  }
+  const operatorToken = get('HANBILL_OPERATOR_TOKEN');
+  if (operatorToken !== undefined && operatorToken.length < 24) {
+    problems.push('HANBILL_OPERATOR_TOKEN: expected at least 24 characters');
+  }
+  if (databaseUrl !== undefined) {
+    if (masterKey === undefined) problems.push('HANBILL_MASTER_KEY: required when DATABASE_URL is set (generate with `openssl rand -hex 32`)');
+    if (operatorToken === undefined) problems.push('HANBILL_OPERATOR_TOKEN: required when DATABASE_URL is set');
+  }
+
+  const smtpUrl = get('SMTP_URL');
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL: expected smtp:// or smtps:// URL');
+
+  const ntsIssuerCode = get('HANBILL_NTS_ISSUER_CODE') ?? '41000001';
+  if (!/^\d{8}$/.test(ntsIssuerCode)) problems.push('HANBILL_NTS_ISSUER_CODE: expected 8 digits');
+
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
+
+  const publicUrl = (get('HANBILL_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(publicUrl)) problems.push('HANBILL_PUBLIC_URL: expected an http:// or https:// URL');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port,
+    host: get('HOST') ?? '0.0.0.0',
+    publicUrl,
+    dataDir: path.resolve(get('HANBILL_DATA_DIR') ?? './data'),
+    databaseUrl,
+    roles,
+    masterKey,
+    operatorToken,
+    smtpUrl,
+    mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
+    ntsIssuerCode,
+    logLevel,
+    bodyLimit,
+  };
+}
+
+function isKeyText(text: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return true;
+  return /^[A-Za-z0-9+/]{43}=?$/.test(text) && Buffer.from(text, 'base64').length === 32;
+}

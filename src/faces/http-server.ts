@@ -1,0 +1,72 @@
+/**
+ * The HTTP server of the api role: health, the REST face (+ OpenAPI at /openapi.json and a reference page
+ * at /docs) and the legacy .aspx face, all over the same use cases.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Ctx } from '../platform/context.ts';
+import { legacyRoutes } from './legacy/legacy-routes.ts';
+import { accountRoutes } from './rest/account-routes.ts';
+import { catalogRoutes } from './rest/catalog-routes.ts';
+import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
+
+export interface HttpServerOptions {
+  ctx: Ctx;
+  operatorToken: string;
+  /** Extra route plugins (documents, NTS, portal …) registered by the composition root. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[];
+  logger?: boolean | object;
+}
+
+export const API_VERSION = '0.1.0';
+
+export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
+  const { ctx } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: ctx.config.bodyLimit,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+    trustProxy: false,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+  });
+  app.setErrorHandler(restErrorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `${req.method} ${req.url}: 없는 경로입니다 (no such route)`, status: 404, legacyCode: '3001' } }),
+  );
+  app.addSchema(ErrorBody);
+
+  await app.register(import('@fastify/swagger'), {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hanbill API',
+        version: API_VERSION,
+        description:
+          'Korean e-tax-invoice and messaging platform. Every POST accepts an `Idempotency-Key` header. Errors have one shape: `{ "error": { "code", "message", "field", "status", "legacyCode" } }`.',
+      },
+      components: {
+        securitySchemes: {
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'HANBILL_OPERATOR_TOKEN' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: API_VERSION, engine: ctx.config.databaseUrl ? 'postgres' : 'pglite' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ctx.db.selectFrom('schema_migrations').select('name').limit(1).execute();
+      return { status: 'ready', database: 'ok' };
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', database: String((err as Error).message) });
+    }
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(accountRoutes, { ctx });
+  await app.register(catalogRoutes, { ctx, operatorToken: opts.operatorToken });
+  await app.register(legacyRoutes, { ctx });
+  for (const plugin of opts.plugins ?? []) await app.register(plugin);
+  return app;
+}

@@ -1,0 +1,75 @@
+/** Fastify plugin of the legacy .aspx face: decode, dispatch by page and cmd, answer with a result code. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError, toAppError } from '../../platform/errors.ts';
+import { decodeLegacyRequest, renderLegacyJson, renderLegacyXml, type DecodedRequest, type LegacyAnswer } from './legacy-codec.ts';
+import { LEGACY_PAGES } from './legacy-commands.ts';
+
+export interface LegacyRoutesOptions {
+  ctx: Ctx;
+}
+
+async function readRequest(req: FastifyRequest): Promise<DecodedRequest> {
+  const url = req.raw.url ?? '';
+  const q = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const contentType = req.headers['content-type'];
+  if (req.isMultipart()) {
+    const decoded = decodeLegacyRequest(q, undefined, contentType);
+    for await (const part of req.parts()) {
+      if (part.type === 'field') decoded.fields[part.fieldname.toLowerCase()] = String(part.value);
+      else decoded.fields[part.fieldname.toLowerCase()] = (await part.toBuffer()).toString('base64');
+    }
+    return decoded;
+  }
+  return decodeLegacyRequest(q, req.body as Buffer | undefined, contentType);
+}
+
+export async function legacyRoutes(app: FastifyInstance, opts: LegacyRoutesOptions): Promise<void> {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  await app.register(import('@fastify/multipart'), { limits: { fileSize: 5 * 1024 * 1024, files: 10, fields: 2000 } });
+
+  const handle = async (req: FastifyRequest<{ Params: { page: string } }>, reply: import('fastify').FastifyReply) => {
+    let decoded: DecodedRequest = { fields: {}, charset: 'utf-8' };
+    let answer: LegacyAnswer;
+    try {
+      decoded = await readRequest(req);
+      const page = LEGACY_PAGES[req.params.page.toLowerCase()];
+      if (!page) throw new AppError('unknown_command', `page: ${req.params.page}은(는) 없는 페이지입니다 (unknown page)`, { field: 'page' });
+      const cmd = (decoded.fields['cmd'] ?? decoded.fields['mode'] ?? '').trim().toLowerCase();
+      const handler = Object.hasOwn(page, cmd) ? page[cmd] : undefined;
+      if (!handler) {
+        throw new AppError('unknown_command', `cmd: '${cmd}'은(는) 지원하지 않는 명령입니다 (unknown cmd; one of ${Object.keys(page).join(', ').toUpperCase()})`, {
+          field: 'cmd',
+        });
+      }
+      const auth = req.headers.authorization;
+      answer = await handler({
+        ctx: opts.ctx,
+        fields: decoded.fields,
+        ip: req.ip,
+        bearer: auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined,
+      });
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'internal') req.log.error({ err }, 'legacy call failed');
+      answer = { code: e.legacyCode, msg: e.message, ...(e.field ? { fields: { field: e.field } } : {}) };
+    }
+    const json = (decoded.fields['fmt'] ?? '').toLowerCase() === 'json';
+    const charset = decoded.charset === 'euc-kr' ? 'euc-kr' : 'UTF-8';
+    reply
+      .code(200)
+      .header('content-type', `${json ? 'application/json' : 'text/xml'}; charset=${charset}`)
+      .header('cache-control', 'no-store')
+      .send(json ? renderLegacyJson(answer, decoded.charset) : renderLegacyXml(answer, decoded.charset));
+    return reply;
+  };
+
+  app.route<{ Params: { page: string } }>({
+    method: ['GET', 'POST'],
+    url: '/:page(^[A-Za-z_]+[.][aA][sS][pP][xX]$)',
+    schema: { hide: true } as Record<string, unknown>,
+    handler: handle,
+    constraints: {},
+  });
+}

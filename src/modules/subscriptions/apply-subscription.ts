@@ -1,0 +1,107 @@
+/**
+ * Service application (legacy `_service.aspx cmd=SINCHSERVICE`, REST `POST /v1/subscriptions`).
+ * Creates the subscription (the tenant), its units and its own sales and purchase ledgers in one transaction.
+ */
+import { sql } from 'kysely';
+import { AppError, invalidError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { isCalendarDate, kstDate, toSqlDate } from '../../platform/clock.ts';
+import { optionalList, optionalString, requiredInteger, type Input } from '../../platform/input.ts';
+import { verifyMemberCredentials } from '../accounts/verify-member-credentials.ts';
+import { findPackage } from '../catalog/repo.ts';
+import { deriveServiceKey, ledgerDbName, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
+
+export interface AppliedSubscription {
+  sinchno: number;
+  dbName: string;
+  state: string;
+  packageId: number;
+  unitIds: number[];
+  startDate: string;
+  endDate: string | null;
+}
+
+function readDate(input: Input, field: string): string | undefined {
+  const d = optionalString(input, field, { pattern: /^\d{4}-?\d{2}-?\d{2}$/, expected: '날짜는 YYYYMMDD 형식입니다 (date as YYYYMMDD)' });
+  if (d === undefined) return undefined;
+  const compact = d.replace(/-/g, '');
+  if (!isCalendarDate(compact)) throw invalidError(field, '존재하지 않는 날짜입니다 (not a calendar date)');
+  return compact;
+}
+
+function addMonths(yyyymmdd: string, months: number): string {
+  const y = Number(yyyymmdd.slice(0, 4));
+  const m = Number(yyyymmdd.slice(4, 6)) - 1 + months;
+  const d = Number(yyyymmdd.slice(6, 8));
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const dt = new Date(Date.UTC(y, m, Math.min(d, last) - 1)); // the day before the same date n months on
+  return dt.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+export async function applySubscription(ctx: Ctx, input: Input): Promise<AppliedSubscription> {
+  const member = await verifyMemberCredentials(ctx, input);
+  const packCode = requiredInteger(input, 'pack_code', { min: 1 });
+  const unitCodes = (optionalList(input, 'svcunit_code') ?? []).map((u) => {
+    if (!/^\d+$/.test(u)) throw invalidError('svcunit_code', '유닛 번호는 숫자입니다 (unit codes are numbers, comma-separated)');
+    return Number(u);
+  });
+  if (unitCodes.length === 0) throw new AppError('field_required', 'svcunit_code: 필수 항목입니다 (required)', { field: 'svcunit_code' });
+  const amount = requiredInteger(input, 'amount', { min: 0 });
+  const vat = requiredInteger(input, 'vat', { min: 0 });
+  const total = requiredInteger(input, 'total_amount', { min: 0 });
+  if (amount + vat !== total) {
+    throw new AppError('amounts_mismatch', `total_amount: 공급가액 ${amount} + 부가세 ${vat} ≠ 합계 ${total} (amount + vat must equal total_amount)`, {
+      field: 'total_amount',
+    });
+  }
+  const today = kstDate(ctx.clock.now());
+  const startDate = readDate(input, 'start_date') ?? today;
+  let endDate = readDate(input, 'end_date');
+  if (endDate !== undefined && endDate < startDate) throw invalidError('end_date', '종료일이 시작일보다 빠릅니다 (end_date is before start_date)');
+
+  return inTransaction(ctx.db, async (tx) => {
+    const pack = await findPackage(tx, packCode, 'pack_code');
+    if (pack.retired) throw new AppError('package_not_found', `pack_code: 서비스패키지 ${packCode}은(는) 폐지되었습니다 (package retired)`, { field: 'pack_code' });
+    const units = [...new Set(unitCodes)];
+    for (const u of units) {
+      if (!pack.unitIds.includes(u)) {
+        throw new AppError('unit_not_found', `svcunit_code: 유닛 ${u}은(는) 패키지 ${packCode}에 없습니다 (unit not in the package)`, { field: 'svcunit_code' });
+      }
+    }
+    if (endDate === undefined && pack.periodMonths > 0) endDate = addMonths(startDate, pack.periodMonths);
+
+    const salt = newServiceKeySalt();
+    const sub = await tx
+      .insertInto('subscriptions')
+      .values({
+        member_id: member.id,
+        package_id: pack.id,
+        amount_krw: amount,
+        vat_krw: vat,
+        total_krw: total,
+        start_date: toSqlDate(startDate),
+        end_date: endDate ? toSqlDate(endDate) : null,
+        svc_key_salt: salt,
+        svc_key_hash: Buffer.alloc(32), // set below, once the id is known
+      })
+      .returning(['id', 'state'])
+      .executeTakeFirstOrThrow();
+    const svcKey = deriveServiceKey(ctx.masterKey, sub.id, salt);
+    await tx.updateTable('subscriptions').set({ svc_key_hash: serviceKeyHash(svcKey), updated_at: sql`now()` }).where('id', '=', sub.id).execute();
+    await tx
+      .insertInto('subscription_units')
+      .values(units.map((unit_id) => ({ subscription_id: sub.id, unit_id })))
+      .execute();
+    const dbName = ledgerDbName(sub.id);
+    await tx
+      .insertInto('ledgers')
+      .values([
+        { subscription_id: sub.id, kind: 'sales', db_name: dbName, table_name: 'doclstmst' },
+        { subscription_id: sub.id, kind: 'purchase', db_name: dbName, table_name: 'buydoclstmst' },
+      ])
+      .execute();
+    ctx.log.info({ sinchno: sub.id, memberNo: member.id }, 'subscription applied');
+    return { sinchno: sub.id, dbName, state: sub.state, packageId: pack.id, unitIds: units, startDate, endDate: endDate ?? null };
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * Credentials → sinchno + svc_key (legacy `_auth.aspx cmd=GETSVCKEY` and `cmd=RESETKEY`, REST
+ * `POST /v1/auth/service-key` and `/reset`). Without `sinchno`, the member's newest active subscription.
+ */
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { fromSqlDate } from '../../platform/clock.ts';
+import { optionalInteger, type Input } from '../../platform/input.ts';
+import { verifyMemberCredentials, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
+import { deriveServiceKey, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
+
+export interface ServiceKeyAnswer {
+  sinchno: number;
+  svcKey: string;
+  comName: string;
+  endDate: string | null;
+  state: string;
+}
+
+async function pickSubscription(ctx: Ctx, member: VerifiedMember, input: Input) {
+  const sinchno = optionalInteger(input, 'sinchno', { min: 1 }) ?? optionalInteger(input, 'sinch_no', { min: 1 });
+  let q = ctx.db
+    .selectFrom('subscriptions')
+    .select(['id', 'state', 'end_date', 'svc_key_salt'])
+    .where('member_id', '=', member.id);
+  q = sinchno !== undefined ? q.where('id', '=', sinchno) : q.where('state', '=', 'active').orderBy('id', 'desc').limit(1);
+  const sub = await q.executeTakeFirst();
+  if (!sub) {
+    throw new AppError('subscription_not_found', 'sinchno: 신청된 서비스가 없습니다 (no such subscription for this member)', { field: 'sinchno' });
+  }
+  return sub;
+}
+
+export async function getServiceKey(ctx: Ctx, input: Input): Promise<ServiceKeyAnswer> {
+  const member = await verifyMemberCredentials(ctx, input);
+  const sub = await pickSubscription(ctx, member, input);
+  return {
+    sinchno: sub.id,
+    svcKey: deriveServiceKey(ctx.masterKey, sub.id, sub.svc_key_salt),
+    comName: member.comName,
+    endDate: sub.end_date ? fromSqlDate(sub.end_date) : null,
+    state: sub.state,
+  };
+}
+
+/** Draw a new salt: the old key stops working at once. */
+export async function resetServiceKey(ctx: Ctx, input: Input): Promise<ServiceKeyAnswer> {
+  const member = await verifyMemberCredentials(ctx, input);
+  const sub = await pickSubscription(ctx, member, input);
+  const salt = newServiceKeySalt();
+  const svcKey = deriveServiceKey(ctx.masterKey, sub.id, salt);
+  await ctx.db
+    .updateTable('subscriptions')
+    .set({ svc_key_salt: salt, svc_key_hash: serviceKeyHash(svcKey), svc_key_issued_at: sql`now()`, updated_at: sql`now()` })
+    .where('id', '=', sub.id)
+    .execute();
+  ctx.log.info({ sinchno: sub.id }, 'service key reset');
+  return { sinchno: sub.id, svcKey, comName: member.comName, endDate: sub.end_date ? fromSqlDate(sub.end_date) : null, state: sub.state };
+}

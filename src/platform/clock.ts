@@ -1,0 +1,69 @@
+/** The clock is injected so scenario tests can drive time; production uses the system clock. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(to: Date): void {
+    this.current = new Date(to);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
+
+/** Calendar parts of `at` in Korea Standard Time (UTC+9, no daylight saving). */
+export function kstParts(at: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const k = new Date(at.getTime() + KST_OFFSET_MS);
+  return {
+    year: k.getUTCFullYear(),
+    month: k.getUTCMonth() + 1,
+    day: k.getUTCDate(),
+    hour: k.getUTCHours(),
+    minute: k.getUTCMinutes(),
+    second: k.getUTCSeconds(),
+  };
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** YYYYMMDD of `at` in KST. */
+export function kstDate(at: Date): string {
+  const p = kstParts(at);
+  return `${p.year}${pad(p.month)}${pad(p.day)}`;
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' of `at` in KST (legacy answers). */
+export function kstDateTime(at: Date): string {
+  const p = kstParts(at);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** True when `text` is YYYYMMDD and names a real calendar day. */
+export function isCalendarDate(text: string): boolean {
+  if (!/^\d{8}$/.test(text)) return false;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(4, 6));
+  const d = Number(text.slice(6, 8));
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1900 && dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+}
+
+/** 'YYYYMMDD' → 'YYYY-MM-DD' (SQL date). */
+export function toSqlDate(yyyymmdd: string): string {
+  return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+}
+
+/** 'YYYY-MM-DD' → 'YYYYMMDD'. */
+export function fromSqlDate(sqlDate: string): string {
+  return sqlDate.replace(/-/g, '');
+}

@@ -1,0 +1,59 @@
+/**
+ * One database handle for both engines: a PGlite folder (embedded default) or a PostgreSQL server.
+ * Both are reached through a `pg.Pool`, so Kysely's stock PostgresDialect and raw SQL behave the same.
+ * On PGlite the pool has one connection (PGlite is one session): transactions serialise, never interleave.
+ */
+import fs from 'node:fs';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { PGlite } from '@electric-sql/pglite';
+import type { DB } from './schema.ts';
+
+// int8 (bigint) → number: ids and won amounts stay far below 2^53. numeric stays a string.
+pg.types.setTypeParser(20, (v) => Number(v));
+// date → 'YYYY-MM-DD' string, never a Date shifted by the process time zone.
+pg.types.setTypeParser(1082, (v) => v);
+
+export interface Database {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir: string | undefined };
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.max ?? 10 });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      pool,
+      engine: 'postgres',
+      close: async () => {
+        await db.destroy();
+      },
+    };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const pglite: PGlite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create();
+  return wrapPglite(pglite, createPgConfig);
+}
+
+/** Wrap an already open PGlite (tests clone a migrated template into memory). */
+export function wrapPglite(pglite: PGlite, createPgConfig: (p: PGlite) => unknown): Database {
+  const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    engine: 'pglite',
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Row types of the tables, for Kysely. One interface per table; keep in step with migrations/.
+ * `Generated<T>` marks columns the database fills (identity, defaults).
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | undefined, string>;
+
+export interface ServiceUnitsTable {
+  id: Generated<number>;
+  name: string;
+  metered_item: string;
+  unit_price_krw: Generated<number>;
+  limit_per_period: Generated<number>;
+  period: Generated<'month' | 'year' | 'subscription'>;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ServicePackagesTable {
+  id: Generated<number>;
+  name: string;
+  description: Generated<string>;
+  price_krw: Generated<number>;
+  period_months: Generated<number>;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PackageUnitsTable {
+  package_id: number;
+  unit_id: number;
+}
+
+export interface MembersTable {
+  id: Generated<number>;
+  bizno: string;
+  sub_bizno: Generated<string>;
+  com_name: string;
+  ceo_name: string;
+  uptae: Generated<string>;
+  jongmok: Generated<string>;
+  zipcode: Generated<string>;
+  addr1: Generated<string>;
+  addr2: Generated<string>;
+  tel: Generated<string>;
+  fax: Generated<string>;
+  login_id: string;
+  password_hash: string;
+  user_name: string;
+  email: string;
+  dept: Generated<string>;
+  user_tel: Generated<string>;
+  hp: Generated<string>;
+  reseller_code: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SubscriptionState = 'active' | 'suspended' | 'terminated';
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  member_id: number;
+  package_id: number;
+  state: Generated<SubscriptionState>;
+  amount_krw: number;
+  vat_krw: number;
+  total_krw: number;
+  start_date: string;
+  end_date: string | null;
+  svc_key_salt: Buffer;
+  svc_key_hash: Buffer;
+  svc_key_issued_at: Timestamp;
+  auto_file_nts: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionUnitsTable {
+  subscription_id: number;
+  unit_id: number;
+}
+
+export interface LedgersTable {
+  id: Generated<number>;
+  subscription_id: number;
+  kind: 'sales' | 'purchase';
+  db_name: string;
+  table_name: string;
+  created_at: Timestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: Json<Record<string, unknown>>;
+  dedupe_key: string | null;
+  state: Generated<'pending' | 'running' | 'done' | 'failed'>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  run_at: Timestamp;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  response_body: Json | null;
+  created_at: Timestamp;
+}
+
+export interface SchemaMigrationsTable {
+  name: string;
+  applied_at: Timestamp;
+}
+
+export interface DB {
+  service_units: ServiceUnitsTable;
+  service_packages: ServicePackagesTable;
+  package_units: PackageUnitsTable;
+  members: MembersTable;
+  subscriptions: SubscriptionsTable;
+  subscription_units: SubscriptionUnitsTable;
+  ledgers: LedgersTable;
+  jobs: JobsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,70 @@
+/**
+ * Small readers for use-case inputs: each returns a clean value or throws an AppError naming the field.
+ * Faces pass loosely-typed input (form fields, JSON); the core trusts nothing it did not read here.
+ */
+import { AppError, invalidError, requiredError } from './errors.ts';
+
+export type Input = Record<string, unknown>;
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+}
+
+export function optionalString(input: Input, field: string, opts: { max?: number; pattern?: RegExp; expected?: string } = {}): string | undefined {
+  const v = input[field];
+  if (!present(v)) return undefined;
+  if (typeof v !== 'string' && typeof v !== 'number') throw invalidError(field, '문자열이어야 합니다 (expected a string)');
+  const s = String(v).trim();
+  if (opts.max !== undefined && [...s].length > opts.max) throw invalidError(field, `최대 ${opts.max}자입니다 (at most ${opts.max} characters)`);
+  if (opts.pattern && !opts.pattern.test(s)) throw invalidError(field, opts.expected ?? '형식이 올바르지 않습니다 (bad format)');
+  return s;
+}
+
+export function requiredString(input: Input, field: string, opts: { max?: number; pattern?: RegExp; expected?: string } = {}): string {
+  const s = optionalString(input, field, opts);
+  if (s === undefined) throw requiredError(field);
+  return s;
+}
+
+export function optionalInteger(input: Input, field: string, opts: { min?: number; max?: number } = {}): number | undefined {
+  const v = input[field];
+  if (!present(v)) return undefined;
+  const text = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().replace(/,/g, '') : '';
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw invalidError(field, '정수여야 합니다 (expected an integer)');
+  const n = Number(text);
+  if (opts.min !== undefined && n < opts.min) throw invalidError(field, `${opts.min} 이상이어야 합니다 (must be ≥ ${opts.min})`);
+  if (opts.max !== undefined && n > opts.max) throw invalidError(field, `${opts.max} 이하여야 합니다 (must be ≤ ${opts.max})`);
+  return n;
+}
+
+export function requiredInteger(input: Input, field: string, opts: { min?: number; max?: number } = {}): number {
+  const n = optionalInteger(input, field, opts);
+  if (n === undefined) throw requiredError(field);
+  return n;
+}
+
+export function optionalBoolean(input: Input, field: string): boolean | undefined {
+  const v = input[field];
+  if (!present(v)) return undefined;
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (['y', 'yes', 'true', '1'].includes(s)) return true;
+  if (['n', 'no', 'false', '0'].includes(s)) return false;
+  throw invalidError(field, 'Y 또는 N이어야 합니다 (expected Y or N)');
+}
+
+/** A list given as an array or a comma-separated string. */
+export function optionalList(input: Input, field: string): string[] | undefined {
+  const v = input[field];
+  if (!present(v)) return undefined;
+  const items = Array.isArray(v) ? v.map(String) : String(v).split(',');
+  const out = items.map((s) => s.trim()).filter((s) => s !== '');
+  if (out.length === 0) return undefined;
+  return out;
+}
+
+export const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
+export function assertNever(x: never, what: string): never {
+  throw new AppError('internal', `unexpected ${what}: ${String(x)}`);
+}

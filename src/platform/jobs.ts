@@ -1,0 +1,160 @@
+/**
+ * Durable jobs on the application database. Enqueue inside the transaction that makes the change
+ * (so a job exists exactly when its change committed); workers claim due jobs with
+ * `FOR UPDATE SKIP LOCKED` under a lease, so several worker processes share the queue and a crashed
+ * worker's job is picked up again when its lease runs out. Handlers must be idempotent: a job may run
+ * again after a crash between its side effect and its completion.
+ */
+import { sql } from 'kysely';
+import type { Db, Tx } from './db/transaction.ts';
+
+export interface EnqueueOptions {
+  /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
+  dedupeKey?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+export interface Job<P = Record<string, unknown>> {
+  id: number;
+  queue: string;
+  payload: P;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export type JobHandler = (job: Job) => Promise<void>;
+
+export async function enqueueJob(db: Db | Tx, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({
+      queue,
+      payload: JSON.stringify(payload),
+      dedupe_key: opts.dedupeKey ?? null,
+      ...(opts.runAt ? { run_at: opts.runAt } : {}),
+      ...(opts.maxAttempts ? { max_attempts: opts.maxAttempts } : {}),
+    })
+    .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .execute();
+  wakeWorkers();
+}
+
+const wakeListeners = new Set<() => void>();
+function wakeWorkers(): void {
+  for (const l of wakeListeners) l();
+}
+
+/** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 10 minutes, with ±20 % jitter. */
+export function retryDelayMs(attempts: number): number {
+  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export interface WorkerOptions {
+  handlers: Record<string, JobHandler>;
+  /** Concurrent jobs in this process. */
+  concurrency?: number;
+  /** How long a claimed job is ours before another worker may take it over. */
+  leaseMs?: number;
+  idlePollMs?: number;
+  onError?: (job: Job, err: unknown) => void;
+}
+
+export class JobWorker {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wake: (() => void) | undefined;
+  private readonly wakeListener = () => this.wake?.();
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: WorkerOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    wakeListeners.add(this.wakeListener);
+    const n = this.opts.concurrency ?? 2;
+    for (let i = 0; i < n; i++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    wakeListeners.delete(this.wakeListener);
+    this.wake?.();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  /** Claim and run due jobs until none is left (tests use this to drain deterministically). */
+  async drain(maxJobs = 10_000): Promise<number> {
+    let n = 0;
+    while (n < maxJobs && (await this.runOne())) n++;
+    return n;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOne();
+      } catch {
+        worked = false; // database unavailable: wait and retry
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.opts.idlePollMs ?? 500);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async runOne(): Promise<boolean> {
+    const queues = Object.keys(this.opts.handlers);
+    const leaseMs = this.opts.leaseMs ?? 60_000;
+    const claimed = await sql<{ id: number; queue: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
+      UPDATE jobs SET state = 'running', attempts = attempts + 1,
+             locked_until = now() + make_interval(secs => ${leaseMs / 1000})
+       WHERE id = (
+         SELECT id FROM jobs
+          WHERE queue = ANY(${queues}) AND state IN ('pending', 'running') AND run_at <= now()
+            AND (locked_until IS NULL OR locked_until < now())
+          ORDER BY run_at, id
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED)
+      RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
+    const row = claimed.rows[0];
+    if (!row) return false;
+    const job: Job = { id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
+    const handler = this.opts.handlers[row.queue]!;
+    try {
+      await handler(job);
+      await this.db
+        .updateTable('jobs')
+        .set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null })
+        .where('id', '=', job.id)
+        .execute();
+    } catch (err) {
+      this.opts.onError?.(job, err);
+      const final = job.attempts >= job.maxAttempts;
+      await this.db
+        .updateTable('jobs')
+        .set({
+          state: final ? 'failed' : 'pending',
+          locked_until: null,
+          last_error: String((err as Error)?.message ?? err).slice(0, 2000),
+          run_at: sql`now() + make_interval(secs => ${retryDelayMs(job.attempts) / 1000})`,
+          ...(final ? { finished_at: sql`now()` } : {}),
+        })
+        .where('id', '=', job.id)
+        .execute();
+    }
+    return true;
+  }
+}
