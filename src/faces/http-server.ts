@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Ctx } from '../platform/context.ts';
 import { legacyRoutes } from './legacy/legacy-routes.ts';
+import type { ApiGuard } from './legacy/legacy-commands.ts';
 import { accountRoutes } from './rest/account-routes.ts';
 import { catalogRoutes } from './rest/catalog-routes.ts';
 import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
@@ -12,6 +13,8 @@ import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
 export interface HttpServerOptions {
   ctx: Ctx;
   operatorToken: string;
+  /** API-key / IP allow-list check of the legacy face (and the REST document routes). */
+  guard?: ApiGuard;
   /** Extra route plugins (documents, NTS, portal …) registered by the composition root. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   logger?: boolean | object;
@@ -66,7 +69,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
 
   await app.register(accountRoutes, { ctx });
   await app.register(catalogRoutes, { ctx, operatorToken: opts.operatorToken });
-  await app.register(legacyRoutes, { ctx });
+  await app.register(legacyRoutes, { ctx, ...(opts.guard ? { guard: opts.guard } : {}) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

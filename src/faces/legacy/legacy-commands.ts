@@ -17,7 +17,21 @@ export interface LegacyCall {
   ip: string;
   /** `Authorization: Bearer …` of a partner, when sent. */
   bearer: string | undefined;
+  /** The partner the call acts for, once the API guard has accepted its key (undefined: no partner key). */
+  partner?: CallerPartner;
 }
+
+/** A partner (approved API-service company) identified by one of its API keys. */
+export interface CallerPartner {
+  partnerId: number;
+  apiKeyId: number;
+}
+
+/**
+ * Checks a call before dispatch (API key, IP allow-list, suspension). Throws AppError to refuse;
+ * returns the partner when a valid partner key was presented. Set by the composition root.
+ */
+export type ApiGuard = (req: { face: 'legacy' | 'rest'; ip: string; bearer: string | undefined; page: string; cmd: string; fields: Record<string, string> }) => Promise<CallerPartner | undefined>;
 
 export type LegacyHandler = (call: LegacyCall) => Promise<LegacyAnswer>;
 export type LegacyPage = Record<string, LegacyHandler>;

@@ -3,10 +3,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, toAppError } from '../../platform/errors.ts';
 import { decodeLegacyRequest, renderLegacyJson, renderLegacyXml, type DecodedRequest, type LegacyAnswer } from './legacy-codec.ts';
-import { LEGACY_PAGES } from './legacy-commands.ts';
+import { LEGACY_PAGES, type ApiGuard } from './legacy-commands.ts';
 
 export interface LegacyRoutesOptions {
   ctx: Ctx;
+  guard?: ApiGuard;
 }
 
 async function readRequest(req: FastifyRequest): Promise<DecodedRequest> {
@@ -44,12 +45,9 @@ export async function legacyRoutes(app: FastifyInstance, opts: LegacyRoutesOptio
         });
       }
       const auth = req.headers.authorization;
-      answer = await handler({
-        ctx: opts.ctx,
-        fields: decoded.fields,
-        ip: req.ip,
-        bearer: auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined,
-      });
+      const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+      const partner = await opts.guard?.({ face: 'legacy', ip: req.ip, bearer, page: req.params.page.toLowerCase(), cmd, fields: decoded.fields });
+      answer = await handler({ ctx: opts.ctx, fields: decoded.fields, ip: req.ip, bearer, ...(partner ? { partner } : {}) });
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') req.log.error({ err }, 'legacy call failed');
