@@ -11,6 +11,9 @@ Usage: hanbill <command> [options]
 Commands:
   serve        start the server (roles from HANBILL_ROLES: api, worker; default both)
   migrate      apply database migrations and exit
+  sign         sign a standard tax-invoice XML: --cert signCert.der --key signPri.key --password P
+               (or --pfx file.p12 --password P; --password-env NAME) < unsigned.xml > signed.xml
+  verify       verify a signed tax-invoice XML on stdin (exit 0 when valid; --bizno checks the VID)
   help         show this help (also --help, -h)
   version      print the version
 
@@ -20,7 +23,6 @@ ${VARIABLES.map((v) => `  ${v.name.padEnd(24)} ${v.meaning} (default: ${v.defaul
 
 export async function runCli(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  void rest;
   switch (command) {
     case 'help':
     case '--help':
@@ -31,6 +33,14 @@ export async function runCli(argv: string[]): Promise<number> {
     case '--version':
       process.stdout.write('hanbill 0.1.0\n');
       return 0;
+    case 'sign': {
+      const { runSign } = await import('../modules/signing/cli.ts');
+      return runSign(rest, process.stdin, process.stdout, process.stderr);
+    }
+    case 'verify': {
+      const { runVerify } = await import('../modules/signing/cli.ts');
+      return runVerify(rest, process.stdin, process.stdout, process.stderr);
+    }
     case 'migrate': {
       const config = loadConfig();
       const database = await openDatabase(databaseTarget(config));
