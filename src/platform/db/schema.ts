@@ -136,3 +136,92 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   schema_migrations: SchemaMigrationsTable;
 }
+
+export type DocState = 'N' | 'U' | 'D';
+export type ProcState = 'T' | 'S' | 'A' | 'R';
+export type ReadState = 'N' | 'Y';
+export type NtsState = '0' | '1' | '2' | '3' | '4';
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  subscription_id: number;
+  dockey: string;
+  subkey: string | null;
+  doc_state: Generated<DocState>;
+  proc_state: Generated<ProcState>;
+  read_state: Generated<ReadState>;
+  nts_state: Generated<NtsState>;
+  kind: 'tax_invoice' | 'invoice';
+  type_code: string;
+  modify_code: string | null;
+  write_date: string;
+  sup_bizno: string;
+  sup_name: string;
+  buy_id: string;
+  buy_name: string;
+  buy_email1: string | null;
+  supply_amt: number;
+  tax_amt: number;
+  total_amt: number;
+  item_summary: Generated<string>;
+  has_statement: Generated<boolean>;
+  body: Json<Record<string, unknown>>;
+  nts_issue_id: string | null;
+  issued_at: NullableTimestamp;
+  send_at: NullableTimestamp;
+  mail_result: Generated<string>;
+  read_at: NullableTimestamp;
+  responded_at: NullableTimestamp;
+  reject_reason: string | null;
+  nts_req_at: NullableTimestamp;
+  nts_resp_at: NullableTimestamp;
+  nts_result_code: string | null;
+  nts_result_msg: string | null;
+  submit_id: string | null;
+  replaces_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LedgerEntriesTable {
+  ledger_id: number;
+  document_id: number;
+  subscription_id: number;
+  created_at: Timestamp;
+}
+
+export interface IssueSerialsTable {
+  issuer_code: string;
+  write_date: string;
+  last_serial: number;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  subscription_id: number;
+  document_id: number;
+  reason: 'issue' | 'resend' | 'update';
+  to_addr: string;
+  cc_addr: string | null;
+  state: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface UsageCountersTable {
+  subscription_id: number;
+  unit_id: number;
+  period_start: string;
+  used: Generated<number>;
+}
+
+export interface DB {
+  documents: DocumentsTable;
+  ledger_entries: LedgerEntriesTable;
+  issue_serials: IssueSerialsTable;
+  mail_outbox: MailOutboxTable;
+  usage_counters: UsageCountersTable;
+}

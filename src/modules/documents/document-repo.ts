@@ -1,0 +1,33 @@
+/** Reading documents, always scoped to the caller's subscription (tenant). */
+import { AppError } from '../../platform/errors.ts';
+import type { Db } from '../../platform/db/transaction.ts';
+import type { DocumentRow } from './document-views.ts';
+
+export const notFound = (dockey: string, field = 'dockey') =>
+  new AppError('document_not_found', `${field}: 문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field });
+
+/** A document this subscription issued (sales ledger). Other tenants' documents are "not found". */
+export async function findIssuedDocument(db: Db, subscriptionId: number, dockey: string, opts: { forUpdate?: boolean } = {}): Promise<DocumentRow> {
+  let q = db.selectFrom('documents').selectAll().where('dockey', '=', dockey).where('subscription_id', '=', subscriptionId);
+  if (opts.forUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound(dockey);
+  return row;
+}
+
+/** A document in any of this subscription's ledgers (sales, or purchase when it is the buyer). */
+export async function findVisibleDocument(db: Db, subscriptionId: number, dockey: string): Promise<DocumentRow> {
+  const row = await db
+    .selectFrom('documents as d')
+    .selectAll('d')
+    .where('d.dockey', '=', dockey)
+    .where((eb) =>
+      eb.or([
+        eb('d.subscription_id', '=', subscriptionId),
+        eb.exists(eb.selectFrom('ledger_entries as e').select('e.document_id').whereRef('e.document_id', '=', 'd.id').where('e.subscription_id', '=', subscriptionId)),
+      ]),
+    )
+    .executeTakeFirst();
+  if (!row) throw notFound(dockey);
+  return row;
+}
