@@ -28,6 +28,34 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest request body accepted (bytes). */
   bodyLimit: number;
+  /** NTS filing (docs/nts.md). */
+  nts: NtsConfig;
+  /** Password of the `admin` operator created at first start when no operator exists (embedded default: generated). */
+  adminPassword?: string | undefined;
+}
+
+export interface NtsConfig {
+  /** Base URL of the NTS web services; undefined = the shipped simulator, started in-process. */
+  gatewayUrl: string | undefined;
+  /** File with the NTS encryption certificate (DER or PEM); undefined = fetched from <gatewayUrl>/kmCert.der (simulator). */
+  gatewayCertFile: string | undefined;
+  /** Where the NTS pushes results (kec:ReplyTo); undefined = <api URL>/nts/results. */
+  replyUrl: string | undefined;
+  /** Our (the ASP's) business number in the KEC message header. */
+  aspBizno: string;
+  /** Jobs and submissions of one channel are handled only by workers of the same channel. */
+  channel: string;
+  timeoutMs: number;
+  /** First retry delay after a failed transmission or poll (doubles, capped at 10 minutes). */
+  retryMs: number;
+  /** First poll for results this long after the receipt (push is the normal path). */
+  pollMs: number;
+  /** Sweeper period (auto-filing, stuck states). */
+  sweepMs: number;
+  /** Auto-file issued documents not filed by the next day (per subscription: subscriptions.auto_file_nts). */
+  autoFile: boolean;
+  /** In-process simulator: delay between receipt and results. */
+  simResultDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -56,8 +84,20 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587' },
   { name: 'MAIL_FROM', default: 'Hanbill <no-reply@hanbill.local>', meaning: 'sender address of outgoing mail' },
   { name: 'HANBILL_NTS_ISSUER_CODE', default: '41000001', meaning: '8-digit issuer (ASP) code inside NTS approval numbers' },
+  { name: 'NTS_GATEWAY_URL', default: '(unset: in-process NTS simulator)', meaning: 'base URL of the NTS web services (…/services/SubmitEtaxInvoice, …/services/RequestResults are appended), e.g. a standalone `hanbill nts-sim`' },
+  { name: 'NTS_GATEWAY_CERT', default: '(unset: <NTS_GATEWAY_URL>/kmCert.der)', meaning: 'file with the NTS encryption certificate (DER or PEM) packages are encrypted for' },
+  { name: 'HANBILL_NTS_REPLY_URL', default: '<api URL>/nts/results', meaning: 'URL the NTS pushes filing results to (kec:ReplyTo)' },
+  { name: 'HANBILL_NTS_ASP_BIZNO', default: '0000000000', meaning: 'our business number in the KEC message header (From/PartyID)' },
+  { name: 'HANBILL_NTS_CHANNEL', default: 'nts', meaning: 'filing channel: jobs and submissions of a channel are handled only by workers of that channel (installations sharing one database)' },
+  { name: 'HANBILL_NTS_TIMEOUT_MS', default: '30000', meaning: 'time-out of one call to the NTS' },
+  { name: 'HANBILL_NTS_RETRY_MS', default: '5000', meaning: 'first retry delay after a failed NTS call (doubles, at most 10 minutes)' },
+  { name: 'HANBILL_NTS_POLL_MS', default: '60000', meaning: 'poll for results this long after the NTS receipt when no push arrived (and between polls)' },
+  { name: 'HANBILL_NTS_SWEEP_MS', default: '60000', meaning: 'period of the filing sweeper (auto-filing of unfiled issued documents, stuck filings)' },
+  { name: 'HANBILL_NTS_AUTO_FILE', default: 'on', meaning: 'off: this installation never auto-files issued documents not filed by the next day (the per-subscription switch is subscriptions.auto_file_nts)' },
+  { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
+  { name: 'HANBILL_ADMIN_PASSWORD', default: 'generated in data dir (embedded only)', meaning: 'password of the admin operator created at first start when none exists (console /console)' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -119,6 +159,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (get('HANBILL_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(publicUrl)) problems.push('HANBILL_PUBLIC_URL: expected an http:// or https:// URL');
 
+  const adminPassword = get('HANBILL_ADMIN_PASSWORD');
+  if (adminPassword !== undefined && (adminPassword.length < 8 || !/[A-Za-z]/.test(adminPassword) || !/[^A-Za-z]/.test(adminPassword))) {
+    problems.push('HANBILL_ADMIN_PASSWORD: expected at least 8 characters mixing letters with digits or symbols');
+  }
+
+  const nts = ntsConfig(get, int, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -135,6 +182,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ntsIssuerCode,
     logLevel,
     bodyLimit,
+    nts,
+    adminPassword,
+  };
+}
+
+function ntsConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): NtsConfig {
+  const gatewayUrl = get('NTS_GATEWAY_URL')?.replace(/\/+$/, '');
+  if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl)) problems.push('NTS_GATEWAY_URL: expected an http:// or https:// URL');
+  const replyUrl = get('HANBILL_NTS_REPLY_URL');
+  if (replyUrl !== undefined && !/^https?:\/\//.test(replyUrl)) problems.push('HANBILL_NTS_REPLY_URL: expected an http:// or https:// URL');
+  const aspBizno = get('HANBILL_NTS_ASP_BIZNO') ?? '0000000000';
+  if (!/^\d{10}$/.test(aspBizno)) problems.push('HANBILL_NTS_ASP_BIZNO: expected 10 digits');
+  const channel = get('HANBILL_NTS_CHANNEL') ?? 'nts';
+  if (!/^[a-z0-9_-]{1,40}$/i.test(channel)) problems.push('HANBILL_NTS_CHANNEL: expected 1 to 40 letters, digits, - or _');
+  const autoFileText = (get('HANBILL_NTS_AUTO_FILE') ?? 'on').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(autoFileText)) problems.push('HANBILL_NTS_AUTO_FILE: expected on or off');
+  return {
+    gatewayUrl,
+    gatewayCertFile: get('NTS_GATEWAY_CERT'),
+    replyUrl,
+    aspBizno,
+    channel,
+    timeoutMs: int('HANBILL_NTS_TIMEOUT_MS', 30_000, 50, 600_000),
+    retryMs: int('HANBILL_NTS_RETRY_MS', 5_000, 10, 3_600_000),
+    pollMs: int('HANBILL_NTS_POLL_MS', 60_000, 10, 86_400_000),
+    sweepMs: int('HANBILL_NTS_SWEEP_MS', 60_000, 100, 86_400_000),
+    autoFile: ['on', 'true', '1'].includes(autoFileText),
+    simResultDelayMs: int('NTS_SIM_RESULT_DELAY_MS', 2_000, 0, 3_600_000),
   };
 }
 

@@ -13,6 +13,21 @@ import { migrate } from './platform/db/migrate.ts';
 import { JobWorker, type JobHandler } from './platform/jobs.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
+import { makeApiGuard } from './modules/portal/api-guard.ts';
+import { bootstrapOperator } from './modules/portal/operators.ts';
+import { portalPlugin } from './faces/portal/portal-plugin.ts';
+import { startNtsRuntime, type NtsRuntime } from './modules/nts/nts-runtime.ts';
+import { ntsRoutes } from './faces/rest/nts-routes.ts';
+import { certificateRoutes } from './faces/rest/certificate-routes.ts';
+import { registerTaxinvoicePage } from './faces/legacy/taxinvoice-page.ts';
+import { registerDocumentPage } from './faces/legacy/document-page.ts';
+import { documentRoutes } from './faces/rest/document-routes.ts';
+import { viewRoutes } from './faces/view/view-routes.ts';
+import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
+import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
+import { createMailCatcher, type MailCatcher } from './modules/mail/mail-catcher.ts';
+import { MAIL_QUEUE } from './modules/documents/issue-document.ts';
+import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
 
 export interface System {
   ctx: Ctx;
@@ -22,6 +37,10 @@ export interface System {
   /** Base URL the api role listens on (undefined without the api role). */
   url: string | undefined;
   operatorToken: string;
+  /** NTS filing: gateway, pipeline and (embedded default) the in-process NTS simulator. */
+  nts: NtsRuntime;
+  /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
+  mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   close(): Promise<void>;
 }
 
@@ -47,10 +66,15 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
 
   const ctx: Ctx = { db: database.db, clock: opts.clock ?? systemClock, config, masterKey: secrets.masterKey, log };
+  await bootstrapOperator(ctx, { embedded: !config.databaseUrl, dataDir: config.dataDir, adminPassword: config.adminPassword });
+  registerTaxinvoicePage();
+  registerDocumentPage();
+  const nts = await startNtsRuntime(ctx);
+  const mail = await startMail(config, log);
 
   let worker: JobWorker | undefined;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = {};
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, [MAIL_QUEUE]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 1 : 4,
@@ -62,14 +86,33 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   let app: FastifyInstance | undefined;
   let url: string | undefined;
   if (config.roles.has('api')) {
-    app = await buildHttpServer({ ctx, operatorToken: secrets.operatorToken, logger: opts.logger ? false : { level: config.logLevel } });
+    const guard = makeApiGuard(ctx);
+    app = await buildHttpServer({
+      ctx,
+      operatorToken: secrets.operatorToken,
+      guard,
+      plugins: [
+        portalPlugin({ ctx, operatorToken: secrets.operatorToken, guard }),
+        (instance) => certificateRoutes(instance, { ctx }),
+        (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver }),
+        (instance) => documentRoutes(instance, { ctx, guard }),
+        (instance) => viewRoutes(instance, { ctx }),
+        ...(mail.catcher ? [mailboxPlugin(mail.catcher)] : []),
+      ],
+      logger: opts.logger ? false : { level: config.logLevel },
+    });
     if (opts.listen !== false) {
       url = await app.listen({ port: config.port, host: config.host });
+      // an ephemeral port (tests) is only known now: links sent to recipients must point at it
+      if (config.port === 0 && !process.env['HANBILL_PUBLIC_URL']) ctx.config = { ...config, publicUrl: url };
       log.info({ url, engine: database.engine, roles: [...config.roles], secretsFile: secrets.file }, 'hanbill is ready');
     } else {
       await app.ready();
     }
   }
+
+  nts.setApiUrl(url);
+  if (worker) await nts.filing.start();
 
   let closed = false;
   return {
@@ -79,12 +122,26 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     worker,
     url,
     operatorToken: secrets.operatorToken,
+    nts,
+    mail,
     close: async () => {
       if (closed) return;
       closed = true;
       await app?.close();
       await worker?.stop();
+      await nts.close();
+      await mail.transport.close();
+      await mail.catcher?.stop();
       await database.close();
     },
   };
+}
+
+/** SMTP_URL → that server; unset → an in-process SMTP catcher (a real SMTP exchange over a socket), shown at /dev/mailbox. */
+async function startMail(config: Config, log: Logger): Promise<{ transport: MailTransport; catcher: MailCatcher | undefined }> {
+  if (config.smtpUrl) return { transport: createSmtpTransport(config.smtpUrl, config.mailFrom), catcher: undefined };
+  const catcher = createMailCatcher();
+  const { url } = await catcher.start();
+  log.info({ smtp: url }, 'mail catcher listening (caught mail at /dev/mailbox)');
+  return { transport: createSmtpTransport(url, config.mailFrom), catcher };
 }

@@ -11,9 +11,13 @@ Usage: hanbill <command> [options]
 Commands:
   serve        start the server (roles from HANBILL_ROLES: api, worker; default both)
   migrate      apply database migrations and exit
+  create-operator  add an operator of the console: --login ID [--name NAME]; the password is read from
+               HANBILL_NEW_OPERATOR_PASSWORD or standard input (first line)
   sign         sign a standard tax-invoice XML: --cert signCert.der --key signPri.key --password P
                (or --pfx file.p12 --password P; --password-env NAME) < unsigned.xml > signed.xml
   verify       verify a signed tax-invoice XML on stdin (exit 0 when valid; --bizno checks the VID)
+  nts-sim      run the NTS simulator alone: [--port 8090] [--host 127.0.0.1] [--state-dir DIR]
+               [--result-delay-ms N] [--registration-id 8 digits]...; then set NTS_GATEWAY_URL to it
   help         show this help (also --help, -h)
   version      print the version
 
@@ -41,6 +45,10 @@ export async function runCli(argv: string[]): Promise<number> {
       const { runVerify } = await import('../modules/signing/cli.ts');
       return runVerify(rest, process.stdin, process.stdout, process.stderr);
     }
+    case 'nts-sim': {
+      const { runNtsSim } = await import('../simulators/nts/cli.ts');
+      return runNtsSim(rest, process.stdout, process.stderr);
+    }
     case 'migrate': {
       const config = loadConfig();
       const database = await openDatabase(databaseTarget(config));
@@ -51,6 +59,10 @@ export async function runCli(argv: string[]): Promise<number> {
         await database.close();
       }
       return 0;
+    }
+    case 'create-operator': {
+      const { runCreateOperator } = await import('../modules/portal/cli.ts');
+      return runCreateOperator(rest, process.stdin, process.stdout, process.stderr);
     }
     case 'serve': {
       const config = loadConfig();

@@ -37,6 +37,11 @@ export const ERROR_KINDS = {
   conflict: { status: 409, legacy: '3002' },
   idempotency_conflict: { status: 409, legacy: '3002' },
   rate_limited: { status: 429, legacy: '2007' },
+  api_key_invalid: { status: 401, legacy: '2005' },
+  api_key_disabled: { status: 403, legacy: '2006' },
+  ip_not_allowed: { status: 403, legacy: '2006' },
+  partner_suspended: { status: 403, legacy: '2006' },
+  csrf_invalid: { status: 403, legacy: '2006' },
   internal: { status: 500, legacy: '9999' },
 } as const satisfies Record<string, ErrorKind>;
 

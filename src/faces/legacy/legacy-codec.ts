@@ -43,6 +43,9 @@ function splitPairs(encoded: string): [string, Buffer][] {
   return out;
 }
 
+/** Fields whose repeated occurrences are joined with ',' instead of the last one winning. */
+export const REPEATABLE_FIELDS: ReadonlySet<string> = new Set(['dockey', 'dockeys']);
+
 export interface DecodedRequest {
   fields: LegacyFields;
   charset: LegacyCharset;
@@ -59,7 +62,10 @@ export function decodeLegacyRequest(queryString: string, body: Buffer | string |
   const charset = charsetFromContentType(contentType) ?? (declared && EUC_KR_NAMES.test(declared) ? 'euc-kr' : 'utf-8');
   const fields: LegacyFields = {};
   for (const [name, bytes] of pairs) {
-    fields[name.toLowerCase()] = charset === 'euc-kr' ? iconv.decode(bytes, 'cp949') : bytes.toString('utf8');
+    const key = name.toLowerCase();
+    const value = charset === 'euc-kr' ? iconv.decode(bytes, 'cp949') : bytes.toString('utf8');
+    // list fields may be repeated (`dockey=A&dockey=B`): keep every value, comma-joined; others: the last wins
+    fields[key] = REPEATABLE_FIELDS.has(key) && fields[key] ? `${fields[key]},${value}` : value;
   }
   return { fields, charset };
 }

@@ -39,8 +39,8 @@ export type LegacyPage = Record<string, LegacyHandler>;
 export const OK = { code: '0000', msg: '정상' } as const;
 
 const memberPage: LegacyPage = {
-  insert: async ({ ctx, fields }) => {
-    const m = await registerMember(ctx, fields);
+  insert: async ({ ctx, fields, partner }) => {
+    const m = await registerMember(ctx, fields, partner ? { partnerId: partner.partnerId } : {});
     return { ...OK, fields: { member_no: m.memberNo, bizno: m.bizno, id: m.id } };
   },
   checkid: async ({ ctx, fields }) => {

@@ -62,7 +62,8 @@ export function readMemberFields(input: Input): MemberFields {
   };
 }
 
-export async function registerMember(ctx: Ctx, input: Input): Promise<RegisteredMember> {
+/** `opts.partnerId`: the partner whose API key registered the member (its customer from then on). */
+export async function registerMember(ctx: Ctx, input: Input, opts: { partnerId?: number } = {}): Promise<RegisteredMember> {
   const f = readMemberFields(input);
   await assertBiznoFree(ctx, f.bizno, f.subBizno);
   await assertLoginIdFree(ctx, f.loginId);
@@ -90,10 +91,11 @@ export async function registerMember(ctx: Ctx, input: Input): Promise<Registered
         user_tel: f.userTel,
         hp: f.hp,
         reseller_code: f.resellerCode,
+        ...(opts.partnerId !== undefined ? { partner_id: opts.partnerId } : {}),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    ctx.log.info({ memberNo: row.id }, 'member registered');
+    ctx.log.info({ memberNo: row.id, partnerId: opts.partnerId }, 'member registered');
     return { memberNo: row.id, bizno: f.bizno, id: f.loginId };
   } catch (err) {
     throw uniqueViolationToAppError(err) ?? err;

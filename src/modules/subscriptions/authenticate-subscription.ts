@@ -13,7 +13,11 @@ export interface Tenant {
   packageId: number;
 }
 
-export async function authenticateSubscription(ctx: Ctx, sinchno: number | undefined, svcKey: string | undefined): Promise<Tenant> {
+/**
+ * `partner`: the partner whose API key made the call (the API guard accepted it). A partner reaches only
+ * its own members' subscriptions: any other one is answered as not found.
+ */
+export async function authenticateSubscription(ctx: Ctx, sinchno: number | undefined, svcKey: string | undefined, partner?: { partnerId: number }): Promise<Tenant> {
   if (sinchno === undefined) throw new AppError('field_required', 'sinch_no: 필수 항목입니다 (required)', { field: 'sinch_no' });
   if (!svcKey) throw new AppError('field_required', 'svc_key: 필수 항목입니다 (required)', { field: 'svc_key' });
   const sub = await ctx.db
@@ -22,6 +26,12 @@ export async function authenticateSubscription(ctx: Ctx, sinchno: number | undef
     .where('id', '=', sinchno)
     .executeTakeFirst();
   if (!sub) throw new AppError('subscription_not_found', `sinch_no: 신청번호 ${sinchno}이(가) 없습니다 (no such subscription)`, { field: 'sinch_no' });
+  if (partner) {
+    const owner = await ctx.db.selectFrom('members').select('partner_id').where('id', '=', sub.member_id).executeTakeFirst();
+    if (owner?.partner_id !== partner.partnerId) {
+      throw new AppError('subscription_not_found', `sinch_no: 신청번호 ${sinchno}은(는) 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner's members)`, { field: 'sinch_no' });
+    }
+  }
   if (!serviceKeyMatches(svcKey, sub.svc_key_hash)) {
     throw new AppError('svc_key_mismatch', 'svc_key: 서비스키가 일치하지 않습니다 (service key does not match)', { field: 'svc_key' });
   }

@@ -1,0 +1,47 @@
+/**
+ * The portal's HTTP plugin: form and multipart parsers for its own routes, the static script, the member
+ * pages, the operator console and the REST endpoints. Registered by the composition root.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Ctx } from '../../platform/context.ts';
+import type { ApiGuard } from '../legacy/legacy-commands.ts';
+import { MAX_DOCUMENT_BYTES } from '../../modules/portal/api-applications.ts';
+import { PORTAL_JS } from './assets.ts';
+import { portalPageRoutes } from './portal-pages.ts';
+import { consolePageRoutes } from './console-pages.ts';
+import { portalRestRoutes } from './portal-rest-routes.ts';
+
+export interface PortalPluginOptions {
+  ctx: Ctx;
+  operatorToken: string;
+  guard: ApiGuard;
+}
+
+/** application/x-www-form-urlencoded → an object; a repeated name (e.g. `ips`) → an array. */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    const cur = out[k];
+    out[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
+  }
+  return out;
+}
+
+export function portalPlugin(opts: PortalPluginOptions) {
+  return async function portal(app: FastifyInstance): Promise<void> {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
+      try {
+        done(null, parseForm(String(body)));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
+    await app.register(import('@fastify/multipart'), { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 20 }, throwFileSizeLimit: true });
+    app.get('/portal/assets/portal.js', { schema: { hide: true } }, (_req, reply) =>
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_JS),
+    );
+    await app.register(portalPageRoutes, { ctx: opts.ctx });
+    await app.register(consolePageRoutes, { ctx: opts.ctx });
+    await app.register(portalRestRoutes, opts);
+  };
+}

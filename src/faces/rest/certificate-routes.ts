@@ -1,0 +1,128 @@
+/**
+ * REST: the member's signing certificate (NTS filing signs with it).
+ *   POST /v1/subscriptions/{subscriptionId}/certificate   upload (JSON with base64 files, or multipart/form-data)
+ *   GET  /v1/subscriptions/{subscriptionId}/certificate   metadata + expiry status
+ * Authenticated by the subscription's service key in `X-Svc-Key`. Key material is never returned or logged.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Ctx } from '../../platform/context.ts';
+import { invalidError, requiredError } from '../../platform/errors.ts';
+import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
+import { getCertificate, uploadCertificate, type CertificateUpload } from '../../modules/certificates/upload-certificate.ts';
+import { runIdempotent } from './idempotency.ts';
+import { errors } from './schemas.ts';
+
+export const Certificate = Type.Object(
+  {
+    certificate: Type.Object({
+      certificateId: Type.Integer(),
+      source: Type.String({ description: 'npki (signCert.der + signPri.key) or pkcs12 (.pfx/.p12)' }),
+      subject: Type.String(),
+      issuer: Type.String(),
+      serialNumber: Type.String(),
+      fingerprint256: Type.String(),
+      keyBits: Type.Integer(),
+      notBefore: Type.String({ format: 'date-time' }),
+      notAfter: Type.String({ format: 'date-time' }),
+      expiryStatus: Type.String({ description: 'valid, expiring (≤ 30 days left), expired, not_yet_valid' }),
+      daysLeft: Type.Integer(),
+      vid: Type.Object({ bizno: Type.String(), verified: Type.Boolean() }),
+      uploadedAt: Type.String({ format: 'date-time' }),
+    }),
+    warnings: Type.Array(Type.String(), { description: 'e.g. the certificate expires within 30 days' }),
+  },
+  { $id: 'Certificate' },
+);
+
+const SvcKeyHeader = Type.Object({ 'x-svc-key': Type.Optional(Type.String({ description: "the subscription's svc_key" })) });
+const Params = Type.Object({ subscriptionId: Type.Integer({ minimum: 1, description: 'sinchno' }) });
+
+/** The subscription named in the path, authenticated by `X-Svc-Key`. */
+export async function tenantOf(ctx: Ctx, req: FastifyRequest): Promise<Tenant> {
+  const { subscriptionId } = req.params as { subscriptionId: number };
+  const key = req.headers['x-svc-key'];
+  if (typeof key !== 'string' || key === '') throw requiredError('X-Svc-Key', '서비스키');
+  return authenticateSubscription(ctx, subscriptionId, key);
+}
+
+function decodeBase64Field(value: unknown, field: string): Buffer | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(value)) throw invalidError(field, 'base64로 인코딩한 파일이어야 합니다 (base64-encoded file expected)');
+  return Buffer.from(value.replace(/\s+/g, ''), 'base64');
+}
+
+/** JSON body (files as base64) or multipart form (files as file parts, `password` as a field). */
+async function readUpload(req: FastifyRequest): Promise<CertificateUpload> {
+  const files: Record<string, Buffer> = {};
+  let password: string | undefined;
+  if (req.isMultipart()) {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') files[part.fieldname] = await part.toBuffer();
+      else if (part.fieldname === 'password') password = String(part.value);
+      else if (['signCert', 'signPri', 'pfx'].includes(part.fieldname)) files[part.fieldname] = decodeBase64Field(part.value, part.fieldname) ?? Buffer.alloc(0);
+    }
+  } else {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    for (const name of ['signCert', 'signPri', 'pfx']) {
+      const buf = decodeBase64Field(body[name], name);
+      if (buf) files[name] = buf;
+    }
+    if (typeof body['password'] === 'string') password = body['password'];
+  }
+  if (password === undefined || password === '') throw requiredError('password', '인증서 비밀번호');
+  if (files['pfx']) {
+    if (files['signCert'] || files['signPri']) throw invalidError('pfx', 'pfx 또는 signCert+signPri 중 하나만 보내세요 (send either pfx or signCert + signPri)');
+    return { pfx: files['pfx'], password };
+  }
+  if (!files['signCert']) throw requiredError('signCert', '인증서(signCert.der) 또는 pfx');
+  if (!files['signPri']) throw requiredError('signPri', '개인키(signPri.key)');
+  return { signCert: files['signCert'], signPri: files['signPri'], password };
+}
+
+export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+  const { ctx } = opts;
+  await app.register(import('@fastify/multipart'), { limits: { fileSize: 1024 * 1024, files: 3, fields: 10 } });
+  app.addSchema(Certificate);
+
+  app.post(
+    '/v1/subscriptions/:subscriptionId/certificate',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: '인증서 등록 (upload the signing certificate)',
+        description:
+          'NPKI `signCert.der` + `signPri.key` (SEED 1.2.410.200004.1.15 or PBES2/seedCBC) with `password`, or a PKCS#12 `pfx` with `password`. ' +
+          'JSON with base64 file contents, or multipart/form-data with file parts. The key must belong to the certificate, the certificate VID must ' +
+          "match the member's business number, and it must be valid now; ≤ 30 days left is accepted with a warning. Replaces the previous certificate. " +
+          'Supports `Idempotency-Key`.',
+        params: Params,
+        headers: SvcKeyHeader,
+        consumes: ['application/json', 'multipart/form-data'],
+        response: { 201: Type.Ref('Certificate'), ...errors(400, 401, 403, 404) },
+      },
+      // the request body may carry a private key: keep it out of any request log
+      logLevel: 'warn',
+    },
+    async (req, reply) => {
+      const tenant = await tenantOf(ctx, req);
+      const upload = await readUpload(req);
+      const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => ({ status: 201, body: await uploadCertificate(c, tenant, upload) }));
+      return reply.code(r.status as 201).send(r.body);
+    },
+  );
+
+  app.get(
+    '/v1/subscriptions/:subscriptionId/certificate',
+    {
+      schema: {
+        tags: ['certificates'],
+        summary: '인증서 조회 (the active signing certificate: metadata and expiry status)',
+        params: Params,
+        headers: SvcKeyHeader,
+        response: { 200: Type.Ref('Certificate'), ...errors(401, 403, 404, 409) },
+      },
+    },
+    async (req) => getCertificate(ctx, await tenantOf(ctx, req)),
+  );
+}

@@ -1,0 +1,88 @@
+/**
+ * "문서보기": the recipient's page behind the link in the mail (`/view/{dockey}?t=…`), with PDF and XML
+ * downloads and approve / reject. The token in the link is the capability; forms carry it back.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Ctx } from '../../platform/context.ts';
+import { toAppError } from '../../platform/errors.ts';
+import { findByViewLink, openDocumentView, respondToDocument } from '../../modules/documents/recipient-view.ts';
+import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from '../../modules/documents/document-files.ts';
+import { renderInvoiceHtml } from '../../modules/documents/render/index.ts';
+import { escapeHtml } from '../../modules/documents/render/html.ts';
+import type { DocumentRow } from '../../modules/documents/document-views.ts';
+
+type Q = { t?: string; lang?: string };
+
+const PROC_LABEL: Record<string, string> = { S: '발행 (승인 대기)', A: '승인', R: '반려', T: '임시저장' };
+
+function page(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(`<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><meta name="viewport" content="width=device-width,initial-scale=1"></head><body style="font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`);
+}
+
+function renderPage(ctx: Ctx, row: DocumentRow, token: string, lang: 'ko' | 'en'): string {
+  const base = `/view/${row.dockey}`;
+  const t = `t=${encodeURIComponent(token)}`;
+  const meta = { ...renderMetaOf(row, lang), states: { proc: PROC_LABEL[row.proc_state] ?? row.proc_state } };
+  const readOnlyReason =
+    row.doc_state === 'D' ? '이 문서는 공급자가 수정하여 폐기되었습니다 (replaced by the supplier)' :
+    row.proc_state === 'A' ? `승인한 문서입니다 (approved)` :
+    row.proc_state === 'R' ? `반려한 문서입니다: ${row.reject_reason ?? ''} (rejected)` : undefined;
+  const links = { approveUrl: `${base}/approve?${t}`, rejectUrl: `${base}/reject?${t}`, pdfUrl: `${base}/pdf?${t}`, xmlUrl: `${base}/xml?${t}` };
+  return renderInvoiceHtml(documentOf(row), { ...meta, actions: { ...links, csrfToken: token }, ...(readOnlyReason ? { readOnlyReason } : {}) });
+}
+
+export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+  const { ctx } = opts;
+  await app.register(import('@fastify/formbody'));
+  const fail = (reply: FastifyReply, err: unknown) => {
+    const e = toAppError(err);
+    if (e.code === 'internal') ctx.log.error({ err }, 'view page failed');
+    return page(reply, e.status, e.status === 404 ? '문서를 찾을 수 없습니다' : '처리할 수 없습니다', e.message);
+  };
+  const headers = (reply: FastifyReply) =>
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'");
+
+  app.get('/view/:dockey', { schema: { hide: true } }, async (req, reply) => {
+    const { dockey } = req.params as { dockey: string };
+    const q = req.query as Q;
+    try {
+      const row = await openDocumentView(ctx, dockey, q.t ?? '');
+      return headers(reply).type('text/html; charset=utf-8').send(renderPage(ctx, row, q.t!, q.lang === 'en' ? 'en' : 'ko'));
+    } catch (err) {
+      return fail(reply, err);
+    }
+  });
+
+  for (const ext of ['pdf', 'xml'] as const) {
+    app.get(`/view/:dockey/${ext}`, { schema: { hide: true } }, async (req, reply) => {
+      const { dockey } = req.params as { dockey: string };
+      try {
+        const row = await findByViewLink(ctx, dockey, (req.query as Q).t ?? '');
+        const body = ext === 'pdf' ? await pdfOf(row) : Buffer.from(standardXmlOf(row), 'utf8');
+        return headers(reply)
+          .header('content-type', ext === 'pdf' ? 'application/pdf' : 'application/xml; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${row.dockey}.${ext}"; filename*=UTF-8''${encodeURIComponent(documentFileName(row, ext))}`)
+          .send(body);
+      } catch (err) {
+        return fail(reply, err);
+      }
+    });
+  }
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(`/view/:dockey/${decision}`, { schema: { hide: true } }, async (req, reply) => {
+      const { dockey } = req.params as { dockey: string };
+      const body = (req.body ?? {}) as Record<string, string>;
+      const token = (req.query as Q).t ?? body['t'] ?? body['_csrf'] ?? '';
+      try {
+        await respondToDocument(ctx, dockey, token, decision, body['reason']);
+        return reply.code(303).header('location', `/view/${dockey}?t=${encodeURIComponent(token)}`).send();
+      } catch (err) {
+        return fail(reply, err);
+      }
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Issuing (발행) inside the caller's transaction: count usage, assign the approval number, mark the
+ * document issued, show it in the buyer's purchase ledgers (when the buyer is a subscriber), and queue
+ * the mail in the outbox with its job. Everything commits together or not at all.
+ */
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/transaction.ts';
+import { enqueueJob } from '../../platform/jobs.ts';
+import { assignIssueId } from './issue-serials.ts';
+import { meterUsage } from './meter-usage.ts';
+import type { DocumentInput } from './model.ts';
+import type { DocumentRow } from './document-views.ts';
+
+export const MAIL_QUEUE = 'mail.document';
+export const ISSUED_METERED_ITEM = 'tax_invoice_issued';
+
+export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<DocumentRow> {
+  const now = ctx.clock.now();
+  await meterUsage(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
+  const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
+  const issued = await tx
+    .updateTable('documents')
+    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, mail_result: 'pending', updated_at: now })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await addToBuyerPurchaseLedgers(tx, issued, doc);
+  await queueDocumentMail(ctx, tx, issued, doc, 'issue');
+  return issued;
+}
+
+async function addToBuyerPurchaseLedgers(tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<void> {
+  if (doc.buyer.idType !== 'business') return;
+  await sql`
+    INSERT INTO ledger_entries (ledger_id, document_id, subscription_id)
+    SELECT l.id, ${row.id}, s.id
+      FROM members m
+      JOIN subscriptions s ON s.member_id = m.id AND s.state = 'active'
+      JOIN ledgers l ON l.subscription_id = s.id AND l.kind = 'purchase'
+     WHERE m.bizno = ${doc.buyer.id} AND s.id <> ${row.subscription_id}
+    ON CONFLICT DO NOTHING`.execute(tx);
+}
+
+/** Write the outbox row and its job; the mail worker renders and sends it (with retries). */
+export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, reason: 'issue' | 'resend' | 'update'): Promise<void> {
+  const to = doc.buyer.contacts?.[0]?.email;
+  if (!to) return;
+  const cc = doc.buyer.contacts?.[1]?.email ?? null;
+  const outbox = await tx
+    .insertInto('mail_outbox')
+    .values({ subscription_id: row.subscription_id, document_id: row.id, reason, to_addr: to, cc_addr: cc })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
+  await enqueueJob(tx, MAIL_QUEUE, { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
+  ctx.log.debug({ dockey: row.dockey, outboxId: outbox.id }, 'document mail queued');
+}

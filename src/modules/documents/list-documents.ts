@@ -1,0 +1,98 @@
+/**
+ * Status of many documents (legacy `cmd=MULTILIST`, REST `GET …/documents`): the sales ledger (issued by
+ * this subscription) or the purchase ledger (received as a subscribed buyer), by dockeys or by a date
+ * range on the write, send or last-change date, with state filters. Legacy pages by number; REST by cursor.
+ */
+import type { Ctx } from '../../platform/context.ts';
+import { invalidError } from '../../platform/errors.ts';
+import { isCalendarDate, toSqlDate } from '../../platform/clock.ts';
+import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
+import type { DocumentRow } from './document-views.ts';
+
+export interface DocumentFilter {
+  ledger: 'sales' | 'purchase';
+  dockeys?: string[];
+  dateType?: 'W' | 'S' | 'L';
+  from?: string;
+  to?: string;
+  subkey?: string;
+  procState?: string;
+  readState?: string;
+  ntsState?: string;
+}
+
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
+
+const MAX_PAGE_SIZE = 1000;
+
+export function checkFilter(f: DocumentFilter, names: Record<'from' | 'to' | 'procState' | 'readState' | 'ntsState' | 'dockeys', string>): void {
+  for (const [k, v] of [['from', f.from], ['to', f.to]] as const) {
+    if (v !== undefined && !isCalendarDate(v)) throw invalidError(names[k], '날짜는 YYYYMMDD 형식입니다 (date as YYYYMMDD)');
+  }
+  if (f.from && f.to && f.from > f.to) throw invalidError(names.to, '종료일이 시작일보다 빠릅니다 (end before start)');
+  if (f.procState !== undefined && !/^[TSAR]$/.test(f.procState)) throw invalidError(names.procState, 'T, S, A, R 중 하나입니다 (one of T S A R)');
+  if (f.readState !== undefined && !/^[NY]$/.test(f.readState)) throw invalidError(names.readState, 'N 또는 Y입니다 (N or Y)');
+  if (f.ntsState !== undefined && !/^[0-4]$/.test(f.ntsState)) throw invalidError(names.ntsState, '0~4 중 하나입니다 (0 to 4)');
+  if (f.dockeys && f.dockeys.length > MAX_PAGE_SIZE) throw invalidError(names.dockeys, `최대 ${MAX_PAGE_SIZE}건입니다 (at most ${MAX_PAGE_SIZE})`);
+}
+
+function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
+  let q = ctx.db.selectFrom('documents as d');
+  q =
+    f.ledger === 'sales'
+      ? q.where('d.subscription_id', '=', tenant.subscriptionId)
+      : q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('ledger_entries as e')
+              .innerJoin('ledgers as l', 'l.id', 'e.ledger_id')
+              .select('e.document_id')
+              .whereRef('e.document_id', '=', 'd.id')
+              .where('e.subscription_id', '=', tenant.subscriptionId)
+              .where('l.kind', '=', 'purchase'),
+          ),
+        );
+  if (f.dockeys?.length) q = q.where('d.dockey', 'in', f.dockeys);
+  const col = f.dateType === 'S' ? 'd.send_at' : f.dateType === 'L' ? 'd.updated_at' : 'd.write_date';
+  if (f.from) {
+    q = col === 'd.write_date' ? q.where(col, '>=', toSqlDate(f.from)) : q.where(col, '>=', new Date(`${toSqlDate(f.from)}T00:00:00+09:00`));
+  }
+  if (f.to) {
+    q = col === 'd.write_date' ? q.where(col, '<=', toSqlDate(f.to)) : q.where(col, '<', new Date(new Date(`${toSqlDate(f.to)}T00:00:00+09:00`).getTime() + 86_400_000));
+  }
+  if (f.subkey) q = q.where('d.subkey', '=', f.subkey);
+  if (f.procState) q = q.where('d.proc_state', '=', f.procState as 'T');
+  if (f.readState) q = q.where('d.read_state', '=', f.readState as 'N');
+  if (f.ntsState) q = q.where('d.nts_state', '=', f.ntsState as '0');
+  return q;
+}
+
+export async function listDocumentsPage(ctx: Ctx, tenant: Tenant, f: DocumentFilter, page: PageRequest): Promise<{ total: number; rows: DocumentRow[] }> {
+  const pageSize = Math.min(Math.max(page.pageSize, 1), MAX_PAGE_SIZE);
+  const count = await baseQuery(ctx, tenant, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await baseQuery(ctx, tenant, f)
+    .selectAll('d')
+    .orderBy('d.id', 'desc')
+    .limit(pageSize)
+    .offset((Math.max(page.page, 1) - 1) * pageSize)
+    .execute();
+  return { total: Number(count.n), rows };
+}
+
+/** Cursor pagination for REST: newest first, `startingAfter` is the last dockey of the previous page. */
+export async function listDocumentsAfter(ctx: Ctx, tenant: Tenant, f: DocumentFilter, opts: { limit: number; startingAfter?: string }): Promise<{ rows: DocumentRow[]; hasMore: boolean }> {
+  const limit = Math.min(Math.max(opts.limit, 1), 200);
+  let q = baseQuery(ctx, tenant, f).selectAll('d');
+  if (opts.startingAfter) {
+    const cursor = await ctx.db.selectFrom('documents').select('id').where('dockey', '=', opts.startingAfter).executeTakeFirst();
+    if (!cursor) throw invalidError('startingAfter', '알 수 없는 커서입니다 (unknown cursor)');
+    q = q.where('d.id', '<', cursor.id);
+  }
+  const rows = await q.orderBy('d.id', 'desc').limit(limit + 1).execute();
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}

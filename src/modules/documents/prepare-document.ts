@@ -1,0 +1,59 @@
+/**
+ * From a caller's input to a valid document of this subscription: fill the issuer's own party from the
+ * member's profile, validate every NTS rule, and check that the caller issues as itself (the supplier,
+ * or the trustee of a 위수탁 document) — the NTS checks the signing certificate against that number.
+ */
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
+import { applySupplierDefaults, type SupplierProfile } from './supplier-defaults.ts';
+import { validateDocument } from './validate-document.ts';
+import type { DocumentInput } from './model.ts';
+
+export async function memberProfile(ctx: Ctx, memberId: number): Promise<SupplierProfile> {
+  const m = await ctx.db
+    .selectFrom('members')
+    .select(['bizno', 'sub_bizno', 'com_name', 'ceo_name', 'addr1', 'addr2', 'uptae', 'jongmok', 'dept', 'user_name', 'user_tel', 'tel', 'email'])
+    .where('id', '=', memberId)
+    .executeTakeFirstOrThrow();
+  const address = [m.addr1, m.addr2].filter(Boolean).join(' ');
+  return {
+    bizno: m.bizno,
+    ...(m.sub_bizno ? { subBizno: m.sub_bizno } : {}),
+    name: m.com_name,
+    ceoName: m.ceo_name,
+    ...(address ? { address } : {}),
+    ...(m.uptae ? { businessType: m.uptae } : {}),
+    ...(m.jongmok ? { businessItem: m.jongmok } : {}),
+    contact: {
+      ...(m.dept ? { department: m.dept } : {}),
+      name: m.user_name,
+      ...(m.user_tel || m.tel ? { tel: m.user_tel || m.tel } : {}),
+      email: m.email,
+    },
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export async function prepareDocument(ctx: Ctx, tenant: Tenant, input: unknown, opts: { issue: boolean }): Promise<DocumentInput> {
+  const profile = await memberProfile(ctx, tenant.memberId);
+  const consignment = isRecord(input) && (input['consignment'] === true || input['consignment'] === 'true');
+  let filled: unknown;
+  if (consignment && isRecord(input)) {
+    // 위수탁: the subscriber is the trustee (수탁자) who issues on the supplier's behalf
+    const asTrustee = applySupplierDefaults({ ...input, supplier: input['trustee'] }, profile) as Record<string, unknown>;
+    filled = { ...input, trustee: asTrustee['supplier'] };
+  } else {
+    filled = applySupplierDefaults(input, profile);
+  }
+  const doc = validateDocument(filled, { requireBuyerEmail: opts.issue });
+  const issuer = doc.consignment ? doc.trustee : doc.supplier;
+  const field = doc.consignment ? 'trustee.bizno' : 'supplier.bizno';
+  if (issuer && issuer.bizno !== profile.bizno) {
+    throw new AppError('field_invalid', `${field}: 가입한 사업자등록번호(${profile.bizno})로만 발행할 수 있습니다 (you can only issue as your own business number)`, { field });
+  }
+  return doc;
+}

@@ -1,0 +1,71 @@
+/**
+ * The mail worker: one outbox row → render the mail, the PDF and the standard XML → send over SMTP.
+ * The result is visible on the document (`mail_result`). Temporary failures are retried with backoff
+ * (the job throws); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
+ * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
+ * the Message-ID is stable per outbox row so receivers can drop the duplicate.
+ */
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Job } from '../../platform/jobs.ts';
+import type { MailTransport } from '../mail/mail-transport.ts';
+import { MailSendError } from '../mail/mail-transport.ts';
+import { renderInvoiceMail } from './render/index.ts';
+import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from './document-files.ts';
+import { viewUrl } from './recipient-view.ts';
+
+export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
+  return async (job: Job): Promise<void> => {
+    const outboxId = Number(job.payload['outboxId']);
+    const outbox = await ctx.db.selectFrom('mail_outbox').selectAll().where('id', '=', outboxId).executeTakeFirst();
+    if (!outbox || outbox.state !== 'pending') return;
+    const row = await ctx.db.selectFrom('documents').selectAll().where('id', '=', outbox.document_id).executeTakeFirstOrThrow();
+    const doc = documentOf(row);
+    const link = viewUrl(ctx, row.dockey);
+    const mail = renderInvoiceMail(doc, renderMetaOf(row, 'ko', link));
+    const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
+    try {
+      const result = await transport.send({
+        to: [outbox.to_addr],
+        ...(outbox.cc_addr ? { cc: [outbox.cc_addr] } : {}),
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: { 'Message-ID': `<outbox-${outbox.id}.${row.dockey}@${host}>`, 'X-Hanbill-Dockey': row.dockey },
+        attachments: [
+          { filename: documentFileName(row, 'pdf'), content: await pdfOf(row), contentType: 'application/pdf' },
+          { filename: documentFileName(row, 'xml'), content: Buffer.from(standardXmlOf(row), 'utf8'), contentType: 'application/xml' },
+        ],
+      });
+      const now = ctx.clock.now();
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('mail_outbox')
+          .set({ state: 'sent', attempts: sql`attempts + 1`, sent_at: now, message_id: result.messageId, last_error: null })
+          .where('id', '=', outbox.id)
+          .execute();
+        await tx.updateTable('documents').set({ send_at: now, mail_result: 'sent', updated_at: now }).where('id', '=', row.id).execute();
+      });
+      ctx.log.info({ dockey: row.dockey, outboxId }, 'document mail sent');
+    } catch (err) {
+      const permanent = err instanceof MailSendError && err.permanent;
+      const final = permanent || job.attempts >= job.maxAttempts;
+      const message = String((err as Error).message ?? err).slice(0, 500);
+      const now = ctx.clock.now();
+      await ctx.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('mail_outbox')
+          .set({ state: final ? 'failed' : 'pending', attempts: sql`attempts + 1`, last_error: message })
+          .where('id', '=', outbox.id)
+          .execute();
+        await tx
+          .updateTable('documents')
+          .set({ mail_result: final ? `failed: ${message}` : `retrying: ${message}`, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+      });
+      ctx.log.warn({ dockey: row.dockey, outboxId, permanent, final }, 'document mail failed');
+      if (!final) throw err;
+    }
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Replace a document (legacy `cmd=UPDATE`, REST `PUT …/documents/{dockey}`), with the seed's semantics:
+ * a draft is changed in place (same dockey, doc_state U); an issued (mailed) document is discarded
+ * (doc_state D) and a new document with a new dockey takes its place. A document already filed with the
+ * NTS cannot be replaced: the answer says to issue an amended invoice (수정세금계산서).
+ */
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
+import { newDockey } from './document-keys.ts';
+import { findIssuedDocument } from './document-repo.ts';
+import type { DocumentRow } from './document-views.ts';
+import { issueInTransaction } from './issue-document.ts';
+import { readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
+import { prepareDocument } from './prepare-document.ts';
+import { documentColumns } from './store-document.ts';
+
+export function assertReplaceable(row: DocumentRow): void {
+  if (row.doc_state === 'D') {
+    throw new AppError('document_state_conflict', `dockey: 문서 ${row.dockey}은(는) 폐기된 문서입니다 (the document was discarded)`, { field: 'dockey' });
+  }
+  if (row.nts_state !== '0') {
+    throw new AppError(
+      'document_state_conflict',
+      `dockey: 국세청에 신고된(신고 중인) 문서는 수정할 수 없습니다. 수정세금계산서를 발행하세요 (already filed with the NTS: issue an amended invoice instead, with doc__modify_code and doc__org_nts_no ${row.nts_issue_id ?? ''})`.trim(),
+      { field: 'dockey' },
+    );
+  }
+}
+
+export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, req: WriteDocumentRequest): Promise<WriteDocumentResult> {
+  const current = await findIssuedDocument(ctx.db, tenant.subscriptionId, dockey);
+  assertReplaceable(current);
+  const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
+  const subkey = readSubkey(req.subkey) ?? current.subkey;
+  return inTransaction(ctx.db, async (tx) => {
+    const locked = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });
+    assertReplaceable(locked); // filed or discarded meanwhile
+    const now = ctx.clock.now();
+    if (locked.proc_state === 'T') {
+      const row = await tx
+        .updateTable('documents')
+        .set({ ...documentColumns(doc), subkey, doc_state: 'U', updated_at: now })
+        .where('id', '=', locked.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
+      return { document, created: false };
+    }
+    const replaced = await tx
+      .updateTable('documents')
+      .set({ doc_state: 'D', updated_at: now })
+      .where('id', '=', locked.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const row = await tx
+      .insertInto('documents')
+      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc), created_at: now, updated_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const sales = await tx.selectFrom('ledgers').select('id').where('subscription_id', '=', tenant.subscriptionId).where('kind', '=', 'sales').executeTakeFirstOrThrow();
+    await tx.insertInto('ledger_entries').values({ ledger_id: sales.id, document_id: row.id, subscription_id: tenant.subscriptionId, created_at: now }).execute();
+    const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
+    ctx.log.info({ sinchno: tenant.subscriptionId, old: locked.dockey, dockey: document.dockey }, 'issued document replaced');
+    return { document, created: true, replaced };
+  });
+}

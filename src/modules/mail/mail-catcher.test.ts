@@ -1,0 +1,169 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
+import { createMailCatcher } from './mail-catcher.ts';
+import { createSmtpTransport, type OutgoingMail } from './mail-transport.ts';
+
+const simple = (subject: string): OutgoingMail => ({ to: ['a@example.kr'], subject, text: 't', html: '<p>h</p>' });
+
+/** Talk SMTP by hand: EHLO, then the rest pipelined; returns the server's transcript once it hangs up. */
+async function rawSession(port: number, ehlo: string, rest: string[]): Promise<string> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  socket.setEncoding('utf8');
+  let transcript = '';
+  socket.on('data', (d: string) => (transcript += d));
+  const closed = new Promise<void>((r) => socket.on('close', () => r()));
+  const waitFor = async (pattern: RegExp): Promise<void> => {
+    const deadline = Date.now() + 3000;
+    while (!pattern.test(transcript)) {
+      if (Date.now() > deadline) throw new Error(`timeout waiting for ${pattern}: ${transcript}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  await waitFor(/^220 /m);
+  socket.write(`${ehlo}\r\n`);
+  await waitFor(/^250 /m);
+  socket.write(rest.map((line) => `${line}\r\n`).join(''));
+  await closed;
+  return transcript;
+}
+
+test('start/stop: random port on 127.0.0.1, idempotent start, stop with pooled connections open is quick', async () => {
+  const catcher = createMailCatcher();
+  const { url } = await catcher.start();
+  assert.match(url, /^smtp:\/\/127\.0\.0\.1:\d+$/);
+  assert.deepEqual(await catcher.start(), { url });
+  const transport = createSmtpTransport(url, 'x@hanbill.local');
+  await transport.send(simple('one'));
+  const started = Date.now();
+  await catcher.stop(); // the pool still holds an idle connection
+  assert.ok(Date.now() - started < 900, `stop took ${Date.now() - started} ms`);
+  assert.equal(catcher.list().length, 1, 'mails stay readable after stop');
+  await transport.close();
+  await catcher.stop(); // second stop is a no-op
+});
+
+test('a given port is used', async () => {
+  const probe = createMailCatcher();
+  const port = Number(new URL((await probe.start()).url).port);
+  await probe.stop();
+  const catcher = createMailCatcher({ port });
+  try {
+    assert.equal((await catcher.start()).url, `smtp://127.0.0.1:${port}`);
+  } finally {
+    await catcher.stop();
+  }
+});
+
+test('keeps the newest N, list() newest first, get() by id', async () => {
+  const catcher = createMailCatcher({ maxMails: 3 });
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local', { maxConnections: 1 });
+  try {
+    for (let i = 1; i <= 5; i++) await transport.send(simple(`메일 ${i}`));
+    const list = catcher.list();
+    assert.deepEqual(
+      list.map((m) => m.subject),
+      ['메일 5', '메일 4', '메일 3'],
+    );
+    for (const m of list) assert.equal(catcher.get(m.id), m);
+    assert.equal(catcher.get('nope'), undefined);
+    assert.equal(new Set(list.map((m) => m.id)).size, 3);
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
+test('waitFor: resolves on an existing mail, on a later one, rejects on timeout', async () => {
+  const catcher = createMailCatcher();
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local');
+  try {
+    await transport.send(simple('먼저'));
+    assert.equal((await catcher.waitFor((m) => m.subject === '먼저', 100)).subject, '먼저');
+    const later = catcher.waitFor((m) => m.subject === '나중', 3000);
+    await transport.send(simple('다른 것'));
+    await transport.send(simple('나중'));
+    assert.equal((await later).subject, '나중');
+    await assert.rejects(catcher.waitFor((m) => m.subject === '없음', 50), /no matching mail within 50 ms/);
+    // a throwing predicate does not break delivery
+    const throwing = catcher.waitFor(() => {
+      throw new Error('boom');
+    }, 200);
+    await transport.send(simple('계속'));
+    await assert.rejects(throwing, /no matching mail/);
+    assert.equal(catcher.list()[0]?.subject, '계속');
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
+test('failNext counts commands and queues; setDelay holds the reply', async () => {
+  const catcher = createMailCatcher();
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local', { maxConnections: 1 });
+  try {
+    catcher.failNext(2, { code: 451, message: 'busy' });
+    catcher.failNext(1, { code: 550, message: 'gone' });
+    const codes: (number | undefined)[] = [];
+    for (let i = 0; i < 4; i++) {
+      try {
+        await transport.send(simple(`try ${i}`));
+        codes.push(250);
+      } catch (err) {
+        codes.push((err as { responseCode?: number }).responseCode);
+      }
+    }
+    assert.deepEqual(codes, [451, 451, 550, 250]);
+    assert.throws(() => catcher.failNext(0, { code: 451, message: 'x' }), RangeError);
+
+    catcher.setDelay(200);
+    const started = Date.now();
+    await transport.send(simple('느림'));
+    assert.ok(Date.now() - started >= 190);
+    catcher.setDelay(0);
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
+test('a message over the size limit gets 552 and is not kept', async () => {
+  const catcher = createMailCatcher({ maxMessageBytes: 10_000 });
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local');
+  try {
+    await assert.rejects(
+      transport.send({ ...simple('큼'), attachments: [{ filename: 'big.bin', content: Buffer.alloc(20_000, 1), contentType: 'application/octet-stream' }] }),
+      (err: unknown) => (err as { responseCode?: number; permanent?: boolean }).responseCode === 552 && (err as { permanent: boolean }).permanent,
+    );
+    assert.equal(catcher.list().length, 0);
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
+test('a hand-written SMTP session (no AUTH, null sender, no MIME) is caught', async () => {
+  const catcher = createMailCatcher();
+  const port = Number(new URL((await catcher.start()).url).port);
+  try {
+    const transcript = await rawSession(port, 'EHLO test.local', [
+      'MAIL FROM:<>',
+      'RCPT TO:<raw@example.kr>',
+      'DATA',
+      'Subject: plain',
+      '',
+      'hello',
+      '.',
+      'QUIT',
+    ]);
+    assert.match(transcript, /250 Ok: queued as /);
+    const mail = await catcher.waitFor(() => true, 1000);
+    assert.equal(mail.subject, 'plain');
+    assert.equal(mail.envelope.from, '');
+    assert.deepEqual(mail.envelope.to, ['raw@example.kr']);
+    assert.equal(mail.text?.trim(), 'hello');
+    assert.equal(mail.html, undefined);
+  } finally {
+    await catcher.stop();
+  }
+});

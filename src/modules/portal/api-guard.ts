@@ -1,0 +1,175 @@
+/**
+ * The API guard of the legacy and REST faces (`Authorization: Bearer <Access Key>`).
+ *
+ * With a key: it must exist, be ON, not be deleted or replaced by a reissue; its partner must not be
+ * suspended; the caller's IP must be on the key's allow-list (an empty list refuses every call: a key
+ * without a registered server IP is not usable). A partner reaches only its own members: a `sinch_no` or
+ * member login of another partner's (or of no partner's) member is refused as not found.
+ *
+ * Without a key, a call naming a subscription (`sinch_no`) or member login (`id`) of a partner's member
+ * obeys that partner: refused while the partner is suspended, and, when the partner has live keys, only
+ * from an IP on one of their allow-lists (LEGACY-API.md, Transport).
+ *
+ * Every refusal is a clear AppError (REST 401/403, legacy 2005/2006) and is written to the audit log.
+ */
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { kstDateTime } from '../../platform/clock.ts';
+import { audit } from './audit.ts';
+import { accessKeyHash, visiblePrefix } from './api-keys.ts';
+import { callerIp } from './ip-address.ts';
+
+export interface GuardRequest {
+  face: 'legacy' | 'rest';
+  ip: string;
+  bearer: string | undefined;
+  page: string;
+  cmd: string;
+  fields: Record<string, string>;
+}
+
+export interface AcceptedPartner {
+  partnerId: number;
+  apiKeyId: number;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedPartner | undefined> {
+  const lastTouched = new Map<number, number>();
+
+  const refuse = async (req: GuardRequest, ip: string, err: AppError, who: { partnerId?: number; keyId?: number; prefix?: string }) => {
+    await audit(ctx, { kind: who.partnerId ? 'partner' : 'anonymous', id: who.partnerId ?? null, label: who.prefix ?? '', ip }, {
+      action: 'api.refused',
+      targetKind: who.keyId ? 'api_key' : '',
+      targetId: who.keyId ?? null,
+      details: { reason: err.code, face: req.face, page: req.page, cmd: req.cmd, ...(who.prefix ? { keyPrefix: who.prefix } : {}) },
+    }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'audit write failed'));
+    ctx.log.warn({ ip, reason: err.code, page: req.page, cmd: req.cmd, keyPrefix: who.prefix }, 'API call refused');
+    return err;
+  };
+
+  const touch = async (keyId: number) => {
+    const now = ctx.clock.now();
+    const last = lastTouched.get(keyId);
+    if (last !== undefined && now.getTime() - last < TOUCH_EVERY_MS) return;
+    lastTouched.set(keyId, now.getTime());
+    if (lastTouched.size > 10_000) lastTouched.clear();
+    await ctx.db
+      .updateTable('api_keys')
+      .set({ last_used_at: now })
+      .where('id', '=', keyId)
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(now.getTime() - TOUCH_EVERY_MS))]))
+      .execute();
+  };
+
+  /** The member a call is about: by `sinch_no` (document calls) or by login `id` (_service / _auth pages). */
+  const memberOfCall = async (req: GuardRequest): Promise<{ found: boolean; partnerId: number | null; by: 'sinch_no' | 'id' } | undefined> => {
+    const sinch = (req.fields['sinch_no'] ?? req.fields['sinchno'] ?? '').trim();
+    if (/^\d{1,15}$/.test(sinch)) {
+      const r = await ctx.db
+        .selectFrom('subscriptions as s')
+        .innerJoin('members as m', 'm.id', 's.member_id')
+        .select('m.partner_id')
+        .where('s.id', '=', Number(sinch))
+        .executeTakeFirst();
+      return { found: r !== undefined, partnerId: r?.partner_id ?? null, by: 'sinch_no' };
+    }
+    const id = (req.fields['id'] ?? '').trim();
+    if ((req.page === '_service.aspx' || req.page === '_auth.aspx') && id) {
+      const r = await ctx.db.selectFrom('members').select('partner_id').where(sql<string>`lower(login_id)`, '=', id.toLowerCase()).executeTakeFirst();
+      return { found: r !== undefined, partnerId: r?.partner_id ?? null, by: 'id' };
+    }
+    return undefined;
+  };
+
+  const notOurs = (by: 'sinch_no' | 'id') =>
+    by === 'sinch_no'
+      ? new AppError('subscription_not_found', 'sinch_no: 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner’s members)', { field: 'sinch_no' })
+      : new AppError('credentials_mismatch', 'id: 이 파트너의 회원이 아닙니다 (no such member among this partner’s members)', { field: 'id' });
+
+  return async (req) => {
+    const ip = callerIp(req.ip);
+    if (req.bearer === undefined) {
+      const member = await memberOfCall(req);
+      if (!member?.partnerId) return undefined;
+      const p = await ctx.db.selectFrom('partners').select(['state']).where('id', '=', member.partnerId).executeTakeFirst();
+      if (p?.state === 'suspended') {
+        throw await refuse(req, ip, new AppError('partner_suspended', '연동 API 서비스가 정지된 파트너의 회원입니다 (the partner of this member is suspended)', { field: 'Authorization' }), {
+          partnerId: member.partnerId,
+        });
+      }
+      const allowed = await ctx.db
+        .selectFrom('api_key_ips as i')
+        .innerJoin('api_keys as k', 'k.id', 'i.key_id')
+        .select('i.address')
+        .where('k.partner_id', '=', member.partnerId)
+        .where('k.deleted_at', 'is', null)
+        .execute();
+      const hasLiveKeys = await ctx.db.selectFrom('api_keys').select('id').where('partner_id', '=', member.partnerId).where('deleted_at', 'is', null).limit(1).executeTakeFirst();
+      if (hasLiveKeys && !allowed.some((a) => a.address === ip)) {
+        throw await refuse(req, ip, new AppError('ip_not_allowed', `호출한 IP ${ip}은(는) 이 회원의 파트너가 등록한 IP가 아닙니다 (caller IP ${ip} is not on the partner’s allow-lists)`, { field: 'ip' }), {
+          partnerId: member.partnerId,
+        });
+      }
+      return undefined;
+    }
+
+    const given = req.bearer.trim();
+    const hash = accessKeyHash(given);
+    const key = await ctx.db
+      .selectFrom('api_keys as k')
+      .innerJoin('partners as p', 'p.id', 'k.partner_id')
+      .select(['k.id', 'k.partner_id', 'k.prefix', 'k.enabled', 'k.deleted_at', 'p.state', 'p.suspended_reason'])
+      .where('k.key_hash', '=', hash)
+      .executeTakeFirst();
+    if (!key) {
+      const retired = await ctx.db
+        .selectFrom('api_key_retired_hashes as r')
+        .innerJoin('api_keys as k', 'k.id', 'r.key_id')
+        .select(['r.retired_at', 'k.id', 'k.partner_id'])
+        .where('r.key_hash', '=', hash)
+        .executeTakeFirst();
+      if (retired) {
+        throw await refuse(
+          req,
+          ip,
+          new AppError('api_key_invalid', `Authorization: 재발급으로 폐기된 API Key입니다 (${kstDateTime(retired.retired_at)} KST) — 새 Access Key를 사용하세요 (this key was replaced by a reissue; use the new Access Key)`, {
+            field: 'Authorization',
+          }),
+          { partnerId: retired.partner_id, keyId: retired.id, prefix: visiblePrefix(given) },
+        );
+      }
+      throw await refuse(req, ip, new AppError('api_key_invalid', 'Authorization: 등록되지 않은 API Key입니다 (unknown API key)', { field: 'Authorization' }), {});
+    }
+    const who = { partnerId: key.partner_id, keyId: key.id, prefix: key.prefix };
+    if (key.deleted_at) {
+      throw await refuse(req, ip, new AppError('api_key_invalid', 'Authorization: 삭제된 API Key입니다 (this API key was deleted)', { field: 'Authorization' }), who);
+    }
+    if (!key.enabled) {
+      throw await refuse(req, ip, new AppError('api_key_disabled', 'Authorization: 사용 중지(OFF)된 API Key입니다 (this API key is switched OFF)', { field: 'Authorization' }), who);
+    }
+    if (key.state === 'suspended') {
+      throw await refuse(
+        req,
+        ip,
+        new AppError('partner_suspended', `Authorization: 연동 API 사용이 정지되었습니다${key.suspended_reason ? ` — ${key.suspended_reason}` : ''} (API use of this partner is suspended)`, {
+          field: 'Authorization',
+        }),
+        who,
+      );
+    }
+    const ips = await ctx.db.selectFrom('api_key_ips').select('address').where('key_id', '=', key.id).execute();
+    if (ips.length === 0) {
+      throw await refuse(req, ip, new AppError('ip_not_allowed', 'ip: 이 API Key에 등록된 IP가 없습니다. IP를 등록하세요 (no IP address is registered for this key)', { field: 'ip' }), who);
+    }
+    if (!ips.some((r) => r.address === ip)) {
+      throw await refuse(req, ip, new AppError('ip_not_allowed', `ip: 호출한 IP ${ip}은(는) 이 API Key에 등록되지 않았습니다 (caller IP ${ip} is not on this key’s allow-list)`, { field: 'ip' }), who);
+    }
+    const member = await memberOfCall(req);
+    if (member && member.partnerId !== key.partner_id) throw await refuse(req, ip, notOurs(member.by), who);
+    await touch(key.id);
+    return { partnerId: key.partner_id, apiKeyId: key.id };
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * IP addresses of key allow-lists: validated and normalised, so that one address has one spelling.
+ * IPv4 in dotted decimal without leading zeros; IPv6 in RFC 5952 form (lower case, longest zero run
+ * compressed); an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`) is the IPv4 address it maps.
+ */
+import net from 'node:net';
+import { invalidError } from '../../platform/errors.ts';
+
+/** Normalised form of `text`, or undefined when it is no single IPv4/IPv6 address. */
+export function normalizeIp(text: string): string | undefined {
+  const s = text.trim();
+  if (s === '' || s.length > 64) return undefined;
+  if (net.isIPv4(s)) return s;
+  const bare = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
+  if (bare.includes('%') || !net.isIPv6(bare)) return undefined;
+  let host: string;
+  try {
+    host = new URL(`http://[${bare}]/`).hostname.slice(1, -1); // WHATWG URL serialises IPv6 per RFC 5952
+  } catch {
+    return undefined;
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const hi = parseInt(mapped[1]!, 16);
+    const lo = parseInt(mapped[2]!, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return host;
+}
+
+/** Read one address of an allow-list, naming the field when it is bad. */
+export function readIp(text: unknown, field: string): string {
+  const ip = typeof text === 'string' ? normalizeIp(text) : undefined;
+  if (ip === undefined) {
+    throw invalidError(field, `올바른 IPv4 또는 IPv6 주소가 아닙니다: '${String(text ?? '').slice(0, 64)}' (expected one IPv4 or IPv6 address, e.g. 203.0.113.7 or 2001:db8::1)`);
+  }
+  return ip;
+}
+
+/** The caller's address as the server sees it, in the same normal form (unknown spellings kept as they are). */
+export function callerIp(remote: string): string {
+  return normalizeIp(remote) ?? remote;
+}

@@ -1,0 +1,59 @@
+/**
+ * Login throttling. Failures are counted per account and per client IP within a 15-minute window;
+ * 5 failures on an account (20 from one IP) lock it for 15 minutes. A success clears the account's count
+ * (never the IP's: an attacker's own good login must not reset the IP counter).
+ */
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { kstDateTime } from '../../platform/clock.ts';
+import './tables.ts';
+
+export type ThrottleScope = 'user' | 'operator' | 'ip';
+
+export const THROTTLE = {
+  windowMs: 15 * 60_000,
+  lockMs: 15 * 60_000,
+  max: { user: 5, operator: 5, ip: 20 } as Record<ThrottleScope, number>,
+};
+
+export async function assertNotLocked(ctx: Ctx, scope: ThrottleScope, key: string): Promise<void> {
+  const row = await ctx.db.selectFrom('login_throttle').select('locked_until').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  const now = ctx.clock.now();
+  if (row?.locked_until && row.locked_until > now) {
+    const what = scope === 'ip' ? '이 IP에서' : '이 계정은';
+    throw new AppError(
+      'rate_limited',
+      `loginId: 로그인 실패가 너무 많아 ${what} ${kstDateTime(row.locked_until).slice(0, 16)}(KST)까지 로그인할 수 없습니다 (too many failed logins; locked until ${row.locked_until.toISOString()})`,
+      { field: 'loginId', details: { lockedUntil: row.locked_until.toISOString(), scope } },
+    );
+  }
+}
+
+/** Count a failure; returns true when this failure locked the account or IP. */
+export async function recordFailure(ctx: Ctx, scope: ThrottleScope, key: string): Promise<boolean> {
+  const now = ctx.clock.now();
+  const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
+  const row = await sql<{ failures: number }>`
+    INSERT INTO login_throttle (scope, key, failures, window_start) VALUES (${scope}, ${key}, 1, ${now})
+    ON CONFLICT (scope, key) DO UPDATE SET
+      failures = CASE WHEN login_throttle.window_start < ${windowStart} OR login_throttle.locked_until <= ${now} THEN 1 ELSE login_throttle.failures + 1 END,
+      window_start = CASE WHEN login_throttle.window_start < ${windowStart} OR login_throttle.locked_until <= ${now} THEN ${now} ELSE login_throttle.window_start END,
+      locked_until = CASE WHEN login_throttle.locked_until <= ${now} THEN NULL ELSE login_throttle.locked_until END
+    RETURNING failures`.execute(ctx.db);
+  const failures = row.rows[0]?.failures ?? 1;
+  if (failures >= THROTTLE.max[scope]) {
+    await ctx.db
+      .updateTable('login_throttle')
+      .set({ locked_until: new Date(now.getTime() + THROTTLE.lockMs) })
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .execute();
+    return true;
+  }
+  return false;
+}
+
+export async function clearFailures(ctx: Ctx, scope: ThrottleScope, key: string): Promise<void> {
+  await ctx.db.deleteFrom('login_throttle').where('scope', '=', scope).where('key', '=', key).execute();
+}

@@ -1,0 +1,203 @@
+/**
+ * Helpers of the NTS filing tests: a test system with short NTS timings on its own filing channel (tests share
+ * one PostgreSQL database under TEST_DATABASE_URL), members with certificates, issued documents.
+ */
+import crypto from 'node:crypto';
+import { kstDate, toSqlDate } from '../../src/platform/clock.ts';
+import { inTransaction } from '../../src/platform/db/transaction.ts';
+import type { Ctx } from '../../src/platform/context.ts';
+import type { DocumentInput } from '../../src/modules/documents/model.ts';
+import { validateDocument } from '../../src/modules/documents/validate-document.ts';
+import { typeCodeOf } from '../../src/modules/documents/type-code.ts';
+import { assignIssueId } from '../../src/modules/documents/issue-serials.ts';
+import { newDockey } from '../../src/modules/documents/document-keys.ts';
+import { itemSummary } from '../../src/modules/documents/document-views.ts';
+import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTaxInvoice } from '../../src/modules/documents/sample-documents.ts';
+import { makeTestNpkiIdentity, type TestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
+import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { legacyPost, rest } from '../support/http.ts';
+import type { StartOptions } from '../../src/main.ts';
+
+/** Env of a test system: its own filing channel, fast timings, no global auto-filing. */
+export function ntsTestEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HANBILL_NTS_CHANNEL: `t${crypto.randomBytes(6).toString('hex')}`,
+    HANBILL_NTS_TIMEOUT_MS: '1000',
+    HANBILL_NTS_RETRY_MS: '40',
+    HANBILL_NTS_POLL_MS: '400',
+    HANBILL_NTS_SWEEP_MS: '3000',
+    HANBILL_NTS_AUTO_FILE: 'off',
+    NTS_SIM_RESULT_DELAY_MS: '20',
+    ...extra,
+  };
+}
+
+export function startNtsTestSystem(extra: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestSystem> {
+  return startTestSystem(ntsTestEnv(extra), opts);
+}
+
+export interface TestMember {
+  bizno: string;
+  subBizno: string;
+  loginId: string;
+  password: string;
+  memberId: number;
+  subscriptionId: number;
+  svcKey: string;
+}
+
+/** Register a member (a fresh 종사업장번호 makes a fixed business number reusable across runs) with a subscription. */
+export async function registerMember(sys: TestSystem, bizno = freshBizno(), opts: { subBizno?: string; comName?: string } = {}): Promise<TestMember> {
+  const loginId = freshLoginId('nts');
+  const password = 'NtsTest123!';
+  const subBizno = opts.subBizno ?? '';
+  const reg = await legacyPost(sys.url, '_member.aspx', {
+    cmd: 'INSERT',
+    bizno,
+    ...(subBizno ? { sub_bizno: subBizno } : {}),
+    com_name: opts.comName ?? '(주)한빌소프트',
+    ceo_name: '김공급',
+    id: loginId,
+    pwd: password,
+    user_name: '이담당',
+    email: 'billing@supplier.example',
+  });
+  if (reg.code !== '0000') throw new Error(`member: ${reg.code} ${reg.msg}`);
+  const sub = await legacyPost(sys.url, '_service.aspx', { cmd: 'SINCHSERVICE', bizno, id: loginId, pwd: password, pack_code: 1, svcunit_code: 1, amount: 0, vat: 0, total_amount: 0 });
+  if (sub.code !== '0000') throw new Error(`subscription: ${sub.code} ${sub.msg}`);
+  const key = await legacyPost(sys.url, '_auth.aspx', { cmd: 'GETSVCKEY', bizno, id: loginId, pwd: password, sinchno: String(sub['sinchno']) });
+  if (key.code !== '0000') throw new Error(`svc key: ${key.code} ${key.msg}`);
+  return { bizno, subBizno, loginId, password, memberId: Number(reg['member_no']), subscriptionId: Number(sub['sinchno']), svcKey: String(key['svc_key']) };
+}
+
+/** Upload an NPKI identity's certificate for the member over REST; returns the response. */
+export async function uploadCertificate(sys: TestSystem, m: TestMember, id: TestNpkiIdentity, form: 'seed' | 'pbes2' | 'pfx' = 'seed') {
+  const body =
+    form === 'pfx'
+      ? { pfx: id.pfx.toString('base64'), password: id.password }
+      : { signCert: id.signCert.toString('base64'), signPri: (form === 'seed' ? id.signPri : id.signPriPbes2).toString('base64'), password: id.password };
+  return rest(sys.url, 'POST', `/v1/subscriptions/${m.subscriptionId}/certificate`, body, { 'x-svc-key': m.svcKey });
+}
+
+/** A member with an uploaded certificate (its identity is returned for tampering tests). */
+export async function memberWithCertificate(sys: TestSystem): Promise<{ member: TestMember; identity: TestNpkiIdentity }> {
+  const member = await registerMember(sys);
+  const identity = makeTestNpkiIdentity(member.bizno);
+  const r = await uploadCertificate(sys, member, identity);
+  if (r.status !== 201) throw new Error(`certificate upload: ${r.status} ${JSON.stringify(r.body)}`);
+  return { member, identity };
+}
+
+/** The certification samples (NTS.md §1.3) re-dated to `writeDate` (YYYYMMDD) and issued by `bizno`. */
+export function sampleDocument(kind: '0101' | '0201' | '0301' | '0401', supplierBizno: string, writeDate: string, originalIssueId?: string): DocumentInput {
+  const doc = { '0101': sampleTaxInvoice, '0201': sampleAmendedTaxInvoice, '0301': sampleInvoice, '0401': sampleAmendedInvoice }[kind]();
+  doc.writeDate = writeDate;
+  doc.supplier = { ...doc.supplier, bizno: supplierBizno };
+  for (const line of doc.lines) {
+    line.month = Number(writeDate.slice(4, 6));
+    line.day = Number(writeDate.slice(6, 8));
+  }
+  if (doc.amendment) doc.amendment = { ...doc.amendment, originalIssueId: originalIssueId ?? doc.amendment.originalIssueId };
+  return doc;
+}
+
+export function todayKst(at: Date = new Date()): string {
+  return kstDate(at);
+}
+
+export interface IssuedDocument {
+  id: number;
+  dockey: string;
+  issueId: string;
+}
+
+/**
+ * Issue documents for the member: validated, approval number assigned (date + issuer code + serial), stored
+ * as issued (proc_state S, NTS state 0). Stands in for the documents module's issuing use case.
+ */
+export async function issueDocuments(ctx: Ctx, m: TestMember, docs: DocumentInput[]): Promise<IssuedDocument[]> {
+  const out: IssuedDocument[] = [];
+  const chunk = 100;
+  for (let i = 0; i < docs.length; i += chunk) {
+    const part = await inTransaction(ctx.db, async (tx) => {
+      const rows: IssuedDocument[] = [];
+      for (const input of docs.slice(i, i + chunk)) {
+        const doc = validateDocument(input);
+        const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
+        const now = ctx.clock.now();
+        const row = await tx
+          .insertInto('documents')
+          .values({
+            subscription_id: m.subscriptionId,
+            dockey: newDockey(),
+            proc_state: 'S',
+            kind: doc.kind,
+            type_code: typeCodeOf(doc),
+            modify_code: doc.amendment?.reasonCode ?? null,
+            write_date: toSqlDate(doc.writeDate),
+            sup_bizno: doc.supplier.bizno,
+            sup_name: doc.supplier.name,
+            buy_id: doc.buyer.id,
+            buy_name: doc.buyer.name,
+            buy_email1: doc.buyer.contacts?.[0]?.email ?? null,
+            supply_amt: doc.amounts.supply,
+            tax_amt: doc.amounts.tax,
+            total_amt: doc.amounts.total,
+            item_summary: itemSummary(doc),
+            body: JSON.stringify(doc),
+            nts_issue_id: issueId,
+            issued_at: now,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning(['id', 'dockey'])
+          .executeTakeFirstOrThrow();
+        rows.push({ id: row.id, dockey: row.dockey, issueId });
+      }
+      return rows;
+    });
+    out.push(...part);
+  }
+  return out;
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** NTS state and result of documents by dockey. */
+export async function filingStates(sys: TestSystem, dockeys: string[]) {
+  const rows = await sys.ctx.db
+    .selectFrom('documents')
+    .select(['dockey', 'nts_state', 'nts_result_code', 'nts_result_msg', 'submit_id', 'nts_issue_id'])
+    .where('dockey', 'in', dockeys)
+    .execute();
+  return new Map(rows.map((r) => [r.dockey, r]));
+}
+
+/** Wait until none of the documents is queued or sent (1/2). */
+export async function waitSettled(sys: TestSystem, dockeys: string[], timeoutMs = 30_000) {
+  return waitFor(
+    `${dockeys.length} filings to settle`,
+    async () => {
+      const states = await filingStates(sys, dockeys);
+      return [...states.values()].every((s) => s.nts_state === '3' || s.nts_state === '4') ? states : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+export function reqnts(sys: TestSystem, m: TestMember, dockeys: string[], page = 'taxinvoice.aspx') {
+  return legacyPost(sys.url, page, { cmd: 'REQNTS', sinch_no: m.subscriptionId, svc_key: m.svcKey, dockeys: dockeys.join(',') });
+}
+
+export function legacyRows(answer: Record<string, unknown>): Record<string, string>[] {
+  const list = answer['list'] as { row?: Record<string, string>[] } | '' | undefined;
+  return (list && typeof list === 'object' && list.row) || [];
+}
