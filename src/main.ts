@@ -77,7 +77,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, [MAIL_QUEUE]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
-      concurrency: database.engine === 'pglite' ? 1 : 4,
+      concurrency: database.engine === 'pglite' ? 2 : 4,
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
     if (Object.keys(handlers).length > 0) worker.start();

@@ -51,6 +51,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
           operatorToken: { type: 'http', scheme: 'bearer', description: 'HANBILL_OPERATOR_TOKEN' },
           portalSession: { type: 'apiKey', in: 'cookie', name: 'hb_session', description: 'portal / console session cookie (log in first); state changes also need the X-CSRF-Token header' },
           partnerKey: { type: 'http', scheme: 'bearer', description: 'a partner Access Key (연동 API Key); the caller IP must be on the key\'s allow-list' },
+          svcKey: { type: 'apiKey', in: 'header', name: 'X-Svc-Key', description: 'the subscription\'s service key (svc_key from POST /v1/auth/service-key); with a partner key, also send Authorization: Bearer' },
         },
       },
     },

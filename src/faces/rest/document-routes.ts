@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { insertDocument } from '../../modules/documents/insert-document.ts';
+import { insertDocumentsBulk, MAX_BULK_DOCUMENTS } from '../../modules/documents/insert-documents-bulk.ts';
 import { updateDocument } from '../../modules/documents/update-document.ts';
 import { resendDocument } from '../../modules/documents/resend-document.ts';
 import { deleteDraft } from '../../modules/documents/delete-draft.ts';
@@ -44,7 +45,7 @@ const WriteBody = Type.Object({
 const DocumentOut = Type.Object({}, { additionalProperties: true, $id: 'Document', description: 'dockey, states (docState N/U/D, procState T/S/A/R, readState N/Y, ntsState 0–4), parties, amounts, issueId, dates; `document` on GET one' });
 const SubParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }) });
 const DocParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }), dockey: Type.String({ pattern: '^[A-Z0-9]{10,40}$' }) });
-const security = [{ svcKey: [] }];
+const security = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
 const tags = ['documents'];
 
 export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard?: ApiGuard }): Promise<void> {
@@ -68,6 +69,38 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
         return { status: w.created ? 201 : 200, body: documentView(w.document) };
       });
       return reply.code(r.status as 201).send(r.body);
+    },
+  );
+
+  app.post(
+    '/v1/subscriptions/:subscriptionId/documents/bulk',
+    {
+      schema: {
+        tags, security, summary: '대량 작성 / 발행 (up to 100 documents, one answer each)',
+        description: 'Each document is written in its own transaction; a bad one does not stop the others. Give every item a `subkey` to make retries safe (an item whose subkey exists answers with the existing document).',
+        params: SubParams,
+        body: Type.Object({ documents: Type.Array(WriteBody, { minItems: 1, maxItems: MAX_BULK_DOCUMENTS }) }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Object({ index: Type.Integer(), ok: Type.Boolean(), created: Type.Optional(Type.Boolean()), document: Type.Optional(Type.Ref('Document')), error: Type.Optional(Type.Object({}, { additionalProperties: true })) })),
+            succeeded: Type.Integer(),
+            failed: Type.Integer(),
+          }),
+          ...errors(400, 401, 403, 404),
+        },
+      },
+    },
+    async (req) => {
+      const tenant = await tenantOf(req);
+      const items = (req.body as { documents: { issue?: boolean; subkey?: string; document: unknown }[] }).documents;
+      const results = await insertDocumentsBulk(ctx, tenant, items.map((b) => ({ input: b.document, issue: b.issue ?? false, subkey: b.subkey })));
+      const data = results.map((r, index) =>
+        r.ok
+          ? { index, ok: true, created: r.result.created, document: documentView(r.result.document) }
+          : { index, ok: false, error: { code: r.error.code, message: r.error.message, field: r.error.field, status: r.error.status, legacyCode: r.error.legacyCode } },
+      );
+      const succeeded = data.filter((d) => d.ok).length;
+      return { data, succeeded, failed: data.length - succeeded };
     },
   );
 

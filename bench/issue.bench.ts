@@ -1,0 +1,101 @@
+// Issue-and-mail throughput and REST issue latency. Prints figures; asserts nothing.
+//   node --import tsx bench/issue.bench.ts              (embedded PGlite in a temp folder)
+//   DATABASE_URL=postgres://… node --import tsx bench/issue.bench.ts   (PostgreSQL; use a scratch database)
+// Options: BENCH_DOCS (default 400), BENCH_CONCURRENCY (default 16).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config.ts';
+import { startSystem } from '../src/main.ts';
+import { silentLogger } from '../src/platform/context.ts';
+import { onboard } from '../test/support/onboard.ts';
+import { freshBizno } from '../test/support/test-system.ts';
+
+const N = Number(process.env['BENCH_DOCS'] ?? 400);
+const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-bench-'));
+const config = loadConfig({
+  PORT: '0', HOST: '127.0.0.1', HANBILL_DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+  HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
+  ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
+  NTS_SIM_RESULT_DELAY_MS: '600000',
+});
+const sys = await startSystem(config, { logger: silentLogger });
+const engine = sys.database.engine;
+const url = sys.url!;
+
+function doc(i: number) {
+  return {
+    kind: 'tax_invoice', purpose: 'claim', writeDate: '20261123',
+    buyer: { idType: 'business', id: freshBizno(), name: `(주)구매${i}`, ceoName: '구매대표', contacts: [{ email: `buyer${i}@example.kr` }] },
+    amounts: { supply: 1_000_000, tax: 100_000, total: 1_100_000 },
+    lines: [
+      { month: 11, day: 23, name: '노트북', quantity: '1', unitPrice: '700000', supply: 700_000, tax: 70_000 },
+      { month: 11, day: 23, name: '모니터', quantity: '2', unitPrice: '150000', supply: 300_000, tax: 30_000 },
+    ],
+  };
+}
+
+async function post(sub: { sinchno: number; svcKey: string }, pathPart: string, body: unknown): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/v1/subscriptions/${sub.sinchno}/documents${pathPart}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-svc-key': sub.svcKey }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  if (res.status >= 300) throw new Error(`HTTP ${res.status}`);
+  return performance.now() - t0;
+}
+
+async function mailedCount(sinchno: number): Promise<number> {
+  const r = await sys.ctx.db.selectFrom('mail_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('subscription_id', '=', sinchno).where('state', '=', 'sent').executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+async function waitMailed(sinchno: number, n: number): Promise<void> {
+  while ((await mailedCount(sinchno)) < n) await new Promise((r) => setTimeout(r, 50));
+}
+
+const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const rows: string[][] = [];
+
+// warm-up: JIT, font load, PDF renderer, pooled SMTP connections
+const warm = await onboard(url);
+for (let i = 0; i < 10; i++) await post(warm, '', { issue: true, document: doc(i) });
+await waitMailed(warm.sinchno, 10);
+
+{ // single requests, C at a time
+  const sub = await onboard(url);
+  const lat: number[] = [];
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: C }, async () => {
+    while (next < N) {
+      const i = next++;
+      lat.push(await post(sub, '', { issue: true, document: doc(i) }));
+    }
+  }));
+  const acked = performance.now() - t0;
+  await waitMailed(sub.sinchno, N);
+  const mailed = performance.now() - t0;
+  rows.push([`single POST, ${C} concurrent`, String(N), (N / (acked / 1000)).toFixed(0), (N / (mailed / 1000)).toFixed(0), pct(lat, 50).toFixed(1), pct(lat, 99).toFixed(1)]);
+}
+
+{ // bulk requests of 100
+  const sub = await onboard(url);
+  const t0 = performance.now();
+  const lat: number[] = [];
+  for (let b = 0; b < N / 100; b++) {
+    lat.push(await post(sub, '/bulk', { documents: Array.from({ length: 100 }, (_, i) => ({ issue: true, document: doc(b * 100 + i) })) }));
+  }
+  const acked = performance.now() - t0;
+  await waitMailed(sub.sinchno, N);
+  const mailed = performance.now() - t0;
+  rows.push(['bulk POST of 100, sequential', String(N), (N / (acked / 1000)).toFixed(0), (N / (mailed / 1000)).toFixed(0), `${pct(lat, 50).toFixed(0)}/req`, `${pct(lat, 99).toFixed(0)}/req`]);
+}
+
+console.log(`\nIssue-and-mail on ${engine} (${os.cpus().length} cores, Node ${process.version}); mail: pooled SMTP to the in-process catcher, each with PDF + XML`);
+console.log('| mode | documents | issued/s (HTTP ack) | issued+mailed/s | p50 ms | p99 ms |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+
+await sys.close();
+fs.rmSync(dataDir, { recursive: true, force: true });
