@@ -28,6 +28,7 @@ import { createSmtpTransport, type MailTransport } from './modules/mail/mail-tra
 import { createMailCatcher, type MailCatcher } from './modules/mail/mail-catcher.ts';
 import { MAIL_QUEUE } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
+import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
 
 export interface System {
   ctx: Ctx;
@@ -93,8 +94,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       guard,
       plugins: [
         portalPlugin({ ctx, operatorToken: secrets.operatorToken, guard }),
-        (instance) => certificateRoutes(instance, { ctx }),
-        (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver }),
+        (instance) => certificateRoutes(instance, { ctx, guard }),
+        (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
         ...(mail.catcher ? [mailboxPlugin(mail.catcher)] : []),
@@ -132,6 +133,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       await nts.close();
       await mail.transport.close();
       await mail.catcher?.stop();
+      await closePdfRenderPool();
       await database.close();
     },
   };

@@ -45,7 +45,7 @@ const WriteBody = Type.Object({
 const DocumentOut = Type.Object({}, { additionalProperties: true, $id: 'Document', description: 'dockey, states (docState N/U/D, procState T/S/A/R, readState N/Y, ntsState 0–4), parties, amounts, issueId, dates; `document` on GET one' });
 const SubParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }) });
 const DocParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }), dockey: Type.String({ pattern: '^[A-Z0-9]{10,40}$' }) });
-const security = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
+const security: Record<string, string[]>[] = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
 const tags = ['documents'];
 
 export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard?: ApiGuard }): Promise<void> {

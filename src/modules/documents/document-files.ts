@@ -1,6 +1,7 @@
 /** The files of an issued document: its standard XML (unsigned; signing belongs to NTS filing) and its PDF. */
 import { buildStandardXml } from './standard-xml.ts';
-import { renderInvoicePdf, type RenderMeta } from './render/index.ts';
+import type { RenderMeta } from './render/index.ts';
+import { renderInvoicePdfOffThread } from './render/pdf-render-pool.ts';
 import type { DocumentInput } from './model.ts';
 import type { DocumentRow } from './document-views.ts';
 
@@ -24,7 +25,7 @@ export function renderMetaOf(row: DocumentRow, lang: 'ko' | 'en' = 'ko', viewUrl
 }
 
 export function pdfOf(row: DocumentRow, lang: 'ko' | 'en' = 'ko'): Promise<Buffer> {
-  return renderInvoicePdf(documentOf(row), renderMetaOf(row, lang));
+  return renderInvoicePdfOffThread(documentOf(row), renderMetaOf(row, lang));
 }
 
 /** File names offered for download and attached to mails, e.g. 세금계산서_20261123-41000001-00000001.pdf. */
