@@ -12,6 +12,8 @@ export interface Config {
   host: string;
   /** Public base URL used in links sent to recipients (mail, view page). */
   publicUrl: string;
+  /** false when publicUrl is the default derived from PORT (an ephemeral port then means the real one). */
+  publicUrlExplicit: boolean;
   dataDir: string;
   /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
   databaseUrl: string | undefined;
@@ -172,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: get('HOST') ?? '0.0.0.0',
     publicUrl,
+    publicUrlExplicit: get('HANBILL_PUBLIC_URL') !== undefined,
     dataDir: path.resolve(get('HANBILL_DATA_DIR') ?? './data'),
     databaseUrl,
     roles,

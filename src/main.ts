@@ -105,7 +105,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     if (opts.listen !== false) {
       url = await app.listen({ port: config.port, host: config.host });
       // an ephemeral port (tests) is only known now: links sent to recipients must point at it
-      if (config.port === 0 && !process.env['HANBILL_PUBLIC_URL']) ctx.config = { ...config, publicUrl: url };
+      if (config.port === 0 && !config.publicUrlExplicit) ctx.config = { ...config, publicUrl: url };
       log.info({ url, engine: database.engine, roles: [...config.roles], secretsFile: secrets.file }, 'hanbill is ready');
     } else {
       await app.ready();
