@@ -8,10 +8,11 @@ import { cpus } from 'node:os';
 import { loadNpkiPrivateKey } from '../src/modules/signing/npki-private-key.ts';
 import { loadPkcs12 } from '../src/modules/signing/pkcs12.ts';
 import { computeTaxInvoiceSignature, signTaxInvoice, verifyTaxInvoice } from '../src/modules/signing/tax-invoice-signature.ts';
+import { referencePath } from '../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
+const FIXTURE = referencePath('npki-test-fixture');
 const PASSWORD = 'Test1234!';
-const unsignedXml = readFileSync('/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml', 'utf8');
+const unsignedXml = readFileSync(referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml'), 'utf8');
 const certDer = readFileSync(`${FIXTURE}/signCert.der`);
 const seedKeyFile = readFileSync(`${FIXTURE}/signPri.key`);
 const pbes2KeyFile = readFileSync(`${FIXTURE}/signPri_pbes2_seedcbc.key`);

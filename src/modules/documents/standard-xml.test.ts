@@ -6,8 +6,9 @@ import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTax
 import { validateDocument } from './validate-document.ts';
 import { typeCodeOf } from './type-code.ts';
 import type { DocumentInput } from './model.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const REFERENCE = '/work/shared/reference';
+const REFERENCE = referencePath('');
 const sampleXml = (code: string) => readFileSync(`${REFERENCE}/kec-taxinvoice/open-etaxbill-core_unitest_1-${code}.xml`, 'utf8');
 
 const meta = (issueId: string, extra: Partial<StandardXmlMeta> = {}): StandardXmlMeta => ({

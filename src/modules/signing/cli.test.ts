@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, runSign, runVerify } from './cli.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
-const UNSIGNED = '/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml';
+const FIXTURE = referencePath('npki-test-fixture');
+const UNSIGNED = referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml');
 const CERT_AND_KEY = ['--cert', `${FIXTURE}/signCert.der`, '--key', `${FIXTURE}/signPri.key`];
 
 function collect(): { stream: PassThrough; text: () => string; bytes: () => Buffer } {

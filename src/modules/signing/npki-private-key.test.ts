@@ -7,8 +7,9 @@ import { derSequence, encodeDer } from './asn1-der.ts';
 import { decryptEncryptedPrivateKeyInfo } from './encrypted-private-key-info.ts';
 import { loadNpkiPrivateKey } from './npki-private-key.ts';
 import { seedCbcEncrypt } from './seed-cbc.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
+const FIXTURE = referencePath('npki-test-fixture');
 const PASSWORD = 'Test1234!';
 const fixture = (name: string) => readFileSync(`${FIXTURE}/${name}`);
 const expectedR = fixture('r.hex').toString('latin1').trim();

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { AppError } from '../../platform/errors.ts';
 import { loadPkcs12 } from './pkcs12.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
+const FIXTURE = referencePath('npki-test-fixture');
 const PASSWORD = 'Test1234!';
 const fixture = (name: string) => readFileSync(`${FIXTURE}/${name}`);
 const certDer = fixture('signCert.der');

@@ -12,8 +12,9 @@ import {
   privateKeyMatchesCertificate,
   verifyVid,
 } from './signing-certificate.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
+const FIXTURE = referencePath('npki-test-fixture');
 const fixture = (name: string) => readFileSync(`${FIXTURE}/${name}`);
 const R = Buffer.from(fixture('r.hex').toString('latin1').trim(), 'hex');
 const cert = parseSigningCertificate(fixture('signCert.der'));

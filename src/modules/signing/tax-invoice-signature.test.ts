@@ -7,9 +7,10 @@ import { loadNpkiPrivateKey } from './npki-private-key.ts';
 import { computeTaxInvoiceSignature, signTaxInvoice, verifyTaxInvoice } from './tax-invoice-signature.ts';
 import { normalizeXmlText, parseXmlStrict } from './tax-invoice-xml.ts';
 import { canonicalizeSubtree } from './xml-c14n.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
-const FIXTURE = '/work/shared/reference/npki-test-fixture';
-const SAMPLES = '/work/shared/reference/kec-taxinvoice';
+const FIXTURE = referencePath('npki-test-fixture');
+const SAMPLES = referencePath('kec-taxinvoice');
 const fixture = (name: string) => readFileSync(`${FIXTURE}/${name}`);
 const sample = (name: string) => readFileSync(`${SAMPLES}/${name}`, 'utf8');
 

@@ -5,6 +5,7 @@ import { C14nCanonicalization } from 'xml-crypto';
 import type { Element } from '@xmldom/xmldom';
 import { normalizeXmlText, parseXmlStrict } from './tax-invoice-xml.ts';
 import { canonicalizeSubtree, escapeC14nAttribute, escapeC14nText } from './xml-c14n.ts';
+import { referencePath } from '../../../test/support/reference.ts';
 
 const parse = (xml: string) => parseXmlStrict(normalizeXmlText(xml));
 const canonicalRoot = (xml: string) => canonicalizeSubtree(parse(xml).documentElement!);
@@ -85,12 +86,12 @@ test('escaping helpers', () => {
 
 test('agrees with xml-crypto inclusive C14N on the KEC samples and the signed fixture', () => {
   const files = [
-    '/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml',
-    '/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0201.xml',
-    '/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0301.xml',
-    '/work/shared/reference/kec-taxinvoice/open-etaxbill-core_unitest_1-0401.xml',
-    '/work/shared/reference/kec-taxinvoice/ruseel-kr-etax-sample_unsigned.xml',
-    '/work/shared/reference/npki-test-fixture/open-etaxbill-1-0101.signed.xml',
+    referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0101.xml'),
+    referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0201.xml'),
+    referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0301.xml'),
+    referencePath('kec-taxinvoice/open-etaxbill-core_unitest_1-0401.xml'),
+    referencePath('kec-taxinvoice/ruseel-kr-etax-sample_unsigned.xml'),
+    referencePath('npki-test-fixture/open-etaxbill-1-0101.signed.xml'),
   ];
   const reference = new C14nCanonicalization();
   for (const file of files) {
