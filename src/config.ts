@@ -12,6 +12,8 @@ export interface Config {
   host: string;
   /** Public base URL used in links sent to recipients (mail, view page). */
   publicUrl: string;
+  /** Job channel: jobs of a channel are run only by workers of that channel (installations or test systems sharing one database). */
+  channel: string;
   /** false when publicUrl is the default derived from PORT (an ephemeral port then means the real one). */
   publicUrlExplicit: boolean;
   dataDir: string;
@@ -90,7 +92,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'NTS_GATEWAY_CERT', default: '(unset: <NTS_GATEWAY_URL>/kmCert.der)', meaning: 'file with the NTS encryption certificate (DER or PEM) packages are encrypted for' },
   { name: 'HANBILL_NTS_REPLY_URL', default: '<api URL>/nts/results', meaning: 'URL the NTS pushes filing results to (kec:ReplyTo)' },
   { name: 'HANBILL_NTS_ASP_BIZNO', default: '0000000000', meaning: 'our business number in the KEC message header (From/PartyID)' },
-  { name: 'HANBILL_NTS_CHANNEL', default: 'nts', meaning: 'filing channel: jobs and submissions of a channel are handled only by workers of that channel (installations sharing one database)' },
+  { name: 'HANBILL_CHANNEL', default: 'main', meaning: 'job channel: mail (and, unless HANBILL_NTS_CHANNEL is set, filing) jobs are run only by workers of the same channel; give installations that share one database different channels' },
+  { name: 'HANBILL_NTS_CHANNEL', default: 'nts (or HANBILL_CHANNEL when set)', meaning: 'filing channel: jobs and submissions of a channel are handled only by workers of that channel (installations sharing one database)' },
   { name: 'HANBILL_NTS_TIMEOUT_MS', default: '30000', meaning: 'time-out of one call to the NTS' },
   { name: 'HANBILL_NTS_RETRY_MS', default: '5000', meaning: 'first retry delay after a failed NTS call (doubles, at most 10 minutes)' },
   { name: 'HANBILL_NTS_POLL_MS', default: '60000', meaning: 'poll for results this long after the NTS receipt when no push arrived (and between polls)' },
@@ -161,6 +164,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (get('HANBILL_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(publicUrl)) problems.push('HANBILL_PUBLIC_URL: expected an http:// or https:// URL');
 
+  const jobChannel = get('HANBILL_CHANNEL');
+  if (jobChannel !== undefined && !/^[a-z0-9_-]{1,40}$/i.test(jobChannel)) problems.push('HANBILL_CHANNEL: expected 1 to 40 letters, digits, - or _');
+
   const adminPassword = get('HANBILL_ADMIN_PASSWORD');
   if (adminPassword !== undefined && (adminPassword.length < 8 || !/[A-Za-z]/.test(adminPassword) || !/[^A-Za-z]/.test(adminPassword))) {
     problems.push('HANBILL_ADMIN_PASSWORD: expected at least 8 characters mixing letters with digits or symbols');
@@ -175,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: get('HOST') ?? '0.0.0.0',
     publicUrl,
     publicUrlExplicit: get('HANBILL_PUBLIC_URL') !== undefined,
+    channel: get('HANBILL_CHANNEL') ?? 'main',
     dataDir: path.resolve(get('HANBILL_DATA_DIR') ?? './data'),
     databaseUrl,
     roles,
@@ -197,7 +204,7 @@ function ntsConfig(get: (name: string) => string | undefined, int: (name: string
   if (replyUrl !== undefined && !/^https?:\/\//.test(replyUrl)) problems.push('HANBILL_NTS_REPLY_URL: expected an http:// or https:// URL');
   const aspBizno = get('HANBILL_NTS_ASP_BIZNO') ?? '0000000000';
   if (!/^\d{10}$/.test(aspBizno)) problems.push('HANBILL_NTS_ASP_BIZNO: expected 10 digits');
-  const channel = get('HANBILL_NTS_CHANNEL') ?? 'nts';
+  const channel = get('HANBILL_NTS_CHANNEL') ?? get('HANBILL_CHANNEL') ?? 'nts';
   if (!/^[a-z0-9_-]{1,40}$/i.test(channel)) problems.push('HANBILL_NTS_CHANNEL: expected 1 to 40 letters, digits, - or _');
   const autoFileText = (get('HANBILL_NTS_AUTO_FILE') ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(autoFileText)) problems.push('HANBILL_NTS_AUTO_FILE: expected on or off');

@@ -26,7 +26,7 @@ import { viewRoutes } from './faces/view/view-routes.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
 import { createMailCatcher, type MailCatcher } from './modules/mail/mail-catcher.ts';
-import { MAIL_QUEUE } from './modules/documents/issue-document.ts';
+import { mailQueue } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
 
@@ -75,7 +75,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
 
   let worker: JobWorker | undefined;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, [MAIL_QUEUE]: sendDocumentMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,

@@ -136,7 +136,7 @@ describe('REST documents', () => {
     let doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult !== 'pending');
     assert.match(doc.body.mailResult, /^retrying: /);
     assert.equal(doc.body.sentAt, null);
-    await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('queue', '=', 'mail.document').where('state', '=', 'pending').execute();
+    await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('queue', '=', `${sys.ctx.config.channel}.mail`).where('state', '=', 'pending').execute();
     await catcher.waitFor((m) => m.to.some((x) => x.address === `temp-${s.sinchno}@example.kr`));
     doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult === 'sent');
     assert.equal(doc.body.mailResult, 'sent');

@@ -145,7 +145,7 @@ describe('certificate upload', () => {
     const r = await rest(sys.url, 'POST', `/v1/subscriptions/${m.subscriptionId}/certificate`, { signCert: id.signCert.toString('base64'), signPri: id.signPri.toString('base64'), password: id.password }, { 'x-svc-key': 'nope' });
     assert.equal(r.status, 401);
     const missing = await rest(sys.url, 'GET', `/v1/subscriptions/${m.subscriptionId}/certificate`);
-    assert.equal(missing.status, 400);
+    assert.equal(missing.status, 401);
     assert.equal(missing.body.error.field, 'X-Svc-Key');
   });
 });

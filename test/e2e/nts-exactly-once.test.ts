@@ -161,6 +161,45 @@ describe('crash points (pipeline driven step by step, restarted with fresh insta
     }
   });
 
+  test('a lost job (crash before transmit, its retry job gone): the sweeper re-arms the overdue submission', async () => {
+    const doc = await oneDocument();
+    const p1 = processWith({ ...bind(real()), submit: async () => { throw new Crash('before transmit'); } });
+    await p1.worker.drain();
+    assert.equal((await state(doc.dockey)).nts_state, '2');
+    // the job that would retry it is lost, and its deadline passed long ago
+    await sql`DELETE FROM jobs WHERE queue LIKE ${`${sys.ctx.config.nts.channel}.%`} AND state IN ('pending', 'running')`.execute(sys.ctx.db);
+    await sql`UPDATE nts_submissions SET next_attempt_at = now() - interval '1 hour' WHERE submit_id = (SELECT s.submit_id FROM nts_submissions s JOIN nts_filings f ON f.submission_id = s.id WHERE f.document_id = ${doc.id})`.execute(sys.ctx.db);
+    const p2 = processWith(real());
+    assert.equal(await p2.worker.drain(), 0, 'no job left');
+    const { rescueStuckFilings } = await import('../../src/modules/nts/sweep-filings.ts');
+    const rescued = await rescueStuckFilings(sys.ctx);
+    assert.ok(rescued.transmit >= 1);
+    await drainUntil(p2.worker, 'settled', async () => (await state(doc.dockey)).nts_state === '3');
+    assert.equal(sim.registered().get(doc.issueId)?.registrations, 1);
+  });
+
+  test('the NTS has forgotten the SubmitID when polled: the same package is transmitted again, filed once', async () => {
+    sim.setFaults({ dropNextResults: 1 });
+    const doc = await oneDocument();
+    let forgotten = 1;
+    const p = processWith({
+      ...bind(real()),
+      requestResults: async (id) => {
+        if (forgotten > 0) {
+          forgotten--;
+          return { kind: 'unknown' };
+        }
+        return real().requestResults(id);
+      },
+    });
+    const calls = sim.stats().submitCalls;
+    await drainUntil(p.worker, 'settled', async () => (await state(doc.dockey)).nts_state === '3');
+    assert.equal(forgotten, 0);
+    assert.equal(sim.stats().submitCalls - calls, 2, 'transmitted again after "unknown"');
+    assert.equal(sim.registered().get(doc.issueId)?.registrations, 1);
+    assert.equal(sim.stats().submissionsPerIssueId[doc.issueId], 1);
+  });
+
   test('results never pushed (dropped): the poll fallback stores them', async () => {
     sim.setFaults({ dropNextResults: 1 });
     const doc = await oneDocument();
@@ -220,6 +259,7 @@ describe('fault injection: 30 % of simulator calls fail or time out', () => {
     const today = todayKst();
     const docs = await issueDocuments(sys.ctx, member, Array.from({ length: 500 }, (_, i) => sampleDocument(i % 2 ? '0301' : '0101', member.bizno, today)));
     // 25 requests of 20: many submissions (≤ 100 each), so many calls meet the faults
+    const issuedAt = Date.now();
     for (let i = 0; i < docs.length; i += 20) {
       const r = await reqnts(sys, member, docs.slice(i, i + 20).map((d) => d.dockey));
       assert.equal(r.code, '0000', r.msg);
@@ -244,6 +284,6 @@ describe('fault injection: 30 % of simulator calls fail or time out', () => {
     const injected = stats.injected;
     for (const kind of ['fail', 'timeout', 'failAfter', 'timeoutAfter', 'dropResults', 'duplicateResults'] as const) assert.ok(injected[kind] >= 1, `${kind} injected: ${JSON.stringify(injected)}`);
     const calls = stats.submitCalls + stats.pollCalls;
-    console.log(`# 500 documents settled in ${Date.now() - started} ms; ${calls} NTS calls, ${stats.submissions} submissions, injected ${JSON.stringify(injected)}, pushes ${stats.pushes} (${stats.pushesAcknowledged} acknowledged)`);
+    console.log(`# 500 documents: issued in ${issuedAt - started} ms, filed and settled in ${Date.now() - issuedAt} ms; ${calls} NTS calls, ${stats.submissions} submissions, injected ${JSON.stringify(injected)}, pushes ${stats.pushes} (${stats.pushesAcknowledged} acknowledged)`);
   });
 });

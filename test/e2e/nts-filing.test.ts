@@ -8,7 +8,9 @@ import { parseSigningCertificate, signTaxInvoice, verifyTaxInvoice, verifyVid } 
 import { autoFileDue } from '../../src/modules/nts/sweep-filings.ts';
 import { startNtsSimulator, type NtsSimulator } from '../../src/simulators/nts/nts-simulator.ts';
 import type { PackagedInvoice } from '../../src/modules/nts/transport/tax-invoice-package.ts';
-import { rest } from '../support/http.ts';
+import { legacyPost, rest } from '../support/http.ts';
+import { AppError } from '../../src/platform/errors.ts';
+import { updateDocument } from '../../src/modules/documents/update-document.ts';
 import type { TestSystem } from '../support/test-system.ts';
 import {
   filingStates,
@@ -83,6 +85,23 @@ describe('REQNTS against the in-process simulator (embedded default)', () => {
     for (const d of [t0101!, t0201!, t0301!, t0401!]) assert.equal(registry.get(d.issueId)?.registrations, 1);
     assert.equal(registry.get(t0201!.issueId)?.typeCode, '0201');
     assert.equal(registry.get(t0401!.issueId)?.typeCode, '0401');
+
+    // MULTILIST shows the filing (NTS_return_state, result, submit id)
+    const list = await legacyPost(sys.url, 'document.aspx', { cmd: 'MULTILIST', sinch_no: member.subscriptionId, svc_key: member.svcKey, dockeys: [t0101!.dockey, t0201!.dockey].join(',') });
+    assert.equal(list.code, '0000', list.msg);
+    const rows = legacyRows(list);
+    assert.equal(rows.length, 2);
+    for (const r of rows) {
+      assert.equal(r['NTS_return_state'], '3');
+      assert.match(r['nts_result']!, /^SUC001 /);
+      assert.match(r['submit_id']!, /^41000001-/);
+      assert.notEqual(r['nts_req_date'], '');
+      assert.notEqual(r['nts_resp_date'], '');
+    }
+
+    // a filed document can no longer be replaced (the documents module's contract: nts_state ≠ 0 → refused)
+    const tenant = { subscriptionId: member.subscriptionId, memberId: member.memberId, packageId: 1 };
+    await assert.rejects(updateDocument(sys.ctx, tenant, t0101!.dockey, { input: sampleDocument('0101', member.bizno, today), issue: true }), (e: unknown) => e instanceof AppError && e.code === 'document_state_conflict');
 
     // filed documents cannot be filed again
     const again = await reqnts(sys, member, [t0101!.dockey]);

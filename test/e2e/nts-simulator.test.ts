@@ -273,6 +273,14 @@ describe('stand-alone `hanbill nts-sim` and our push receiver', () => {
     }
   });
 
+  test('the REST routes are in the OpenAPI document; the push endpoint is not', async () => {
+    const doc = (await (await fetch(`${sys.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    for (const p of ['/v1/subscriptions/{subscriptionId}/certificate', '/v1/subscriptions/{subscriptionId}/nts-filings', '/v1/subscriptions/{subscriptionId}/nts-filings/{dockey}']) {
+      assert.ok(doc.paths[p], p);
+    }
+    assert.equal(doc.paths['/nts/results'], undefined);
+  });
+
   test('a result push not signed by the NTS is refused and changes nothing; the real one is stored', async () => {
     const { member } = await memberWithCertificate(sys);
     const simulator = sys.nts.simulator!;
@@ -304,4 +312,21 @@ describe('stand-alone `hanbill nts-sim` and our push receiver', () => {
 test('docs/nts.md documents every result code', () => {
   const doc = fs.readFileSync(path.resolve(import.meta.dirname, '../../docs/nts.md'), 'utf8');
   for (const c of allResultCodes()) assert.ok(doc.includes(`| \`${c.code}\` |`), c.code);
+});
+
+test('NTS configuration: defaults, and every bad variable reported', async () => {
+  const { loadConfig, ConfigError } = await import('../../src/config.ts');
+  const c = loadConfig({});
+  assert.equal(c.nts.gatewayUrl, undefined);
+  assert.equal(c.nts.channel, 'nts');
+  assert.equal(c.nts.autoFile, true);
+  assert.equal(c.nts.timeoutMs, 30_000);
+  try {
+    loadConfig({ NTS_GATEWAY_URL: 'ftp://x', HANBILL_NTS_ASP_BIZNO: '12', HANBILL_NTS_CHANNEL: 'a b', HANBILL_NTS_TIMEOUT_MS: 'soon', HANBILL_NTS_AUTO_FILE: 'maybe' });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const names = err.problems.map((p) => p.split(':')[0]);
+    for (const v of ['NTS_GATEWAY_URL', 'HANBILL_NTS_ASP_BIZNO', 'HANBILL_NTS_CHANNEL', 'HANBILL_NTS_TIMEOUT_MS', 'HANBILL_NTS_AUTO_FILE']) assert.ok(names.includes(v), v);
+  }
 });

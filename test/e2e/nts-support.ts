@@ -3,15 +3,10 @@
  * one PostgreSQL database under TEST_DATABASE_URL), members with certificates, issued documents.
  */
 import crypto from 'node:crypto';
-import { kstDate, toSqlDate } from '../../src/platform/clock.ts';
-import { inTransaction } from '../../src/platform/db/transaction.ts';
+import { kstDate } from '../../src/platform/clock.ts';
 import type { Ctx } from '../../src/platform/context.ts';
 import type { DocumentInput } from '../../src/modules/documents/model.ts';
-import { validateDocument } from '../../src/modules/documents/validate-document.ts';
-import { typeCodeOf } from '../../src/modules/documents/type-code.ts';
-import { assignIssueId } from '../../src/modules/documents/issue-serials.ts';
-import { newDockey } from '../../src/modules/documents/document-keys.ts';
-import { itemSummary } from '../../src/modules/documents/document-views.ts';
+import { insertDocumentsBulk, MAX_BULK_DOCUMENTS } from '../../src/modules/documents/insert-documents-bulk.ts';
 import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTaxInvoice } from '../../src/modules/documents/sample-documents.ts';
 import { makeTestNpkiIdentity, type TestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
 import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
@@ -111,52 +106,17 @@ export interface IssuedDocument {
   issueId: string;
 }
 
-/**
- * Issue documents for the member: validated, approval number assigned (date + issuer code + serial), stored
- * as issued (proc_state S, NTS state 0). Stands in for the documents module's issuing use case.
- */
+/** Issue documents for the member through the documents module's use case (validated, numbered, mailed). */
 export async function issueDocuments(ctx: Ctx, m: TestMember, docs: DocumentInput[]): Promise<IssuedDocument[]> {
+  const tenant = { subscriptionId: m.subscriptionId, memberId: m.memberId, packageId: 1 };
   const out: IssuedDocument[] = [];
-  const chunk = 100;
-  for (let i = 0; i < docs.length; i += chunk) {
-    const part = await inTransaction(ctx.db, async (tx) => {
-      const rows: IssuedDocument[] = [];
-      for (const input of docs.slice(i, i + chunk)) {
-        const doc = validateDocument(input);
-        const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
-        const now = ctx.clock.now();
-        const row = await tx
-          .insertInto('documents')
-          .values({
-            subscription_id: m.subscriptionId,
-            dockey: newDockey(),
-            proc_state: 'S',
-            kind: doc.kind,
-            type_code: typeCodeOf(doc),
-            modify_code: doc.amendment?.reasonCode ?? null,
-            write_date: toSqlDate(doc.writeDate),
-            sup_bizno: doc.supplier.bizno,
-            sup_name: doc.supplier.name,
-            buy_id: doc.buyer.id,
-            buy_name: doc.buyer.name,
-            buy_email1: doc.buyer.contacts?.[0]?.email ?? null,
-            supply_amt: doc.amounts.supply,
-            tax_amt: doc.amounts.tax,
-            total_amt: doc.amounts.total,
-            item_summary: itemSummary(doc),
-            body: JSON.stringify(doc),
-            nts_issue_id: issueId,
-            issued_at: now,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning(['id', 'dockey'])
-          .executeTakeFirstOrThrow();
-        rows.push({ id: row.id, dockey: row.dockey, issueId });
-      }
-      return rows;
-    });
-    out.push(...part);
+  for (let i = 0; i < docs.length; i += MAX_BULK_DOCUMENTS) {
+    const results = await insertDocumentsBulk(ctx, tenant, docs.slice(i, i + MAX_BULK_DOCUMENTS).map((input) => ({ input, issue: true })));
+    for (const r of results) {
+      if (!r.ok) throw r.error;
+      const d = r.result.document;
+      out.push({ id: d.id, dockey: d.dockey, issueId: d.nts_issue_id! });
+    }
   }
   return out;
 }

@@ -23,6 +23,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
     LOG_LEVEL: 'silent',
+    // test files share one PostgreSQL: each system runs only its own jobs (its mail goes to its own catcher)
+    HANBILL_CHANNEL: `t${crypto.randomBytes(6).toString('hex')}`,
     ...env,
   });
   const system = await startSystem(config, { database: await openTestDatabase(), logger: silentLogger, ...opts });

@@ -8,10 +8,12 @@
 import { addLegacyPage, OK, type LegacyPage } from './legacy-commands.ts';
 import { authenticateSubscription } from '../../modules/subscriptions/authenticate-subscription.ts';
 import { requestFiling } from '../../modules/nts/request-filing.ts';
+import { invalidError } from '../../platform/errors.ts';
 
 function sinchno(fields: Record<string, string>): number | undefined {
   const raw = (fields['sinch_no'] ?? fields['sinchno'] ?? '').trim();
-  return /^\d+$/.test(raw) ? Number(raw) : undefined;
+  if (raw !== '' && !/^\d+$/.test(raw)) throw invalidError('sinch_no', '신청번호는 숫자입니다 (a number)');
+  return raw === '' ? undefined : Number(raw);
 }
 
 export const taxinvoicePage: LegacyPage = {

@@ -4,11 +4,14 @@
  *   GET  /v1/subscriptions/{subscriptionId}/certificate   metadata + expiry status
  * Authenticated by the subscription's service key in `X-Svc-Key`. Key material is never returned or logged.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { invalidError, requiredError } from '../../platform/errors.ts';
-import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
+import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
+import type { ApiGuard } from '../legacy/legacy-commands.ts';
+import { restTenant } from './tenant-auth.ts';
 import { getCertificate, uploadCertificate, type CertificateUpload } from '../../modules/certificates/upload-certificate.ts';
 import { runIdempotent } from './idempotency.ts';
 import { errors } from './schemas.ts';
@@ -38,12 +41,12 @@ export const Certificate = Type.Object(
 const SvcKeyHeader = Type.Object({ 'x-svc-key': Type.Optional(Type.String({ description: "the subscription's svc_key" })) });
 const Params = Type.Object({ subscriptionId: Type.Integer({ minimum: 1, description: 'sinchno' }) });
 
-/** The subscription named in the path, authenticated by `X-Svc-Key`. */
-export async function tenantOf(ctx: Ctx, req: FastifyRequest): Promise<Tenant> {
-  const { subscriptionId } = req.params as { subscriptionId: number };
-  const key = req.headers['x-svc-key'];
-  if (typeof key !== 'string' || key === '') throw requiredError('X-Svc-Key', '서비스키');
-  return authenticateSubscription(ctx, subscriptionId, key);
+/** OpenAPI security of the subscription routes: the service key, optionally with a partner key. */
+export const SUBSCRIPTION_SECURITY: { [scheme: string]: string[] }[] = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
+
+/** The subscription named in the path, authenticated by `X-Svc-Key` (after the partner-key guard). */
+export async function tenantOf(ctx: Ctx, req: FastifyRequest, guard?: ApiGuard): Promise<Tenant> {
+  return restTenant(ctx, req, (req.params as { subscriptionId: number }).subscriptionId, guard);
 }
 
 function decodeBase64Field(value: unknown, field: string): Buffer | undefined {
@@ -80,8 +83,14 @@ async function readUpload(req: FastifyRequest): Promise<CertificateUpload> {
   return { signCert: files['signCert'], signPri: files['signPri'], password };
 }
 
-export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
-  const { ctx } = opts;
+function uploadDigest(upload: CertificateUpload): string {
+  const h = createHash('sha256');
+  for (const part of 'pfx' in upload ? [upload.pfx] : [upload.signCert, upload.signPri]) h.update(createHash('sha256').update(part).digest());
+  return h.update(upload.password, 'utf8').digest('hex');
+}
+
+export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard?: ApiGuard | undefined }): Promise<void> {
+  const { ctx, guard } = opts;
   await app.register(import('@fastify/multipart'), { limits: { fileSize: 1024 * 1024, files: 3, fields: 10 } });
   app.addSchema(Certificate);
 
@@ -90,6 +99,7 @@ export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     {
       schema: {
         tags: ['certificates'],
+        security: SUBSCRIPTION_SECURITY,
         summary: '인증서 등록 (upload the signing certificate)',
         description:
           'NPKI `signCert.der` + `signPri.key` (SEED 1.2.410.200004.1.15 or PBES2/seedCBC) with `password`, or a PKCS#12 `pfx` with `password`. ' +
@@ -105,8 +115,10 @@ export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx }
       logLevel: 'warn',
     },
     async (req, reply) => {
-      const tenant = await tenantOf(ctx, req);
+      const tenant = await tenantOf(ctx, req, guard);
       const upload = await readUpload(req);
+      // a multipart body is not in req.body: let the Idempotency-Key request hash cover the uploaded files
+      if (req.isMultipart()) (req as { body: unknown }).body = { upload: uploadDigest(upload) };
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => ({ status: 201, body: await uploadCertificate(c, tenant, upload) }));
       return reply.code(r.status as 201).send(r.body);
     },
@@ -117,12 +129,13 @@ export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     {
       schema: {
         tags: ['certificates'],
+        security: SUBSCRIPTION_SECURITY,
         summary: '인증서 조회 (the active signing certificate: metadata and expiry status)',
         params: Params,
         headers: SvcKeyHeader,
         response: { 200: Type.Ref('Certificate'), ...errors(401, 403, 404, 409) },
       },
     },
-    async (req) => getCertificate(ctx, await tenantOf(ctx, req)),
+    async (req) => getCertificate(ctx, await tenantOf(ctx, req, guard)),
   );
 }

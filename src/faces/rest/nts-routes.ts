@@ -13,7 +13,8 @@ import { getFilingStatus } from '../../modules/nts/filing-status.ts';
 import { receiveResultsPush, type ReceiverDeps } from '../../modules/nts/receive-results.ts';
 import { runIdempotent } from './idempotency.ts';
 import { errors } from './schemas.ts';
-import { tenantOf } from './certificate-routes.ts';
+import { SUBSCRIPTION_SECURITY, tenantOf } from './certificate-routes.ts';
+import type { ApiGuard } from '../legacy/legacy-commands.ts';
 
 const SvcKeyHeader = Type.Object({ 'x-svc-key': Type.Optional(Type.String({ description: "the subscription's svc_key" })) });
 
@@ -63,6 +64,7 @@ export interface NtsRoutesOptions {
   ctx: Ctx;
   /** Absent when this process has no filing pipeline wired (the push endpoint then answers 503). */
   receiver: ReceiverDeps | undefined;
+  guard?: ApiGuard | undefined;
 }
 
 export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): Promise<void> {
@@ -75,6 +77,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
     {
       schema: {
         tags: ['nts'],
+        security: SUBSCRIPTION_SECURITY,
         summary: '국세청 전송 요청 (file issued documents with the NTS)',
         description:
           `Same as legacy \`taxinvoice.aspx cmd=REQNTS\`. At most ${MAX_DOCKEYS_PER_REQUEST} dockeys. Each issued document is queued (ntsState 1), signed ` +
@@ -87,7 +90,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
       },
     },
     async (req, reply) => {
-      const tenant = await tenantOf(ctx, req);
+      const tenant = await tenantOf(ctx, req, opts.guard);
       const { dockeys } = req.body as { dockeys: string[] };
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
         const answers = await requestFiling(c, tenant, dockeys);
@@ -112,6 +115,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
     {
       schema: {
         tags: ['nts'],
+        security: SUBSCRIPTION_SECURITY,
         summary: '국세청 전송 상태 (filing state of a document, with every attempt)',
         params: Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }), dockey: Type.String() }),
         headers: SvcKeyHeader,
@@ -119,7 +123,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
       },
     },
     async (req) => {
-      const tenant = await tenantOf(ctx, req);
+      const tenant = await tenantOf(ctx, req, opts.guard);
       return getFilingStatus(ctx, tenant, (req.params as { dockey: string }).dockey);
     },
   );

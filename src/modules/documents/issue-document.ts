@@ -12,7 +12,10 @@ import { meterUsage } from './meter-usage.ts';
 import type { DocumentInput } from './model.ts';
 import type { DocumentRow } from './document-views.ts';
 
-export const MAIL_QUEUE = 'mail.document';
+/** The mail job queue of this installation's channel (HANBILL_CHANNEL). */
+export function mailQueue(config: { channel: string }): string {
+  return `${config.channel}.mail`;
+}
 export const ISSUED_METERED_ITEM = 'tax_invoice_issued';
 
 export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<DocumentRow> {
@@ -53,6 +56,6 @@ export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc:
     .returning('id')
     .executeTakeFirstOrThrow();
   await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
-  await enqueueJob(tx, MAIL_QUEUE, { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
+  await enqueueJob(tx, mailQueue(ctx.config), { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
   ctx.log.debug({ dockey: row.dockey, outboxId: outbox.id }, 'document mail queued');
 }
