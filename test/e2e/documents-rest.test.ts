@@ -131,12 +131,15 @@ describe('REST documents', () => {
   test('mail: a temporary SMTP failure is visible on the document and retried; a permanent one stops with the reason', async () => {
     const s = await onboard(sys.url);
     const catcher = sys.mail.catcher!;
+    // earlier tests' mails must be out first, or one of them would take the injected fault
+    const mailQ = `${sys.ctx.config.channel}.mail`;
+    await eventually(() => sys.ctx.db.selectFrom('jobs').select('id').where('queue', '=', mailQ).where('state', 'in', ['pending', 'running']).execute(), (rows) => rows.length === 0);
     catcher.failNext(1, { code: 451, message: 'try later' });
     const t = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), `temp-${s.sinchno}@example.kr`) }, auth(s));
     let doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult !== 'pending');
     assert.match(doc.body.mailResult, /^retrying: /);
     assert.equal(doc.body.sentAt, null);
-    await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('queue', '=', `${sys.ctx.config.channel}.mail`).where('state', '=', 'pending').execute();
+    await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('queue', '=', mailQ).where('state', '=', 'pending').execute();
     await catcher.waitFor((m) => m.to.some((x) => x.address === `temp-${s.sinchno}@example.kr`));
     doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult === 'sent');
     assert.equal(doc.body.mailResult, 'sent');
