@@ -4,6 +4,7 @@
  * The table below is the single source of truth; README.md's configuration table mirrors it.
  */
 import path from 'node:path';
+import { parseMasterKey } from './platform/secret-box.ts';
 
 export type Role = 'api' | 'worker';
 
@@ -224,6 +225,10 @@ function ntsConfig(get: (name: string) => string | undefined, int: (name: string
 }
 
 function isKeyText(text: string): boolean {
-  if (/^[0-9a-fA-F]{64}$/.test(text)) return true;
-  return /^[A-Za-z0-9+/]{43}=?$/.test(text) && Buffer.from(text, 'base64').length === 32;
+  try {
+    parseMasterKey(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { parseMasterKey } from './secret-box.ts';
 
 export interface ProcessSecrets {
   masterKey: Buffer;
@@ -15,13 +16,9 @@ export interface ProcessSecrets {
   file: string | undefined;
 }
 
-export function decodeKeyText(text: string): Buffer {
-  return /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
-}
-
 export function resolveSecrets(config: Config): ProcessSecrets {
   if (config.masterKey && config.operatorToken) {
-    return { masterKey: decodeKeyText(config.masterKey), operatorToken: config.operatorToken, file: undefined };
+    return { masterKey: parseMasterKey(config.masterKey), operatorToken: config.operatorToken, file: undefined };
   }
   const file = path.join(config.dataDir, 'secrets.json');
   let stored: { masterKey?: string; operatorToken?: string } = {};
@@ -35,7 +32,7 @@ export function resolveSecrets(config: Config): ProcessSecrets {
     fs.writeFileSync(file, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
   }
   return {
-    masterKey: decodeKeyText(config.masterKey ?? next.masterKey),
+    masterKey: parseMasterKey(config.masterKey ?? next.masterKey),
     operatorToken: config.operatorToken ?? next.operatorToken,
     file,
   };

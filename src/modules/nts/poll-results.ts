@@ -10,7 +10,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { backoffMs, queuesOf, realTimeIn } from './filing-queues.ts';
 import { NtsTransientError, type NtsGateway } from './nts-gateway.ts';
-import { recordResults, settleFilings, settleSubmissionIfDone } from './record-results.ts';
+import { failOpenFilings, recordResults } from './record-results.ts';
 import './tables.ts';
 
 async function schedulePoll(ctx: Ctx, submissionId: number, attempts: number, why: string): Promise<void> {
@@ -47,17 +47,7 @@ export async function pollSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
       return;
     }
     case 'refused':
-      await inTransaction(ctx.db, async (tx) => {
-        const open = await tx.selectFrom('nts_filings').select('id').where('submission_id', '=', submissionId).where('state', 'in', ['packing', 'sent']).execute();
-        await settleFilings(
-          tx,
-          ctx,
-          open.map((f) => f.id),
-          outcome.code,
-          outcome.detail,
-        );
-        await settleSubmissionIfDone(tx, ctx, submissionId);
-      });
+      await failOpenFilings(ctx, submissionId, outcome.code, outcome.detail);
       return;
     case 'unknown':
       await inTransaction(ctx.db, async (tx) => {

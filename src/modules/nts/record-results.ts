@@ -96,3 +96,18 @@ export async function recordResults(ctx: Ctx, submitId: string, results: FilingR
     return { known: true, changed, settled };
   });
 }
+
+/** The NTS refused a whole submission: every filing still open in it fails with that code. */
+export async function failOpenFilings(ctx: Ctx, submissionId: number, code: string, detail?: string): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    const open = await tx.selectFrom('nts_filings').select('id').where('submission_id', '=', submissionId).where('state', 'in', ['packing', 'sent']).execute();
+    await settleFilings(
+      tx,
+      ctx,
+      open.map((f) => f.id),
+      code,
+      detail,
+    );
+    await settleSubmissionIfDone(tx, ctx, submissionId);
+  });
+}

@@ -16,7 +16,7 @@ import { enqueueJob } from '../../platform/jobs.ts';
 import { backoffMs, queuesOf, realTimeIn } from './filing-queues.ts';
 import { NtsTransientError, type NtsGateway } from './nts-gateway.ts';
 import { packSubmission } from './pack-submission.ts';
-import { settleFilings, settleSubmissionIfDone } from './record-results.ts';
+import { failOpenFilings } from './record-results.ts';
 import './tables.ts';
 
 export interface TransmitDeps {
@@ -86,16 +86,6 @@ export async function transmitSubmission(ctx: Ctx, deps: TransmitDeps, submissio
     return;
   }
 
-  await inTransaction(ctx.db, async (tx) => {
-    const open = await tx.selectFrom('nts_filings').select('id').where('submission_id', '=', submissionId).where('state', 'in', ['packing', 'sent']).execute();
-    await settleFilings(
-      tx,
-      ctx,
-      open.map((f) => f.id),
-      outcome.code,
-      outcome.detail,
-    );
-    await settleSubmissionIfDone(tx, ctx, submissionId);
-  });
+  await failOpenFilings(ctx, submissionId, outcome.code, outcome.detail);
   ctx.log.warn({ submitId: sub.submit_id, code: outcome.code, detail: outcome.detail }, 'nts refused the submission');
 }

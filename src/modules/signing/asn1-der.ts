@@ -208,6 +208,20 @@ export function encodeDer(identifier: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([identifier]), encodeLength(content.length), content]);
 }
 
+/** OBJECT IDENTIFIER from its dotted form. */
+export function derOid(oid: string): Buffer {
+  const arcs = oid.split('.').map(Number);
+  const bytes: number[] = [];
+  const push = (value: number) => {
+    const chunk: number[] = [value & 0x7f];
+    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
+    bytes.push(...chunk);
+  };
+  push(arcs[0]! * 40 + arcs[1]!);
+  for (const arc of arcs.slice(2)) push(arc);
+  return encodeDer(0x06, Buffer.from(bytes));
+}
+
 export function derSequence(...items: Buffer[]): Buffer {
   return encodeDer(0x30, Buffer.concat(items));
 }

@@ -5,7 +5,7 @@
  *  - element subtrees whose parent is not output but whose namespaces count as already rendered
  *    (the children of <TaxInvoice> in the NTS XPath-filter profile, see tax-invoice-digest.ts);
  *  - optional exclusion of whole subtrees (the XPath filter drops ExchangedDocument / ds:Signature).
- * Not implemented (not needed by the profile): inheritance of xml:* attributes from omitted ancestors.
+ * Outside the NTS profile, so left out: inheritance of xml:* attributes from omitted ancestors.
  */
 import type { Element, Node } from '@xmldom/xmldom';
 

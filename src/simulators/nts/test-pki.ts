@@ -8,7 +8,7 @@
  */
 import { createHmac, generateKeyPairSync, pbkdf2Sync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { derBitString, derChildren, derSequence, encodeDer, readDer } from '../../modules/signing/asn1-der.ts';
+import { derBitString, derChildren, derOid, derSequence, encodeDer, readDer } from '../../modules/signing/asn1-der.ts';
 import { deriveSeedCbcWithSha1, OID_PBES2, OID_PBKDF2, OID_SEED_CBC, OID_SEED_CBC_WITH_SHA1 } from '../../modules/signing/encrypted-private-key-info.ts';
 import { OID_NPKI_RANDOM_NUM } from '../../modules/signing/private-key-info.ts';
 import { computeVid, OID_NPKI_IDENTIFY_DATA, OID_NPKI_VID, OID_SUBJECT_ALT_NAME, OID_KEY_USAGE } from '../../modules/signing/signing-certificate.ts';
@@ -17,18 +17,6 @@ import { seedCbcEncrypt } from '../../modules/signing/seed-cbc.ts';
 // ---------------------------------------------------------------------------------------------
 // DER writer helpers (what asn1-der.ts does not have)
 
-export function derOid(oid: string): Buffer {
-  const arcs = oid.split('.').map(Number);
-  const bytes: number[] = [];
-  const push = (value: number) => {
-    const chunk: number[] = [value & 0x7f];
-    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
-    bytes.push(...chunk);
-  };
-  push(arcs[0]! * 40 + arcs[1]!);
-  for (const arc of arcs.slice(2)) push(arc);
-  return encodeDer(0x06, Buffer.from(bytes));
-}
 
 /** Non-negative INTEGER from a number or big-endian bytes. */
 export function derInteger(value: number | Buffer): Buffer {

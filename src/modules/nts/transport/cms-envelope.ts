@@ -16,25 +16,13 @@
  */
 import { X509Certificate, constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { DerError, derChildren, derSequence, encodeDer, isContext, isUniversal, readDer, readOctetString, readOid, readSequence, UniversalTag, unwrapExplicit } from '../../signing/asn1-der.ts';
+import { DerError, derChildren, derOid, derSequence, encodeDer, isContext, isUniversal, readDer, readOctetString, readOid, readSequence, UniversalTag, unwrapExplicit } from '../../signing/asn1-der.ts';
 
 export const OID_ENVELOPED_DATA = '1.2.840.113549.1.7.3';
 export const OID_DATA = '1.2.840.113549.1.7.1';
 export const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 export const OID_DES_EDE3_CBC = '1.2.840.113549.3.7';
 
-function derOid(oid: string): Buffer {
-  const arcs = oid.split('.').map(Number);
-  const bytes: number[] = [];
-  const push = (value: number) => {
-    const chunk: number[] = [value & 0x7f];
-    for (let v = Math.floor(value / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
-    bytes.push(...chunk);
-  };
-  push(arcs[0]! * 40 + arcs[1]!);
-  for (const arc of arcs.slice(2)) push(arc);
-  return encodeDer(0x06, Buffer.from(bytes));
-}
 
 const DER_NULL = Buffer.from([0x05, 0x00]);
 const DER_INTEGER_0 = Buffer.from([0x02, 0x01, 0x00]);
