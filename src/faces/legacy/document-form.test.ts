@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import { AppError, type ErrorCode } from '../../platform/errors.ts';
 import { validateDocument } from '../../modules/documents/validate-document.ts';
 import { sampleTaxInvoice } from '../../modules/documents/sample-documents.ts';
-import { documentInputFromLegacyForm, legacyAmount, legacyFieldName, validateLegacyDocumentForm } from './document-form.ts';
+import { applySupplierDefaults, type SupplierProfile } from '../../modules/documents/supplier-defaults.ts';
+import type { DocumentInput } from '../../modules/documents/model.ts';
+import { documentInputFromLegacyForm, legacyAmount, legacyFieldName, toLegacyFieldError } from './document-form.ts';
+
+/** What the document page does with a form, minus the database: map, fill the supplier, validate, rename errors. */
+function validateLegacyDocumentForm(fields: Record<string, string>, opts: { requireBuyerEmail?: boolean; supplierDefaults?: SupplierProfile } = {}): DocumentInput {
+  const mapped = documentInputFromLegacyForm(fields);
+  const input = opts.supplierDefaults ? applySupplierDefaults(mapped, opts.supplierDefaults) : mapped;
+  try {
+    return validateDocument(input, opts);
+  } catch (err) {
+    throw err instanceof AppError ? toLegacyFieldError(err) : err;
+  }
+}
 
 /** The legacy form of `sampleTaxInvoice()` (0101), as a VB6 client would post it (with blank rows). */
 function sampleForm(): Record<string, string> {

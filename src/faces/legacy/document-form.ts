@@ -14,9 +14,6 @@
  *    line (reported as e.g. item2__supply_amt required) rather than silently renumbering the rows.
  */
 import { AppError } from '../../platform/errors.ts';
-import { validateDocument, type ValidateDocumentOptions } from '../../modules/documents/validate-document.ts';
-import type { DocumentInput } from '../../modules/documents/model.ts';
-import { applySupplierDefaults, type SupplierProfile } from '../../modules/documents/supplier-defaults.ts';
 
 type Fields = Record<string, string>;
 type Obj = Record<string, unknown>;
@@ -215,6 +212,7 @@ export function documentInputFromLegacyForm(fields: Record<string, string>): unk
 
 const HEADER_FIELDS: Record<string, string> = {
   document: 'doc__doc_state',
+  subkey: 'doc__subkey',
   kind: 'doc__doc_gubun',
   taxType: 'doc__tax_type',
   consignment: 'doc__tax_type',
@@ -310,20 +308,4 @@ export function toLegacyFieldError(err: AppError): AppError {
   const field = legacyFieldName(err.field);
   const message = err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field.length + 2)}` : err.message;
   return new AppError(err.code, message, { field, details: { ...err.details, restField: err.field }, cause: err });
-}
-
-export interface LegacyFormOptions extends ValidateDocumentOptions {
-  /** The member's profile: fills the supplier fields the form left blank. */
-  supplierDefaults?: SupplierProfile;
-}
-
-/** Map (+ supplier defaults) + validate a legacy form; errors name the legacy field. */
-export function validateLegacyDocumentForm(fields: Record<string, string>, opts: LegacyFormOptions = {}): DocumentInput {
-  const mapped = documentInputFromLegacyForm(fields);
-  const input = opts.supplierDefaults ? applySupplierDefaults(mapped, opts.supplierDefaults) : mapped;
-  try {
-    return validateDocument(input, opts);
-  } catch (err) {
-    throw err instanceof AppError ? toLegacyFieldError(err) : err;
-  }
 }

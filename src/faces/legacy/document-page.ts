@@ -24,14 +24,12 @@ async function tenantOf(call: LegacyCall): Promise<Tenant> {
   return authenticateSubscription(call.ctx, raw === '' ? undefined : Number(raw), call.fields['svc_key'], call.partner ? { partnerId: call.partner.partnerId } : undefined);
 }
 
-/** Core errors name REST paths (supplier.bizno); legacy callers see doc__sup_bizno. */
+/** Core errors name REST paths (supplier.bizno, subkey); legacy callers see doc__sup_bizno, doc__subkey. */
 async function legacyNamed<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof AppError && err.field && /[.[]/.test(err.field)) throw toLegacyFieldError(err);
-    if (err instanceof AppError && err.field === 'subkey') throw toLegacyFieldError(new AppError(err.code, err.message.replace(/^subkey:/, 'doc__subkey:'), { field: 'doc__subkey' }));
-    throw err;
+    throw err instanceof AppError && err.field ? toLegacyFieldError(err) : err;
   }
 }
 

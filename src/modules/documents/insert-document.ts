@@ -9,7 +9,7 @@ import { invalidError } from '../../platform/errors.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
-import { issueInTransaction } from './issue-document.ts';
+import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
 
@@ -60,13 +60,7 @@ export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumen
         .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), created_at: now, updated_at: now })
         .returningAll()
         .executeTakeFirstOrThrow();
-      const sales = await tx
-        .selectFrom('ledgers')
-        .select('id')
-        .where('subscription_id', '=', tenant.subscriptionId)
-        .where('kind', '=', 'sales')
-        .executeTakeFirstOrThrow();
-      await tx.insertInto('ledger_entries').values({ ledger_id: sales.id, document_id: row.id, subscription_id: tenant.subscriptionId, created_at: now }).execute();
+      await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
       const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
       ctx.log.info({ sinchno: tenant.subscriptionId, dockey: document.dockey, issued: req.issue }, 'document written');
       return { document, created: true };

@@ -24,13 +24,20 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
   const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
   const issued = await tx
     .updateTable('documents')
-    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, mail_result: 'pending', updated_at: now })
+    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, updated_at: now })
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
   await addToBuyerPurchaseLedgers(tx, issued, doc);
-  await queueDocumentMail(ctx, tx, issued, doc, 'issue');
-  return issued;
+  const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
+  return queued ? { ...issued, mail_result: 'pending' } : issued;
+}
+
+/** Every document this subscription writes is in its own sales ledger (doclstmst). */
+export async function addToSalesLedger(tx: Tx, subscriptionId: number, documentId: number, at: Date): Promise<void> {
+  await sql`
+    INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)
+    SELECT l.id, ${documentId}, ${subscriptionId}, ${at} FROM ledgers l WHERE l.subscription_id = ${subscriptionId} AND l.kind = 'sales'`.execute(tx);
 }
 
 async function addToBuyerPurchaseLedgers(tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<void> {
@@ -46,9 +53,9 @@ async function addToBuyerPurchaseLedgers(tx: Tx, row: DocumentRow, doc: Document
 }
 
 /** Write the outbox row and its job; the mail worker renders and sends it (with retries). */
-export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, reason: 'issue' | 'resend' | 'update'): Promise<void> {
+export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, reason: 'issue' | 'resend' | 'update'): Promise<boolean> {
   const to = doc.buyer.contacts?.[0]?.email;
-  if (!to) return;
+  if (!to) return false;
   const cc = doc.buyer.contacts?.[1]?.email ?? null;
   const outbox = await tx
     .insertInto('mail_outbox')
@@ -58,4 +65,5 @@ export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc:
   await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
   await enqueueJob(tx, mailQueue(ctx.config), { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
   ctx.log.debug({ dockey: row.dockey, outboxId: outbox.id }, 'document mail queued');
+  return true;
 }

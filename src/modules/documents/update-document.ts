@@ -11,7 +11,7 @@ import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
-import { issueInTransaction } from './issue-document.ts';
+import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
 import { readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
@@ -59,8 +59,7 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
       .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc), created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    const sales = await tx.selectFrom('ledgers').select('id').where('subscription_id', '=', tenant.subscriptionId).where('kind', '=', 'sales').executeTakeFirstOrThrow();
-    await tx.insertInto('ledger_entries').values({ ledger_id: sales.id, document_id: row.id, subscription_id: tenant.subscriptionId, created_at: now }).execute();
+    await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
     const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
     ctx.log.info({ sinchno: tenant.subscriptionId, old: locked.dockey, dockey: document.dockey }, 'issued document replaced');
     return { document, created: true, replaced };
