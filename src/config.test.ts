@@ -28,3 +28,17 @@ test('production mode needs the master key and operator token', () => {
   const c = loadConfig({ DATABASE_URL: 'postgres://localhost/x', HANBILL_MASTER_KEY: 'ab'.repeat(32), HANBILL_OPERATOR_TOKEN: 'x'.repeat(30), HANBILL_ROLES: 'worker' });
   assert.deepEqual([...c.roles], ['worker']);
 });
+
+test('HOST defaults to loopback (127.0.0.1): the embedded default is not reachable from the network unless HOST says so', () => {
+  assert.equal(loadConfig({}).host, '127.0.0.1');
+  assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');
+});
+
+test('HSTS: off by default, on with HANBILL_HSTS or an https HANBILL_PUBLIC_URL; a bad value is reported', () => {
+  assert.equal(loadConfig({}).hstsMaxAge, undefined);
+  assert.equal(loadConfig({ HANBILL_PUBLIC_URL: 'https://tax.example.kr' }).hstsMaxAge, 31_536_000);
+  assert.equal(loadConfig({ HANBILL_HSTS: 'on' }).hstsMaxAge, 31_536_000);
+  assert.equal(loadConfig({ HANBILL_HSTS: '600' }).hstsMaxAge, 600);
+  assert.equal(loadConfig({ HANBILL_HSTS: 'off', HANBILL_PUBLIC_URL: 'https://tax.example.kr' }).hstsMaxAge, undefined);
+  assert.throws(() => loadConfig({ HANBILL_HSTS: 'maybe' }), (e: ConfigError) => e.problems.some((p) => p.startsWith('HANBILL_HSTS:')));
+});

@@ -10,7 +10,10 @@ export type Role = 'api' | 'worker';
 
 export interface Config {
   port: number;
+  /** Interface to listen on; loopback by default so a fresh install (dev mailbox, generated admin) is not on the network. */
   host: string;
+  /** Strict-Transport-Security max-age in seconds, or undefined for no HSTS header (plain-HTTP installs). */
+  hstsMaxAge?: number | undefined;
   /** Public base URL used in links sent to recipients (mail, view page). */
   publicUrl: string;
   /** Job channel: jobs of a channel are run only by workers of that channel (installations or test systems sharing one database). */
@@ -79,8 +82,9 @@ export interface VariableDoc {
 /** Documented variables (README table is generated from / checked against this list). */
 export const VARIABLES: readonly VariableDoc[] = [
   { name: 'PORT', default: '8080', meaning: 'HTTP port of the api role' },
-  { name: 'HOST', default: '0.0.0.0', meaning: 'interface to listen on' },
+  { name: 'HOST', default: '127.0.0.1', meaning: 'interface to listen on (loopback only by default; 0.0.0.0 for every interface, e.g. behind a TLS proxy or in a container)' },
   { name: 'HANBILL_PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'base URL put in links sent to recipients' },
+  { name: 'HANBILL_HSTS', default: 'on when HANBILL_PUBLIC_URL is https, else off', meaning: 'Strict-Transport-Security on every answer: on (1 year), off, or a max-age in seconds' },
   { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
@@ -165,6 +169,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (get('HANBILL_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(publicUrl)) problems.push('HANBILL_PUBLIC_URL: expected an http:// or https:// URL');
 
+  const hstsMaxAge = hstsOf(get('HANBILL_HSTS'), publicUrl, problems);
+
   const jobChannel = get('HANBILL_CHANNEL');
   if (jobChannel !== undefined && !/^[a-z0-9_-]{1,40}$/i.test(jobChannel)) problems.push('HANBILL_CHANNEL: expected 1 to 40 letters, digits, - or _');
 
@@ -179,7 +185,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     port,
-    host: get('HOST') ?? '0.0.0.0',
+    host: get('HOST') ?? '127.0.0.1',
+    hstsMaxAge,
     publicUrl,
     publicUrlExplicit: get('HANBILL_PUBLIC_URL') !== undefined,
     channel: get('HANBILL_CHANNEL') ?? 'main',
@@ -222,6 +229,22 @@ function ntsConfig(get: (name: string) => string | undefined, int: (name: string
     autoFile: ['on', 'true', '1'].includes(autoFileText),
     simResultDelayMs: int('NTS_SIM_RESULT_DELAY_MS', 2_000, 0, 3_600_000),
   };
+}
+
+const HSTS_YEAR = 31_536_000;
+
+/**
+ * HSTS only makes sense when browsers reach us over https, which only the operator knows: an https public URL
+ * says so; HANBILL_HSTS overrides it either way (e.g. off while a TLS proxy is being set up).
+ */
+function hstsOf(text: string | undefined, publicUrl: string, problems: string[]): number | undefined {
+  if (text === undefined) return publicUrl.startsWith('https://') ? HSTS_YEAR : undefined;
+  const v = text.toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(v)) return HSTS_YEAR;
+  if (['off', 'false', '0', 'no'].includes(v)) return undefined;
+  if (/^\d{2,9}$/.test(v)) return Number(v);
+  problems.push(`HANBILL_HSTS: expected on, off or a max-age in seconds, got "${text}"`);
+  return undefined;
 }
 
 function isKeyText(text: string): boolean {

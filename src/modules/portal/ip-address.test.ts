@@ -21,3 +21,15 @@ test('IPv6 is normalised to RFC 5952; IPv4-mapped becomes IPv4', () => {
 test('readIp names the field', () => {
   assert.throws(() => readIp('1.2.3.999', 'ips[2]'), (e: { field?: string; code?: string }) => e.field === 'ips[2]' && e.code === 'field_invalid');
 });
+
+test('an allow-list takes unicast addresses only: unspecified, multicast, broadcast and reserved are refused, naming the field', () => {
+  const bad = [
+    '0.0.0.0', '0.1.2.3', '::', '::0', '0:0:0:0:0:0:0:0', '::ffff:0.0.0.0', // unspecified / "this network"
+    '224.0.0.1', '239.255.255.250', 'ff02::1', 'FF05::1:3', '::ffff:224.0.0.251', // multicast
+    '255.255.255.255', '240.0.0.1', // limited broadcast, reserved (class E)
+  ];
+  for (const ip of bad) {
+    assert.throws(() => readIp(ip, 'ips[0]'), (e: { field?: string; code?: string; message: string }) => e.field === 'ips[0]' && e.code === 'field_invalid' && /유니캐스트|unicast/.test(e.message), ip);
+  }
+  for (const ok of ['127.0.0.1', '::1', '10.0.0.1', '203.0.113.7', '2001:db8::1', '223.255.255.254', 'fe80::1']) assert.equal(readIp(ok, 'ip'), normalizeIp(ok), ok);
+});
