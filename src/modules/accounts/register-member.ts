@@ -5,6 +5,7 @@ import { optionalString, requiredString, type Input } from '../../platform/input
 import { hashPassword } from '../../platform/passwords.ts';
 import { biznoTaken, loginIdTaken, readBizno, readEmail, readLoginId, readNewPassword, readSubBizno } from './member-input.ts';
 import { assertLoginIdFree } from './check-login-id.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
 export interface RegisteredMember {
   memberNo: number;
@@ -115,10 +116,7 @@ async function assertBiznoFree(ctx: Ctx, bizno: string, subBizno: string): Promi
 
 /** Two concurrent signups both pass the checks; the unique index decides, and the loser gets the same answer. */
 function uniqueViolationToAppError(err: unknown): AppError | undefined {
-  const e = err as { code?: string; constraint?: string; message?: string };
-  if (e?.code !== '23505') return undefined;
-  const which = e.constraint ?? e.message ?? '';
-  if (which.includes('members_bizno_uq')) return biznoTaken();
-  if (which.includes('members_login_id_uq')) return loginIdTaken();
+  if (isUniqueViolation(err, 'members_bizno_uq')) return biznoTaken();
+  if (isUniqueViolation(err, 'members_login_id_uq')) return loginIdTaken();
   return undefined;
 }

@@ -4,8 +4,8 @@
  * with the same subkey returns the first document and creates nothing.
  */
 import type { Ctx } from '../../platform/context.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
-import { invalidError } from '../../platform/errors.ts';
+import { inTransaction, type Db } from '../../platform/db/transaction.ts';
+import { AppError, invalidError } from '../../platform/errors.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
@@ -35,8 +35,8 @@ export function readSubkey(subkey: string | undefined, field = 'subkey'): string
   return s;
 }
 
-async function findLiveBySubkey(ctx: Ctx, subscriptionId: number, subkey: string): Promise<DocumentRow | undefined> {
-  return ctx.db
+async function findLiveBySubkey(db: Db, subscriptionId: number, subkey: string): Promise<DocumentRow | undefined> {
+  return db
     .selectFrom('documents')
     .selectAll()
     .where('subscription_id', '=', subscriptionId)
@@ -48,29 +48,30 @@ async function findLiveBySubkey(ctx: Ctx, subscriptionId: number, subkey: string
 export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumentRequest): Promise<WriteDocumentResult> {
   const subkey = readSubkey(req.subkey);
   if (subkey) {
-    const prior = await findLiveBySubkey(ctx, tenant.subscriptionId, subkey);
+    const prior = await findLiveBySubkey(ctx.db, tenant.subscriptionId, subkey);
     if (prior) return { document: prior, created: false };
   }
   const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
-  try {
-    return await inTransaction(ctx.db, async (tx) => {
-      const now = ctx.clock.now();
-      const row = await tx
-        .insertInto('documents')
-        .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), created_at: now, updated_at: now })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
-      const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
-      ctx.log.info({ sinchno: tenant.subscriptionId, dockey: document.dockey, issued: req.issue }, 'document written');
-      return { document, created: true };
-    });
-  } catch (err) {
-    // two concurrent inserts with one subkey: the unique index lets one win; the other answers with it
-    if (subkey && (err as { code?: string }).code === '23505') {
-      const prior = await findLiveBySubkey(ctx, tenant.subscriptionId, subkey);
+  return inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    // Two concurrent inserts with one subkey: documents_subkey_uq lets one win. ON CONFLICT DO NOTHING (not a
+    // caught 23505) keeps the transaction usable — it may be the caller's (Idempotency-Key joins it), and on
+    // PostgreSQL a failed statement would abort it — so the loser can read the winner and answer with it.
+    const row = await tx
+      .insertInto('documents')
+      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) {
+      // READ COMMITTED: this statement sees the winner the insert waited for
+      const prior = subkey ? await findLiveBySubkey(tx, tenant.subscriptionId, subkey) : undefined;
       if (prior) return { document: prior, created: false };
+      throw new AppError('conflict', 'subkey: 같은 subkey의 문서가 동시에 변경되었습니다. 다시 시도하세요 (a document with this subkey changed concurrently; retry)', { field: 'subkey' });
     }
-    throw err;
-  }
+    await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
+    const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
+    ctx.log.info({ sinchno: tenant.subscriptionId, dockey: document.dockey, issued: req.issue }, 'document written');
+    return { document, created: true };
+  });
 }

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
+import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import { findIssuedDocument } from './document-repo.ts';
@@ -29,6 +29,23 @@ export function assertReplaceable(row: DocumentRow): void {
   }
 }
 
+/**
+ * A new subkey must not name another live document: refused as a conflict before the write, because a caught
+ * unique violation would abort the (possibly joined) transaction on PostgreSQL and answer 500.
+ */
+async function assertSubkeyFree(tx: Tx, subscriptionId: number, subkey: string | null, ownId: number): Promise<void> {
+  if (!subkey) return;
+  const other = await tx
+    .selectFrom('documents')
+    .select('dockey')
+    .where('subscription_id', '=', subscriptionId)
+    .where('subkey', '=', subkey)
+    .where('doc_state', '<>', 'D')
+    .where('id', '<>', ownId)
+    .executeTakeFirst();
+  if (other) throw new AppError('conflict', `subkey: 이 subkey는 다른 문서(${other.dockey})가 사용 중입니다 (subkey is used by another document)`, { field: 'subkey' });
+}
+
 export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, req: WriteDocumentRequest): Promise<WriteDocumentResult> {
   const current = await findIssuedDocument(ctx.db, tenant.subscriptionId, dockey);
   assertReplaceable(current);
@@ -37,6 +54,7 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
   return inTransaction(ctx.db, async (tx) => {
     const locked = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });
     assertReplaceable(locked); // filed or discarded meanwhile
+    await assertSubkeyFree(tx, tenant.subscriptionId, subkey, locked.id);
     const now = ctx.clock.now();
     if (locked.proc_state === 'T') {
       const row = await tx

@@ -10,6 +10,7 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import { optionalString, type Input } from '../../platform/input.ts';
 import { audit, type Actor } from './audit.ts';
 import type { ApplicationState } from './tables.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
 export interface ApiApplication {
   id: number;
@@ -120,7 +121,7 @@ export async function applyForApiService(ctx: Ctx, who: Actor & { id: number }, 
   try {
     id = (await ctx.db.insertInto('api_applications').values({ user_id: who.id, note }).returning('id').executeTakeFirstOrThrow()).id;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('conflict', 'application: 이미 심사 중인 신청이 있습니다 (an application is already open)', { field: 'application' });
+    if (isUniqueViolation(err, 'api_applications_open_uq')) throw new AppError('conflict', 'application: 이미 심사 중인 신청이 있습니다 (an application is already open)', { field: 'application' });
     throw err;
   }
   await audit(ctx, who, { action: 'application.submitted', targetKind: 'application', targetId: id });

@@ -6,6 +6,7 @@ import { optionalString, requiredString, type Input } from '../../platform/input
 import { readBizno } from '../accounts/member-input.ts';
 import { audit, type Actor } from './audit.ts';
 import type { ConversionState } from './tables.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
 export interface Conversion {
   id: number;
@@ -66,7 +67,7 @@ export async function requestConversion(ctx: Ctx, who: Actor & { id: number }, i
   try {
     id = (await ctx.db.insertInto('company_conversions').values({ user_id: who.id, ...f }).returning('id').executeTakeFirstOrThrow()).id;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('conflict', 'bizno: 심사 중인 기업회원전환 신청이 있습니다 (a conversion request is already pending)', { field: 'bizno' });
+    if (isUniqueViolation(err, 'company_conversions_open_uq')) throw new AppError('conflict', 'bizno: 심사 중인 기업회원전환 신청이 있습니다 (a conversion request is already pending)', { field: 'bizno' });
     throw err;
   }
   await audit(ctx, who, { action: 'conversion.requested', targetKind: 'conversion', targetId: id, details: { bizno: f.bizno } });

@@ -15,6 +15,7 @@ import { assertNotLocked, clearFailures, recordFailure } from './throttle.ts';
 import { destroySubjectSessions } from './sessions.ts';
 import { verifySecondFactor } from './second-factor.ts';
 import type { UserKind } from './tables.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
 export interface PortalUser {
   id: number;
@@ -93,7 +94,7 @@ export async function signUp(ctx: Ctx, who: Actor, input: Input): Promise<Portal
         .executeTakeFirstOrThrow()
     ).id;
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw loginIdTaken();
+    if (isUniqueViolation(err, 'portal_users_login_id_uq')) throw loginIdTaken();
     throw err;
   }
   await audit(ctx, { ...who, kind: 'user', id, label: loginId }, { action: 'user.signup', targetKind: 'user', targetId: id });

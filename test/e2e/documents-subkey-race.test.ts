@@ -1,0 +1,67 @@
+// Concurrent REST creates sharing one subkey (CODE-REVIEW §1.5, issue 8 item 13). With an Idempotency-Key the
+// insert runs inside the idempotency transaction; on PostgreSQL the losers used to hit documents_subkey_uq,
+// catch 23505 and re-query in the aborted transaction (HTTP 500). Every request must answer the one document.
+// PGlite serialises transactions, so only the PostgreSQL pass (TEST_DATABASE_URL) exercises the real race.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { rest } from '../support/http.ts';
+import { onboard } from '../support/onboard.ts';
+
+let sys: TestSystem;
+before(async () => {
+  sys = await startTestSystem();
+});
+after(async () => {
+  await sys.close();
+});
+
+function invoice() {
+  return {
+    kind: 'tax_invoice',
+    purpose: 'receipt',
+    writeDate: '20261121',
+    buyer: { idType: 'business', id: freshBizno(), name: '(주)경합상사', ceoName: '정대표', contacts: [{ name: '담당', email: 'race-buyer@example.kr' }] },
+    amounts: { supply: 100000, tax: 10000, total: 110000 },
+    lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
+  };
+}
+
+describe('subkey race', () => {
+  for (const issue of [false, true]) {
+    test(`${issue ? 'issue' : 'draft'}: concurrent creates with one subkey and different Idempotency-Keys all answer the same document`, async () => {
+      const s = await onboard(sys.url);
+      const url = `/v1/subscriptions/${s.sinchno}/documents`;
+      for (let round = 0; round < 4; round++) {
+        const subkey = `race-${issue}-${round}`;
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            rest(sys.url, 'POST', url, { issue, subkey, document: invoice() }, { 'x-svc-key': s.svcKey, 'idempotency-key': `${subkey}-${i}` }),
+          ),
+        );
+        for (const a of answers) assert.ok(a.status === 201 || a.status === 200, `round ${round}: ${a.status} ${JSON.stringify(a.body)}`);
+        const dockeys = new Set(answers.map((a) => a.body.dockey));
+        assert.equal(dockeys.size, 1, `round ${round}: one document for subkey ${subkey}`);
+        assert.equal(answers.filter((a) => a.status === 201).length, 1, `round ${round}: exactly one request created it`);
+      }
+      const listed = await rest(sys.url, 'GET', `${url}?limit=100`, undefined, { 'x-svc-key': s.svcKey });
+      assert.equal(listed.body.data.length, 4, 'one document per subkey, nothing doubled');
+    });
+  }
+
+  test('an update that takes another live document\'s subkey is a 409 naming subkey, not a 500; nothing changes', async () => {
+    const s = await onboard(sys.url);
+    const url = `/v1/subscriptions/${s.sinchno}/documents`;
+    const h = { 'x-svc-key': s.svcKey };
+    const a = await rest(sys.url, 'POST', url, { subkey: 'taken', document: invoice() }, h);
+    const b = await rest(sys.url, 'POST', url, { subkey: 'mine', document: invoice() }, h);
+    for (const headers of [h, { ...h, 'idempotency-key': `upd-${s.sinchno}` }]) {
+      const r = await rest(sys.url, 'PUT', `${url}/${b.body.dockey}`, { subkey: 'taken', document: invoice() }, headers);
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.field, 'subkey');
+    }
+    const still = await rest(sys.url, 'GET', `${url}/${b.body.dockey}`, undefined, h);
+    assert.equal(still.body.subkey, 'mine');
+    assert.equal((await rest(sys.url, 'GET', `${url}/${a.body.dockey}`, undefined, h)).status, 200);
+  });
+});
