@@ -51,8 +51,8 @@ const memberPage: LegacyPage = {
 };
 
 const servicePage: LegacyPage = {
-  sinchservice: async ({ ctx, fields }) => {
-    const s = await applySubscription(ctx, fields);
+  sinchservice: async ({ ctx, fields, ip }) => {
+    const s = await applySubscription(ctx, fields, { ip });
     return { ...OK, fields: { sinchno: s.sinchno, db_name: s.dbName, state: s.state, start_date: s.startDate, end_date: s.endDate ?? '' } };
   },
 };
@@ -63,8 +63,8 @@ const keyAnswer = (k: Awaited<ReturnType<typeof getServiceKey>>): LegacyAnswer =
 });
 
 const authPage: LegacyPage = {
-  getsvckey: async ({ ctx, fields }) => keyAnswer(await getServiceKey(ctx, fields)),
-  resetkey: async ({ ctx, fields }) => keyAnswer(await resetServiceKey(ctx, fields)),
+  getsvckey: async ({ ctx, fields, ip }) => keyAnswer(await getServiceKey(ctx, fields, { ip })),
+  resetkey: async ({ ctx, fields, ip }) => keyAnswer(await resetServiceKey(ctx, fields, { ip })),
 };
 
 /** Page names are matched case-insensitively; `taxinvoce.aspx` is the seed's own spelling. */

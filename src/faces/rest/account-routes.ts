@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { registerMember } from '../../modules/accounts/register-member.ts';
 import { checkLoginId } from '../../modules/accounts/check-login-id.ts';
+import { verifyMemberCredentials } from '../../modules/accounts/verify-member-credentials.ts';
 import { applySubscription } from '../../modules/subscriptions/apply-subscription.ts';
 import { getServiceKey, resetServiceKey } from '../../modules/subscriptions/get-service-key.ts';
 import { runIdempotent } from './idempotency.ts';
@@ -151,10 +152,13 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req, reply) => {
-      const body = req.body as Record<string, unknown>;
+      const fields = toCoreFields(req.body as Record<string, unknown>, SUBSCRIPTION_FIELDS);
+      // Credentials first, outside the idempotency transaction: a failure must stay counted by the
+      // throttle, not roll back with the request.
+      const member = await withRestFieldNames(SUBSCRIPTION_FIELDS, () => verifyMemberCredentials(ctx, fields, { ip: req.ip }));
       const r = await runIdempotent(ctx, req, 'public', async (c) =>
         withRestFieldNames(SUBSCRIPTION_FIELDS, async () => {
-          const s = await applySubscription(c, toCoreFields(body, SUBSCRIPTION_FIELDS));
+          const s = await applySubscription(c, fields, { member });
           return {
             status: 201,
             body: { subscriptionId: s.sinchno, dbName: s.dbName, state: s.state, packageId: s.packageId, unitIds: s.unitIds, startDate: s.startDate, endDate: s.endDate },
@@ -186,7 +190,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req) =>
-      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => getServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS)))),
+      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => getServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS), { ip: req.ip }))),
   );
 
   app.post(
@@ -201,6 +205,6 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req) =>
-      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => resetServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS)))),
+      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => resetServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS), { ip: req.ip }))),
   );
 }

@@ -41,6 +41,9 @@ export function validationToAppError(error: FastifyError & { validation?: AjvErr
 }
 
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+  // throttles say how long to wait (RFC 9110 Retry-After, in seconds)
+  const retryAfter = err.details?.['retryAfterSeconds'];
+  if (typeof retryAfter === 'number' && Number.isInteger(retryAfter) && retryAfter > 0) reply.header('retry-after', String(retryAfter));
   return reply.code(err.status).send({
     error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), status: err.status, legacyCode: err.legacyCode },
   });

@@ -2,6 +2,8 @@
  * Login throttling. Failures are counted per account and per client IP within a 15-minute window;
  * 5 failures on an account (20 from one IP) lock it for 15 minutes. A success clears the account's count
  * (never the IP's: an attacker's own good login must not reset the IP counter).
+ * The API's member credentials (business number + ID + password: svc_key look-up, service application) use
+ * the same table under their own scopes, so an API client's failures never lock its office's portal login.
  */
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
@@ -9,23 +11,28 @@ import type { Ctx } from '../../platform/context.ts';
 import { kstDateTime } from '../../platform/clock.ts';
 import './tables.ts';
 
-export type ThrottleScope = 'user' | 'operator' | 'ip';
+export type ThrottleScope = 'user' | 'operator' | 'ip' | 'member' | 'member_ip';
 
 export const THROTTLE = {
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
-  max: { user: 5, operator: 5, ip: 20 } as Record<ThrottleScope, number>,
+  max: { user: 5, operator: 5, ip: 20, member: 5, member_ip: 20 } as Record<ThrottleScope, number>,
 };
 
-export async function assertNotLocked(ctx: Ctx, scope: ThrottleScope, key: string): Promise<void> {
+/**
+ * Refuse while `key` is locked, even with the right password (else the lock would not stop guessing).
+ * `field` is the caller's name of the login ID field; `details.retryAfterSeconds` becomes REST's Retry-After.
+ */
+export async function assertNotLocked(ctx: Ctx, scope: ThrottleScope, key: string, field = 'loginId'): Promise<void> {
   const row = await ctx.db.selectFrom('login_throttle').select('locked_until').where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
   const now = ctx.clock.now();
   if (row?.locked_until && row.locked_until > now) {
-    const what = scope === 'ip' ? '이 IP에서' : '이 계정은';
+    const what = scope === 'ip' || scope === 'member_ip' ? '이 IP에서' : '이 계정은';
+    const retryAfterSeconds = Math.ceil((row.locked_until.getTime() - now.getTime()) / 1000);
     throw new AppError(
       'rate_limited',
-      `loginId: 로그인 실패가 너무 많아 ${what} ${kstDateTime(row.locked_until).slice(0, 16)}(KST)까지 로그인할 수 없습니다 (too many failed logins; locked until ${row.locked_until.toISOString()})`,
-      { field: 'loginId', details: { lockedUntil: row.locked_until.toISOString(), scope } },
+      `${field}: 로그인 실패가 너무 많아 ${what} ${kstDateTime(row.locked_until).slice(0, 16)}(KST)까지 로그인할 수 없습니다 (too many failed logins; locked until ${row.locked_until.toISOString()}, retry after ${retryAfterSeconds} s)`,
+      { field, details: { lockedUntil: row.locked_until.toISOString(), retryAfterSeconds, scope } },
     );
   }
 }

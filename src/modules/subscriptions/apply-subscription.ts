@@ -8,7 +8,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { isCalendarDate, kstDate, toSqlDate } from '../../platform/clock.ts';
 import { optionalList, optionalString, requiredInteger, type Input } from '../../platform/input.ts';
-import { verifyMemberCredentials } from '../accounts/verify-member-credentials.ts';
+import { verifyMemberCredentials, type CredentialCaller, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
 import { findPackage } from '../catalog/repo.ts';
 import { deriveServiceKey, ledgerDbName, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
 
@@ -39,8 +39,13 @@ function addMonths(yyyymmdd: string, months: number): string {
   return dt.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-export async function applySubscription(ctx: Ctx, input: Input): Promise<AppliedSubscription> {
-  const member = await verifyMemberCredentials(ctx, input);
+/**
+ * `caller`: the credentials in `input` are checked (and throttled) here; or `{ member }` when the face
+ * already checked them outside the transaction it runs this in (REST with an Idempotency-Key), so that
+ * a failure is counted rather than rolled back with the request.
+ */
+export async function applySubscription(ctx: Ctx, input: Input, caller: CredentialCaller | { member: VerifiedMember }): Promise<AppliedSubscription> {
+  const member = 'member' in caller ? caller.member : await verifyMemberCredentials(ctx, input, caller);
   const packCode = requiredInteger(input, 'pack_code', { min: 1 });
   const unitCodes = (optionalList(input, 'svcunit_code') ?? []).map((u) => {
     if (!/^\d+$/.test(u)) throw invalidError('svcunit_code', '유닛 번호는 숫자입니다 (unit codes are numbers, comma-separated)');

@@ -7,7 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { fromSqlDate } from '../../platform/clock.ts';
 import { optionalInteger, type Input } from '../../platform/input.ts';
-import { verifyMemberCredentials, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
+import { verifyMemberCredentials, type CredentialCaller, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
 import { deriveServiceKey, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
 
 export interface ServiceKeyAnswer {
@@ -32,8 +32,8 @@ async function pickSubscription(ctx: Ctx, member: VerifiedMember, input: Input) 
   return sub;
 }
 
-export async function getServiceKey(ctx: Ctx, input: Input): Promise<ServiceKeyAnswer> {
-  const member = await verifyMemberCredentials(ctx, input);
+export async function getServiceKey(ctx: Ctx, input: Input, caller: CredentialCaller): Promise<ServiceKeyAnswer> {
+  const member = await verifyMemberCredentials(ctx, input, caller);
   const sub = await pickSubscription(ctx, member, input);
   return {
     sinchno: sub.id,
@@ -45,8 +45,8 @@ export async function getServiceKey(ctx: Ctx, input: Input): Promise<ServiceKeyA
 }
 
 /** Draw a new salt: the old key stops working at once. */
-export async function resetServiceKey(ctx: Ctx, input: Input): Promise<ServiceKeyAnswer> {
-  const member = await verifyMemberCredentials(ctx, input);
+export async function resetServiceKey(ctx: Ctx, input: Input, caller: CredentialCaller): Promise<ServiceKeyAnswer> {
+  const member = await verifyMemberCredentials(ctx, input, caller);
   const sub = await pickSubscription(ctx, member, input);
   const salt = newServiceKeySalt();
   const svcKey = deriveServiceKey(ctx.masterKey, sub.id, salt);
