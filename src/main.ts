@@ -3,8 +3,8 @@
  * job worker). Embedded default: PGlite in the data folder, one process owns it, both roles in-process.
  */
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { createLogger } from './platform/log-redaction.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Ctx, Logger } from './platform/context.ts';
@@ -24,6 +24,7 @@ import { registerDocumentPage } from './faces/legacy/document-page.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
 import { viewRoutes } from './faces/view/view-routes.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
+import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
 import { createMailCatcher, type MailCatcher } from './modules/mail/mail-catcher.ts';
 import { mailQueue } from './modules/documents/issue-document.ts';
@@ -60,7 +61,7 @@ export function databaseTarget(config: Config) {
 }
 
 export async function startSystem(config: Config, opts: StartOptions = {}): Promise<System> {
-  const log: Logger = opts.logger ?? pino({ level: config.logLevel, redact: ['*.password', '*.pwd', '*.svcKey', '*.svc_key', '*.authorization'] });
+  const log: Logger = opts.logger ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config);
   const database = opts.database ?? (await openDatabase(databaseTarget(config)));
   const migrated = await migrate(database.pool);
@@ -98,9 +99,12 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
         (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
-        ...(mail.catcher ? [mailboxPlugin(mail.catcher)] : []),
+        // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)
+        ...(mail.catcher ? [mailboxPlugin(mail.catcher, { isOperator: async (req) => (await requireOperator(ctx, req, { csrf: false })).operator !== undefined })] : []),
       ],
-      logger: opts.logger ? false : { level: config.logLevel },
+      // one logger for the application and Fastify's request lines, with the same redaction (platform/log-redaction.ts);
+      // a bare Logger without child loggers (tests' silentLogger) turns request logging off
+      ...(isFullLogger(log) ? { loggerInstance: log } : { logger: false }),
     });
     if (opts.listen !== false) {
       url = await app.listen({ port: config.port, host: config.host });
@@ -137,6 +141,12 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       await database.close();
     },
   };
+}
+
+/** A pino-compatible logger Fastify can log requests with (child loggers, every level). */
+function isFullLogger(log: Logger): log is Logger & FastifyBaseLogger {
+  const l = log as unknown as Record<string, unknown>;
+  return ['child', 'fatal', 'trace', 'info', 'error', 'warn', 'debug'].every((m) => typeof l[m] === 'function');
 }
 
 /** SMTP_URL → that server; unset → an in-process SMTP catcher (a real SMTP exchange over a socket), shown at /dev/mailbox. */

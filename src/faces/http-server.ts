@@ -2,7 +2,7 @@
  * The HTTP server of the api role: health, the REST face (+ OpenAPI at /openapi.json and a reference page
  * at /docs) and the legacy .aspx face, all over the same use cases.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Ctx } from '../platform/context.ts';
 import { legacyRoutes } from './legacy/legacy-routes.ts';
 import type { ApiGuard } from './legacy/legacy-commands.ts';
@@ -19,13 +19,15 @@ export interface HttpServerOptions {
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   logger?: boolean | object;
 }
+  /** A ready logger (pino) for request logging, instead of `logger` options. */
+  loggerInstance?: FastifyBaseLogger;
 
 export const API_VERSION = '0.1.0';
 
 export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: ctx.config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     trustProxy: false,

@@ -184,3 +184,33 @@ test('formatKst', () => {
   assert.equal(formatKst(new Date('2024-12-31T15:00:00Z')), '2025-01-01 00:00:00');
   assert.equal(formatKst(new Date('2024-05-01T00:00:00.999Z')), '2024-05-01 09:00:00');
 });
+
+test('a caller that is not on this machine gets 403 and none of the mail, on every mailbox route', async () => {
+  const urls = ['/dev/mailbox', '/dev/mailbox.json', '/dev/mailbox.json?body=1', `/dev/mailbox/${invoiceMail.id}`, `/dev/mailbox/${invoiceMail.id}/attachments/0`, '/DEV/MAILBOX/'];
+  for (const remoteAddress of ['203.0.113.5', '10.0.0.7', '2001:db8::5', '::ffff:198.51.100.1']) {
+    for (const url of urls) {
+      const res = await app.inject({ method: 'GET', url, remoteAddress, headers: { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1', forwarded: 'for=127.0.0.1' } });
+      assert.equal(res.statusCode, 403, `${remoteAddress} ${url}`);
+      assert.ok(!res.body.includes('세금계산서') && !res.body.includes('buyer@example.kr') && !res.body.includes(invoiceMail.id), `${url}: no mail content`);
+    }
+  }
+  for (const remoteAddress of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1']) {
+    assert.equal((await app.inject({ method: 'GET', url: '/dev/mailbox.json', remoteAddress })).statusCode, 200, remoteAddress);
+  }
+});
+
+test('a logged-in operator (as the composition root decides) may read the mailbox from anywhere', async () => {
+  const guarded = Fastify({ routerOptions: { caseSensitive: false, ignoreTrailingSlash: true } });
+  await mailboxPlugin(catcher, { isOperator: async (req) => req.headers.cookie === 'hb_session=operator' })(guarded);
+  await guarded.ready();
+  try {
+    const remoteAddress = '203.0.113.5';
+    assert.equal((await guarded.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress })).statusCode, 403);
+    assert.equal((await guarded.inject({ method: 'GET', url: '/dev/mailbox', remoteAddress, headers: { cookie: 'hb_session=member' } })).statusCode, 403);
+    const ok = await guarded.inject({ method: 'GET', url: `/dev/mailbox/${invoiceMail.id}`, remoteAddress, headers: { cookie: 'hb_session=operator' } });
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /세금계산서 발행 안내/);
+  } finally {
+    await guarded.close();
+  }
+});

@@ -8,13 +8,27 @@
  *
  * Pages are self-contained (inline CSS, no scripts) and every value from a mail is HTML-escaped; the mail's own
  * HTML only ever runs inside <iframe sandbox srcdoc>, with scripts, forms and same-origin access off.
- * The routes have no authentication of their own: register them only where the catcher is (the embedded default).
+ * Register them only where the catcher is (the embedded default). The mails hold every tenant's invoices and
+ * the recipients' "문서보기" links (which approve or reject), so the routes answer only a caller on this machine
+ * (the socket's loopback address — never a forwarding header, trustProxy is off) or a logged-in console
+ * operator; anyone else gets 403 and nothing of any mail.
  */
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import net from 'node:net';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CaughtAddress, CaughtMail, MailboxSource } from '../../modules/mail/mail-catcher.ts';
 
 export interface MailboxRoutesOptions {
   catcher: MailboxSource;
+  /** Whether the request carries a logged-in operator's session (given by the composition root). */
+  isOperator?: ((req: FastifyRequest) => Promise<boolean>) | undefined;
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped form: the peer is a process on this machine. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  if (net.isIPv4(a)) return a.startsWith('127.');
+  return a === '::1' || a === '0:0:0:0:0:0:0:1';
 }
 
 const PAGE_CSP =
@@ -234,6 +248,17 @@ export const mailboxRoutes: FastifyPluginAsync<MailboxRoutesOptions> = async (ap
   const { catcher } = opts;
   const hide = { schema: { hide: true } };
 
+  // encapsulated: runs for the mailbox routes only, before anything of a mail is looked up
+  app.addHook('onRequest', async (req, reply) => {
+    if (isLoopback(req.socket.remoteAddress)) return;
+    if (opts.isOperator && (await opts.isOperator(req).catch(() => false))) return;
+    return sendPage(
+      reply,
+      403,
+      page('접근할 수 없음 — 개발용 메일함', '<p class="empty">개발용 메일함은 이 서버가 실행 중인 컴퓨터(loopback) 또는 로그인한 운영자만 볼 수 있습니다 (the dev mailbox answers only this machine or a logged-in console operator).</p>'),
+    );
+  });
+
   app.get('/dev/mailbox', hide, async (_req, reply) => sendPage(reply, 200, renderList(catcher.list())));
 
   app.get<{ Querystring: { body?: string } }>('/dev/mailbox.json', hide, async (req, reply) => {
@@ -269,8 +294,8 @@ export const mailboxRoutes: FastifyPluginAsync<MailboxRoutesOptions> = async (ap
 };
 
 /** The plugin in the shape HttpServerOptions.plugins takes: `plugins: [mailboxPlugin(catcher)]`. */
-export function mailboxPlugin(catcher: MailboxSource): (app: FastifyInstance) => Promise<void> {
+export function mailboxPlugin(catcher: MailboxSource, o: { isOperator?: MailboxRoutesOptions['isOperator'] } = {}): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
-    await app.register(mailboxRoutes, { catcher });
+    await app.register(mailboxRoutes, { catcher, isOperator: o.isOperator });
   };
 }
