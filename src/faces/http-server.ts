@@ -8,6 +8,7 @@ import { legacyRoutes } from './legacy/legacy-routes.ts';
 import type { ApiGuard } from './legacy/legacy-commands.ts';
 import { accountRoutes } from './rest/account-routes.ts';
 import { catalogRoutes } from './rest/catalog-routes.ts';
+import { operatorMemberRoutes } from './rest/operator-member-routes.ts';
 import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
 
 export interface HttpServerOptions {
@@ -74,6 +75,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
 
   await app.register(accountRoutes, { ctx });
   await app.register(catalogRoutes, { ctx, operatorToken: opts.operatorToken });
+  await app.register(operatorMemberRoutes, { ctx, operatorToken: opts.operatorToken });
   await app.register(legacyRoutes, { ctx, ...(opts.guard ? { guard: opts.guard } : {}) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;

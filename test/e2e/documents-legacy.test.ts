@@ -188,6 +188,14 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const drafts = await legacyPost(sys.url, 'document.aspx', { cmd: 'MULTILIST', sinch_no: sup.sinchno, svc_key: sup.svcKey, date_type: 'W', sdate: '20261101', edate: '20261130', proc_state: 'T' });
     assert.equal(drafts['total'], '1');
 
+    // a purchase ledger opens once the buyer has proven its business number (docs/documents.md "Purchase ledger")
+    const buyerMember = await sys.ctx.db.selectFrom('members').select('id').where('bizno', '=', buyer.bizno).executeTakeFirstOrThrow();
+    const proof = await fetch(`${sys.url}/v1/operator/members/${buyerMember.id}/bizno-verification`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sys.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ bizno: buyer.bizno }),
+    });
+    assert.equal(proof.status, 200);
     const purchase = await legacyPost(sys.url, 'document.aspx', { cmd: 'MULTILIST', sinch_no: buyer.sinchno, svc_key: buyer.svcKey, gubun: 'B', date_type: 'W', sdate: '20261101', edate: '20261130' });
     assert.equal(purchase['total'], '2', 'issued documents (not the draft) appear in the buyer’s purchase ledger');
     const buyerSales = await legacyPost(sys.url, 'document.aspx', { cmd: 'MULTILIST', sinch_no: buyer.sinchno, svc_key: buyer.svcKey, date_type: 'W', sdate: '20261101', edate: '20261130' });

@@ -7,13 +7,15 @@
  * the certificate is valid now (expired / not yet valid → refused; ≤ 30 days left → accepted with a warning).
  *
  * The private key (PKCS#8) and R are stored sealed with the master key; the previous active certificate of
- * the member is retired in the same transaction (one active certificate per member).
+ * the member is retired in the same transaction (one active certificate per member). The matching VID is also
+ * recorded as the member's proof of its business number (accounts/bizno-proofs.ts), in the same transaction.
  */
 import type { KeyObject } from 'node:crypto';
 import { AppError, requiredError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { sealSecret } from '../../platform/secret-box.ts';
+import { recordBiznoProof } from '../accounts/bizno-proofs.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import {
   expiryStatus,
@@ -100,7 +102,7 @@ export async function uploadCertificate(ctx: Ctx, tenant: Tenant, input: Certifi
   const aad = certificateAad(member.id, cert.fingerprint256);
   const row = await inTransaction(ctx.db, async (tx) => {
     await tx.updateTable('signing_certificates').set({ replaced_at: now }).where('member_id', '=', member.id).where('replaced_at', 'is', null).execute();
-    return tx
+    const inserted = await tx
       .insertInto('signing_certificates')
       .values({
         member_id: member.id,
@@ -121,6 +123,9 @@ export async function uploadCertificate(ctx: Ctx, tenant: Tenant, input: Certifi
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    // the VID matched: the member has proven its business number (this is what opens its purchase ledger)
+    await recordBiznoProof(tx, { memberId: member.id, bizno: member.bizno, method: 'certificate', certificateId: inserted.id, at: now });
+    return inserted;
   });
   const view = certificateView(row, now);
   const warning = expiryWarning(view);

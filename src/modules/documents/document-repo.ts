@@ -2,6 +2,7 @@
 import { AppError } from '../../platform/errors.ts';
 import type { Db } from '../../platform/db/transaction.ts';
 import type { DocumentRow } from './document-views.ts';
+import { inPurchaseLedgerOf } from './purchase-ledger.ts';
 
 export const notFound = (dockey: string, field = 'dockey') =>
   new AppError('document_not_found', `${field}: 문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field });
@@ -24,7 +25,7 @@ export async function findVisibleDocument(db: Db, subscriptionId: number, dockey
     .where((eb) =>
       eb.or([
         eb('d.subscription_id', '=', subscriptionId),
-        eb.exists(eb.selectFrom('ledger_entries as e').select('e.document_id').whereRef('e.document_id', '=', 'd.id').where('e.subscription_id', '=', subscriptionId)),
+        inPurchaseLedgerOf(subscriptionId),
       ]),
     )
     .executeTakeFirst();

@@ -1,7 +1,7 @@
 /**
  * Issuing (발행) inside the caller's transaction: count usage, assign the approval number, mark the
- * document issued, show it in the buyer's purchase ledgers (when the buyer is a subscriber), and queue
- * the mail in the outbox with its job. Everything commits together or not at all.
+ * document issued, and queue the mail in the outbox with its job. Everything commits together or not at
+ * all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -28,7 +28,6 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await addToBuyerPurchaseLedgers(tx, issued, doc);
   const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
   return queued ? { ...issued, mail_result: 'pending' } : issued;
 }
@@ -38,18 +37,6 @@ export async function addToSalesLedger(tx: Tx, subscriptionId: number, documentI
   await sql`
     INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)
     SELECT l.id, ${documentId}, ${subscriptionId}, ${at} FROM ledgers l WHERE l.subscription_id = ${subscriptionId} AND l.kind = 'sales'`.execute(tx);
-}
-
-async function addToBuyerPurchaseLedgers(tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<void> {
-  if (doc.buyer.idType !== 'business') return;
-  await sql`
-    INSERT INTO ledger_entries (ledger_id, document_id, subscription_id)
-    SELECT l.id, ${row.id}, s.id
-      FROM members m
-      JOIN subscriptions s ON s.member_id = m.id AND s.state = 'active'
-      JOIN ledgers l ON l.subscription_id = s.id AND l.kind = 'purchase'
-     WHERE m.bizno = ${doc.buyer.id} AND s.id <> ${row.subscription_id}
-    ON CONFLICT DO NOTHING`.execute(tx);
 }
 
 /** Write the outbox row and its job; the mail worker renders and sends it (with retries). */

@@ -8,6 +8,7 @@ import { invalidError } from '../../platform/errors.ts';
 import { isCalendarDate, toSqlDate } from '../../platform/clock.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import type { DocumentRow } from './document-views.ts';
+import { inPurchaseLedgerOf } from './purchase-ledger.ts';
 
 export interface DocumentFilter {
   ledger: 'sales' | 'purchase';
@@ -44,17 +45,7 @@ function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
   q =
     f.ledger === 'sales'
       ? q.where('d.subscription_id', '=', tenant.subscriptionId)
-      : q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('ledger_entries as e')
-              .innerJoin('ledgers as l', 'l.id', 'e.ledger_id')
-              .select('e.document_id')
-              .whereRef('e.document_id', '=', 'd.id')
-              .where('e.subscription_id', '=', tenant.subscriptionId)
-              .where('l.kind', '=', 'purchase'),
-          ),
-        );
+      : q.where(inPurchaseLedgerOf(tenant.subscriptionId));
   if (f.dockeys?.length) q = q.where('d.dockey', 'in', f.dockeys);
   const col = f.dateType === 'S' ? 'd.send_at' : f.dateType === 'L' ? 'd.updated_at' : 'd.write_date';
   if (f.from) {
@@ -89,7 +80,8 @@ export async function listDocumentsAfter(ctx: Ctx, tenant: Tenant, f: DocumentFi
   const limit = Math.min(Math.max(opts.limit, 1), 200);
   let q = baseQuery(ctx, tenant, f).selectAll('d');
   if (opts.startingAfter) {
-    const cursor = await ctx.db.selectFrom('documents').select('id').where('dockey', '=', opts.startingAfter).executeTakeFirst();
+    // the cursor is looked up in the caller's ledger only: another tenant's dockey is as unknown as a made-up one
+    const cursor = await baseQuery(ctx, tenant, { ledger: f.ledger }).select('d.id').where('d.dockey', '=', opts.startingAfter).executeTakeFirst();
     if (!cursor) throw invalidError('startingAfter', '알 수 없는 커서입니다 (unknown cursor)');
     q = q.where('d.id', '<', cursor.id);
   }

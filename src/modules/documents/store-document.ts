@@ -13,6 +13,9 @@ export function documentColumns(doc: DocumentInput) {
     sup_bizno: doc.supplier.bizno,
     sup_name: doc.supplier.name,
     buy_id: doc.buyer.id,
+    // the purchase ledger matches the buyer on these two (purchase-ledger.ts)
+    buy_bizno: doc.buyer.idType === 'business' ? doc.buyer.id : null,
+    buy_sub_bizno: doc.buyer.subBizno ?? '',
     buy_name: doc.buyer.name,
     buy_email1: doc.buyer.contacts?.[0]?.email ?? null,
     supply_amt: doc.amounts.supply,

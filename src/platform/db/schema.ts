@@ -158,6 +158,8 @@ export interface DocumentsTable {
   sup_bizno: string;
   sup_name: string;
   buy_id: string;
+  buy_bizno: string | null;
+  buy_sub_bizno: Generated<string>;
   buy_name: string;
   buy_email1: string | null;
   supply_amt: number;
