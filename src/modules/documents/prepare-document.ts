@@ -4,6 +4,7 @@
  * or the trustee of a 위수탁 document) — the NTS checks the signing certificate against that number.
  */
 import { AppError } from '../../platform/errors.ts';
+import { kstDate } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { applySupplierDefaults, type SupplierProfile } from './supplier-defaults.ts';
@@ -42,14 +43,18 @@ export async function prepareDocument(ctx: Ctx, tenant: Tenant, input: unknown, 
   const profile = await memberProfile(ctx, tenant.memberId);
   const consignment = isRecord(input) && (input['consignment'] === true || input['consignment'] === 'true');
   let filled: unknown;
-  if (consignment && isRecord(input)) {
+  // 위수탁 without a trustee stays without one (validateDocument refuses it naming `trustee`): filling the whole
+  // trustee from the member would silently turn a missing party into the caller itself
+  if (consignment && isRecord(input) && isRecord(input['trustee'])) {
     // 위수탁: the subscriber is the trustee (수탁자) who issues on the supplier's behalf
     const asTrustee = applySupplierDefaults({ ...input, supplier: input['trustee'] }, profile) as Record<string, unknown>;
     filled = { ...input, trustee: asTrustee['supplier'] };
+  } else if (consignment) {
+    filled = input;
   } else {
     filled = applySupplierDefaults(input, profile);
   }
-  const doc = validateDocument(filled, { requireBuyerEmail: opts.issue });
+  const doc = validateDocument(filled, { requireBuyerEmail: opts.issue, today: kstDate(ctx.clock.now()) });
   const issuer = doc.consignment ? doc.trustee : doc.supplier;
   const field = doc.consignment ? 'trustee.bizno' : 'supplier.bizno';
   if (issuer && issuer.bizno !== profile.bizno) {

@@ -95,6 +95,7 @@ const invalidCases: InvalidCase[] = [
   { name: 'buyer e-mail required, no contacts', make: edit((d) => delete d.buyer.contacts), opts: { requireBuyerEmail: true }, code: 'field_required', field: 'buyer.contacts[0].email' },
   // 4. trustee
   { name: 'consignment without trustee', make: edit((d) => (d.consignment = true)), code: 'field_required', field: 'trustee' },
+  { name: 'consignment with a null trustee', make: edit((d) => Object.assign(d, { consignment: true, trustee: null })), code: 'field_required', field: 'trustee' },
   { name: 'trustee on a non-consignment document', make: edit((d) => (d.trustee = { ...TRUSTEE })), code: 'field_invalid', field: 'trustee' },
   { name: 'trustee bizno checksum', make: edit((d) => Object.assign(d, { consignment: true, trustee: { ...TRUSTEE, bizno: '9999999999' } })), code: 'field_invalid', field: 'trustee.bizno' },
   { name: 'trustee ceo missing', make: edit((d) => Object.assign(d, { consignment: true, trustee: { bizno: TRUSTEE.bizno, name: 'x' } })), code: 'field_required', field: 'trustee.ceoName' },
@@ -146,6 +147,9 @@ const invalidCases: InvalidCase[] = [
   { name: 'alimtalk without notify flag', make: edit((d) => (d.alimtalk = {})), code: 'field_required', field: 'alimtalk.notify' },
   { name: 'alimtalk without buyer mobile', make: edit((d) => (d.alimtalk = { notify: true })), code: 'field_required', field: 'buyer.contacts[0].mobile' },
   // order: the earliest field in the documented order wins
+  // 작성일자 after today (KST, from the caller's clock) is refused; today itself is fine (valid cases below)
+  { name: 'write date tomorrow', make: base, opts: { today: '20160717' }, code: 'field_invalid', field: 'writeDate' },
+  { name: 'write date next year', make: base, opts: { today: '20151231' }, code: 'field_invalid', field: 'writeDate' },
   { name: 'order: header before parties', make: edit((d) => { d.supplier.bizno = 'x'; d.writeDate = 'x'; }), code: 'field_invalid', field: 'writeDate' },
   { name: 'order: supplier before lines', make: edit((d) => { d.supplier.bizno = '1234567890'; delete d.lines; }), code: 'field_invalid', field: 'supplier.bizno' },
   { name: 'order: formats before amount rules', make: edit((d) => { d.amounts.total = 1; d.lines[0].quantity = 'x'; }), code: 'field_invalid', field: 'lines[0].quantity' },
@@ -178,6 +182,8 @@ const validCases: ValidCase[] = [
   { name: '0101 sample', make: sampleTaxInvoice, opts: { requireBuyerEmail: true } },
   { name: '0201 sample (reason 06, negative)', make: sampleAmendedTaxInvoice },
   { name: '0301 sample', make: sampleInvoice },
+  { name: 'write date today (KST)', make: sampleTaxInvoice, opts: { today: '20160718' } },
+  { name: 'write date in the past', make: sampleTaxInvoice, opts: { today: '20261128' } },
   { name: '0401 sample', make: sampleAmendedInvoice },
   {
     name: 'zero-rated consignment (0105) with trustee',

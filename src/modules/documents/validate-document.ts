@@ -65,6 +65,8 @@ import { validateStatement } from './validate-statement.ts';
 export interface ValidateDocumentOptions {
   /** Require buyer.contacts[0].email (when the document is to be mailed now; INV146). */
   requireBuyerEmail?: boolean;
+  /** Today in KST (YYYYMMDD, from the caller's clock): a later 작성일자 is refused. prepareDocument always passes it. */
+  today?: string;
 }
 
 function readAmendment(root: InputObject, kind: DocumentKind): Amendment | undefined {
@@ -82,9 +84,13 @@ function readAmendment(root: InputObject, kind: DocumentKind): Amendment | undef
   return { reasonCode, originalIssueId };
 }
 
-function readWriteDate(root: InputObject): string {
+function readWriteDate(root: InputObject, today: string | undefined): string {
   const writeDate = readText(root, 'writeDate', '', { label: '작성일자', max: 20, required: true });
   if (!isCompactDate(writeDate)) throw invalidError('writeDate', '작성일자는 올바른 YYYYMMDD 날짜여야 합니다 (a real date YYYYMMDD)');
+  // a tax invoice is written for a supply that happened: the NTS refuses a future 작성일자 (YYYYMMDD compares as text)
+  if (today !== undefined && writeDate > today) {
+    throw invalidError('writeDate', `작성일자는 오늘(${today}, 한국시간) 이후일 수 없습니다 (the write date cannot be after today in KST)`);
+  }
   return writeDate;
 }
 
@@ -94,7 +100,7 @@ function readRemarks(root: InputObject, buyer: BuyerParty): string[] | undefined
     throw invalidError('remarks', `비고는 최대 ${DOCUMENT_LIMITS.maxRemarks}개입니다 (at most ${DOCUMENT_LIMITS.maxRemarks} remarks)`);
   }
   const remarks = (list ?? [])
-    .map((item, i) => checkText(item, childPath('remarks', i), { label: `비고${i + 1}`, max: FIELD_MAX_LENGTHS.remark }))
+    .map((item, i) => checkText(item, childPath('remarks', i), { label: `비고${i + 1}`, max: FIELD_MAX_LENGTHS.remark, multiline: true }))
     .filter((r): r is string => r !== undefined);
   if (buyer.idType === 'foreigner' && remarks.length === 0) {
     throw requiredError('remarks', '외국인 공급받는자의 여권번호 또는 외국인등록번호(비고)');
@@ -145,7 +151,7 @@ export function validateDocument(input: unknown, opts: ValidateDocumentOptions =
   const consignment = readBoolean(input, 'consignment', '', '위수탁 여부') ?? false;
   const amendment = readAmendment(input, kind);
   const purpose = readChoice(input, 'purpose', '', '영수/청구 구분', PURPOSES, true)!;
-  const writeDate = readWriteDate(input);
+  const writeDate = readWriteDate(input, opts.today);
 
   const supplier = validateBusinessParty(readObject(input, 'supplier', '', '공급자', true), 'supplier', '공급자');
   const buyer = validateBuyer(readObject(input, 'buyer', '', '공급받는자', true), 'buyer', opts.requireBuyerEmail === true);
