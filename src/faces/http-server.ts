@@ -10,6 +10,8 @@ import { accountRoutes } from './rest/account-routes.ts';
 import { catalogRoutes } from './rest/catalog-routes.ts';
 import { operatorMemberRoutes } from './rest/operator-member-routes.ts';
 import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
+import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
+import { faviconRoute } from './favicon.ts';
 
 export interface HttpServerOptions {
   ctx: Ctx;
@@ -34,6 +36,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     trustProxy: false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
+  addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `${req.method} ${req.url}: 없는 경로입니다 (no such route)`, status: 404, legacyCode: '3001' } }),
@@ -60,7 +63,8 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(import('@fastify/swagger-ui'), { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true }, staticCSP: DOCS_CSP });
+  faviconRoute(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: API_VERSION, engine: ctx.config.databaseUrl ? 'postgres' : 'pglite' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {

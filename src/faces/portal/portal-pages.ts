@@ -9,7 +9,7 @@ import { applicationStatus, applyForApiService, cancelApplication, uploadApplica
 import {
   addApiKeyIp, deleteApiKey, issueApiKey, listApiKeys, MAX_IPS_PER_KEY, MAX_KEYS_PER_PARTNER, reissueApiKey, removeApiKeyIp, replaceApiKeyIps, setApiKeyEnabled,
 } from '../../modules/portal/api-keys.ts';
-import { csrfTokenFor, resolveSession } from '../../modules/portal/sessions.ts';
+import { csrfTokenFor, resolveSession, setSessionFlash, takeSessionFlash } from '../../modules/portal/sessions.ts';
 import { html, raw, translator, type Lang, type Raw, type T } from './html.ts';
 import { csrfField, kst, page } from './layout.ts';
 import { assertCsrf, assertSameOrigin, clientIp, currentUser, langOf, partnerOf, requireUser, sessionToken, type UserCall } from './portal-http.ts';
@@ -360,10 +360,13 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
       }
     }
     const def = PAGES[path]!;
+    // what the POST before the redirect left for this page (Post/Redirect/Get), shown once
+    const flash = o.extra === undefined && req.method === 'GET' ? await takeSessionFlash(ctx, call.token) : undefined;
+    const extra = o.extra ?? (flash && typeof flash === 'object' ? (flash as Record<string, unknown>) : {});
     let body: Raw;
     let status = o.error ? o.error.status : 200;
     try {
-      body = await def.render({ call, t, lang, form: o.form ?? {}, extra: o.extra ?? {} }, ctx);
+      body = await def.render({ call, t, lang, form: o.form ?? {}, extra }, ctx);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
@@ -438,7 +441,13 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     await logout(ctx, req, reply);
     return '/portal/login?done=withdrawn';
   });
-  post('/portal/api/keys', '/portal/api/keys', async (call, form) => ({ render: { issued: { accessKey: (await issueApiKey(ctx, call.actor, partnerOf(call), form)).accessKey, reissued: false } } }));
+  // issue and reissue redirect (Post/Redirect/Get): a refresh must not issue again and kill the key just copied;
+  // the new Access Key travels to the next page in the session (sealed), never in the URL
+  post('/portal/api/keys', '/portal/api/keys', async (call, form) => {
+    const { accessKey } = await issueApiKey(ctx, call.actor, partnerOf(call), form);
+    await setSessionFlash(ctx, call.token, { issued: { accessKey, reissued: false } });
+    return '/portal/api/keys#issued-title';
+  });
   const keyIdOf = (req: FastifyRequest) => {
     const id = Number((req.params as { id: string }).id);
     if (!Number.isSafeInteger(id) || id < 1) throw new AppError('not_found', 'keyId: API Key가 없습니다 (no such key)', { field: 'keyId' });
@@ -461,9 +470,11 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     await setApiKeyEnabled(ctx, call.actor, partnerOf(call), keyIdOf(req), enabled);
     return `/portal/api/keys?done=${enabled ? 'key_on' : 'key_off'}`;
   });
-  post('/portal/api/keys/:id/reissue', '/portal/api/keys', async (call, _form, req) => ({
-    render: { issued: { accessKey: (await reissueApiKey(ctx, call.actor, partnerOf(call), keyIdOf(req))).accessKey, reissued: true } },
-  }));
+  post('/portal/api/keys/:id/reissue', '/portal/api/keys', async (call, _form, req) => {
+    const { accessKey } = await reissueApiKey(ctx, call.actor, partnerOf(call), keyIdOf(req));
+    await setSessionFlash(ctx, call.token, { issued: { accessKey, reissued: true } });
+    return '/portal/api/keys#issued-title';
+  });
   post('/portal/api/keys/:id/delete', '/portal/api/keys', async (call, _form, req) => {
     await deleteApiKey(ctx, call.actor, partnerOf(call), keyIdOf(req));
     return '/portal/api/keys?done=key_deleted';

@@ -4,14 +4,25 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import { toAppError } from '../../platform/errors.ts';
+import { invalidError, toAppError } from '../../platform/errors.ts';
 import { findByViewLink, openDocumentView, respondToDocument } from '../../modules/documents/recipient-view.ts';
 import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from '../../modules/documents/document-files.ts';
 import { renderInvoiceHtml } from '../../modules/documents/render/index.ts';
 import { escapeHtml } from '../../modules/documents/render/html.ts';
 import type { DocumentRow } from '../../modules/documents/document-views.ts';
 
-type Q = { t?: string; lang?: string };
+type Fields = Record<string, unknown>;
+
+/**
+ * One text value of a query or form: absent → undefined; a repeated field (an array) or a JSON object or number
+ * is the sender's mistake → 400 naming the field, before anything is looked up or changed.
+ */
+function text(fields: unknown, name: string): string | undefined {
+  const v = fields && typeof fields === 'object' ? (fields as Fields)[name] : undefined;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw invalidError(name, '한 번만, 글자로 보내야 합니다 (expected one text value)');
+  return v;
+}
 
 const PROC_LABEL: Record<string, string> = { S: '발행 (승인 대기)', A: '승인', R: '반려', T: '임시저장' };
 
@@ -40,17 +51,22 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
   const fail = (reply: FastifyReply, err: unknown) => {
     const e = toAppError(err);
     if (e.code === 'internal') ctx.log.error({ err }, 'view page failed');
-    return page(reply, e.status, e.status === 404 ? '문서를 찾을 수 없습니다' : '처리할 수 없습니다', e.message);
+    return page(headers(reply), e.status, e.status === 404 ? '문서를 찾을 수 없습니다' : '처리할 수 없습니다', e.message);
   };
   const headers = (reply: FastifyReply) =>
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'");
+    reply
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer') // the token is in this page's URL
+      .header('x-content-type-options', 'nosniff')
+      .header('x-frame-options', 'DENY')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 
   app.get('/view/:dockey', { schema: { hide: true } }, async (req, reply) => {
     const { dockey } = req.params as { dockey: string };
-    const q = req.query as Q;
     try {
-      const row = await openDocumentView(ctx, dockey, q.t ?? '');
-      return headers(reply).type('text/html; charset=utf-8').send(renderPage(ctx, row, q.t!, q.lang === 'en' ? 'en' : 'ko'));
+      const token = text(req.query, 't') ?? '';
+      const row = await openDocumentView(ctx, dockey, token);
+      return headers(reply).type('text/html; charset=utf-8').send(renderPage(ctx, row, token, text(req.query, 'lang') === 'en' ? 'en' : 'ko'));
     } catch (err) {
       return fail(reply, err);
     }
@@ -60,7 +76,7 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
     app.get(`/view/:dockey/${ext}`, { schema: { hide: true } }, async (req, reply) => {
       const { dockey } = req.params as { dockey: string };
       try {
-        const row = await findByViewLink(ctx, dockey, (req.query as Q).t ?? '');
+        const row = await findByViewLink(ctx, dockey, text(req.query, 't') ?? '');
         const body = ext === 'pdf' ? await pdfOf(row) : Buffer.from(standardXmlOf(row), 'utf8');
         return headers(reply)
           .header('content-type', ext === 'pdf' ? 'application/pdf' : 'application/xml; charset=utf-8')
@@ -75,10 +91,15 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
   for (const decision of ['approve', 'reject'] as const) {
     app.post(`/view/:dockey/${decision}`, { schema: { hide: true } }, async (req, reply) => {
       const { dockey } = req.params as { dockey: string };
-      const body = (req.body ?? {}) as Record<string, string>;
-      const token = (req.query as Q).t ?? body['t'] ?? body['_csrf'] ?? '';
+      let token = '';
       try {
-        await respondToDocument(ctx, dockey, token, decision, body['reason']);
+        // every field is read (and refused when not one text) before the decision is taken
+        const fromQuery = text(req.query, 't');
+        const fromBody = text(req.body, 't');
+        const csrf = text(req.body, '_csrf');
+        const reason = text(req.body, 'reason');
+        token = fromQuery ?? fromBody ?? csrf ?? '';
+        await respondToDocument(ctx, dockey, token, decision, reason);
         return reply.code(303).header('location', `/view/${dockey}?t=${encodeURIComponent(token)}`).send();
       } catch (err) {
         return fail(reply, err);

@@ -13,7 +13,7 @@ import { readEmail, readLoginId, readNewPassword } from '../accounts/member-inpu
 import { audit, type Actor } from './audit.ts';
 import { assertNotLocked, clearFailures, recordFailure } from './throttle.ts';
 import { destroySubjectSessions } from './sessions.ts';
-import { verifySecondFactor } from './second-factor.ts';
+import { checkSecondFactor } from './second-factor.ts';
 import type { UserKind } from './tables.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
@@ -145,7 +145,7 @@ export async function checkUserSecondFactor(ctx: Ctx, ip: string, userId: number
   const account = user.login_id.toLowerCase();
   await assertNotLocked(ctx, 'ip', ip);
   await assertNotLocked(ctx, 'user', account);
-  const how = await verifySecondFactor(ctx, userId, code);
+  const how = await checkSecondFactor(ctx, userId, code); // its own lockout: a right password never clears it
   if (!how) {
     await recordFailure(ctx, 'user', account);
     await recordFailure(ctx, 'ip', ip);

@@ -13,6 +13,7 @@ import { verifyPassword } from '../../platform/passwords.ts';
 import { openSecret, sealSecret } from '../../platform/secret-box.ts';
 import { hmacSha256 } from '../../platform/tokens.ts';
 import { audit, type Actor } from './audit.ts';
+import { assertNotLocked, clearFailures, recordFailure } from './throttle.ts';
 import { base32Encode, matchTotp, otpauthUrl } from './totp.ts';
 
 export const TOTP_ISSUER = 'Hanbill';
@@ -89,7 +90,7 @@ export async function disableTotp(ctx: Ctx, who: Actor & { id: number }, input: 
   if (!(await verifyPassword(row.password_hash, password))) {
     throw new AppError('credentials_mismatch', 'password: 비밀번호가 일치하지 않습니다 (password does not match)', { field: 'password' });
   }
-  if (!(await verifySecondFactor(ctx, who.id, code))) throw invalidError('code', '인증 코드가 올바르지 않습니다 (wrong code)');
+  if (!(await checkSecondFactor(ctx, who.id, code))) throw invalidError('code', '인증 코드가 올바르지 않습니다 (wrong code)');
   await ctx.db
     .updateTable('portal_users')
     .set({ totp_secret_sealed: null, totp_pending_sealed: null, totp_enabled_at: null, totp_last_step: null, updated_at: ctx.clock.now() })
@@ -99,7 +100,21 @@ export async function disableTotp(ctx: Ctx, who: Actor & { id: number }, input: 
   await audit(ctx, who, { action: 'user.totp_disabled', targetKind: 'user', targetId: who.id });
 }
 
-/** A TOTP code (each step once) or an unused recovery code (then used up). */
+/**
+ * A code checked under the second factor's own lockout (scope `totp`, per user, in the database): refused while
+ * locked (429 naming `code`), a wrong code counts, only a right code clears the count. Every place that takes a
+ * code goes through here, so no path offers unlimited guesses.
+ */
+export async function checkSecondFactor(ctx: Ctx, userId: number, code: string): Promise<'totp' | 'recovery' | undefined> {
+  const key = String(userId);
+  await assertNotLocked(ctx, 'totp', key, 'code');
+  const how = await verifySecondFactor(ctx, userId, code);
+  if (how) await clearFailures(ctx, 'totp', key);
+  else await recordFailure(ctx, 'totp', key);
+  return how;
+}
+
+/** A TOTP code (each step once) or an unused recovery code (then used up). Callers use checkSecondFactor. */
 export async function verifySecondFactor(ctx: Ctx, userId: number, rawCode: string): Promise<'totp' | 'recovery' | undefined> {
   const code = rawCode.trim();
   return inTransaction(ctx.db, async (tx) => {

@@ -4,6 +4,8 @@
  * (never the IP's: an attacker's own good login must not reset the IP counter).
  * The API's member credentials (business number + ID + password: svc_key look-up, service application) use
  * the same table under their own scopes, so an API client's failures never lock its office's portal login.
+ * The second factor (보안로그인 codes) has its own scope `totp`, keyed by user id: a right password clears the
+ * account's count but never this one, so redoing the password step cannot buy more code guesses.
  */
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
@@ -11,12 +13,12 @@ import type { Ctx } from '../../platform/context.ts';
 import { kstDateTime } from '../../platform/clock.ts';
 import './tables.ts';
 
-export type ThrottleScope = 'user' | 'operator' | 'ip' | 'member' | 'member_ip';
+export type ThrottleScope = 'user' | 'operator' | 'ip' | 'member' | 'member_ip' | 'totp';
 
 export const THROTTLE = {
   windowMs: 15 * 60_000,
   lockMs: 15 * 60_000,
-  max: { user: 5, operator: 5, ip: 20, member: 5, member_ip: 20 } as Record<ThrottleScope, number>,
+  max: { user: 5, operator: 5, ip: 20, member: 5, member_ip: 20, totp: 5 } as Record<ThrottleScope, number>,
 };
 
 /**
@@ -29,9 +31,12 @@ export async function assertNotLocked(ctx: Ctx, scope: ThrottleScope, key: strin
   if (row?.locked_until && row.locked_until > now) {
     const what = scope === 'ip' || scope === 'member_ip' ? '이 IP에서' : '이 계정은';
     const retryAfterSeconds = Math.ceil((row.locked_until.getTime() - now.getTime()) / 1000);
+    const until = kstDateTime(row.locked_until).slice(0, 16);
     throw new AppError(
       'rate_limited',
-      `${field}: 로그인 실패가 너무 많아 ${what} ${kstDateTime(row.locked_until).slice(0, 16)}(KST)까지 로그인할 수 없습니다 (too many failed logins; locked until ${row.locked_until.toISOString()}, retry after ${retryAfterSeconds} s)`,
+      scope === 'totp'
+        ? `${field}: 인증 코드가 너무 많이 틀려 보안로그인이 ${until}(KST)까지 잠겼습니다 (too many wrong codes; secure login locked until ${row.locked_until.toISOString()}, retry after ${retryAfterSeconds} s)`
+        : `${field}: 로그인 실패가 너무 많아 ${what} ${until}(KST)까지 로그인할 수 없습니다 (too many failed logins; locked until ${row.locked_until.toISOString()}, retry after ${retryAfterSeconds} s)`,
       { field, details: { lockedUntil: row.locked_until.toISOString(), retryAfterSeconds, scope } },
     );
   }
