@@ -4,6 +4,7 @@
  */
 import iconv from 'iconv-lite';
 import { create } from 'xmlbuilder2';
+import { xmlBuilderText } from '../../platform/xml-text.ts';
 
 export type LegacyCharset = 'utf-8' | 'euc-kr';
 export type LegacyFields = Record<string, string>;
@@ -86,16 +87,17 @@ const text = (v: LegacyValue): string => (v === null || v === undefined ? '' : t
 export function renderLegacyXml(answer: LegacyAnswer, charset: LegacyCharset): Buffer {
   const doc = create({ version: '1.0', encoding: charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8' });
   const root = doc.ele('result');
-  root.ele('code').txt(answer.code);
-  root.ele('msg').txt(answer.msg);
-  for (const [k, v] of Object.entries(answer.fields ?? {})) root.ele(k).txt(text(v));
+  // every text through xmlBuilderText: xmlbuilder2 alone keeps entity-like text (`R&D;`, `&lt;`) as markup
+  root.ele('code').txt(xmlBuilderText(answer.code));
+  root.ele('msg').txt(xmlBuilderText(answer.msg));
+  for (const [k, v] of Object.entries(answer.fields ?? {})) root.ele(k).txt(xmlBuilderText(text(v)));
   if (answer.list) {
     if (answer.list.total !== undefined) root.ele('total').txt(String(answer.list.total));
     if (answer.list.page !== undefined) root.ele('page').txt(String(answer.list.page));
     const list = root.ele('list');
     for (const row of answer.list.rows) {
       const r = list.ele('row');
-      for (const [k, v] of Object.entries(row)) r.ele(k).txt(text(v));
+      for (const [k, v] of Object.entries(row)) r.ele(k).txt(xmlBuilderText(text(v)));
     }
   }
   return encode(doc.end({ prettyPrint: false }), charset);

@@ -92,6 +92,8 @@ function parserFor(preserveOrder: boolean): XMLParser {
     trimValues: true,
     preserveOrder,
     processEntities: true,
+    // character references too (`&#13;`: a CR in a multi-line field, see platform/xml-text.ts)
+    htmlEntities: true,
     isArray: (_name, jpath) => REPEATED.has(String(jpath)),
   });
 }

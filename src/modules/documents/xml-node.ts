@@ -1,8 +1,10 @@
 /**
  * A tiny element tree for building the standard XML: section builders return plain nodes (easy to test
- * and to compose); `serializeXmlTree` turns the tree into text with xmlbuilder2 (escaping, namespaces).
+ * and to compose); `serializeXmlTree` turns the tree into text with xmlbuilder2 (namespaces; escaping through
+ * `xmlBuilderText`, since xmlbuilder2 alone keeps entity-like text as markup).
  */
 import { create } from 'xmlbuilder2';
+import { xmlBuilderText } from '../../platform/xml-text.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -31,7 +33,7 @@ export function required(name: string, children: ReadonlyArray<XmlNode | undefin
 
 function append(parent: XMLBuilder, node: XmlNode): void {
   const el = parent.ele(node.name);
-  if (node.text !== undefined) el.txt(node.text);
+  if (node.text !== undefined) el.txt(xmlBuilderText(node.text));
   for (const child of node.children ?? []) append(el, child);
 }
 
@@ -47,8 +49,8 @@ export interface SerializeOptions {
 export function serializeXmlTree(root: XmlNode, opts: SerializeOptions): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const el = doc.ele(opts.namespace, root.name);
-  for (const [ns, qname, value] of opts.attributes ?? []) el.att(ns, qname, value);
-  if (root.text !== undefined) el.txt(root.text);
+  for (const [ns, qname, value] of opts.attributes ?? []) el.att(ns, qname, xmlBuilderText(value));
+  if (root.text !== undefined) el.txt(xmlBuilderText(root.text));
   for (const child of root.children ?? []) append(el, child);
   return doc.end({ prettyPrint: opts.prettyPrint ?? false });
 }

@@ -1,0 +1,12 @@
+/**
+ * Text for xmlbuilder2's `.txt()` / `.att()`. xmlbuilder2 escapes `<`, `>` and a bare `&`, but keeps anything
+ * shaped like an entity reference (`&nbsp;`, `&lt;`, `R&D;`, `&#60;`) as markup: `R&D; 연구소` came out
+ * ill-formed and `a &lt; b` was read back as `a < b`. Our text is always data, never markup, so every `&`
+ * is escaped here first; the builder then leaves our `&amp;` alone and escapes the rest.
+ *
+ * A CR is written as `&#13;`: a parser turns a literal CR (and CRLF) into LF, so a multi-line field (비고)
+ * would not read back as written.
+ */
+export function xmlBuilderText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+}
