@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { rest } from '../support/http.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let sys: TestSystem;
 before(async () => {
@@ -23,18 +24,16 @@ function invoice(buyerBizno = freshBizno(), email = 'rest-buyer@example.kr') {
     lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
   };
 }
-/** The background worker may already be running a job when a test drains: wait for the state instead. */
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    await sys.worker!.drain();
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const auth = (s: Onboarded) => ({ 'x-svc-key': s.svcKey });
 const base = (s: Onboarded) => `/v1/subscriptions/${s.sinchno}/documents`;
+/**
+ * The document as the API shows it after running due jobs. The background worker may already be running
+ * a job when a test drains, so callers poll this with waitFor until the state they expect.
+ */
+async function documentAfterJobs(s: Onboarded, dockey: string) {
+  await sys.worker!.drain();
+  return rest(sys.url, 'GET', `${base(s)}/${dockey}`, undefined, auth(s));
+}
 
 describe('REST documents', () => {
   test('create a draft, read it, issue it by PUT, download PDF and XML, list with a cursor', async () => {
@@ -131,23 +130,28 @@ describe('REST documents', () => {
   test('mail: a temporary SMTP failure is visible on the document and retried; a permanent one stops with the reason', async () => {
     const s = await onboard(sys.url);
     const catcher = sys.mail.catcher!;
-    // earlier tests' mails must be out first, or one of them would take the injected fault
     const mailQ = `${sys.ctx.config.channel}.mail`;
-    await eventually(() => sys.ctx.db.selectFrom('jobs').select('id').where('queue', '=', mailQ).where('state', 'in', ['pending', 'running']).execute(), (rows) => rows.length === 0);
-    catcher.failNext(1, { code: 451, message: 'try later' });
-    const t = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), `temp-${s.sinchno}@example.kr`) }, auth(s));
-    let doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult !== 'pending');
+    // faults are scoped to this test's recipients, so mail of other tests (still queued or not) cannot take them
+    const tempTo = `temp-${s.sinchno}@example.kr`;
+    catcher.failNext(1, { code: 451, message: 'try later' }, { to: tempTo });
+    // a bystander's mail, queued first, passes: it must not take this test's fault
+    const bystander = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), `bystander-${s.sinchno}@example.kr`) }, auth(s));
+    const t = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), tempTo) }, auth(s));
+    let doc = await waitFor(() => documentAfterJobs(s, t.body.dockey), (d) => d.body.mailResult !== 'pending', { what: 'the first mail attempt' });
     assert.match(doc.body.mailResult, /^retrying: /);
     assert.equal(doc.body.sentAt, null);
+    const passed = await waitFor(() => documentAfterJobs(s, bystander.body.dockey), (d) => d.body.mailResult !== 'pending', { what: "the bystander's mail" });
+    assert.equal(passed.body.mailResult, 'sent', "the fault is scoped to this test's recipient");
     await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('queue', '=', mailQ).where('state', '=', 'pending').execute();
-    await catcher.waitFor((m) => m.to.some((x) => x.address === `temp-${s.sinchno}@example.kr`));
-    doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${t.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult === 'sent');
+    await catcher.waitFor((m) => m.to.some((x) => x.address === tempTo));
+    doc = await waitFor(() => documentAfterJobs(s, t.body.dockey), (d) => d.body.mailResult === 'sent', { what: 'the retried mail to be sent' });
     assert.equal(doc.body.mailResult, 'sent');
     assert.ok(doc.body.sentAt);
 
-    catcher.failNext(1, { code: 550, message: 'no such mailbox' });
-    const p = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), `perm-${s.sinchno}@example.kr`) }, auth(s));
-    doc = await eventually(() => rest(sys.url, 'GET', `${base(s)}/${p.body.dockey}`, undefined, auth(s)), (d) => d.body.mailResult.startsWith('failed'));
+    const permTo = `perm-${s.sinchno}@example.kr`;
+    catcher.failNext(1, { code: 550, message: 'no such mailbox' }, { to: permTo });
+    const p = await rest(sys.url, 'POST', base(s), { issue: true, document: invoice(freshBizno(), permTo) }, auth(s));
+    doc = await waitFor(() => documentAfterJobs(s, p.body.dockey), (d) => d.body.mailResult.startsWith('failed'), { what: 'the permanent failure to be recorded' });
     assert.match(doc.body.mailResult, /^failed: .*550/);
     assert.equal(doc.body.procState, 'S', 'the document stays issued; SEND can try again');
     const outbox = await sys.ctx.db.selectFrom('mail_outbox').select(['state']).innerJoin('documents', 'documents.id', 'mail_outbox.document_id').where('documents.dockey', '=', p.body.dockey).execute();

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { createMailCatcher } from './mail-catcher.ts';
 import { createSmtpTransport, type OutgoingMail } from './mail-transport.ts';
+import { waitFor } from '../../../test/support/wait-for.ts';
 
 const simple = (subject: string): OutgoingMail => ({ to: ['a@example.kr'], subject, text: 't', html: '<p>h</p>' });
 
@@ -13,16 +14,10 @@ async function rawSession(port: number, ehlo: string, rest: string[]): Promise<s
   let transcript = '';
   socket.on('data', (d: string) => (transcript += d));
   const closed = new Promise<void>((r) => socket.on('close', () => r()));
-  const waitFor = async (pattern: RegExp): Promise<void> => {
-    const deadline = Date.now() + 3000;
-    while (!pattern.test(transcript)) {
-      if (Date.now() > deadline) throw new Error(`timeout waiting for ${pattern}: ${transcript}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
-  await waitFor(/^220 /m);
+  const reply = (pattern: RegExp) => waitFor(() => transcript, (t) => pattern.test(t), { timeoutMs: 3000, intervalMs: 5, what: `the reply ${pattern}` });
+  await reply(/^220 /m);
   socket.write(`${ehlo}\r\n`);
-  await waitFor(/^250 /m);
+  await reply(/^250 /m);
   socket.write(rest.map((line) => `${line}\r\n`).join(''));
   await closed;
   return transcript;
@@ -121,6 +116,44 @@ test('failNext counts commands and queues; setDelay holds the reply', async () =
     await transport.send(simple('느림'));
     assert.ok(Date.now() - started >= 190);
     catcher.setDelay(0);
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
+test('failNext scoped to a recipient: only mail to that address takes the fault, at RCPT or at DATA', async () => {
+  const catcher = createMailCatcher();
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local', { maxConnections: 1 });
+  const to = (...addresses: string[]): OutgoingMail => ({ ...simple(addresses.join(',')), to: addresses });
+  const code = async (mail: OutgoingMail): Promise<number | undefined> => {
+    try {
+      await transport.send(mail);
+      return 250;
+    } catch (err) {
+      return (err as { responseCode?: number }).responseCode;
+    }
+  };
+  try {
+    catcher.failNext(1, { code: 451, message: 'busy' }, { to: 'Mine@Example.kr' });
+    // other tests' mail, before and after, passes and leaves the fault in place
+    assert.equal(await code(to('other@example.kr')), 250);
+    assert.equal(await code(to('mine@example.kr')), 451, 'the address is compared case-insensitively');
+    assert.equal(await code(to('mine@example.kr')), 250, 'used up after n');
+
+    catcher.failNext(1, { code: 550, message: 'rejected', stage: 'data' }, { to: 'mine@example.kr' });
+    assert.equal(await code(to('other@example.kr')), 250);
+    assert.equal(await code(to('other@example.kr', 'mine@example.kr')), 550, 'DATA fails when the envelope includes the address');
+    assert.equal(await code(to('other@example.kr', 'mine@example.kr')), 250);
+
+    // an unscoped fault still takes whichever mail comes next
+    catcher.failNext(1, { code: 451, message: 'busy' });
+    assert.equal(await code(to('anyone@example.kr')), 451);
+    assert.deepEqual(
+      catcher.list().map((m) => m.envelope.to.join(',')),
+      ['other@example.kr,mine@example.kr', 'other@example.kr', 'mine@example.kr', 'other@example.kr'],
+    );
+    assert.throws(() => catcher.failNext(1, { code: 451, message: 'x' }, { to: 'not-an-address' }), RangeError);
   } finally {
     await transport.close();
     await catcher.stop();

@@ -3,8 +3,9 @@
  * and the sink of tests. It speaks real SMTP on 127.0.0.1 (no TLS; AUTH accepted but only required when
  * credentials are configured), parses every message with mailparser and keeps the newest N in memory.
  *
- * Tests can make it misbehave: failNext() answers the next RCPT/DATA commands with an SMTP error, setDelay()
- * holds back the reply to each message.
+ * Tests can make it misbehave: failNext() answers the next RCPT/DATA commands with an SMTP error (optionally
+ * only those for one recipient, so a test's fault cannot be taken by another test's mail), setDelay() holds
+ * back the reply to each message.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
@@ -69,6 +70,14 @@ export interface FaultSpec {
   stage?: 'rcpt' | 'data' | 'any';
 }
 
+export interface FaultScope {
+  /**
+   * Only mail to this address takes the fault (compared case-insensitively): its RCPT TO, or the DATA of a
+   * message whose envelope includes it. Without it the fault is global: whichever mail comes next.
+   */
+  to?: string;
+}
+
 export interface MailCatcherOptions {
   /** TCP port on 127.0.0.1; 0 (default) = a free one. */
   port?: number;
@@ -84,6 +93,8 @@ export interface MailCatcherOptions {
 interface PendingFault {
   remaining: number;
   spec: Required<FaultSpec>;
+  /** Lower-cased recipient the fault is limited to; undefined = any mail. */
+  to: string | undefined;
 }
 
 interface Waiter {
@@ -198,8 +209,8 @@ export class MailCatcher implements MailboxSource {
         if (sameSecret(a.username ?? '', auth.user) && sameSecret(a.password ?? '', auth.pass)) return callback(null, { user: a.username });
         return callback(smtpError(535, 'Authentication credentials invalid'));
       },
-      onRcptTo: (_address, _session, callback) => {
-        const fault = this.takeFault('rcpt');
+      onRcptTo: (address, _session, callback) => {
+        const fault = this.takeFault('rcpt', [address.address]);
         if (fault) return callback(smtpError(fault.code, fault.message));
         callback();
       },
@@ -292,11 +303,13 @@ export class MailCatcher implements MailboxSource {
 
   /**
    * Fail the next `n` RCPT TO or DATA commands (or only those of `stage`) with `code` and `message`.
-   * Calls queue up: a second failNext applies after the first is used up.
+   * Calls queue up: a second failNext applies after the first is used up. With `scope.to`, only commands for
+   * that recipient count and fail; tests that share a catcher should always scope their faults.
    */
-  failNext(n: number, spec: FaultSpec): void {
+  failNext(n: number, spec: FaultSpec, scope: FaultScope = {}): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError('failNext: n must be a positive integer');
-    this.faults.push({ remaining: n, spec: { code: spec.code, message: spec.message, stage: spec.stage ?? 'any' } });
+    if (scope.to !== undefined && !scope.to.includes('@')) throw new RangeError('failNext: scope.to must be a mail address');
+    this.faults.push({ remaining: n, spec: { code: spec.code, message: spec.message, stage: spec.stage ?? 'any' }, to: scope.to?.toLowerCase() });
   }
 
   /** Hold back the reply to every message's DATA by `ms` (0 = no delay). */
@@ -311,8 +324,10 @@ export class MailCatcher implements MailboxSource {
     this.delayMs = 0;
   }
 
-  private takeFault(stage: 'rcpt' | 'data'): Required<FaultSpec> | undefined {
-    const index = this.faults.findIndex((f) => f.spec.stage === 'any' || f.spec.stage === stage);
+  /** The first pending fault for this stage that applies to one of `recipients` (the RCPT address, or the envelope's at DATA). */
+  private takeFault(stage: 'rcpt' | 'data', recipients: string[]): Required<FaultSpec> | undefined {
+    const lower = recipients.map((r) => r.toLowerCase());
+    const index = this.faults.findIndex((f) => (f.spec.stage === 'any' || f.spec.stage === stage) && (f.to === undefined || lower.includes(f.to)));
     const fault = this.faults[index];
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -331,7 +346,7 @@ export class MailCatcher implements MailboxSource {
     }
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     if (stream.sizeExceeded) throw smtpError(552, `Message exceeds the size limit of ${this.maxMessageBytes} bytes`);
-    const fault = this.takeFault('data');
+    const fault = this.takeFault('data', session.envelope.rcptTo.map((r) => r.address));
     if (fault) throw smtpError(fault.code, fault.message);
 
     const raw = Buffer.concat(chunks, Math.min(size, this.maxMessageBytes));
