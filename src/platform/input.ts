@@ -10,17 +10,44 @@ function present(v: unknown): boolean {
   return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
 }
 
-export function optionalString(input: Input, field: string, opts: { max?: number; pattern?: RegExp; expected?: string } = {}): string | undefined {
+/**
+ * Characters no text field holds, on any face: C0 controls other than tab, LF and CR; DEL; C1 controls;
+ * the non-characters U+FFFE / U+FFFF and lone surrogates. They cannot be carried by XML 1.0 (answers, the
+ * standard XML filed with the NTS) or are the trace of mis-decoded bytes, and break everything downstream.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|\p{Cs}/u;
+
+/** Tab, LF and CR: allowed only in a field declared multi-line (free-text notes, remarks, memos). */
+export const LINE_BREAKS_AND_TABS = /[\t\n\r]/;
+
+/** The character rule of every text reader: undefined when `text` is fine, else what is wrong (Korean first). */
+export function textCharacterProblem(text: string, multiline: boolean): string | undefined {
+  if (CONTROL_CHARACTERS.test(text)) return '사용할 수 없는 제어 문자가 있습니다 (contains control characters)';
+  if (!multiline && LINE_BREAKS_AND_TABS.test(text)) return '줄바꿈이나 탭은 사용할 수 없습니다 (line breaks and tabs are not allowed in this field)';
+  return undefined;
+}
+
+export interface StringOptions {
+  max?: number;
+  pattern?: RegExp;
+  expected?: string;
+  /** Allow tab and line breaks (free-text notes and reasons); every other text field is single-line. */
+  multiline?: boolean;
+}
+
+export function optionalString(input: Input, field: string, opts: StringOptions = {}): string | undefined {
   const v = input[field];
   if (!present(v)) return undefined;
   if (typeof v !== 'string' && typeof v !== 'number') throw invalidError(field, '문자열이어야 합니다 (expected a string)');
   const s = String(v).trim();
+  const bad = textCharacterProblem(s, opts.multiline === true);
+  if (bad) throw invalidError(field, bad);
   if (opts.max !== undefined && [...s].length > opts.max) throw invalidError(field, `최대 ${opts.max}자입니다 (at most ${opts.max} characters)`);
   if (opts.pattern && !opts.pattern.test(s)) throw invalidError(field, opts.expected ?? '형식이 올바르지 않습니다 (bad format)');
   return s;
 }
 
-export function requiredString(input: Input, field: string, opts: { max?: number; pattern?: RegExp; expected?: string } = {}): string {
+export function requiredString(input: Input, field: string, opts: StringOptions = {}): string {
   const s = optionalString(input, field, opts);
   if (s === undefined) throw requiredError(field);
   return s;
@@ -59,6 +86,10 @@ export function optionalList(input: Input, field: string): string[] | undefined 
   if (!present(v)) return undefined;
   const items = Array.isArray(v) ? v.map(String) : String(v).split(',');
   const out = items.map((s) => s.trim()).filter((s) => s !== '');
+  for (const item of out) {
+    const bad = textCharacterProblem(item, false);
+    if (bad) throw invalidError(field, bad);
+  }
   if (out.length === 0) return undefined;
   return out;
 }

@@ -228,3 +228,17 @@ test('legacyFieldName maps REST paths back to form fields', () => {
   ];
   for (const [rest, legacy] of table) assert.equal(legacyFieldName(rest), legacy, rest);
 });
+
+test('row numbers of item{n} / detail{n} are checked while the names are read: 1…99, canonical, else 1002 naming the field', () => {
+  for (const name of ['item100__name', 'item0__name', 'item01__name', 'item1000000__name', 'item4294967296__name', 'item99999999999999999999__name', 'detail100__date', 'detail0__name', 'detail4294967296__date']) {
+    const started = performance.now();
+    assert.throws(
+      () => documentInputFromLegacyForm({ ...sampleForm(), [name]: 'x' }),
+      (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === name && e.message.startsWith(`${name}: `),
+      name,
+    );
+    assert.ok(performance.now() - started < 50, `${name}: refused before any row is built`);
+  }
+  const lines = (documentInputFromLegacyForm({ ...sampleForm(), item99__name: 'x' }) as { lines: unknown[] }).lines;
+  assert.equal(lines.length, 99, 'row 99 is in range');
+});

@@ -11,9 +11,11 @@
  *    "220000.00"); month/day: 1–2 digits; qty/unit_price: decimal strings (thousands commas removed);
  *  - doc__modify_code or doc__org_nts_no present → `amendment`;
  *  - lines run from item1 to the last item with a non-blank field; a blank row in between becomes an empty
- *    line (reported as e.g. item2__supply_amt required) rather than silently renumbering the rows.
+ *    line (reported as e.g. item2__supply_amt required) rather than silently renumbering the rows;
+ *  - the one check made here: row numbers of item{n} / detail{n} must be 1…99 (see rowCount).
  */
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidError } from '../../platform/errors.ts';
+import { DOCUMENT_LIMITS } from '../../modules/documents/model.ts';
 
 type Fields = Record<string, string>;
 type Obj = Record<string, unknown>;
@@ -59,15 +61,28 @@ function code<T>(raw: string | undefined, table: Record<string, T>): T | string 
   return Object.prototype.hasOwnProperty.call(table, raw) ? table[raw] : raw;
 }
 
-/** 1-based row numbers used by `item{n}__*` / `detail{n}__*`, up to the last non-blank row. */
+/** The highest row number of each numbered field family (LEGACY-API.md: n = 1…99). */
+const MAX_ROW: Record<'item' | 'detail', number> = { item: DOCUMENT_LIMITS.maxLines, detail: DOCUMENT_LIMITS.maxStatementLines };
+
+/**
+ * 1-based row numbers used by `item{n}__*` / `detail{n}__*`, up to the last non-blank row. The number is
+ * checked while the name is read, before any row is built: `item1000000__name=x` would otherwise allocate a
+ * million rows (and `item4294967296__…` exceed the largest array), so a number outside 1…max, or not
+ * canonical (`item01__…`, which would silently be another row than `item1__…`), is refused naming the field.
+ */
 function rowCount(fields: Fields, prefix: 'item' | 'detail'): number {
   const re = new RegExp(`^${prefix}(\\d+)__`);
+  const max = MAX_ROW[prefix];
   let last = 0;
   for (const [name, raw] of Object.entries(fields)) {
     const m = re.exec(name);
-    if (!m || raw.trim() === '') continue;
-    const n = Number(m[1]);
-    if (n >= 1 && n > last) last = n;
+    if (!m) continue;
+    const digits = m[1]!;
+    if (!/^[1-9]\d{0,2}$/.test(digits) || Number(digits) > max) {
+      throw invalidError(name, `행 번호는 1~${max}입니다 (row numbers run from 1 to ${max}, without leading zeros)`);
+    }
+    if (raw.trim() === '') continue;
+    last = Math.max(last, Number(digits));
   }
   return last;
 }

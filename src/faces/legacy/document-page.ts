@@ -6,6 +6,7 @@
 import { AppError, invalidError } from '../../platform/errors.ts';
 import { optionalInteger, optionalList } from '../../platform/input.ts';
 import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
+import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
 import { insertDocument, type WriteDocumentResult } from '../../modules/documents/insert-document.ts';
 import { updateDocument } from '../../modules/documents/update-document.ts';
 import { resendDocuments } from '../../modules/documents/resend-document.ts';
@@ -19,9 +20,8 @@ import type { LegacyAnswer } from './legacy-codec.ts';
 import { documentInputFromLegacyForm, toLegacyFieldError } from './document-form.ts';
 
 async function tenantOf(call: LegacyCall): Promise<Tenant> {
-  const raw = (call.fields['sinch_no'] ?? call.fields['sinchno'] ?? '').trim();
-  if (raw !== '' && !/^\d+$/.test(raw)) throw invalidError('sinch_no', '신청번호는 숫자입니다 (a number)');
-  return authenticateSubscription(call.ctx, raw === '' ? undefined : Number(raw), call.fields['svc_key'], call.partner ? { partnerId: call.partner.partnerId } : undefined);
+  // the same reader as the API guard's, on the same fields: the id authorised there is the id used here
+  return authenticateSubscription(call.ctx, readSubscriptionId(call.fields), call.fields['svc_key'], call.partner ? { partnerId: call.partner.partnerId } : undefined);
 }
 
 /** Core errors name REST paths (supplier.bizno, subkey); legacy callers see doc__sup_bizno, doc__subkey. */

@@ -43,3 +43,50 @@ test('JSON answer has the same keys', () => {
   const j = JSON.parse(renderLegacyJson({ code: '1002', msg: 'bizno: bad', fields: { a: 1 } }, 'utf-8').toString());
   assert.deepEqual(j, { code: '1002', msg: 'bizno: bad', a: '1' });
 });
+
+test('raw UTF-8 bytes (as `curl -d com_name=한빌` sends them) decode as UTF-8, in the body and in names', () => {
+  const r = decodeLegacyRequest('', Buffer.from('cmd=INSERT&com_name=한빌 상사&memo=a+b%2Bc', 'utf8'), 'application/x-www-form-urlencoded');
+  assert.equal(r.problem, undefined);
+  assert.equal(r.fields['com_name'], '한빌 상사');
+  assert.equal(r.fields['memo'], 'a b+c');
+});
+
+test('raw and percent-encoded CP949 bytes decode when the content type or a charset field says so', () => {
+  const raw = Buffer.concat([Buffer.from('com_name='), iconv.encode('똠방각하㈜', 'cp949')]);
+  assert.equal(decodeLegacyRequest('', raw, 'application/x-www-form-urlencoded; charset=ks_c_5601-1987').fields['com_name'], '똠방각하㈜');
+  const byField = decodeLegacyRequest('', Buffer.concat([Buffer.from('charset=cp949&'), raw]), 'application/x-www-form-urlencoded');
+  assert.equal(byField.charset, 'euc-kr');
+  assert.equal(byField.fields['com_name'], '똠방각하㈜');
+});
+
+test('bytes that are not text in the charset: a 1002 problem naming the field, never U+FFFD or mojibake', () => {
+  const cases: [string, Buffer, string | undefined][] = [
+    ['utf-8 truncated sequence', Buffer.from([0x61, 0x3d, 0xed, 0x95]), undefined],
+    ['utf-8 lone continuation', Buffer.from([0x61, 0x3d, 0x80]), undefined],
+    ['utf-8 encoded surrogate', Buffer.from('a=%ED%A0%80'), undefined],
+    ['utf-8 overlong slash', Buffer.from('a=%C0%AF'), undefined],
+    ['CP949 sent undeclared', Buffer.concat([Buffer.from('a='), iconv.encode('한빌', 'cp949')]), undefined],
+    ['cp949 0xFF', Buffer.from([0x61, 0x3d, 0xff, 0x41]), 'euc-kr'],
+    ['cp949 lead byte alone', Buffer.from('a=%B0'), 'euc-kr'],
+    ['cp949 user-defined area', Buffer.from('a=%C9%A1'), 'euc-kr'],
+  ];
+  for (const [name, body, charset] of cases) {
+    const r = decodeLegacyRequest('', body, charset ? `application/x-www-form-urlencoded; charset=${charset}` : undefined);
+    assert.equal(r.problem?.code, 'field_invalid', name);
+    assert.equal(r.problem?.field, 'a', name);
+    assert.equal(r.problem?.legacyCode, '1002', name);
+    assert.match(r.problem?.message ?? '', /^a: /, name);
+    assert.equal(r.fields['a'], undefined, `${name}: the bad value is not kept`);
+  }
+});
+
+test('control characters and U+FFFD are a problem naming the field; tab, CR and LF pass to the field readers', () => {
+  for (const bad of ['%00', '%01', '%1B', '%7F', '%C2%85', '%EF%BF%BD']) {
+    const r = decodeLegacyRequest(`fmt=json&name=a${bad}b`, undefined, undefined);
+    assert.equal(r.problem?.field, 'name', bad);
+    assert.equal(r.fields['fmt'], 'json', 'the other fields are still read');
+  }
+  const ok = decodeLegacyRequest('memo=a%09b%0D%0Ac', undefined, undefined);
+  assert.equal(ok.problem, undefined);
+  assert.equal(ok.fields['memo'], 'a\tb\r\nc');
+});

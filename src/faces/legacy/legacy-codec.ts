@@ -5,6 +5,8 @@
 import iconv from 'iconv-lite';
 import { create } from 'xmlbuilder2';
 import { xmlBuilderText } from '../../platform/xml-text.ts';
+import { AppError, invalidError } from '../../platform/errors.ts';
+import { CONTROL_CHARACTERS } from '../../platform/input.ts';
 
 export type LegacyCharset = 'utf-8' | 'euc-kr';
 export type LegacyFields = Record<string, string>;
@@ -17,29 +19,41 @@ export function charsetFromContentType(contentType: string | undefined): LegacyC
   return EUC_KR_NAMES.test(m[1]!) ? 'euc-kr' : 'utf-8';
 }
 
-/** Percent-decode to raw bytes ('+' is a space), so the bytes can then be decoded with the right charset. */
-function percentDecodeBytes(text: string): Buffer {
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x2b) bytes.push(0x20);
-    else if (c === 0x25 && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+/** Percent-decode to raw bytes ('+' is a space); other bytes (raw UTF-8 or CP949 as `curl -d` sends them) pass as they are. */
+function percentDecodeBytes(encoded: Buffer): Buffer {
+  const out = Buffer.alloc(encoded.length);
+  let n = 0;
+  for (let i = 0; i < encoded.length; i++) {
+    const c = encoded[i]!;
+    if (c === 0x2b) out[n++] = 0x20;
+    else if (c === 0x25 && isHex(encoded[i + 1]) && isHex(encoded[i + 2])) {
+      out[n++] = parseInt(String.fromCharCode(encoded[i + 1]!, encoded[i + 2]!), 16);
       i += 2;
-    } else if (c < 0x80) bytes.push(c);
-    else bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    } else out[n++] = c;
   }
-  return Buffer.from(bytes);
+  return out.subarray(0, n);
 }
 
-/** Split `a=1&b=2` into raw byte pairs. Field names are ASCII in this API. */
-function splitPairs(encoded: string): [string, Buffer][] {
-  const out: [string, Buffer][] = [];
-  for (const part of encoded.split('&')) {
-    if (part === '') continue;
-    const eq = part.indexOf('=');
-    const name = percentDecodeBytes(eq < 0 ? part : part.slice(0, eq)).toString('latin1');
-    out.push([name, percentDecodeBytes(eq < 0 ? '' : part.slice(eq + 1))]);
+function isHex(b: number | undefined): boolean {
+  return b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+}
+
+/** A field as it arrived: name and value still bytes, so they can be decoded once the charset is known. */
+export type RawField = [name: Buffer, value: Buffer];
+
+/** Split `a=1&b=2` (bytes) into raw byte pairs, percent-decoded. */
+function splitPairs(encoded: Buffer): RawField[] {
+  const out: RawField[] = [];
+  let start = 0;
+  while (start <= encoded.length) {
+    let end = encoded.indexOf(0x26, start);
+    if (end < 0) end = encoded.length;
+    const part = encoded.subarray(start, end);
+    if (part.length > 0) {
+      const eq = part.indexOf(0x3d);
+      out.push([percentDecodeBytes(eq < 0 ? part : part.subarray(0, eq)), percentDecodeBytes(eq < 0 ? Buffer.alloc(0) : part.subarray(eq + 1))]);
+    }
+    start = end + 1;
   }
   return out;
 }
@@ -50,6 +64,85 @@ export const REPEATABLE_FIELDS: ReadonlySet<string> = new Set(['dockey', 'dockey
 export interface DecodedRequest {
   fields: LegacyFields;
   charset: LegacyCharset;
+  /**
+   * The first field that is not text in the request's charset, or that holds a control character: the
+   * page answers this error (1002 naming the field) and does nothing. Such fields are left out of `fields`.
+   */
+  problem?: AppError;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Strict decoding: bytes that are not text in the charset are an error, never U+FFFD. iconv-lite maps
+ * undecodable CP949 bytes to U+FFFD (or '?' on the way back), so a CP949 value is accepted only when it
+ * encodes back to exactly the bytes received.
+ */
+function decodeStrict(bytes: Buffer, charset: LegacyCharset): string | undefined {
+  if (charset === 'utf-8') {
+    try {
+      return UTF8.decode(bytes);
+    } catch {
+      return undefined;
+    }
+  }
+  const text = iconv.decode(bytes, 'cp949');
+  return text.includes('\uFFFD') || !iconv.encode(text, 'cp949').equals(bytes) ? undefined : text;
+}
+
+/**
+ * No legacy field may hold a control character (CONTROL_CHARACTERS: tab, LF and CR pass here and are refused
+ * field by field where a field is single-line, by the readers of platform/input.ts and
+ * documents/input-reader.ts) nor U+FFFD — the trace of bytes lost before they reached us.
+ */
+const neverText = (s: string): boolean => CONTROL_CHARACTERS.test(s) || s.includes('\uFFFD');
+
+function undecodable(field: string, charset: LegacyCharset): AppError {
+  return charset === 'utf-8'
+    ? invalidError(field, 'UTF-8로 읽을 수 없는 바이트가 있습니다. CP949(EUC-KR)라면 charset=euc-kr을 지정하세요 (not valid UTF-8; declare charset=euc-kr for CP949)')
+    : invalidError(field, 'CP949(EUC-KR)로 읽을 수 없는 바이트가 있습니다 (not valid CP949/EUC-KR)');
+}
+
+function charsetOf(raw: RawField[], contentType: string | undefined): LegacyCharset {
+  const fromHeader = charsetFromContentType(contentType);
+  if (fromHeader) return fromHeader;
+  const declared = raw.findLast(([k]) => k.toString('latin1').toLowerCase() === 'charset')?.[1].toString('latin1').trim();
+  return declared && EUC_KR_NAMES.test(declared) ? 'euc-kr' : 'utf-8';
+}
+
+/**
+ * Decode raw fields (later ones win, except REPEATABLE_FIELDS) in the charset of the content type, else of
+ * a `charset` field, else UTF-8. Names are case-folded. Multipart fields arrive here as raw bytes too.
+ */
+export function decodeLegacyFields(raw: RawField[], contentType: string | undefined): DecodedRequest {
+  const charset = charsetOf(raw, contentType);
+  const fields: LegacyFields = {};
+  let problem: AppError | undefined;
+  for (const [nameBytes, bytes] of raw) {
+    const name = decodeStrict(nameBytes, charset);
+    const value = decodeStrict(bytes, charset);
+    const key = (name ?? new TextDecoder().decode(nameBytes)).toLowerCase();
+    // a bad field is left out and reported; the others are still read (so that e.g. `fmt` is honoured)
+    if (name === undefined || value === undefined) {
+      problem ??= undecodable(key, charset);
+      continue;
+    }
+    if (neverText(value) || neverText(key)) {
+      problem ??= invalidError(key, '제어 문자나 깨진 문자(U+FFFD)는 사용할 수 없습니다 (control characters and U+FFFD are not allowed)');
+      continue;
+    }
+    // list fields may be repeated (`dockey=A&dockey=B`): keep every value, comma-joined; others: the last wins
+    fields[key] = REPEATABLE_FIELDS.has(key) && fields[key] ? `${fields[key]},${value}` : value;
+  }
+  return problem ? { fields, charset, problem } : { fields, charset };
+}
+
+/** Bytes of a query string or body; a string is text already (UTF-8). */
+const bytesOf = (s: Buffer | string | undefined): Buffer => (s === undefined ? Buffer.alloc(0) : typeof s === 'string' ? Buffer.from(s, 'utf8') : s);
+
+/** The raw fields of a query string and a urlencoded body (either may be empty); body fields come last. */
+export function splitLegacyRequest(queryString: string, body: Buffer | string | undefined): RawField[] {
+  return [...splitPairs(bytesOf(queryString)), ...splitPairs(bytesOf(body))];
 }
 
 /**
@@ -57,18 +150,7 @@ export interface DecodedRequest {
  * The charset comes from the content type, else from a `charset` field, else UTF-8.
  */
 export function decodeLegacyRequest(queryString: string, body: Buffer | string | undefined, contentType: string | undefined): DecodedRequest {
-  const bodyText = body === undefined ? '' : typeof body === 'string' ? body : body.toString('latin1');
-  const pairs = [...splitPairs(queryString), ...splitPairs(bodyText)];
-  const declared = pairs.find(([k]) => k.toLowerCase() === 'charset')?.[1].toString('latin1');
-  const charset = charsetFromContentType(contentType) ?? (declared && EUC_KR_NAMES.test(declared) ? 'euc-kr' : 'utf-8');
-  const fields: LegacyFields = {};
-  for (const [name, bytes] of pairs) {
-    const key = name.toLowerCase();
-    const value = charset === 'euc-kr' ? iconv.decode(bytes, 'cp949') : bytes.toString('utf8');
-    // list fields may be repeated (`dockey=A&dockey=B`): keep every value, comma-joined; others: the last wins
-    fields[key] = REPEATABLE_FIELDS.has(key) && fields[key] ? `${fields[key]},${value}` : value;
-  }
-  return { fields, charset };
+  return decodeLegacyFields(splitLegacyRequest(queryString, body), contentType);
 }
 
 export type LegacyValue = string | number | boolean | null | undefined;

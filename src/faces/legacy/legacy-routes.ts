@@ -1,8 +1,8 @@
 /** Fastify plugin of the legacy .aspx face: decode, dispatch by page and cmd, answer with a result code. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, toAppError } from '../../platform/errors.ts';
-import { decodeLegacyRequest, renderLegacyJson, renderLegacyXml, type DecodedRequest, type LegacyAnswer } from './legacy-codec.ts';
+import { AppError, invalidError, toAppError } from '../../platform/errors.ts';
+import { decodeLegacyFields, decodeLegacyRequest, splitLegacyRequest, renderLegacyJson, renderLegacyXml, type DecodedRequest, type LegacyAnswer } from './legacy-codec.ts';
 import { LEGACY_PAGES, type ApiGuard } from './legacy-commands.ts';
 
 export interface LegacyRoutesOptions {
@@ -15,11 +15,21 @@ async function readRequest(req: FastifyRequest): Promise<DecodedRequest> {
   const q = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
   const contentType = req.headers['content-type'];
   if (req.isMultipart()) {
-    const decoded = decodeLegacyRequest(q, undefined, contentType);
+    // Field values come from busboy decoded as latin1 (defCharset below), i.e. byte for byte, so they are
+    // decoded like a urlencoded body: strictly, in the request's charset. A part that declares its own
+    // charset is decoded by busboy instead (lossily: a U+FFFD there is refused by the codec).
+    const raw = splitLegacyRequest(q, undefined);
+    const files: [string, string][] = [];
     for await (const part of req.parts()) {
-      if (part.type === 'field') decoded.fields[part.fieldname.toLowerCase()] = String(part.value);
-      else decoded.fields[part.fieldname.toLowerCase()] = (await part.toBuffer()).toString('base64');
+      if (part.type === 'field') {
+        // busboy cuts a value at its field size limit: refuse rather than store a cut value
+        if (part.valueTruncated) throw invalidError(part.fieldname.toLowerCase(), '값이 너무 깁니다 (value too long)');
+        const value = String(part.value);
+        raw.push([Buffer.from(part.fieldname, 'latin1'), Buffer.from(value, /[^\u0000-\u00ff]/.test(value) ? 'utf8' : 'latin1')]);
+      } else files.push([part.fieldname.toLowerCase(), (await part.toBuffer()).toString('base64')]);
     }
+    const decoded = decodeLegacyFields(raw, contentType);
+    for (const [name, base64] of files) decoded.fields[name] = base64;
     return decoded;
   }
   return decodeLegacyRequest(q, req.body as Buffer | undefined, contentType);
@@ -28,13 +38,14 @@ async function readRequest(req: FastifyRequest): Promise<DecodedRequest> {
 export async function legacyRoutes(app: FastifyInstance, opts: LegacyRoutesOptions): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  await app.register(import('@fastify/multipart'), { limits: { fileSize: 5 * 1024 * 1024, files: 10, fields: 2000 } });
+  await app.register(import('@fastify/multipart'), { defCharset: 'latin1', limits: { fileSize: 5 * 1024 * 1024, files: 10, fields: 2000 } });
 
   const handle = async (req: FastifyRequest<{ Params: { page: string } }>, reply: import('fastify').FastifyReply) => {
     let decoded: DecodedRequest = { fields: {}, charset: 'utf-8' };
     let answer: LegacyAnswer;
     try {
       decoded = await readRequest(req);
+      if (decoded.problem) throw decoded.problem;
       const page = LEGACY_PAGES[req.params.page.toLowerCase()];
       if (!page) throw new AppError('unknown_command', `page: ${req.params.page}은(는) 없는 페이지입니다 (unknown page)`, { field: 'page' });
       const cmd = (decoded.fields['cmd'] ?? decoded.fields['mode'] ?? '').trim().toLowerCase();

@@ -8,17 +8,11 @@
 import { addLegacyPage, OK, type LegacyPage } from './legacy-commands.ts';
 import { authenticateSubscription } from '../../modules/subscriptions/authenticate-subscription.ts';
 import { requestFiling } from '../../modules/nts/request-filing.ts';
-import { invalidError } from '../../platform/errors.ts';
-
-function sinchno(fields: Record<string, string>): number | undefined {
-  const raw = (fields['sinch_no'] ?? fields['sinchno'] ?? '').trim();
-  if (raw !== '' && !/^\d+$/.test(raw)) throw invalidError('sinch_no', '신청번호는 숫자입니다 (a number)');
-  return raw === '' ? undefined : Number(raw);
-}
+import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
 
 export const taxinvoicePage: LegacyPage = {
   reqnts: async ({ ctx, fields, partner }) => {
-    const tenant = await authenticateSubscription(ctx, sinchno(fields), fields['svc_key'], partner ? { partnerId: partner.partnerId } : undefined);
+    const tenant = await authenticateSubscription(ctx, readSubscriptionId(fields), fields['svc_key'], partner ? { partnerId: partner.partnerId } : undefined);
     const dockeys = [fields['dockeys'] ?? '', fields['dockey'] ?? ''].filter(Boolean).join(',');
     const answers = await requestFiling(ctx, tenant, dockeys);
     const queued = answers.filter((a) => !a.error).length;

@@ -59,7 +59,7 @@ export function readPackageFields(input: Input, partial: boolean): Partial<Packa
   }
   const out: Partial<PackageFields> = {
     name,
-    description: optionalString(input, 'description', { max: 1000 }),
+    description: optionalString(input, 'description', { max: 1000, multiline: true }),
     priceKrw: optionalInteger(input, 'priceKrw', { min: 0 }),
     periodMonths: optionalInteger(input, 'periodMonths', { min: 0, max: 120 }),
     unitIds,

@@ -4,6 +4,7 @@
  * AppError naming the path on the first problem.
  */
 import { AppError, invalidError, requiredError } from '../../platform/errors.ts';
+import { textCharacterProblem } from '../../platform/input.ts';
 import { DECIMAL_MAX_FRACTION_DIGITS, DECIMAL_MAX_INTEGER_DIGITS } from './field-limits.ts';
 
 export type InputObject = Record<string, unknown>;
@@ -21,9 +22,6 @@ export function isInputObject(value: unknown): value is InputObject {
 function isAbsent(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
-
-/** Characters XML 1.0 cannot carry, and lone surrogates. */
-const XML_INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/u;
 
 /** An amounts_mismatch error naming the field. */
 export function mismatchError(field: string, message: string, details?: Record<string, unknown>): AppError {
@@ -55,6 +53,13 @@ export interface TextOptions {
   label: string;
   max: number;
   required?: boolean;
+  /**
+   * Allow tab and line breaks. Multi-line are only the free texts printed as paragraphs: 비고 (`remarks`,
+   * legacy doc__remark) and the statement memo (`statement.memo`, detail__memo). Names, addresses, codes,
+   * line texts and contacts are single-line: a line break there breaks the PDF layout and the NTS XML
+   * fields the buyer's systems read as one value.
+   */
+  multiline?: boolean;
 }
 
 export function readText(parent: InputObject, key: string, path: string, opts: TextOptions & { required: true }): string;
@@ -73,9 +78,9 @@ export function checkText(value: unknown, field: string, opts: TextOptions): str
   }
   if (typeof value !== 'string') throw invalidError(field, `${opts.label}은(는) 문자열이어야 합니다 (must be a string)`);
   const text = value.trim();
-  if (XML_INVALID_CHARS.test(text)) {
-    throw invalidError(field, `${opts.label}에 사용할 수 없는 제어 문자가 있습니다 (contains control characters)`);
-  }
+  // control characters (C0 but tab/LF/CR, DEL, C1, U+FFFE/FFFF, lone surrogates): XML 1.0 cannot carry them
+  const bad = textCharacterProblem(text, opts.multiline === true);
+  if (bad) throw invalidError(field, `${opts.label}: ${bad}`);
   if ([...text].length > opts.max) {
     throw invalidError(field, `${opts.label}은(는) ${opts.max}자 이내여야 합니다 (at most ${opts.max} characters)`);
   }

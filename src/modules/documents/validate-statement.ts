@@ -43,7 +43,7 @@ export function validateStatement(value: InputObject): DocumentStatement {
   const path = 'statement';
   const head = compact({
     title: readText(value, 'title', path, { label: '거래명세서 제목', max: MAX.statementTitle }),
-    memo: readText(value, 'memo', path, { label: '거래명세서 메모', max: MAX.statementMemo }),
+    memo: readText(value, 'memo', path, { label: '거래명세서 메모', max: MAX.statementMemo, multiline: true }),
     previousBalance: readMoney(value, 'previousBalance', path, '거래명세서 전잔금'),
     deposit: readMoney(value, 'deposit', path, '거래명세서 입금액'),
     unpaid: readMoney(value, 'unpaid', path, '거래명세서 미수금'),

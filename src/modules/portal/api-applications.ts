@@ -99,7 +99,7 @@ export async function applicationStatus(ctx: Ctx, userId: number): Promise<Appli
 }
 
 export async function applyForApiService(ctx: Ctx, who: Actor & { id: number }, input: Input): Promise<ApiApplication> {
-  const note = optionalString(input, 'note', { max: 1000 }) ?? '';
+  const note = optionalString(input, 'note', { max: 1000, multiline: true }) ?? '';
   const status = await applicationStatus(ctx, who.id);
   if (!status.isCompany) {
     throw new AppError('forbidden', 'user: 연동 API 서비스는 기업회원만 신청할 수 있습니다. 먼저 기업회원전환을 신청하세요 (company members only: convert first)', { field: 'user' });
@@ -228,7 +228,7 @@ export async function approveApplication(ctx: Ctx, op: Actor, id: number): Promi
 }
 
 export async function rejectApplication(ctx: Ctx, op: Actor, id: number, input: Input): Promise<void> {
-  const reason = optionalString(input, 'reason', { max: 1000 });
+  const reason = optionalString(input, 'reason', { max: 1000, multiline: true });
   if (!reason) throw requiredError('reason', '반려 사유');
   await inTransaction(ctx.db, async (tx) => {
     const a = await openForReview(tx, id);
@@ -239,7 +239,7 @@ export async function rejectApplication(ctx: Ctx, op: Actor, id: number, input: 
 }
 
 export async function requestDocuments(ctx: Ctx, op: Actor, id: number, input: Input): Promise<void> {
-  const message = optionalString(input, 'message', { max: 1000 });
+  const message = optionalString(input, 'message', { max: 1000, multiline: true });
   if (!message) throw requiredError('message', '요청 서류');
   await inTransaction(ctx.db, async (tx) => {
     const a = await openForReview(tx, id);

@@ -19,6 +19,7 @@ import { kstDateTime } from '../../platform/clock.ts';
 import { audit } from './audit.ts';
 import { accessKeyHash, visiblePrefix } from './api-keys.ts';
 import { callerIp } from './ip-address.ts';
+import { readSubscriptionId } from '../subscriptions/subscription-id.ts';
 
 export interface GuardRequest {
   face: 'legacy' | 'rest';
@@ -66,13 +67,15 @@ export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedP
 
   /** The member a call is about: by `sinch_no` (document calls) or by login `id` (_service / _auth pages). */
   const memberOfCall = async (req: GuardRequest): Promise<{ found: boolean; partnerId: number | null; by: 'sinch_no' | 'id' } | undefined> => {
-    const sinch = (req.fields['sinch_no'] ?? req.fields['sinchno'] ?? '').trim();
-    if (/^\d{1,15}$/.test(sinch)) {
+    // the handlers' own reader on the same fields (1002 unless canonical): the guard checks exactly the
+    // subscription the handler then acts on
+    const sinch = readSubscriptionId(req.fields);
+    if (sinch !== undefined) {
       const r = await ctx.db
         .selectFrom('subscriptions as s')
         .innerJoin('members as m', 'm.id', 's.member_id')
         .select('m.partner_id')
-        .where('s.id', '=', Number(sinch))
+        .where('s.id', '=', sinch)
         .executeTakeFirst();
       return { found: r !== undefined, partnerId: r?.partner_id ?? null, by: 'sinch_no' };
     }

@@ -115,7 +115,7 @@ export async function approveConversion(ctx: Ctx, op: Actor, id: number): Promis
 }
 
 export async function rejectConversion(ctx: Ctx, op: Actor, id: number, input: Input): Promise<void> {
-  const reason = optionalString(input, 'reason', { max: 500 });
+  const reason = optionalString(input, 'reason', { max: 500, multiline: true });
   if (!reason) throw requiredError('reason', '반려 사유');
   await inTransaction(ctx.db, async (tx) => {
     const c = await pendingForReview(tx, id);

@@ -45,7 +45,7 @@ export async function getPartner(ctx: Ctx, id: number): Promise<Partner> {
 
 /** Suspend (e.g. unpaid bill): every key of the partner is refused until restored. */
 export async function suspendPartner(ctx: Ctx, op: Actor, id: number, input: Input): Promise<Partner> {
-  const reason = optionalString(input, 'reason', { max: 500 });
+  const reason = optionalString(input, 'reason', { max: 500, multiline: true });
   if (!reason) throw requiredError('reason', '정지 사유');
   const r = await ctx.db
     .updateTable('partners')

@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { kstDate, fromSqlDate } from '../../platform/clock.ts';
 import { serviceKeyMatches } from './service-key.ts';
+import { parseSubscriptionId } from './subscription-id.ts';
 
 export interface Tenant {
   subscriptionId: number;
@@ -19,6 +20,8 @@ export interface Tenant {
  */
 export async function authenticateSubscription(ctx: Ctx, sinchno: number | undefined, svcKey: string | undefined, partner?: { partnerId: number }): Promise<Tenant> {
   if (sinchno === undefined) throw new AppError('field_required', 'sinch_no: 필수 항목입니다 (required)', { field: 'sinch_no' });
+  // REST passes a JSON number: 1e20 is an "integer" to the schema but overflows bigint in SQL
+  parseSubscriptionId(sinchno, 'sinch_no');
   if (!svcKey) throw new AppError('field_required', 'svc_key: 필수 항목입니다 (required)', { field: 'svc_key' });
   const sub = await ctx.db
     .selectFrom('subscriptions')

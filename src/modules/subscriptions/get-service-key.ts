@@ -6,7 +6,8 @@ import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { fromSqlDate } from '../../platform/clock.ts';
-import { optionalInteger, type Input } from '../../platform/input.ts';
+import type { Input } from '../../platform/input.ts';
+import { readSubscriptionId } from './subscription-id.ts';
 import { verifyMemberCredentials, type CredentialCaller, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
 import { deriveServiceKey, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
 
@@ -19,7 +20,7 @@ export interface ServiceKeyAnswer {
 }
 
 async function pickSubscription(ctx: Ctx, member: VerifiedMember, input: Input) {
-  const sinchno = optionalInteger(input, 'sinchno', { min: 1 }) ?? optionalInteger(input, 'sinch_no', { min: 1 });
+  const sinchno = readSubscriptionId(input);
   let q = ctx.db
     .selectFrom('subscriptions')
     .select(['id', 'state', 'end_date', 'svc_key_salt'])
