@@ -10,6 +10,8 @@ import { accountRoutes } from './rest/account-routes.ts';
 import { catalogRoutes } from './rest/catalog-routes.ts';
 import { operatorMemberRoutes } from './rest/operator-member-routes.ts';
 import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
+import { registerJsonBodyParser } from './rest/json-body.ts';
+import { buildRestValidator } from './rest/request-validators.ts';
 import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
 
@@ -34,8 +36,10 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     bodyLimit: ctx.config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     trustProxy: false,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    // bodies are validated without type coercion, path/query/headers with it; integers stay safe
+    schemaController: { compilersFactory: { buildValidator: buildRestValidator } },
   });
+  registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);
   app.setNotFoundHandler((req, reply) =>

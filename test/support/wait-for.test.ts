@@ -28,6 +28,13 @@ test('a zero timeout still looks once; a long last value is shortened', async ()
   await assert.rejects(waitFor(() => 'x'.repeat(5000), () => false, { timeoutMs: 0 }), /waiting for a condition \(1 tries\); last value: "x{1999}… \(5002 chars\)$/);
 });
 
+test('show picks what of the last value the timeout message shows', async () => {
+  await assert.rejects(
+    waitFor(() => [1, 2, 3], (xs) => xs.length === 0, { timeoutMs: 0, show: (xs) => ({ left: xs.length }) }),
+    /last value: \{"left":3\}$/,
+  );
+});
+
 test('an error from fn is not retried', async () => {
   let n = 0;
   await assert.rejects(

@@ -7,19 +7,21 @@
  * Prefer an event (MailCatcher.waitFor, a promise the handler resolves) where one exists; poll only
  * state that has none, such as rows a background worker writes.
  */
-export interface WaitForOptions {
+export interface WaitForOptions<T = unknown> {
   /** Give up after this long (default 15 s, well inside the e2e tier's per-test timeout). */
   timeoutMs?: number;
   /** Pause between calls (default 50 ms). */
   intervalMs?: number;
   /** What is awaited, for the timeout message ("the mail to be sent"). */
   what?: string;
+  /** What of the last value the timeout message shows (default: all of it), e.g. a count by state of 500 rows. */
+  show?: (value: T) => unknown;
 }
 
 /** Resolves with the first value of `fn` that `ok` accepts (narrowed when `ok` is a type guard). */
-export function waitFor<T, U extends T>(fn: () => T | Promise<T>, ok: (value: T) => value is U, opts?: WaitForOptions): Promise<U>;
-export function waitFor<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, opts?: WaitForOptions): Promise<T>;
-export async function waitFor<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, opts: WaitForOptions = {}): Promise<T> {
+export function waitFor<T, U extends T>(fn: () => T | Promise<T>, ok: (value: T) => value is U, opts?: WaitForOptions<T>): Promise<U>;
+export function waitFor<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, opts?: WaitForOptions<T>): Promise<T>;
+export async function waitFor<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, opts: WaitForOptions<T> = {}): Promise<T> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const intervalMs = opts.intervalMs ?? 50;
   const started = Date.now();
@@ -30,7 +32,8 @@ export async function waitFor<T>(fn: () => T | Promise<T>, ok: (value: T) => boo
     if (ok(value)) return value;
     // checked after a call, so even a tiny timeout looks at least once
     if (Date.now() - started >= timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'a condition'} (${calls} tries); last value: ${describe(value)}`);
+      const shown = opts.show ? opts.show(value) : value;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'a condition'} (${calls} tries); last value: ${describe(shown)}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
