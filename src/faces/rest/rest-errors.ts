@@ -1,4 +1,4 @@
-/** One error shape on the REST face: `{ "error": { "code", "message", "field", "status" } }`. */
+/** One error shape on the REST face: `{ "error": { "code", "message", "field", "status", "legacyCode" } }`. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, invalidError, requiredError, toAppError } from '../../platform/errors.ts';
@@ -28,15 +28,17 @@ export function validationToAppError(error: FastifyError & { validation?: AjvErr
   const first = error.validation?.[0];
   if (!first) return invalidError('body', error.message);
   const base = first.instancePath.replace(/^\//, '').replace(/\/(\d+)(?=\/|$)/g, '[$1]').replace(/\//g, '.');
+  // The core names a document's fields from the document itself (`buyer.id`), so the schema does too.
+  const named = (path: string) => (error.validationContext === 'body' ? path.replace(/^document\./, '') : path);
   if (first.keyword === 'required') {
     const missing = String(first.params['missingProperty'] ?? '');
-    return requiredError(base ? `${base}.${missing}` : missing);
+    return requiredError(named(base ? `${base}.${missing}` : missing));
   }
   if (first.keyword === 'additionalProperties') {
     const extra = String(first.params['additionalProperty'] ?? '');
-    return invalidError(base ? `${base}.${extra}` : extra, '알 수 없는 항목입니다 (unknown field)');
+    return invalidError(named(base ? `${base}.${extra}` : extra), '알 수 없는 항목입니다 (unknown field)');
   }
-  const field = base || error.validationContext || 'body';
+  const field = named(base) || error.validationContext || 'body';
   return invalidError(field, `형식이 올바르지 않습니다 (${first.message ?? 'invalid'})`);
 }
 
@@ -49,11 +51,35 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
   });
 }
 
+/**
+ * Fastify's own refusals of a request (before any route code ran), in our shape and naming what is at
+ * fault: the Content-Type header, or the body (unparsable, empty, too large, forbidden __proto__ …).
+ */
+function sendRequestError(reply: FastifyReply, error: FastifyError & { statusCode: 400 | 413 | 415 }): FastifyReply {
+  const status = error.statusCode;
+  const [field, text] =
+    status === 415
+      ? ['Content-Type', '지원하지 않는 Content-Type입니다 (unsupported media type)']
+      : status === 413
+        ? ['body', '요청 본문이 너무 큽니다 (request body too large)']
+        : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? ['body', '요청 본문이 비어 있습니다 (empty JSON body)']
+          : error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+            ? ['body', '올바른 JSON이 아닙니다 (not valid JSON)']
+            : ['body', `요청 본문을 읽을 수 없습니다 (unreadable request: ${error.message})`];
+  const e = invalidError(field, text);
+  return reply.code(status).send({ error: { code: e.code, message: e.message, field, status, legacyCode: e.legacyCode } });
+}
+
+const isRequestError = (error: FastifyError): error is FastifyError & { statusCode: 400 | 413 | 415 } =>
+  error.statusCode === 400 || error.statusCode === 413 || error.statusCode === 415;
+
 export function restErrorHandler(error: FastifyError & { validation?: AjvError[] }, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error.validation) return sendError(reply, validationToAppError(error));
   if (error instanceof AppError) return sendError(reply, error);
+  if (isRequestError(error)) return sendRequestError(reply, error);
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    const code = error.statusCode === 413 ? 'field_invalid' : error.statusCode === 404 ? 'not_found' : 'field_invalid';
+    const code = error.statusCode === 404 ? 'not_found' : 'field_invalid';
     reply.code(error.statusCode);
     return reply.send({ error: { code, message: error.message, status: error.statusCode, legacyCode: error.statusCode === 404 ? '3001' : '1002' } });
   }
