@@ -270,6 +270,20 @@ describe('subscription ids: one canonical parser for the guard and the handlers'
   });
 });
 
+describe('ids of 2^63 and more are 1002 naming the field, never 9999', () => {
+  test('SINCHSERVICE pack_code and svcunit_code', async () => {
+    const f = memberFields();
+    assert.equal((await legacyPost(sys.url, '_member.aspx', f)).code, '0000');
+    const apply = (extra: Record<string, string>) =>
+      legacyPost(sys.url, '_service.aspx', { cmd: 'SINCHSERVICE', bizno: f.bizno, id: f.id, pwd: f.pwd, pack_code: 1, svcunit_code: 1, amount: 0, vat: 0, total_amount: 0, ...extra });
+    for (const [field, value] of [['pack_code', '9223372036854775808'], ['svcunit_code', '9223372036854775808'], ['svcunit_code', '1,99999999999999999999'], ['svcunit_code', '1,01']] as const) {
+      const r = await apply({ [field]: value });
+      assert.equal(r.code, '1002', `${field}=${value}: ${r.code} ${r.msg}`);
+      assert.equal(r['field'], field);
+    }
+  });
+});
+
 describe('numbered fields are bounded while their names are read', () => {
   const HUGE = ['item1000000__name', 'item4294967296__name', 'item100__name', 'item0__name', 'item01__name', 'detail100__name', 'detail4294967296__date', 'item99999999999999999999999__name'];
 

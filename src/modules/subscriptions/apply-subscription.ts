@@ -48,7 +48,10 @@ export async function applySubscription(ctx: Ctx, input: Input, caller: Credenti
   const member = 'member' in caller ? caller.member : await verifyMemberCredentials(ctx, input, caller);
   const packCode = requiredInteger(input, 'pack_code', { min: 1 });
   const unitCodes = (optionalList(input, 'svcunit_code') ?? []).map((u) => {
-    if (!/^\d+$/.test(u)) throw invalidError('svcunit_code', '유닛 번호는 숫자입니다 (unit codes are numbers, comma-separated)');
+    // canonical and exact: '01' or a number past 2^53 would name another unit than the one written
+    if (!/^[1-9]\d{0,15}$/.test(u) || !Number.isSafeInteger(Number(u))) {
+      throw invalidError('svcunit_code', '유닛 번호는 앞에 0이 없는 양의 정수입니다 (unit codes are positive integers without leading zeros, comma-separated)');
+    }
     return Number(u);
   });
   if (unitCodes.length === 0) throw new AppError('field_required', 'svcunit_code: 필수 항목입니다 (required)', { field: 'svcunit_code' });
