@@ -28,8 +28,8 @@ test('every file has one tier: src, scripts and loose test/ files are unit; test
     ],
   );
   assert.equal(tierOf('test\\db\\jobs.test.ts'.split('\\').join('/')), 'db');
-  assert.ok(TIERS.every((t) => t.timeoutMs > 0));
-  assert.ok(TIERS.find((t) => t.name === 'unit').timeoutMs < TIERS.find((t) => t.name === 'e2e').timeoutMs);
+  assert.ok(TIERS.every((t) => t.fileTimeoutMs > 0));
+  assert.ok(TIERS.find((t) => t.name === 'unit').fileTimeoutMs < TIERS.find((t) => t.name === 'e2e').fileTimeoutMs);
 });
 
 test('no argument runs every tier in order with every file; npm test stays the whole suite', () => {

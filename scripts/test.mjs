@@ -7,7 +7,7 @@
 //   npm test -- jobs documents-rest       file filters (substring of the path), each file in its own tier
 //   --no-typecheck (HANBILL_SKIP_TYPECHECK=1) skips tsc; --test-name-pattern=… and other --test-* go to node
 //
-// Tiers and their per-test timeouts are in scripts/test-runner.mjs. Node 20 neither expands globs nor finds
+// Tiers and their timeouts (per file, as Node 20 applies them) are in scripts/test-runner.mjs. Node 20 neither expands globs nor finds
 // .ts files itself, and it passes with 0 tests: we list the files, and fail a tier in which no test ran.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -36,7 +36,7 @@ if (args.typecheck && process.env.HANBILL_SKIP_TYPECHECK !== '1') {
 
 /** One tier in a node:test process; its stdout is forwarded chunk by chunk while the summary is read from it. */
 function runTier({ tier, files }) {
-  const argv = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', `--test-timeout=${tier.timeoutMs}`, ...args.nodeOptions, ...files];
+  const argv = ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', `--test-timeout=${tier.fileTimeoutMs}`, ...args.nodeOptions, ...files];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     const tap = createTapCounter((text) => process.stdout.write(text));
@@ -51,7 +51,7 @@ const total = { pass: 0, fail: 0, skipped: 0, todo: 0 };
 let failed = false;
 const started = Date.now();
 for (const step of plan) {
-  console.log(`# tier ${step.tier.name}: ${step.files.length} test files ${db}, ${step.tier.timeoutMs / 1000} s per test`);
+  console.log(`# tier ${step.tier.name}: ${step.files.length} test files ${db}, at most ${step.tier.fileTimeoutMs / 1000} s per file`);
   const tierStarted = Date.now();
   const r = await runTier(step);
   const seconds = Math.round((Date.now() - tierStarted) / 1000);
