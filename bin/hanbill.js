@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Entry of the `hanbill` command: loads the TypeScript sources through tsx's ESM loader.
-import { register } from 'tsx/esm/api';
+// Entry of the `hanbill` command: runs the compiled JavaScript in dist/ (built by `npm install` / `npm ci`
+// through the `prepare` script, or `npm run build`). Production never loads a TypeScript loader.
+import fs from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!fs.existsSync(entry)) {
+  process.stderr.write('hanbill: dist/ is missing: run `npm run build` (or `npm install`) first\n');
+  process.exit(1);
+}
+console.error("T bin", Math.round(performance.now())); const { main } = await import(entry.href); console.error("T cli imported", Math.round(performance.now()));
 await main();

@@ -26,7 +26,7 @@ import { viewRoutes } from './faces/view/view-routes.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
-import { createMailCatcher, type MailCatcher } from './modules/mail/mail-catcher.ts';
+import type { MailCatcher } from './modules/mail/mail-catcher.ts';
 import { mailQueue } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
@@ -152,6 +152,8 @@ function isFullLogger(log: Logger): log is Logger & FastifyBaseLogger {
 /** SMTP_URL → that server; unset → an in-process SMTP catcher (a real SMTP exchange over a socket), shown at /dev/mailbox. */
 async function startMail(config: Config, log: Logger): Promise<{ transport: MailTransport; catcher: MailCatcher | undefined }> {
   if (config.smtpUrl) return { transport: createSmtpTransport(config.smtpUrl, config.mailFrom), catcher: undefined };
+  // loaded only here: with SMTP_URL set (production) smtp-server and mailparser are never loaded
+  const { createMailCatcher } = await import('./modules/mail/mail-catcher.ts');
   const catcher = createMailCatcher();
   const { url } = await catcher.start();
   log.info({ smtp: url }, 'mail catcher listening (caught mail at /dev/mailbox)');

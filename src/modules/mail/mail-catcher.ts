@@ -8,7 +8,7 @@
  * back the reply to each message.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from '../../platform/context.ts';
 
@@ -352,6 +352,8 @@ export class MailCatcher implements MailboxSource {
     const raw = Buffer.concat(chunks, Math.min(size, this.maxMessageBytes));
     let parsed: ParsedMail;
     try {
+      // mailparser (about 25 packages) is loaded with the first message, not at start-up
+      const { simpleParser } = await import('mailparser');
       parsed = await simpleParser(raw);
     } catch (err) {
       this.opts.logger?.warn({ err: (err as Error).message }, 'mail catcher could not parse a message');

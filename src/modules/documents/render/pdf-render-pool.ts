@@ -5,8 +5,25 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DocumentInput } from '../model.ts';
-import { renderInvoicePdf } from './invoice-pdf.ts';
 import type { RenderMeta } from './invoice-view.ts';
+import type { RenderReply, RenderRequest } from './pdf-worker.ts';
+
+/**
+ * The worker entry beside this module, in this module's own form: dist/…/pdf-worker.js when running the
+ * build (production), src/…/pdf-worker.ts under the tsx loader (tests). A URL is not an import, so the
+ * build's extension rewrite does not reach it.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+export const PDF_WORKER_URL = new URL(FROM_SOURCE ? './pdf-worker.ts' : './pdf-worker.js', import.meta.url);
+
+/** A worker thread running pdf-worker. */
+export function startPdfWorker(): Worker {
+  if (!FROM_SOURCE) return new Worker(PDF_WORKER_URL);
+  // From source (tests, benchmarks): Node 20 does not run `--import tsx` in worker threads, so the worker
+  // registers tsx's loader itself before loading the TypeScript entry. The build never takes this branch.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(PDF_WORKER_URL.href)}); })`, { eval: true });
+}
 
 interface Pending {
   resolve(pdf: Buffer): void;
@@ -20,15 +37,15 @@ class PdfWorker {
   failed = false;
 
   constructor() {
-    this.worker = new Worker(new URL('./pdf-worker.mjs', import.meta.url));
+    this.worker = startPdfWorker();
     this.worker.unref();
-    this.worker.on('message', (m: { id?: number; pdf?: Uint8Array; error?: string; ready?: boolean }) => {
-      if (m.id === undefined) return;
+    this.worker.on('message', (m: RenderReply) => {
+      if (!('id' in m)) return;
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (!p) return;
-      if (m.pdf) p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength));
-      else p.reject(new Error(m.error ?? 'pdf worker failed'));
+      if ('pdf' in m) p.resolve(Buffer.from(m.pdf.buffer, m.pdf.byteOffset, m.pdf.byteLength));
+      else p.reject(new Error(m.error));
     });
     const fail = (err: Error) => {
       this.failed = true;
@@ -47,7 +64,7 @@ class PdfWorker {
     const id = this.nextId++;
     return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, doc, meta });
+      this.worker.postMessage({ id, doc, meta } satisfies RenderRequest);
     });
   }
 }
@@ -59,14 +76,20 @@ function pool(): PdfWorker[] {
   return workers;
 }
 
+/** The renderer on this thread, loaded on first use: pdfkit and its font tables cost start-up time. */
+async function renderInline(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
+  const { renderInvoicePdf } = await import('./invoice-pdf.ts');
+  return renderInvoicePdf(doc, meta);
+}
+
 export async function renderInvoicePdfOffThread(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
   const live = pool().filter((w) => !w.failed);
-  if (live.length === 0) return renderInvoicePdf(doc, meta);
+  if (live.length === 0) return renderInline(doc, meta);
   const w = live.reduce((a, b) => (b.load < a.load ? b : a));
   try {
     return await w.render(doc, meta);
   } catch {
-    return renderInvoicePdf(doc, meta); // the worker died: still answer
+    return renderInline(doc, meta); // the worker died: still answer
   }
 }
 
