@@ -23,7 +23,8 @@ import { spawn } from 'node:child_process';
 import { computeTaxInvoiceSignature } from '../src/modules/signing/index.ts';
 import { buildStandardXml } from '../src/modules/documents/standard-xml.ts';
 import { mailQueue } from '../src/modules/documents/issue-document.ts';
-import { filingStates, issueDocuments, memberWithCertificate, reqnts, sampleDocument, todayKst, waitFor } from '../test/e2e/nts-support.ts';
+import { filingStates, issueDocuments, memberWithCertificate, reqnts, sampleDocument, todayKst } from '../test/e2e/nts-support.ts';
+import { isPresent, waitFor } from '../test/support/wait-for.ts';
 import type { TestSystem } from '../test/support/test-system.ts';
 
 const DOCS = Number(process.env['BENCH_DOCS'] ?? 1000);
@@ -92,13 +93,9 @@ async function main(): Promise<void> {
     const docs = await issueDocuments(sys.ctx, member, Array.from({ length: DOCS }, (_, i) => sampleDocument(i % 2 ? '0301' : '0101', member.bizno, today)));
     // issuing queues a mail per document: let the mail worker finish first, so the figures are filing alone
     await waitFor(
-      'issue mails sent',
-      async () => {
-        const open = await sys.ctx.db.selectFrom('jobs').select('id').where('queue', '=', mailQueue(sys.ctx.config)).where('state', 'in', ['pending', 'running']).limit(1).execute();
-        return open.length === 0 || undefined;
-      },
-      30 * 60_000,
-      100,
+      () => sys.ctx.db.selectFrom('jobs').select('id').where('queue', '=', mailQueue(sys.ctx.config)).where('state', 'in', ['pending', 'running']).limit(1).execute(),
+      (open) => open.length === 0,
+      { what: 'issue mails sent', timeoutMs: 30 * 60_000, intervalMs: 100 },
     );
     const tIssued = performance.now();
     for (let i = 0; i < docs.length; i += BATCH) {
@@ -108,7 +105,6 @@ async function main(): Promise<void> {
     const tRequested = performance.now();
     let tAcked = 0;
     const states = await waitFor(
-      'all documents settled',
       async () => {
         const open = await sys.ctx.db
           .selectFrom('nts_filings')
@@ -119,8 +115,8 @@ async function main(): Promise<void> {
         if (!tAcked && !open.some((f) => f.state !== 'sent')) tAcked = performance.now();
         return open.length === 0 ? filingStates(sys, docs.map((d) => d.dockey)) : undefined;
       },
-      30 * 60_000,
-      20,
+      isPresent,
+      { what: 'all documents settled', timeoutMs: 30 * 60_000, intervalMs: 20 },
     );
     const tSettled = performance.now();
     const ok = [...states.values()].filter((s) => s.nts_result_code === 'SUC001').length;

@@ -14,7 +14,8 @@ import type { NtsGateway } from '../../src/modules/nts/nts-gateway.ts';
 import { startNtsSimulator, type NtsSimulator } from '../../src/simulators/nts/nts-simulator.ts';
 import { issueTestCertificate } from '../../src/simulators/nts/test-pki.ts';
 import type { TestSystem } from '../support/test-system.ts';
-import { filingStates, issueDocuments, legacyRows, memberWithCertificate, reqnts, sampleDocument, startNtsTestSystem, todayKst, waitFor, waitSettled } from './nts-support.ts';
+import { filingStates, issueDocuments, legacyRows, memberWithCertificate, reqnts, sampleDocument, startNtsTestSystem, todayKst, waitSettled } from './nts-support.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 /** What a process dying at this point looks like to the pipeline: the job stops there, nothing after it happens. */
 class Crash extends AppError {
@@ -49,11 +50,15 @@ describe('crash points (pipeline driven step by step, restarted with fresh insta
   }
 
   async function drainUntil(worker: JobWorker, what: string, done: () => Promise<boolean>): Promise<void> {
-    await waitFor(what, async () => {
-      await makeDue();
-      await worker.drain();
-      return (await done()) || undefined;
-    }, 20_000, 30);
+    await waitFor(
+      async () => {
+        await makeDue();
+        await worker.drain();
+        return done();
+      },
+      (ok) => ok,
+      { what, timeoutMs: 20_000, intervalMs: 30 },
+    );
   }
 
   const real = () => sys.nts.gateway;
@@ -110,7 +115,7 @@ describe('crash points (pipeline driven step by step, restarted with fresh insta
       },
     }, () => 'http://127.0.0.1:9/unreachable'); // and the first push cannot reach us either
     await p1.worker.drain();
-    await waitFor('the simulator to validate', async () => sim.registered().has(doc.issueId) || undefined);
+    await waitFor(() => sim.registered().has(doc.issueId), (ok) => ok, { what: 'the simulator to validate', timeoutMs: 30_000 });
     assert.equal((await state(doc.dockey)).nts_state, '2');
     const p2 = processWith(real());
     await drainUntil(p2.worker, 'settled', async () => (await state(doc.dockey)).nts_state === '3');
@@ -147,10 +152,7 @@ describe('crash points (pipeline driven step by step, restarted with fresh insta
       const p = processWith(real(), replyTo);
       await p.worker.drain(); // dispatch + transmit: acked
       assert.equal((await state(doc.dockey)).nts_state, '2');
-      const s = await waitFor('the retried push to be stored', async () => {
-        const x = await state(doc.dockey);
-        return x.nts_state === '3' ? x : undefined;
-      });
+      const s = await waitFor(() => state(doc.dockey), (x) => x.nts_state === '3', { what: 'the retried push to be stored', timeoutMs: 30_000 });
       assert.equal(s.nts_result_code, 'SUC001');
       assert.ok(received >= 2, 'the first push failed, a later one was stored');
       assert.equal(sim.registered().get(doc.issueId)?.registrations, 1);

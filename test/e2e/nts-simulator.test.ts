@@ -19,7 +19,8 @@ import { allResultCodes } from '../../src/modules/nts/result-codes.ts';
 import { startNtsSimulator, type NtsSimulator } from '../../src/simulators/nts/nts-simulator.ts';
 import { issueTestCertificate, makeTestNpkiIdentity, type TestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
 import { freshBizno, type TestSystem } from '../support/test-system.ts';
-import { issueDocuments, memberWithCertificate, reqnts, sampleDocument, startNtsTestSystem, todayKst, waitFor, waitSettled } from './nts-support.ts';
+import { issueDocuments, memberWithCertificate, reqnts, sampleDocument, startNtsTestSystem, todayKst, waitSettled } from './nts-support.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 const REG = '41000001';
 const asp = issueTestCertificate({ commonName: 'ASP simulator tests' });
@@ -73,10 +74,7 @@ async function submitItems(items: PackagedInvoice[], opts: { submitId?: string; 
 async function resultsOf(items: (PackagedInvoice & { issueId: string })[], opts: Parameters<typeof submitItems>[1] = {}): Promise<string[]> {
   const { submitId, outcome } = await submitItems(items, opts);
   assert.equal(outcome.kind, 'accepted', JSON.stringify(outcome));
-  const done = await waitFor('results', async () => {
-    const r = await gateway.requestResults(submitId);
-    return r.kind === 'done' ? r : undefined;
-  });
+  const done = await waitFor(() => gateway.requestResults(submitId), (r) => r.kind === 'done', { what: 'results', timeoutMs: 30_000 });
   const byIssue = new Map(done.results.map((r) => [r.issueId, r.code]));
   return items.map((i) => byIssue.get(i.issueId) ?? '(none)');
 }
@@ -110,7 +108,7 @@ describe('package and message level', () => {
     assert.deepEqual(again, first.outcome);
     const other = await submitItems([invoice()], { submitId: first.submitId });
     assert.deepEqual(other.outcome.kind === 'refused' && other.outcome.code, 'DUP002');
-    await waitFor('registration', async () => sim.registered().has(inv.issueId) || undefined);
+    await waitFor(() => sim.registered().has(inv.issueId), (ok) => ok, { what: 'registration', timeoutMs: 30_000 });
     assert.equal(sim.registered().get(inv.issueId)!.registrations, 1);
   });
 
@@ -288,10 +286,12 @@ describe('stand-alone `hanbill nts-sim` and our push receiver', () => {
     simulator.setResultDelay(5);
     const [doc] = await issueDocuments(sys.ctx, member, [sampleDocument('0101', member.bizno, today)]);
     assert.equal((await reqnts(sys, member, [doc!.dockey])).code, '0000');
-    const submitId = await waitFor('acknowledged', async () => {
-      const r = await sys.ctx.db.selectFrom('nts_submissions as s').innerJoin('nts_filings as f', 'f.submission_id', 's.id').select(['s.submit_id', 's.state']).where('f.document_id', '=', doc!.id).executeTakeFirst();
-      return r?.state === 'acked' ? r.submit_id : undefined;
-    });
+    const acked = await waitFor(
+      () => sys.ctx.db.selectFrom('nts_submissions as s').innerJoin('nts_filings as f', 'f.submission_id', 's.id').select(['s.submit_id', 's.state']).where('f.document_id', '=', doc!.id).executeTakeFirst(),
+      (r): r is NonNullable<typeof r> => r?.state === 'acked',
+      { what: 'the submission to be acknowledged', timeoutMs: 30_000 },
+    );
+    const submitId = acked.submit_id;
     const forged = issueTestCertificate({ commonName: 'www.esero.go.kr (forged)' });
     const response = { refSubmitId: submitId, receiptId: 'X', typeCode: '01', responseDateTime: '20240101000000', processStatusCode: '02', totalCount: 1, successCount: 0, failCount: 1, results: [{ issueId: doc!.issueId, code: 'SIG002' }] };
     const push = buildResultsPush({ to: `${sys.url}/nts/results`, from: NTS_PARTY, toParty: { partyId: '0000000000', partyName: 'ASP' }, signer: { certDer: forged.certDer, privateKey: forged.privateKey } }, { resultId: 'r1', response });

@@ -11,6 +11,7 @@ import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTax
 import { makeTestNpkiIdentity, type TestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
 import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { legacyPost, rest } from '../support/http.ts';
+import { waitFor } from '../support/wait-for.ts';
 import type { StartOptions } from '../../src/main.ts';
 
 /** Env of a test system: its own filing channel, fast timings, no global auto-filing. */
@@ -121,16 +122,6 @@ export async function issueDocuments(ctx: Ctx, m: TestMember, docs: DocumentInpu
   return out;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 50): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 /** NTS state and result of documents by dockey. */
 export async function filingStates(sys: TestSystem, dockeys: string[]) {
   const rows = await sys.ctx.db
@@ -144,12 +135,18 @@ export async function filingStates(sys: TestSystem, dockeys: string[]) {
 /** Wait until none of the documents is queued or sent (1/2). */
 export async function waitSettled(sys: TestSystem, dockeys: string[], timeoutMs = 30_000) {
   return waitFor(
-    `${dockeys.length} filings to settle`,
-    async () => {
-      const states = await filingStates(sys, dockeys);
-      return [...states.values()].every((s) => s.nts_state === '3' || s.nts_state === '4') ? states : undefined;
+    () => filingStates(sys, dockeys),
+    (states) => states.size === new Set(dockeys).size && [...states.values()].every((s) => s.nts_state === '3' || s.nts_state === '4'),
+    {
+      what: `${dockeys.length} filings to settle (nts_state 3 or 4)`,
+      timeoutMs,
+      // 500 rows would drown the message: how many are in which state says where the pipeline stands
+      show: (states) => {
+        const byState: Record<string, number> = {};
+        for (const s of states.values()) byState[`nts_state ${s.nts_state}`] = (byState[`nts_state ${s.nts_state}`] ?? 0) + 1;
+        return byState;
+      },
     },
-    timeoutMs,
   );
 }
 
