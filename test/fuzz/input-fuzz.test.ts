@@ -14,7 +14,7 @@ import { usePrivateDatabase, type PrivateDatabase } from '../support/private-dat
 import { closeRawAgent, sendRaw, type RawAnswer, type RawRequest } from '../support/raw-http.ts';
 import { checkLegacyAnswer, checkRestAnswer, type Verdict } from './answer-checks.ts';
 import { Bytes, type FieldValue } from './fuzz-values.ts';
-import { buildWorld, secretNames, type World } from './fuzz-world.ts';
+import { buildWorld, invoiceBody, secretNames, type World } from './fuzz-world.ts';
 import { buildLegacy, legacyCase } from './legacy-requests.ts';
 import { buildRest, restCase, restRoutes, type RestRoute } from './rest-requests.ts';
 
@@ -154,6 +154,19 @@ async function run<T>(t: TestContext, face: string, numRuns: number, property: (
   }
   assert.deepEqual([...failures.keys()].sort(), [], `${face}: ${failures.size} failure classes (seed ${seed}; reproductions printed above)`);
 }
+
+test('the row snapshot sees a write (else every "changed nothing" below would pass vacuously)', async () => {
+  const before = await snapshots.take();
+  const a = world.tenants[0]!;
+  const draft = await sendRaw(world.sys.url, {
+    method: 'POST',
+    path: `/v1/subscriptions/${a.sinchno}/documents`,
+    headers: { 'content-type': 'application/json', 'x-svc-key': a.svcKey },
+    body: Buffer.from(JSON.stringify({ document: invoiceBody(world.today, world.credentials.bizno) })),
+  });
+  assert.equal(draft.status, 201, draft.bytes.toString());
+  assert.ok(changedTables(before, await snapshots.take()).includes('documents'));
+});
 
 test('fuzz: legacy forms against every page and cmd', async (t) => {
   // after startSystem: it registers document.aspx and taxinvoice.aspx into the table

@@ -35,8 +35,8 @@ type Mutation =
   | { kind: 'padded-id'; width: number };
 
 export interface LegacyCase {
+  /** Index into the (page, cmd) pairs. */
   page: number;
-  cmd: number;
   /** Sometimes an unknown or oddly spelled cmd / page instead. */
   oddCmd: string | undefined;
   oddPage: string | undefined;
@@ -61,17 +61,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 export const legacyCase: fc.Arbitrary<LegacyCase> = fc.record({
   page: fc.nat(),
-  cmd: fc.nat(),
   oddCmd: rarely(fc.constantFrom('', 'INSERT ', 'Insert', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'ＩＮＳＥＲＴ', 'get\u0000', 'x'.repeat(1000)), 12),
   oddPage: rarely(fc.constantFrom('nothere.aspx', 'DOCUMENT.ASPX', 'Document.Aspx', '_MEMBER.aspx', '__proto__.aspx', 'constructor.aspx', 'a.aspx'), 15),
   tenant: fc.nat({ max: 2 }),
-  auth: fc.constantFrom(...AUTHS),
+  // mostly the tenant's own credentials, so the form is read past authentication
+  auth: fc.oneof({ weight: 6, arbitrary: fc.constant('own' as const) }, { weight: 6, arbitrary: fc.constantFrom(...AUTHS) }),
   charset: fc.constantFrom(...CHARSETS),
   transport: fc.constantFrom(...TRANSPORTS),
   json: fc.boolean(),
   biznoHead: fc.integer({ min: 100_000_000, max: 999_999_999 }),
   loginSuffix: fc.nat(),
-  mutations: fc.array(mutation, { minLength: 0, maxLength: 4 }),
+  mutations: fc.array(mutation, { minLength: 0, maxLength: 3 }),
 });
 
 /** A base form that would succeed (or nearly) for the page and cmd, as the chosen tenant. */
@@ -117,10 +117,11 @@ export interface BuiltLegacy {
 }
 
 export function buildLegacy(w: World, pages: Record<string, string[]>, c: LegacyCase): BuiltLegacy {
-  const names = Object.keys(pages).sort();
-  const realPage = names[c.page % names.length]!;
-  const cmds = pages[realPage]!;
-  const realCmd = cmds[c.cmd % cmds.length]!;
+  // every (page, cmd) pair is a target; document INSERT and UPDATE, which store the most text, count thrice
+  const pairs = Object.keys(pages)
+    .sort()
+    .flatMap((p) => pages[p]!.flatMap((cmd) => Array<[string, string]>(p === 'document.aspx' && (cmd === 'insert' || cmd === 'update') ? 3 : 1).fill([p, cmd])));
+  const [realPage, realCmd] = pairs[c.page % pairs.length]!;
   const page = c.oddPage ?? realPage;
   const cmd = c.oddCmd ?? realCmd.toUpperCase();
   const t = w.tenants[c.tenant]!;
