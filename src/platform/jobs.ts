@@ -64,8 +64,11 @@ export interface WorkerOptions {
 export class JobWorker {
   private running = false;
   private loops: Promise<void>[] = [];
-  private wake: (() => void) | undefined;
-  private readonly wakeListener = () => this.wake?.();
+  /** Idle loops waiting for work; a wake-up resolves all of them (each loop sleeps on its own timer). */
+  private readonly sleepers = new Set<() => void>();
+  /** Bumped by every wake-up, so a loop that found nothing just before an enqueue does not sleep past it. */
+  private wakeups = 0;
+  private readonly wakeListener = () => this.wakeAll();
 
   constructor(
     private readonly db: Db,
@@ -83,7 +86,7 @@ export class JobWorker {
   async stop(): Promise<void> {
     this.running = false;
     wakeListeners.delete(this.wakeListener);
-    this.wake?.();
+    this.wakeAll();
     await Promise.all(this.loops);
     this.loops = [];
   }
@@ -95,21 +98,30 @@ export class JobWorker {
     return n;
   }
 
+  private wakeAll(): void {
+    this.wakeups++;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
+      const seen = this.wakeups;
       let worked = false;
       try {
         worked = await this.runOne();
       } catch {
         worked = false; // database unavailable: wait and retry
       }
-      if (!worked && this.running) {
+      // a wake-up that arrived while we looked (an enqueue racing our empty claim) means: look again now
+      if (!worked && this.running && seen === this.wakeups) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.opts.idlePollMs ?? 500);
-          this.wake = () => {
+          const wake = () => {
             clearTimeout(t);
+            this.sleepers.delete(wake);
             resolve();
           };
+          const t = setTimeout(wake, this.opts.idlePollMs ?? 500);
+          this.sleepers.add(wake);
         });
       }
     }

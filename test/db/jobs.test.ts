@@ -85,7 +85,6 @@ test('the running worker picks up an enqueued job promptly', async () => {
   const queue = `q_${freshLoginId()}`;
   let done!: () => void;
   const ran = new Promise<'ran'>((r) => (done = () => r('ran')));
-  // One loop: with two, stop() waits out the idle poll (the todo test below), which is not this test's subject.
   const w = new JobWorker(database.db, { handlers: { [queue]: async () => done() }, idlePollMs: 60_000, concurrency: 1 });
   w.start();
   try {
@@ -105,7 +104,6 @@ test('the running worker picks up an enqueued job promptly', async () => {
 
 test(
   'stop() ends every idle loop promptly (concurrency 2)',
-  { todo: 'bug in src/platform/jobs.ts: one `wake` field is shared by all loops, so stop() wakes only the last idle loop and waits out idlePollMs for the others' },
   async () => {
     const w = new JobWorker(database.db, { handlers: { [`q_${freshLoginId()}`]: async () => undefined }, idlePollMs: 3000, concurrency: 2 });
     w.start();
