@@ -5,10 +5,12 @@
 // Reproduce a run: FUZZ_SEED=<printed seed> node scripts/test.mjs --no-typecheck fuzz. By default every
 // failure is collected and reported by class with its smallest request; FUZZ_SHRINK=1 stops at the first
 // one and lets fast-check shrink it. FUZZ_RUNS scales the number of cases (default: about a minute).
+// FUZZ_VERBOSE=1 prints every request before it is sent (a request that freezes the server, which runs in
+// this process, then shows as the last line before the file's time-out).
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LEGACY_PAGES } from '../../src/faces/legacy/legacy-commands.ts';
+import { LEGACY_PAGES } from '../../src/faces/legacy/legacy-routes.ts';
 import { changedTables, rowSnapshotter, type RowSnapshotter, type Snapshot } from '../support/row-snapshot.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { closeRawAgent, sendRaw, type RawAnswer, type RawRequest } from '../support/raw-http.ts';
@@ -103,6 +105,9 @@ async function exercise(
 ): Promise<boolean> {
   let verdict: Verdict;
   sent.set(face, (sent.get(face) ?? 0) + 1);
+  // the system runs in this process: a request that freezes it freezes the suite too (the file times
+  // out). Printed before sending, the last line then names the request that froze it.
+  if (process.env['FUZZ_VERBOSE'] === '1') console.log(`→ ${reproOf(request, '(pending)', fields)}`);
   try {
     verdict = check(await sendRaw(world.sys.url, request));
   } catch (err) {
@@ -110,7 +115,7 @@ async function exercise(
   }
   const outcome = `${face} ${/<code>(\d+)<\/code>|"code":"(\d{4})"/.exec(verdict.summary)?.slice(1).find(Boolean) ?? verdict.summary.slice(0, 8)}`;
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  if (process.env['FUZZ_VERBOSE'] === '1') console.log(`${outcome} ← ${reproOf(request, verdict.summary, fields)}`);
+  if (process.env['FUZZ_VERBOSE'] === '1') console.log(`← ${outcome}: ${verdict.summary.slice(0, 200)}`);
   const after = await snapshots.take();
   const changed = verdict.refused ? changedTables(current, after) : [];
   current = after;

@@ -32,7 +32,8 @@ type Mutation =
   | { kind: 'row'; prefix: 'item' | 'detail'; n: string; field: number; value: FieldValue }
   | { kind: 'delete'; name: number }
   | { kind: 'both-sinch'; first: number; second: number }
-  | { kind: 'padded-id'; width: number };
+  | { kind: 'padded-id'; width: number }
+  | { kind: 'repeat'; name: number; value: FieldValue };
 
 export interface LegacyCase {
   /** Index into the (page, cmd) pairs. */
@@ -57,6 +58,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), name: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('both-sinch' as const), first: fc.nat(), second: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('padded-id' as const), width: fc.constantFrom(2, 10, 16, 20, 40) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('repeat' as const), name: fc.nat(), value: fieldValue }) },
 );
 
 export const legacyCase: fc.Arbitrary<LegacyCase> = fc.record({
@@ -154,6 +156,8 @@ export function buildLegacy(w: World, pages: Record<string, string[]>, c: Legacy
 
   const known = [...new Set([...form.keys(), ...VOCABULARY])];
   const ids = [String(t.sinchno), String(other.sinchno), ...GARBAGE_IDS];
+  /** Second occurrences of a name (`a=1&a=2`), sent after the form. */
+  const repeated: [string, FieldValue][] = [];
   for (const m of c.mutations) {
     if (m.kind === 'set') form.set(known[m.name % known.length]!, m.value);
     else if (m.kind === 'random-name') form.set(m.name, m.value);
@@ -162,14 +166,15 @@ export function buildLegacy(w: World, pages: Record<string, string[]>, c: Legacy
     else if (m.kind === 'both-sinch') {
       form.set('sinch_no', ids[m.first % ids.length]!);
       form.set('sinchno', ids[m.second % ids.length]!);
-    } else if (m.kind === 'padded-id') {
+    } else if (m.kind === 'repeat') repeated.push([known[m.name % known.length]!, m.value]);
+    else if (m.kind === 'padded-id') {
       const s = form.get('sinch_no');
       if (typeof s === 'string') form.set('sinch_no', s.padStart(m.width, '0'));
       const d = form.get('dockey');
       if (typeof d === 'string') form.set('dockey', ` ${d.toLowerCase()} `);
     }
   }
-  const fields: [string, FieldValue][] = [['cmd', cmd], ...[...form.entries()].filter(([k]) => k !== 'cmd')];
+  const fields: [string, FieldValue][] = [['cmd', cmd], ...[...form.entries()].filter(([k]) => k !== 'cmd'), ...repeated];
   if (c.json) fields.push(['fmt', 'json']);
 
   const cp949 = c.charset.startsWith('euc-kr');
