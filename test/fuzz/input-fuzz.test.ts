@@ -177,7 +177,7 @@ test('fuzz: legacy forms against every page and cmd', async (t) => {
   // after startSystem: it registers document.aspx and taxinvoice.aspx into the table
   const pages = Object.fromEntries(Object.entries(LEGACY_PAGES).map(([p, cmds]) => [p, Object.keys(cmds)]));
   console.log(`fuzz seed ${seed} (FUZZ_SEED=${seed} reproduces); legacy pages: ${Object.entries(pages).map(([p, c]) => `${p} [${c.join(' ')}]`).join(', ')}`);
-  await run(t, 'legacy', 400, (failures) =>
+  await run(t, 'legacy', 600, (failures) =>
     fc.asyncProperty(legacyCase, async (c) => {
       const b = buildLegacy(world, pages, c);
       const ok = await exercise(failures, 'legacy', b.label, b.request, (a) => checkLegacyAnswer(a, c.json), b.fields);
@@ -191,7 +191,7 @@ test('fuzz: REST bodies against every route of /openapi.json', async (t) => {
   const routes: RestRoute[] = restRoutes(spec);
   assert.ok(routes.length > 40, `the OpenAPI document lists the routes (${routes.length})`);
   console.log(`fuzz seed ${seed}; ${routes.length} REST routes; snapshot of ${snapshots.tables.length} tables: ${snapshots.tables.join(' ')}`);
-  await run(t, 'REST', 600, (failures) =>
+  await run(t, 'REST', 900, (failures) =>
     fc.asyncProperty(restCase, async (c) => {
       const b = buildRest(world, routes, c);
       const ok = await exercise(failures, 'REST', b.label, b.request, checkRestAnswer);
