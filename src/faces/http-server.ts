@@ -2,14 +2,17 @@
  * The HTTP server of the api role: health, the REST face (+ OpenAPI at /openapi.json and a reference page
  * at /docs) and the legacy .aspx face, all over the same use cases.
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../platform/context.ts';
 import { legacyRoutes } from './legacy/legacy-routes.ts';
-import type { ApiGuard } from './legacy/legacy-commands.ts';
+import { makeApiGuard, type ApiGuard } from '../modules/access/api-guard.ts';
 import { accountRoutes } from './rest/account-routes.ts';
 import { catalogRoutes } from './rest/catalog-routes.ts';
 import { operatorMemberRoutes } from './rest/operator-member-routes.ts';
-import { ErrorBody, restErrorHandler } from './rest/rest-errors.ts';
+import { ErrorBody, restErrorHandler, routeNotFound, sendError } from './rest/rest-errors.ts';
+import { invalidError } from '../platform/errors.ts';
 import { registerJsonBodyParser } from './rest/json-body.ts';
 import { buildRestValidator } from './rest/request-validators.ts';
 import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
@@ -18,14 +21,14 @@ import { faviconRoute } from './favicon.ts';
 export interface HttpServerOptions {
   ctx: Ctx;
   operatorToken: string;
-  /** API-key / IP allow-list check of the legacy face (and the REST document routes). */
+  /** API-key / IP allow-list check of the legacy face (and the REST document routes); without one, the module's own guard. */
   guard?: ApiGuard;
   /** Extra route plugins (documents, NTS, portal …) registered by the composition root. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
   logger?: boolean | object;
-}
   /** A ready logger (pino) for request logging, instead of `logger` options. */
   loggerInstance?: FastifyBaseLogger;
+}
 
 export const API_VERSION = '0.1.0';
 
@@ -38,13 +41,17 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     trustProxy: false,
     // bodies are validated without type coercion, path/query/headers with it; integers stay safe
     schemaController: { compilersFactory: { buildValidator: buildRestValidator } },
-  });
+    // every error answer carries this id and so does every log line of the request: unique across
+    // processes and restarts, and not a counter another caller could guess
+    genReqId: () => randomUUID(),
+    // the router's own refusals (a malformed URL) get the one error shape too
+    frameworkErrors: (_error, _req, reply) => sendError(reply, invalidError('url', '경로를 해석할 수 없습니다 (malformed URL)')),
+    // handlers see the types of their TypeBox schemas (the validation itself stays buildRestValidator's)
+  }).withTypeProvider<TypeBoxTypeProvider>();
   registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: { code: 'not_found', message: `${req.method} ${req.url}: 없는 경로입니다 (no such route)`, status: 404, legacyCode: '3001' } }),
-  );
+  app.setNotFoundHandler((req, reply) => sendError(reply, routeNotFound(req)));
   app.addSchema(ErrorBody);
 
   await app.register(import('@fastify/swagger'), {
@@ -54,7 +61,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
         title: 'Hanbill API',
         version: API_VERSION,
         description:
-          'Korean e-tax-invoice and messaging platform. Every POST accepts an `Idempotency-Key` header. Errors have one shape: `{ "error": { "code", "message", "field", "status", "legacyCode" } }`.',
+          'Korean e-tax-invoice and messaging platform. Every POST accepts an `Idempotency-Key` header. Errors have one shape: `{ "error": { "code", "message", "field", "status", "legacyCode", "requestId", "details" } }` (codes: docs/errors.md).',
       },
       components: {
         securitySchemes: {
@@ -71,12 +78,14 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   faviconRoute(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', version: API_VERSION, engine: ctx.config.databaseUrl ? 'postgres' : 'pglite' }));
-  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/readyz', { schema: { hide: true } }, async (req, reply) => {
     try {
       await ctx.db.selectFrom('schema_migrations').select('name').limit(1).execute();
       return { status: 'ready', database: 'ok' };
     } catch (err) {
-      return reply.code(503).send({ status: 'unavailable', database: String((err as Error).message) });
+      // anonymous callers learn only that the database is not answering; the reason goes to the log
+      req.log.error({ err }, 'readiness check: database unavailable');
+      return reply.code(503).send({ status: 'unavailable', database: 'unavailable', requestId: req.id });
     }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -84,7 +93,8 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   await app.register(accountRoutes, { ctx });
   await app.register(catalogRoutes, { ctx, operatorToken: opts.operatorToken });
   await app.register(operatorMemberRoutes, { ctx, operatorToken: opts.operatorToken });
-  await app.register(legacyRoutes, { ctx, ...(opts.guard ? { guard: opts.guard } : {}) });
+  // never unguarded: a server built without the composition root's guard gets the same guard over its context
+  await app.register(legacyRoutes, { ctx, guard: opts.guard ?? makeApiGuard(ctx) });
   for (const plugin of opts.plugins ?? []) await app.register(plugin);
   return app;
 }

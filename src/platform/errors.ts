@@ -1,6 +1,12 @@
 /**
  * One error type for the whole core. Every failure carries a stable string code; the faces map it to
- * an HTTP status (REST) or a legacy result code (.aspx). Messages name the field when one is at fault.
+ * an HTTP status (REST) or a legacy result code (.aspx).
+ *
+ * The field at fault travels apart from the message: `field` is a core path in the domain's camelCase
+ * vocabulary (`loginId`, `supplier.bizno`, `lines[2].supply`) and `message` never names it. Each face
+ * renames the path through its own table (`withFieldNames`) and composes its own text with
+ * `composeMessage` ("doc__sup_bizno: …" on the legacy face, "supplier.bizno: …" on REST), so no face
+ * ever edits a message string.
  */
 
 export interface ErrorKind {
@@ -8,41 +14,75 @@ export interface ErrorKind {
   status: number;
   /** Result code on the legacy .aspx face (LEGACY-API.md). */
   legacy: string;
+  /** What it means, "한국어 (English)": the row of docs/errors.md (generated from this table). */
+  meaning: string;
 }
 
 /** The catalogue of stable codes. Add here, never inline. */
 export const ERROR_KINDS = {
-  field_required: { status: 400, legacy: '1001' },
-  field_invalid: { status: 400, legacy: '1002' },
-  unknown_command: { status: 400, legacy: '1003' },
-  credentials_mismatch: { status: 401, legacy: '2001' },
-  bizno_taken: { status: 409, legacy: '2002' },
-  login_id_taken: { status: 409, legacy: '2003' },
-  subscription_not_found: { status: 404, legacy: '2004' },
-  svc_key_mismatch: { status: 401, legacy: '2005' },
-  subscription_inactive: { status: 403, legacy: '2006' },
-  usage_limit_exceeded: { status: 429, legacy: '2007' },
-  package_not_found: { status: 404, legacy: '2008' },
-  unit_not_found: { status: 404, legacy: '2009' },
-  document_not_found: { status: 404, legacy: '3001' },
-  document_state_conflict: { status: 409, legacy: '3002' },
-  amounts_mismatch: { status: 400, legacy: '3003' },
-  mail_failed: { status: 502, legacy: '3004' },
-  not_fileable: { status: 409, legacy: '3005' },
-  certificate_missing: { status: 409, legacy: '3006' },
-  certificate_invalid: { status: 400, legacy: '1002' },
-  unauthenticated: { status: 401, legacy: '2005' },
-  forbidden: { status: 403, legacy: '2006' },
-  not_found: { status: 404, legacy: '3001' },
-  conflict: { status: 409, legacy: '3002' },
-  idempotency_conflict: { status: 409, legacy: '3002' },
-  rate_limited: { status: 429, legacy: '2007' },
-  api_key_invalid: { status: 401, legacy: '2005' },
-  api_key_disabled: { status: 403, legacy: '2006' },
-  ip_not_allowed: { status: 403, legacy: '2006' },
-  partner_suspended: { status: 403, legacy: '2006' },
-  csrf_invalid: { status: 403, legacy: '2006' },
-  internal: { status: 500, legacy: '9999' },
+  field_required: { status: 400, legacy: '1001', meaning: '필수 항목이 없습니다 (a required field is missing)' },
+  field_invalid: { status: 400, legacy: '1002', meaning: '형식이 올바르지 않습니다: 검증번호, 날짜, 정수, 길이, 패턴 (bad format: checksum, date, integer, length, pattern)' },
+  unknown_command: { status: 400, legacy: '1003', meaning: '없는 페이지 또는 지원하지 않는 cmd입니다 (unknown page or `cmd`)' },
+  credentials_mismatch: { status: 401, legacy: '2001', meaning: '사업자번호, 아이디 또는 비밀번호가 일치하지 않습니다 (business number, ID or password do not match)' },
+  bizno_taken: { status: 409, legacy: '2002', meaning: '이미 가입된 사업자등록번호입니다 (business number already registered)' },
+  login_id_taken: { status: 409, legacy: '2003', meaning: '이미 사용 중인 아이디입니다, 대소문자 구분 없음 (ID already in use, case-insensitive)' },
+  subscription_not_found: { status: 404, legacy: '2004', meaning: '신청된 서비스가 없습니다 (no such subscription)' },
+  svc_key_mismatch: { status: 401, legacy: '2005', meaning: '서비스키가 일치하지 않습니다 (`svc_key` / `X-Svc-Key` does not match)' },
+  subscription_inactive: { status: 403, legacy: '2006', meaning: '만료, 정지 또는 해지된 서비스입니다 (subscription expired, suspended or terminated)' },
+  usage_limit_exceeded: { status: 429, legacy: '2007', meaning: '서비스유닛 사용 한도를 넘었습니다 (service unit limit reached)' },
+  package_not_found: { status: 404, legacy: '2008', meaning: '서비스패키지가 없거나 폐지되었습니다 (no such active package)' },
+  unit_not_found: { status: 404, legacy: '2009', meaning: '서비스유닛이 없거나 패키지에 없습니다 (no such unit, or not in the package)' },
+  document_not_found: { status: 404, legacy: '3001', meaning: '이 서비스에 그런 문서가 없습니다 (no such document in this subscription)' },
+  document_state_conflict: { status: 409, legacy: '3002', meaning: '문서의 현재 상태에서는 할 수 없습니다 (not allowed in the document\'s state)' },
+  amounts_mismatch: { status: 400, legacy: '3003', meaning: '금액 합계가 맞지 않습니다 (amounts do not add up)' },
+  mail_failed: { status: 502, legacy: '3004', meaning: '메일을 보내지 못했습니다, 저장되었고 다시 시도합니다 (mail could not be sent; saved and retried)' },
+  not_fileable: { status: 409, legacy: '3005', meaning: '발행 전이거나 이미 신고된 문서입니다 (not issued, or already filed)' },
+  certificate_missing: { status: 409, legacy: '3006', meaning: '사용할 수 있는 인증서가 없습니다 (no valid certificate)' },
+  certificate_invalid: { status: 400, legacy: '1002', meaning: '인증서, 개인키 또는 비밀번호를 사용할 수 없습니다 (certificate, key or password unusable)' },
+  unauthenticated: { status: 401, legacy: '2005', meaning: '인증 정보가 없거나 틀립니다 (missing or wrong token, session or key)' },
+  forbidden: { status: 403, legacy: '2006', meaning: '이 작업을 할 권한이 없습니다 (not allowed for this caller)' },
+  not_found: { status: 404, legacy: '3001', meaning: '대상이 없습니다, 예전 일반 코드 (no such thing; the former generic code)' },
+  conflict: { status: 409, legacy: '3002', meaning: '현재 상태와 충돌합니다, 예전 일반 코드 (conflicts with the current state; the former generic code)' },
+  idempotency_conflict: { status: 409, legacy: '3002', meaning: '같은 Idempotency-Key로 다른 요청을 보냈습니다 (`Idempotency-Key` reused with another request)' },
+  rate_limited: { status: 429, legacy: '2007', meaning: '실패가 너무 많아 계정 또는 IP가 잠시 잠겼습니다 (too many failures: account or IP locked for a while)' },
+  api_key_invalid: { status: 401, legacy: '2005', meaning: '등록되지 않았거나 삭제 또는 재발급된 API Key입니다 (partner API key unknown, deleted or replaced by a reissue)' },
+  api_key_disabled: { status: 403, legacy: '2006', meaning: '사용 중지(OFF)된 API Key입니다 (partner API key switched OFF)' },
+  ip_not_allowed: { status: 403, legacy: '2006', meaning: '호출한 IP가 API Key의 허용 목록에 없습니다 (caller IP not on the key\'s allow-list, or the list is empty)' },
+  partner_suspended: { status: 403, legacy: '2006', meaning: '파트너의 연동 API 서비스가 정지되었습니다 (the partner\'s API use is suspended)' },
+  csrf_invalid: { status: 403, legacy: '2006', meaning: 'CSRF 토큰이 없거나 다른 사이트의 요청입니다 (portal request without the session\'s CSRF token, or from another site)' },
+  // portal accounts and API access (were generic conflict / not_found: same status and legacy code)
+  second_factor_already_on: { status: 409, legacy: '3002', meaning: '보안로그인이 이미 사용 중입니다 (secure login is already on)' },
+  second_factor_not_started: { status: 409, legacy: '3002', meaning: '보안로그인 등록을 먼저 시작하세요 (start the secure login enrolment first)' },
+  second_factor_off: { status: 409, legacy: '3002', meaning: '보안로그인을 사용하고 있지 않습니다 (secure login is off)' },
+  already_company_member: { status: 409, legacy: '3002', meaning: '이미 기업회원입니다 (already a company member)' },
+  conversion_already_open: { status: 409, legacy: '3002', meaning: '심사 중인 기업회원전환 신청이 있습니다 (a company conversion request is already pending)' },
+  conversion_not_cancellable: { status: 409, legacy: '3002', meaning: '취소할 수 있는 기업회원전환 신청이 없습니다 (no pending conversion request to cancel)' },
+  conversion_already_reviewed: { status: 409, legacy: '3002', meaning: '이미 처리된 기업회원전환 신청입니다 (the conversion request was already reviewed)' },
+  conversion_not_found: { status: 404, legacy: '3001', meaning: '기업회원전환 신청이 없습니다 (no such conversion request)' },
+  partner_cannot_withdraw: { status: 409, legacy: '3002', meaning: '파트너 회원은 탈퇴할 수 없습니다 (a partner member cannot withdraw)' },
+  application_already_open: { status: 409, legacy: '3002', meaning: '이미 심사 중이거나 승인된 연동 API 신청이 있습니다 (an API service application is already open or approved)' },
+  application_blocked: { status: 409, legacy: '3002', meaning: '지금은 연동 API를 신청할 수 없습니다 (an API service application cannot be made now)' },
+  application_not_cancellable: { status: 409, legacy: '3002', meaning: '취소할 수 있는 신청이 없습니다 (only a pending application can be cancelled)' },
+  application_not_under_review: { status: 409, legacy: '3002', meaning: '심사 중인 신청이 아닙니다 (the application is not under review)' },
+  applicant_not_company: { status: 409, legacy: '3002', meaning: '신청자가 기업회원이 아닙니다 (the applicant is no longer a company member)' },
+  application_not_found: { status: 404, legacy: '3001', meaning: '연동 API 신청이 없습니다 (no such application)' },
+  application_document_not_found: { status: 404, legacy: '3001', meaning: '신청 서류가 없습니다 (no such application document)' },
+  partner_not_found: { status: 404, legacy: '3001', meaning: '파트너가 없습니다 (no such partner)' },
+  api_key_limit_reached: { status: 409, legacy: '3002', meaning: 'API Key를 더 발급할 수 없습니다 (API key limit reached: delete one first)' },
+  api_key_not_found: { status: 404, legacy: '3001', meaning: 'API Key가 없습니다 (no such API key)' },
+  api_key_ip_exists: { status: 409, legacy: '3002', meaning: '이미 등록된 IP입니다 (the IP is already on the key\'s list)' },
+  api_key_ip_not_found: { status: 404, legacy: '3001', meaning: '등록되지 않은 IP입니다 (the IP is not on the key\'s list)' },
+  unit_retire_refused: { status: 409, legacy: '3002', meaning: '기본 서비스유닛은 폐지할 수 없습니다 (the default unit cannot be retired)' },
+  package_retire_refused: { status: 409, legacy: '3002', meaning: '기본 서비스패키지는 폐지할 수 없습니다 (the default package cannot be retired)' },
+  member_not_found: { status: 404, legacy: '3001', meaning: '회원이 없습니다 (no such member)' },
+  subkey_taken: { status: 409, legacy: '3002', meaning: 'subkey를 다른 문서가 사용 중입니다 (the subkey is used by another document)' },
+  subkey_changed_concurrently: { status: 409, legacy: '3002', meaning: '같은 subkey의 문서가 동시에 변경되었습니다, 다시 시도하세요 (a document with this subkey changed concurrently; retry)' },
+  route_not_found: { status: 404, legacy: '3001', meaning: '없는 경로입니다 (no such route)' },
+  method_not_allowed: { status: 405, legacy: '1003', meaning: '이 경로에서 지원하지 않는 메서드입니다 (method not allowed on this route)' },
+  request_invalid: { status: 400, legacy: '1002', meaning: '요청을 처리할 수 없습니다 (the request cannot be processed)' },
+  body_too_large: { status: 413, legacy: '1002', meaning: '요청 본문이 너무 큽니다 (request body too large)' },
+  media_type_unsupported: { status: 415, legacy: '1002', meaning: '지원하지 않는 Content-Type입니다 (unsupported media type)' },
+  internal: { status: 500, legacy: '9999', meaning: '시스템 오류입니다, 변경된 내용은 없습니다 (system error; nothing was changed)' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;
@@ -67,16 +107,48 @@ export class AppError extends Error {
   get legacyCode(): string {
     return ERROR_KINDS[this.code].legacy;
   }
+
+  /** The same failure naming `field` (a face's name for the core path); code, message and details unchanged. */
+  withField(field: string): AppError {
+    return new AppError(this.code, this.message, { field, details: this.details, cause: this });
+  }
 }
 
-/** A required field is missing. The message names it. */
+/** The text a face shows: `"<field>: <message>"` with the face's name of the field, or the bare message. */
+export function composeMessage(err: AppError, field: string | undefined = err.field): string {
+  return field === undefined || field === '' ? err.message : `${field}: ${err.message}`;
+}
+
+/**
+ * A face's names for core field paths: one table per module (core path → face name), or a function for
+ * patterned paths (`lines[2].supply` → `item3__supply_amt`). A path the table does not know keeps its name.
+ */
+export type FieldNames = Readonly<Record<string, string>> | ((coreField: string) => string | undefined);
+
+/** `err` naming its field in the face's vocabulary (anything else is returned as it is). */
+export function renameField<E>(err: E, names: FieldNames): E | AppError {
+  if (!(err instanceof AppError) || err.field === undefined) return err;
+  const name = typeof names === 'function' ? names(err.field) : Object.hasOwn(names, err.field) ? names[err.field] : undefined;
+  return name === undefined || name === err.field ? err : err.withField(name);
+}
+
+/** Run a use case; an AppError it throws names its field through `names`. */
+export async function withFieldNames<T>(names: FieldNames, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw renameField(err, names);
+  }
+}
+
+/** A required field is missing (the message does not name it: the face composes the name). */
 export function requiredError(field: string, label?: string): AppError {
-  return new AppError('field_required', `${field}: ${label ? `${label}은(는) ` : ''}필수 항목입니다 (required)`, { field });
+  return new AppError('field_required', `${label ? `${label}은(는) ` : ''}필수 항목입니다 (required)`, { field });
 }
 
-/** A field has a bad value. The message names it and says what is expected. */
+/** A field has a bad value: `expected` says what is expected, without naming the field. */
 export function invalidError(field: string, expected: string): AppError {
-  return new AppError('field_invalid', `${field}: ${expected}`, { field });
+  return new AppError('field_invalid', expected, { field });
 }
 
 /** Wrap anything thrown into an AppError; unknown failures become `internal` without leaking details. */

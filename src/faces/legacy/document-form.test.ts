@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError, type ErrorCode } from '../../platform/errors.ts';
+import { AppError, composeMessage, type ErrorCode } from '../../platform/errors.ts';
 import { validateDocument } from '../../modules/documents/validate-document.ts';
 import { sampleTaxInvoice } from '../../modules/documents/sample-documents.ts';
 import { applySupplierDefaults, type SupplierProfile } from '../../modules/documents/supplier-defaults.ts';
@@ -195,7 +195,8 @@ for (const c of errorCases) {
         assert.ok(err instanceof AppError);
         assert.equal(err.field, c.field, err.message);
         assert.equal(err.code, c.code, err.message);
-        assert.ok(err.message.startsWith(`${c.field}: `), err.message);
+        assert.ok(composeMessage(err).startsWith(`${c.field}: `), err.message);
+        assert.ok(!err.message.includes(`${c.field}:`), `the message is field-free: ${err.message}`);
         assert.equal(err.legacyCode, c.code === 'amounts_mismatch' ? '3003' : c.code === 'field_required' ? '1001' : '1002');
         return true;
       },
@@ -234,7 +235,7 @@ test('row numbers of item{n} / detail{n} are checked while the names are read: 1
     const started = performance.now();
     assert.throws(
       () => documentInputFromLegacyForm({ ...sampleForm(), [name]: 'x' }),
-      (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === name && e.message.startsWith(`${name}: `),
+      (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === name && composeMessage(e).startsWith(`${name}: `),
       name,
     );
     assert.ok(performance.now() - started < 50, `${name}: refused before any row is built`);

@@ -14,7 +14,7 @@
  *    line (reported as e.g. item2__supply_amt required) rather than silently renumbering the rows;
  *  - the one check made here: row numbers of item{n} / detail{n} must be 1…99 (see rowCount).
  */
-import { AppError, invalidError } from '../../platform/errors.ts';
+import { AppError, invalidError, renameField } from '../../platform/errors.ts';
 import { DOCUMENT_LIMITS } from '../../modules/documents/model.ts';
 
 type Fields = Record<string, string>;
@@ -317,10 +317,7 @@ export function legacyFieldName(restPath: string): string {
   return parent !== restPath && parent !== '' ? legacyFieldName(parent) : restPath;
 }
 
-/** The same error named after the legacy field (field and the `field: ` message prefix). */
+/** The same error naming the legacy field (the message is field-free: the legacy face composes the text). */
 export function toLegacyFieldError(err: AppError): AppError {
-  if (err.field === undefined) return err;
-  const field = legacyFieldName(err.field);
-  const message = err.message.startsWith(`${err.field}: `) ? `${field}: ${err.message.slice(err.field.length + 2)}` : err.message;
-  return new AppError(err.code, message, { field, details: { ...err.details, restField: err.field }, cause: err });
+  return renameField(err, legacyFieldName);
 }

@@ -3,10 +3,9 @@
  * document use cases. Every call carries sinch_no + svc_key; `gubun` picks the sales (S, doclstmst) or
  * purchase (B, buydoclstmst) ledger. Errors from the core are renamed to the legacy field names.
  */
-import { AppError, invalidError } from '../../platform/errors.ts';
+import { AppError, composeMessage, invalidError, requiredError, withFieldNames } from '../../platform/errors.ts';
 import { optionalInteger, optionalList } from '../../platform/input.ts';
-import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
-import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
+import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
 import { insertDocument, type WriteDocumentResult } from '../../modules/documents/insert-document.ts';
 import { updateDocument } from '../../modules/documents/update-document.ts';
 import { resendDocuments } from '../../modules/documents/resend-document.ts';
@@ -15,23 +14,18 @@ import { checkFilter, listDocumentsPage, type DocumentFilter } from '../../modul
 import { findVisibleDocument } from '../../modules/documents/document-repo.ts';
 import { legacyDocumentRow } from '../../modules/documents/document-views.ts';
 import { kstDateTime } from '../../platform/clock.ts';
-import { addLegacyPage, OK, type LegacyCall, type LegacyPage } from './legacy-commands.ts';
+import { OK, type LegacyCall, type LegacyPage } from './legacy-commands.ts';
 import type { LegacyAnswer } from './legacy-codec.ts';
-import { documentInputFromLegacyForm, toLegacyFieldError } from './document-form.ts';
+import { documentInputFromLegacyForm, legacyFieldName } from './document-form.ts';
+import { legacyTenant } from './subscription-form.ts';
 
 async function tenantOf(call: LegacyCall): Promise<Tenant> {
   // the same reader as the API guard's, on the same fields: the id authorised there is the id used here
-  return authenticateSubscription(call.ctx, readSubscriptionId(call.fields), call.fields['svc_key'], call.partner ? { partnerId: call.partner.partnerId } : undefined);
+  return legacyTenant(call.ctx, call.fields, call.partner);
 }
 
-/** Core errors name REST paths (supplier.bizno, subkey); legacy callers see doc__sup_bizno, doc__subkey. */
-async function legacyNamed<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw err instanceof AppError && err.field ? toLegacyFieldError(err) : err;
-  }
-}
+/** Core errors name document paths (supplier.bizno, subkey); legacy callers see doc__sup_bizno, doc__subkey. */
+const legacyNamed = <T>(fn: () => Promise<T>): Promise<T> => withFieldNames(legacyFieldName, fn);
 
 function readProcState(fields: Record<string, string>): boolean {
   const p = (fields['doc__proc_state'] ?? '').trim().toUpperCase();
@@ -41,7 +35,7 @@ function readProcState(fields: Record<string, string>): boolean {
 
 function readDocState(fields: Record<string, string>, expected: 'N' | 'U'): void {
   const s = (fields['doc__doc_state'] ?? '').trim().toUpperCase();
-  if (s === '') throw new AppError('field_required', 'doc__doc_state: 필수 항목입니다 (required: N new, U update)', { field: 'doc__doc_state' });
+  if (s === '') throw new AppError('field_required', '필수 항목입니다 (required: N new, U update)', { field: 'doc__doc_state' });
   if (s !== expected) throw invalidError('doc__doc_state', `${expected === 'N' ? 'INSERT는 N' : 'UPDATE는 U'}이어야 합니다 (must be ${expected} with this cmd)`);
 }
 
@@ -81,7 +75,7 @@ function filterOf(fields: Record<string, string>): DocumentFilter {
   if (from) f.from = from;
   if (to) f.to = to;
   if (!dockeys && (!from || !to)) {
-    throw new AppError('field_required', `${from ? 'edate' : 'sdate'}: dockeys 또는 기간(sdate, edate)이 필요합니다 (dockeys or a date range is required)`, { field: from ? 'edate' : 'sdate' });
+    throw new AppError('field_required', `dockeys 또는 기간(sdate, edate)이 필요합니다 (dockeys or a date range is required)`, { field: from ? 'edate' : 'sdate' });
   }
   const subkey = (fields['subkey'] ?? '').trim();
   if (subkey) f.subkey = subkey;
@@ -106,7 +100,7 @@ export const documentPage: LegacyPage = {
   update: async (call) => {
     const tenant = await tenantOf(call);
     const dockey = (call.fields['dockey'] ?? '').trim();
-    if (!dockey) throw new AppError('field_required', 'dockey: 필수 항목입니다 (required)', { field: 'dockey' });
+    if (!dockey) throw requiredError('dockey');
     readDocState(call.fields, 'U');
     const issue = readProcState(call.fields);
     const r = await legacyNamed(() => updateDocument(call.ctx, tenant, dockey, { input: documentInputFromLegacyForm(call.fields), issue, subkey: call.fields['doc__subkey'] }));
@@ -115,20 +109,20 @@ export const documentPage: LegacyPage = {
   send: async (call) => {
     const tenant = await tenantOf(call);
     const dockeys = [...new Set(optionalList(call.fields, 'dockeys') ?? optionalList(call.fields, 'dockey') ?? [])];
-    if (dockeys.length === 0) throw new AppError('field_required', 'dockey: 필수 항목입니다 (required)', { field: 'dockey' });
+    if (dockeys.length === 0) throw requiredError('dockey');
     if (dockeys.length > 100) throw invalidError('dockeys', '한 번에 최대 100건입니다 (at most 100)');
     const results = await resendDocuments(call.ctx, tenant, dockeys);
     const failed = results.filter((r) => !r.ok).length;
     const first = results[0]!;
     return {
-      ...(dockeys.length === 1 && !first.ok ? { code: first.error!.legacyCode, msg: first.error!.message } : { ...OK, ...(failed ? { msg: `${OK.msg} (${results.length - failed}/${results.length}건 발송)` } : {}) }),
+      ...(dockeys.length === 1 && !first.ok ? { code: first.error!.legacyCode, msg: composeMessage(first.error!) } : { ...OK, ...(failed ? { msg: `${OK.msg} (${results.length - failed}/${results.length}건 발송)` } : {}) }),
       ...(dockeys.length === 1 && first.ok ? { fields: { dockey: first.dockey, send_date: kstDateTime(first.queuedAt!) } } : {}),
       list: {
         total: results.length,
         rows: results.map((r) => ({
           dockey: r.dockey,
           code: r.ok ? OK.code : r.error!.legacyCode,
-          msg: r.ok ? '발송 대기 (queued)' : r.error!.message,
+          msg: r.ok ? '발송 대기 (queued)' : composeMessage(r.error!),
           send_date: r.queuedAt ? kstDateTime(r.queuedAt) : '',
         })),
       },
@@ -145,18 +139,14 @@ export const documentPage: LegacyPage = {
   get: async (call) => {
     const tenant = await tenantOf(call);
     const dockey = (call.fields['dockey'] ?? '').trim();
-    if (!dockey) throw new AppError('field_required', 'dockey: 필수 항목입니다 (required)', { field: 'dockey' });
+    if (!dockey) throw requiredError('dockey');
     return { ...OK, fields: legacyDocumentRow(await findVisibleDocument(call.ctx.db, tenant.subscriptionId, dockey)) };
   },
   delete: async (call) => {
     const tenant = await tenantOf(call);
     const dockey = (call.fields['dockey'] ?? '').trim();
-    if (!dockey) throw new AppError('field_required', 'dockey: 필수 항목입니다 (required)', { field: 'dockey' });
+    if (!dockey) throw requiredError('dockey');
     await deleteDraft(call.ctx, tenant, dockey);
     return { ...OK, fields: { dockey } };
   },
 };
-
-export function registerDocumentPage(): void {
-  addLegacyPage('document.aspx', documentPage);
-}

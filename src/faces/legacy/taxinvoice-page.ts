@@ -5,14 +5,14 @@
  * A request-level failure (authentication, no usable certificate, > 100 dockeys) is the answer's code; a
  * per-document refusal (no such dockey 3001, not fileable 3005) is its row's code.
  */
-import { addLegacyPage, OK, type LegacyPage } from './legacy-commands.ts';
-import { authenticateSubscription } from '../../modules/subscriptions/authenticate-subscription.ts';
+import { OK, type LegacyPage } from './legacy-commands.ts';
 import { requestFiling } from '../../modules/nts/request-filing.ts';
-import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
+import { composeMessage } from '../../platform/errors.ts';
+import { legacyTenant } from './subscription-form.ts';
 
 export const taxinvoicePage: LegacyPage = {
   reqnts: async ({ ctx, fields, partner }) => {
-    const tenant = await authenticateSubscription(ctx, readSubscriptionId(fields), fields['svc_key'], partner ? { partnerId: partner.partnerId } : undefined);
+    const tenant = await legacyTenant(ctx, fields, partner);
     const dockeys = [fields['dockeys'] ?? '', fields['dockey'] ?? ''].filter(Boolean).join(',');
     const answers = await requestFiling(ctx, tenant, dockeys);
     const queued = answers.filter((a) => !a.error).length;
@@ -25,15 +25,10 @@ export const taxinvoicePage: LegacyPage = {
         rows: answers.map((a) => ({
           dockey: a.dockey,
           code: a.error ? a.error.legacyCode : OK.code,
-          msg: a.error ? a.error.message : '전송 대기 (queued)',
+          msg: a.error ? composeMessage(a.error) : '전송 대기 (queued)',
           NTS_return_state: a.ntsState,
         })),
       },
     };
   },
 };
-
-/** Register the page (idempotent). */
-export function registerTaxinvoicePage(): void {
-  addLegacyPage('taxinvoice.aspx', taxinvoicePage, 'taxinvoce.aspx');
-}

@@ -1,5 +1,10 @@
-/** REST: members, subscriptions and service keys — the same use cases as the legacy pages. */
+/**
+ * REST: members, subscriptions and service keys — the same use cases as the legacy pages. The accounts and
+ * subscriptions modules speak REST's camelCase (`loginId`, `password`, `packageId` …), so bodies go to the
+ * core as they are and errors come back naming the body's fields; no renaming table is needed here.
+ */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { registerMember } from '../../modules/accounts/register-member.ts';
@@ -8,37 +13,8 @@ import { verifyMemberCredentials } from '../../modules/accounts/verify-member-cr
 import { applySubscription } from '../../modules/subscriptions/apply-subscription.ts';
 import { getServiceKey, resetServiceKey } from '../../modules/subscriptions/get-service-key.ts';
 import { runIdempotent } from './idempotency.ts';
-import { toCoreFields, withRestFieldNames, type FieldMap } from './field-map.ts';
-import { Bizno, Credentials, errors, Krw, YyyyMmDd } from './schemas.ts';
+import { Bizno, Credentials, errors, IdempotencyKeyHeader, Krw, YyyyMmDd } from './schemas.ts';
 
-const MEMBER_FIELDS: FieldMap = {
-  subBizno: 'sub_bizno',
-  companyName: 'com_name',
-  ceoName: 'ceo_name',
-  businessType: 'uptae',
-  businessItem: 'jongmok',
-  zipcode: 'zipcode',
-  address1: 'addr1',
-  address2: 'addr2',
-  loginId: 'id',
-  password: 'pwd',
-  userName: 'user_name',
-  department: 'dept',
-  userTel: 'user_tel',
-  mobile: 'hp',
-  resellerCode: 'reseller_code',
-};
-const CREDENTIAL_FIELDS: FieldMap = { loginId: 'id', password: 'pwd', subscriptionId: 'sinchno' };
-const SUBSCRIPTION_FIELDS: FieldMap = {
-  ...CREDENTIAL_FIELDS,
-  packageId: 'pack_code',
-  unitIds: 'svcunit_code',
-  amount: 'amount',
-  vat: 'vat',
-  totalAmount: 'total_amount',
-  startDate: 'start_date',
-  endDate: 'end_date',
-};
 
 const Member = Type.Object({ memberNo: Type.Integer(), bizno: Type.String(), loginId: Type.String() }, { $id: 'Member' });
 const Subscription = Type.Object(
@@ -64,7 +40,8 @@ const ServiceKey = Type.Object(
   { $id: 'ServiceKey' },
 );
 
-export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+export async function accountRoutes(instance: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
   app.addSchema(Member);
   app.addSchema(Subscription);
@@ -77,6 +54,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
         tags: ['members'],
         summary: '회원가입 (register a member)',
         description: 'Same as legacy `_member.aspx cmd=INSERT`. Supports `Idempotency-Key`.',
+        headers: IdempotencyKeyHeader,
         body: Type.Object({
           bizno: Bizno,
           subBizno: Type.Optional(Type.String({ description: '종사업장번호, 4 digits' })),
@@ -102,13 +80,11 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req, reply) => {
-      const body = req.body as Record<string, unknown>;
-      const r = await runIdempotent(ctx, req, 'public', async (c) =>
-        withRestFieldNames(MEMBER_FIELDS, async () => {
-          const m = await registerMember(c, toCoreFields(body, MEMBER_FIELDS));
-          return { status: 201, body: { memberNo: m.memberNo, bizno: m.bizno, loginId: m.id } };
-        }),
-      );
+      const body = req.body;
+      const r = await runIdempotent(ctx, req, 'public', async (c) => {
+        const m = await registerMember(c, body);
+        return { status: 201, body: { memberNo: m.memberNo, bizno: m.bizno, loginId: m.loginId } };
+      });
       return reply.code(r.status as 201).send(r.body);
     },
   );
@@ -125,9 +101,8 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req) => {
-      const { loginId } = req.params as { loginId: string };
-      const r = await withRestFieldNames({ loginId: 'id' }, () => checkLoginId(ctx, { id: loginId }));
-      return { loginId: r.id, available: r.available };
+      const { loginId } = req.params;
+      return checkLoginId(ctx, { loginId });
     },
   );
 
@@ -138,6 +113,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
         tags: ['subscriptions'],
         summary: '서비스 신청 (apply for a service package)',
         description: 'Same as legacy `_service.aspx cmd=SINCHSERVICE`. The member authenticates with its business number, ID and password. Creates the subscription and its sales and purchase ledgers.',
+        headers: IdempotencyKeyHeader,
         body: Type.Object({
           ...Credentials,
           packageId: Type.Integer({ minimum: 1, default: 1 }),
@@ -152,19 +128,18 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
       },
     },
     async (req, reply) => {
-      const fields = toCoreFields(req.body as Record<string, unknown>, SUBSCRIPTION_FIELDS);
+      // the body's names are the core's (subscriptions and accounts speak the same camelCase as REST)
+      const fields = req.body;
       // Credentials first, outside the idempotency transaction: a failure must stay counted by the
       // throttle, not roll back with the request.
-      const member = await withRestFieldNames(SUBSCRIPTION_FIELDS, () => verifyMemberCredentials(ctx, fields, { ip: req.ip }));
-      const r = await runIdempotent(ctx, req, 'public', async (c) =>
-        withRestFieldNames(SUBSCRIPTION_FIELDS, async () => {
-          const s = await applySubscription(c, fields, { member });
-          return {
-            status: 201,
-            body: { subscriptionId: s.sinchno, dbName: s.dbName, state: s.state, packageId: s.packageId, unitIds: s.unitIds, startDate: s.startDate, endDate: s.endDate },
-          };
-        }),
-      );
+      const member = await verifyMemberCredentials(ctx, fields, { ip: req.ip });
+      const r = await runIdempotent(ctx, req, 'public', async (c) => {
+        const s = await applySubscription(c, fields, { member });
+        return {
+          status: 201,
+          body: { subscriptionId: s.sinchno, dbName: s.dbName, state: s.state, packageId: s.packageId, unitIds: s.unitIds, startDate: s.startDate, endDate: s.endDate },
+        };
+      });
       return reply.code(r.status as 201).send(r.body);
     },
   );
@@ -189,8 +164,7 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
         response: { 200: Type.Ref('ServiceKey'), ...errors(400, 401, 404) },
       },
     },
-    async (req) =>
-      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => getServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS), { ip: req.ip }))),
+    async (req) => keyView(await getServiceKey(ctx, req.body, { ip: req.ip })),
   );
 
   app.post(
@@ -204,7 +178,6 @@ export async function accountRoutes(app: FastifyInstance, opts: { ctx: Ctx }): P
         response: { 200: Type.Ref('ServiceKey'), ...errors(400, 401, 404) },
       },
     },
-    async (req) =>
-      keyView(await withRestFieldNames(CREDENTIAL_FIELDS, () => resetServiceKey(ctx, toCoreFields(req.body as Record<string, unknown>, CREDENTIAL_FIELDS), { ip: req.ip }))),
+    async (req) => keyView(await resetServiceKey(ctx, req.body, { ip: req.ip })),
   );
 }

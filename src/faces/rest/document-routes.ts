@@ -1,5 +1,6 @@
 /** REST: documents of a subscription — the same use cases as `document.aspx`. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { insertDocument } from '../../modules/documents/insert-document.ts';
@@ -12,58 +13,35 @@ import { findVisibleDocument } from '../../modules/documents/document-repo.ts';
 import { documentView } from '../../modules/documents/document-views.ts';
 import { documentFileName, pdfOf, standardXmlOf } from '../../modules/documents/document-files.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { ApiGuard } from '../legacy/legacy-commands.ts';
+import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { runIdempotent } from './idempotency.ts';
-import { errors } from './schemas.ts';
+import { errors, IdempotencyKeyHeader, StringEnum } from './schemas.ts';
+import { DocumentOut, WriteBody } from './document-schemas.ts';
+import { restErrorObject } from './rest-errors.ts';
 import { restTenant } from './tenant-auth.ts';
 
-const Party = Type.Object({}, { additionalProperties: true });
-const DocumentBody = Type.Object(
-  {
-    kind: Type.String({ enum: ['tax_invoice', 'invoice'], description: '세금계산서 / 계산서' }),
-    taxType: Type.Optional(Type.String({ enum: ['regular', 'zero_rated'] })),
-    consignment: Type.Optional(Type.Boolean({ description: '위수탁' })),
-    trustee: Type.Optional(Party),
-    amendment: Type.Optional(Type.Object({ reasonCode: Type.String({ enum: ['01', '02', '03', '04', '05', '06'] }), originalIssueId: Type.String({ pattern: '^\\d{24}$' }) })),
-    purpose: Type.String({ enum: ['receipt', 'claim'], description: '영수 / 청구' }),
-    writeDate: Type.String({ description: '작성일자 YYYYMMDD' }),
-    supplier: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'defaults from the member; bizno must be the member’s own' })),
-    buyer: Type.Object({}, { additionalProperties: true, description: 'idType, id, name, ceoName, address, businessType, businessItem, contacts[0..1] {name, department, tel, mobile, email}' }),
-    amounts: Type.Object({ supply: Type.Integer(), tax: Type.Integer(), total: Type.Integer() }),
-    payments: Type.Optional(Type.Object({ cash: Type.Optional(Type.Integer()), check: Type.Optional(Type.Integer()), note: Type.Optional(Type.Integer()), credit: Type.Optional(Type.Integer()) })),
-    remarks: Type.Optional(Type.Array(Type.String(), { maxItems: 3 })),
-    lines: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 99, description: '{month, day, name, spec, quantity, unitPrice, supply, tax, remark}' }),
-    statement: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'attached 거래명세서' })),
-  },
-  { additionalProperties: true },
-);
-const WriteBody = Type.Object({
-  issue: Type.Optional(Type.Boolean({ description: 'true: issue and mail now (proc_state S); false: save as a draft (T)', default: false })),
-  subkey: Type.Optional(Type.String({ maxLength: 50, description: 'your own key: a second create with the same subkey returns the first document' })),
-  document: DocumentBody,
-});
-const DocumentOut = Type.Object({}, { additionalProperties: true, $id: 'Document', description: 'dockey, states (docState N/U/D, procState T/S/A/R, readState N/Y, ntsState 0–4), parties, amounts, issueId, dates; `document` on GET one' });
 const SubParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }) });
 const DocParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }), dockey: Type.String({ pattern: '^[A-Z0-9]{10,40}$' }) });
 const security: Record<string, string[]>[] = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
 const tags = ['documents'];
 
-export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard?: ApiGuard }): Promise<void> {
+export async function documentRoutes(instance: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx, guard } = opts;
   app.addSchema(DocumentOut);
-  const tenantOf = (req: import('fastify').FastifyRequest) => restTenant(ctx, req, (req.params as { subscriptionId: number }).subscriptionId, guard);
+  const tenantOf = (req: FastifyRequest & { params: { subscriptionId: number } }) => restTenant(ctx, req, req.params.subscriptionId, guard);
 
   app.post(
     '/v1/subscriptions/:subscriptionId/documents',
     {
       schema: {
         tags, security, summary: '문서 작성 / 발행 (write a draft, or issue and mail)', description: 'Same as `document.aspx cmd=INSERT`. `Idempotency-Key` and `subkey` make retries safe.',
-        params: SubParams, body: WriteBody, response: { 201: Type.Ref('Document'), 200: Type.Ref('Document'), ...errors(400, 401, 403, 404, 409, 429) },
+        params: SubParams, headers: IdempotencyKeyHeader, body: WriteBody, response: { 201: Type.Ref('Document'), 200: Type.Ref('Document'), ...errors(400, 401, 403, 404, 409, 429) },
       },
     },
     async (req, reply) => {
       const tenant = await tenantOf(req);
-      const body = req.body as { issue?: boolean; subkey?: string; document: unknown };
+      const body = req.body;
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
         const w = await insertDocument(c, tenant, { input: body.document, issue: body.issue ?? false, subkey: body.subkey });
         return { status: w.created ? 201 : 200, body: documentView(w.document) };
@@ -92,12 +70,12 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     },
     async (req) => {
       const tenant = await tenantOf(req);
-      const items = (req.body as { documents: { issue?: boolean; subkey?: string; document: unknown }[] }).documents;
+      const items = req.body.documents;
       const results = await insertDocumentsBulk(ctx, tenant, items.map((b) => ({ input: b.document, issue: b.issue ?? false, subkey: b.subkey })));
       const data = results.map((r, index) =>
         r.ok
           ? { index, ok: true, created: r.result.created, document: documentView(r.result.document) }
-          : { index, ok: false, error: { code: r.error.code, message: r.error.message, field: r.error.field, status: r.error.status, legacyCode: r.error.legacyCode } },
+          : { index, ok: false, error: restErrorObject(r.error, req.id) },
       );
       const succeeded = data.filter((d) => d.ok).length;
       return { data, succeeded, failed: data.length - succeeded };
@@ -111,8 +89,8 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
         tags, security, summary: '문서 목록 (list, newest first, cursor pagination)', description: 'Same filters as `cmd=MULTILIST`.',
         params: SubParams,
         querystring: Type.Object({
-          ledger: Type.Optional(Type.String({ enum: ['sales', 'purchase'], default: 'sales' })),
-          dateType: Type.Optional(Type.String({ enum: ['W', 'S', 'L'] })),
+          ledger: Type.Optional(StringEnum(['sales', 'purchase'], { default: 'sales' })),
+          dateType: Type.Optional(StringEnum(['W', 'S', 'L'])),
           from: Type.Optional(Type.String()), to: Type.Optional(Type.String()),
           subkey: Type.Optional(Type.String()), procState: Type.Optional(Type.String()), readState: Type.Optional(Type.String()), ntsState: Type.Optional(Type.String()),
           dockeys: Type.Optional(Type.String({ description: 'comma-separated' })),
@@ -124,14 +102,16 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     },
     async (req) => {
       const tenant = await tenantOf(req);
-      const q = req.query as Record<string, string | number | undefined>;
-      const f: DocumentFilter = { ledger: q['ledger'] === 'purchase' ? 'purchase' : 'sales' };
-      for (const [k, key] of [['dateType', 'dateType'], ['from', 'from'], ['to', 'to'], ['subkey', 'subkey'], ['procState', 'procState'], ['readState', 'readState'], ['ntsState', 'ntsState']] as const) {
-        if (q[k] !== undefined && q[k] !== '') (f as unknown as Record<string, string>)[key] = String(q[k]);
+      const q = req.query;
+      const f: DocumentFilter = { ledger: q.ledger === 'purchase' ? 'purchase' : 'sales' };
+      if (q.dateType) f.dateType = q.dateType;
+      for (const key of ['from', 'to', 'subkey', 'procState', 'readState', 'ntsState'] as const) {
+        const value = q[key];
+        if (value !== undefined && value !== '') f[key] = value;
       }
-      if (q['dockeys']) f.dockeys = String(q['dockeys']).split(',').map((s) => s.trim()).filter(Boolean);
+      if (q.dockeys) f.dockeys = q.dockeys.split(',').map((s) => s.trim()).filter(Boolean);
       checkFilter(f, { from: 'from', to: 'to', procState: 'procState', readState: 'readState', ntsState: 'ntsState', dockeys: 'dockeys' });
-      const r = await listDocumentsAfter(ctx, tenant, f, { limit: Number(q['limit'] ?? 50), ...(q['startingAfter'] ? { startingAfter: String(q['startingAfter']) } : {}) });
+      const r = await listDocumentsAfter(ctx, tenant, f, { limit: q.limit ?? 50, ...(q.startingAfter ? { startingAfter: q.startingAfter } : {}) });
       return { data: r.rows.map((row) => documentView(row)), hasMore: r.hasMore };
     },
   );
@@ -141,7 +121,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     { schema: { tags, security, summary: '문서 조회 (one document, with its content)', params: DocParams, response: { 200: Type.Ref('Document'), ...errors(401, 403, 404) } } },
     async (req) => {
       const tenant = await tenantOf(req);
-      return documentView(await findVisibleDocument(ctx.db, tenant.subscriptionId, (req.params as { dockey: string }).dockey), true);
+      return documentView(await findVisibleDocument(ctx.db, tenant.subscriptionId, req.params.dockey), true);
     },
   );
 
@@ -150,14 +130,14 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     {
       schema: {
         tags, security, summary: '문서 수정 (replace: a draft in place; an issued one gets a new dockey)', description: 'Same as `cmd=UPDATE`. Refused (409) once filed with the NTS: issue an amended invoice.',
-        params: DocParams, body: WriteBody, response: { 200: Type.Object({ document: Type.Ref('Document'), replacedDockey: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404, 409) },
+        params: DocParams, headers: IdempotencyKeyHeader, body: WriteBody, response: { 200: Type.Object({ document: Type.Ref('Document'), replacedDockey: Type.Union([Type.String(), Type.Null()]) }), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       const tenant = await tenantOf(req);
-      const body = req.body as { issue?: boolean; subkey?: string; document: unknown };
+      const body = req.body;
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
-        const w = await updateDocument(c, tenant, (req.params as { dockey: string }).dockey, { input: body.document, issue: body.issue ?? false, subkey: body.subkey });
+        const w = await updateDocument(c, tenant, req.params.dockey, { input: body.document, issue: body.issue ?? false, subkey: body.subkey });
         return { status: 200, body: { document: documentView(w.document), replacedDockey: w.replaced?.dockey ?? null } };
       });
       return reply.code(r.status as 200).send(r.body);
@@ -169,8 +149,8 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     { schema: { tags, security, summary: '임시저장 문서 삭제 (delete a draft)', params: DocParams, response: { 204: Type.Null(), ...errors(401, 403, 404, 409) } } },
     async (req, reply) => {
       const tenant = await tenantOf(req);
-      await deleteDraft(ctx, tenant, (req.params as { dockey: string }).dockey);
-      return reply.code(204).send();
+      await deleteDraft(ctx, tenant, req.params.dockey);
+      return reply.code(204).send(null);
     },
   );
 
@@ -179,7 +159,7 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
     { schema: { tags, security, summary: '재발송 (re-send the mail unchanged)', description: 'Same as `cmd=SEND`.', params: DocParams, response: { 202: Type.Object({ dockey: Type.String(), queuedAt: Type.String() }), ...errors(401, 403, 404, 409) } } },
     async (req, reply) => {
       const tenant = await tenantOf(req);
-      const dockey = (req.params as { dockey: string }).dockey;
+      const dockey = req.params.dockey;
       const at = await resendDocument(ctx, tenant, dockey);
       return reply.code(202).send({ dockey, queuedAt: at.toISOString() });
     },
@@ -191,8 +171,8 @@ export async function documentRoutes(app: FastifyInstance, opts: { ctx: Ctx; gua
       { schema: { tags, security, summary: ext === 'pdf' ? 'PDF (전자세금계산서 서식)' : '국세청 표준 XML (unsigned)', params: DocParams, response: { ...errors(401, 403, 404, 409) } } },
       async (req, reply) => {
         const tenant = await tenantOf(req);
-        const row = await findVisibleDocument(ctx.db, tenant.subscriptionId, (req.params as { dockey: string }).dockey);
-        if (ext === 'xml' && !row.nts_issue_id) throw new AppError('document_state_conflict', 'dockey: 발행 전 문서에는 승인번호가 없어 표준 XML이 없습니다 (issue the document first)', { field: 'dockey' });
+        const row = await findVisibleDocument(ctx.db, tenant.subscriptionId, req.params.dockey);
+        if (ext === 'xml' && !row.nts_issue_id) throw new AppError('document_state_conflict', '발행 전 문서에는 승인번호가 없어 표준 XML이 없습니다 (issue the document first)', { field: 'dockey' });
         const body = ext === 'pdf' ? await pdfOf(row) : Buffer.from(standardXmlOf(row), 'utf8');
         return reply
           .header('content-type', ext === 'pdf' ? 'application/pdf' : 'application/xml; charset=utf-8')

@@ -9,14 +9,18 @@ import { AppError, invalidError } from '../../platform/errors.ts';
 import { withDb, type Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 
-export interface RestResult {
+export interface RestResult<B = unknown> {
   status: number;
-  body: unknown;
+  body: B;
 }
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
-export async function runIdempotent(ctx: Ctx, req: FastifyRequest, scope: string, fn: (ctx: Ctx) => Promise<RestResult>): Promise<RestResult & { replayed: boolean }> {
+/**
+ * A replayed answer is the body this route stored for the first request (same scope, method and route),
+ * so it has the type `fn` returns; the route's response schema serializes it again.
+ */
+export async function runIdempotent<B>(ctx: Ctx, req: FastifyRequest, scope: string, fn: (ctx: Ctx) => Promise<RestResult<B>>): Promise<RestResult<B> & { replayed: boolean }> {
   const key = req.headers['idempotency-key'];
   if (key === undefined) return { ...(await fn(ctx)), replayed: false };
   if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw invalidError('Idempotency-Key', '1~255자의 출력 가능한 ASCII 문자여야 합니다 (1 to 255 printable ASCII characters)');
@@ -41,11 +45,11 @@ export async function runIdempotent(ctx: Ctx, req: FastifyRequest, scope: string
         .where('key', '=', key)
         .executeTakeFirstOrThrow();
       if (prior.request_hash !== requestHash) {
-        throw new AppError('idempotency_conflict', 'Idempotency-Key: 같은 키로 다른 요청을 보냈습니다 (key was used with a different request)', {
+        throw new AppError('idempotency_conflict', '같은 키로 다른 요청을 보냈습니다 (key was used with a different request)', {
           field: 'Idempotency-Key',
         });
       }
-      return { status: prior.status ?? 200, body: prior.response_body, replayed: true };
+      return { status: prior.status ?? 200, body: prior.response_body as B, replayed: true };
     }
     const result = await fn(withDb(ctx, tx));
     await tx

@@ -5,16 +5,17 @@
  *   POST /nts/results                                             the NTS result push (kec:ReplyTo; SOAP, signed by the NTS)
  */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
-import { toAppError } from '../../platform/errors.ts';
+import { composeMessage, toAppError } from '../../platform/errors.ts';
 import { requestFiling, MAX_DOCKEYS_PER_REQUEST } from '../../modules/nts/request-filing.ts';
 import { getFilingStatus } from '../../modules/nts/filing-status.ts';
 import { receiveResultsPush, type ReceiverDeps } from '../../modules/nts/receive-results.ts';
 import { runIdempotent } from './idempotency.ts';
-import { errors } from './schemas.ts';
+import { errors, IdempotencyKeyHeader } from './schemas.ts';
 import { SUBSCRIPTION_SECURITY, tenantOf } from './certificate-routes.ts';
-import type { ApiGuard } from '../legacy/legacy-commands.ts';
+import type { ApiGuard } from '../../modules/access/api-guard.ts';
 
 const SvcKeyHeader = Type.Object({ 'x-svc-key': Type.Optional(Type.String({ description: "the subscription's svc_key" })) });
 
@@ -64,10 +65,11 @@ export interface NtsRoutesOptions {
   ctx: Ctx;
   /** Absent when this process has no filing pipeline wired (the push endpoint then answers 503). */
   receiver: ReceiverDeps | undefined;
-  guard?: ApiGuard | undefined;
+  guard: ApiGuard;
 }
 
-export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): Promise<void> {
+export async function ntsRoutes(instance: FastifyInstance, opts: NtsRoutesOptions): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
   app.addSchema(FilingRequestResult);
   app.addSchema(FilingStatus);
@@ -84,14 +86,14 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
           'with the member\'s certificate, sent (2) and ends succeeded (3) or failed (4) with the NTS result code. A failed filing may be requested again. ' +
           'Needs a valid uploaded certificate (409 certificate_missing). Supports `Idempotency-Key`.',
         params: Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }) }),
-        headers: SvcKeyHeader,
+        headers: Type.Object({ ...SvcKeyHeader.properties, ...IdempotencyKeyHeader.properties }),
         body: Type.Object({ dockeys: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: MAX_DOCKEYS_PER_REQUEST }) }),
         response: { 202: Type.Ref('NtsFilingRequestResult'), ...errors(400, 401, 403, 404, 409) },
       },
     },
     async (req, reply) => {
       const tenant = await tenantOf(ctx, req, opts.guard);
-      const { dockeys } = req.body as { dockeys: string[] };
+      const { dockeys } = req.body;
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
         const answers = await requestFiling(c, tenant, dockeys);
         return {
@@ -101,7 +103,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
               dockey: a.dockey,
               queued: a.error === undefined,
               ntsState: a.ntsState,
-              ...(a.error ? { error: { code: a.error.code, message: a.error.message, legacyCode: a.error.legacyCode } } : {}),
+              ...(a.error ? { error: { code: a.error.code, message: composeMessage(a.error), legacyCode: a.error.legacyCode } } : {}),
             })),
           },
         };
@@ -124,7 +126,7 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
     },
     async (req) => {
       const tenant = await tenantOf(ctx, req, opts.guard);
-      return getFilingStatus(ctx, tenant, (req.params as { dockey: string }).dockey);
+      return getFilingStatus(ctx, tenant, req.params.dockey);
     },
   );
 
@@ -133,10 +135,10 @@ export async function ntsRoutes(app: FastifyInstance, opts: NtsRoutesOptions): P
     for (const type of ['multipart/related', 'text/xml', 'application/soap+xml']) {
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 32 * 1024 * 1024 }, (_req, body, done) => done(null, body));
     }
-    scope.post('/nts/results', { schema: { hide: true } as Record<string, unknown>, logLevel: 'warn' }, async (req, reply) => {
+    scope.post<{ Body: Buffer }>('/nts/results', { schema: { hide: true } as Record<string, unknown>, logLevel: 'warn' }, async (req, reply) => {
       if (!opts.receiver) return reply.code(503).header('content-type', 'text/plain').send('NTS filing is not configured in this process');
       try {
-        const answer = await receiveResultsPush(ctx, opts.receiver, req.headers['content-type'], req.body as Buffer, `${req.protocol}://${req.host}${req.url}`);
+        const answer = await receiveResultsPush(ctx, opts.receiver, req.headers['content-type'], req.body, `${req.protocol}://${req.host}${req.url}`);
         return reply
           .code(answer.status)
           .header('content-type', answer.message.contentType)

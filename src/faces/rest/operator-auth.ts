@@ -10,7 +10,7 @@ export function operatorGuard(operatorToken: string) {
     const given = auth.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : '';
     if (!given || !safeEqual(sha256(given), expected)) {
       req.log.warn({ ip: req.ip, url: req.url }, 'operator authentication failed');
-      throw new AppError('unauthenticated', 'Authorization: 운영자 토큰이 필요합니다 (operator bearer token required)', { field: 'Authorization' });
+      throw new AppError('unauthenticated', '운영자 토큰이 필요합니다 (operator bearer token required)', { field: 'Authorization' });
     }
   };
 }

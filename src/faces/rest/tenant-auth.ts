@@ -5,23 +5,26 @@
 import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
-import type { ApiGuard } from '../legacy/legacy-commands.ts';
-import { AppError } from '../../platform/errors.ts';
+import type { ApiGuard } from '../../modules/access/api-guard.ts';
+import { parseSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
+import { AppError, renameField } from '../../platform/errors.ts';
 
-export async function restTenant(ctx: Ctx, req: FastifyRequest, subscriptionId: number, guard: ApiGuard | undefined): Promise<Tenant> {
+/** REST names of the subscriptions module's fields: the id is the path's `subscriptionId`, the key a header. */
+const TENANT_FIELDS: Readonly<Record<string, string>> = { serviceKey: 'X-Svc-Key' };
+
+export async function restTenant(ctx: Ctx, req: FastifyRequest, subscriptionId: number, guard: ApiGuard): Promise<Tenant> {
   const auth = req.headers.authorization;
   const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
   const svcKey = req.headers['x-svc-key'];
   try {
-    // inside the try: the guard's own sinch_no errors (not canonical, not this partner's) name subscriptionId too
-    const partner = await guard?.({ face: 'rest', ip: req.ip, bearer, page: req.routeOptions.url ?? req.url, cmd: req.method.toLowerCase(), fields: { sinch_no: String(subscriptionId) } });
+    // the path's id through the canonical reader, and exactly that id to the guard: the one the handler acts on
+    const subject = { subscriptionId: parseSubscriptionId(subscriptionId, 'subscriptionId'), field: 'subscriptionId' };
+    const partner = await guard({ face: 'rest', ip: req.ip, bearer, subject, operation: `${req.method} ${req.routeOptions.url ?? req.url}` });
     if (typeof svcKey !== 'string' || svcKey === '') {
-      throw new AppError('unauthenticated', 'X-Svc-Key: 서비스키 헤더가 필요합니다 (the subscription service key header is required)', { field: 'X-Svc-Key' });
+      throw new AppError('unauthenticated', '서비스키 헤더가 필요합니다 (the subscription service key header is required)', { field: 'X-Svc-Key' });
     }
     return await authenticateSubscription(ctx, subscriptionId, svcKey, partner ? { partnerId: partner.partnerId } : undefined);
   } catch (err) {
-    if (err instanceof AppError && err.field === 'svc_key') throw new AppError(err.code, err.message.replace(/^svc_key:/, 'X-Svc-Key:'), { field: 'X-Svc-Key' });
-    if (err instanceof AppError && err.field === 'sinch_no') throw new AppError(err.code, err.message.replace(/^sinch_no:/, 'subscriptionId:'), { field: 'subscriptionId' });
-    throw err;
+    throw renameField(err, TENANT_FIELDS);
   }
 }

@@ -3,8 +3,10 @@
  * downloads and approve / reject. The token in the link is the capability; forms carry it back.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
-import { invalidError, toAppError } from '../../platform/errors.ts';
+import { composeMessage, invalidError, toAppError } from '../../platform/errors.ts';
 import { findByViewLink, openDocumentView, respondToDocument } from '../../modules/documents/recipient-view.ts';
 import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from '../../modules/documents/document-files.ts';
 import { renderInvoiceHtml } from '../../modules/documents/render/index.ts';
@@ -45,13 +47,20 @@ function renderPage(ctx: Ctx, row: DocumentRow, token: string, lang: 'ko' | 'en'
   return renderInvoiceHtml(documentOf(row), { ...meta, actions: { ...links, csrfToken: token }, ...(readOnlyReason ? { readOnlyReason } : {}) });
 }
 
-export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+/**
+ * Only the path is typed: the query and the form are read by `text`, which answers this page's own 400
+ * naming the field (a schema would answer with the REST error shape instead of a page).
+ */
+const DockeyParams = Type.Object({ dockey: Type.String() });
+
+export async function viewRoutes(instance: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
   await app.register(import('@fastify/formbody'));
   const fail = (reply: FastifyReply, err: unknown) => {
     const e = toAppError(err);
     if (e.code === 'internal') ctx.log.error({ err }, 'view page failed');
-    return page(headers(reply), e.status, e.status === 404 ? '문서를 찾을 수 없습니다' : '처리할 수 없습니다', e.message);
+    return page(headers(reply), e.status, e.status === 404 ? '문서를 찾을 수 없습니다' : '처리할 수 없습니다', composeMessage(e));
   };
   const headers = (reply: FastifyReply) =>
     reply
@@ -61,8 +70,8 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
       .header('x-frame-options', 'DENY')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 
-  app.get('/view/:dockey', { schema: { hide: true } }, async (req, reply) => {
-    const { dockey } = req.params as { dockey: string };
+  app.get('/view/:dockey', { schema: { hide: true, params: DockeyParams } }, async (req, reply) => {
+    const { dockey } = req.params;
     try {
       const token = text(req.query, 't') ?? '';
       const row = await openDocumentView(ctx, dockey, token);
@@ -73,8 +82,8 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
   });
 
   for (const ext of ['pdf', 'xml'] as const) {
-    app.get(`/view/:dockey/${ext}`, { schema: { hide: true } }, async (req, reply) => {
-      const { dockey } = req.params as { dockey: string };
+    app.get(`/view/:dockey/${ext}`, { schema: { hide: true, params: DockeyParams } }, async (req, reply) => {
+      const { dockey } = req.params;
       try {
         const row = await findByViewLink(ctx, dockey, text(req.query, 't') ?? '');
         const body = ext === 'pdf' ? await pdfOf(row) : Buffer.from(standardXmlOf(row), 'utf8');
@@ -89,8 +98,8 @@ export async function viewRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Prom
   }
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/view/:dockey/${decision}`, { schema: { hide: true } }, async (req, reply) => {
-      const { dockey } = req.params as { dockey: string };
+    app.post(`/view/:dockey/${decision}`, { schema: { hide: true, params: DockeyParams } }, async (req, reply) => {
+      const { dockey } = req.params;
       let token = '';
       try {
         // every field is read (and refused when not one text) before the decision is taken

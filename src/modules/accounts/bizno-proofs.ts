@@ -60,7 +60,7 @@ export async function confirmBiznoByOperator(ctx: Ctx, memberNo: number, input: 
   const bizno = readBizno(input, 'bizno');
   const note = optionalString(input, 'note', { max: 200 }) ?? '';
   const member = await ctx.db.selectFrom('members').select(['id', 'bizno', 'sub_bizno']).where('id', '=', memberNo).executeTakeFirst();
-  if (!member) throw new AppError('not_found', `memberNo: 회원 ${memberNo}이(가) 없습니다 (no such member)`, { field: 'memberNo' });
+  if (!member) throw new AppError('member_not_found', `회원 ${memberNo}이(가) 없습니다 (no such member)`, { field: 'memberNo' });
   if (member.bizno !== bizno) {
     throw invalidError('bizno', `회원의 사업자등록번호(${member.bizno})와 다릅니다 (not the member's business number)`);
   }

@@ -17,7 +17,8 @@ export async function assertLoginIdFree(ctx: Ctx, loginId: string): Promise<void
   if (!(await isLoginIdFree(ctx, loginId))) throw loginIdTaken();
 }
 
-export async function checkLoginId(ctx: Ctx, input: Input): Promise<{ id: string; available: boolean }> {
-  const id = readLoginId(input);
-  return { id, available: await isLoginIdFree(ctx, id) };
+/** Input: `loginId`. */
+export async function checkLoginId(ctx: Ctx, input: Input): Promise<{ loginId: string; available: boolean }> {
+  const loginId = readLoginId(input);
+  return { loginId, available: await isLoginIdFree(ctx, loginId) };
 }

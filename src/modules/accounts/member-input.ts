@@ -14,12 +14,12 @@ export function readBizno(input: Input, field = 'bizno'): string {
   return bizno;
 }
 
-export function readLoginId(input: Input, field = 'id'): string {
+export function readLoginId(input: Input, field = 'loginId'): string {
   return requiredString(input, field, { pattern: LOGIN_ID_PATTERN, expected: LOGIN_ID_EXPECTED });
 }
 
 /** Passwords: 8–64 characters, not all of one kind (letters and something else). */
-export function readNewPassword(input: Input, field = 'pwd'): string {
+export function readNewPassword(input: Input, field = 'password'): string {
   const pwd = input[field];
   if (typeof pwd !== 'string' || pwd === '') return requiredString(input, field);
   if ([...pwd].length < 8 || [...pwd].length > 64) throw invalidError(field, '비밀번호는 8~64자입니다 (password must be 8 to 64 characters)');
@@ -34,10 +34,10 @@ export function readEmail(input: Input, field: string, required: boolean): strin
   return required ? requiredString(input, field, opts) : optionalString(input, field, opts);
 }
 
-export function readSubBizno(input: Input, field = 'sub_bizno'): string {
+export function readSubBizno(input: Input, field = 'subBizno'): string {
   return optionalString(input, field, { pattern: /^\d{4}$/, expected: '종사업장번호는 4자리 숫자입니다 (4 digits)' }) ?? '';
 }
 
 export const biznoTaken = (): AppError =>
-  new AppError('bizno_taken', 'bizno: 이미 가입된 사업자등록번호입니다 (business number already registered)', { field: 'bizno' });
-export const loginIdTaken = (): AppError => new AppError('login_id_taken', 'id: 이미 사용 중인 아이디입니다 (ID already in use)', { field: 'id' });
+  new AppError('bizno_taken', '이미 가입된 사업자등록번호입니다 (business number already registered)', { field: 'bizno' });
+export const loginIdTaken = (): AppError => new AppError('login_id_taken', '이미 사용 중인 아이디입니다 (ID already in use)', { field: 'loginId' });

@@ -1,4 +1,7 @@
-/** Member signup (legacy `_member.aspx cmd=INSERT`, REST `POST /v1/members`). */
+/**
+ * Member signup (legacy `_member.aspx cmd=INSERT`, REST `POST /v1/members`). The input and every error
+ * use the names of `MemberFields` (camelCase; the legacy face maps `com_name`, `id`, `pwd` … to them).
+ */
 import type { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { optionalString, requiredString, type Input } from '../../platform/input.ts';
@@ -10,28 +13,31 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 export interface RegisteredMember {
   memberNo: number;
   bizno: string;
-  id: string;
+  loginId: string;
 }
 
 export interface MemberFields {
   bizno: string;
   subBizno: string;
-  comName: string;
+  /** 상호 */
+  companyName: string;
   ceoName: string;
-  uptae: string;
-  jongmok: string;
+  /** 업태 */
+  businessType: string;
+  /** 종목 */
+  businessItem: string;
   zipcode: string;
-  addr1: string;
-  addr2: string;
+  address1: string;
+  address2: string;
   tel: string;
   fax: string;
   loginId: string;
   password: string;
   userName: string;
   email: string;
-  dept: string;
+  department: string;
   userTel: string;
-  hp: string;
+  mobile: string;
   resellerCode: string;
 }
 
@@ -43,23 +49,23 @@ export function readMemberFields(input: Input): MemberFields {
   return {
     bizno: readBizno(input),
     subBizno: readSubBizno(input),
-    comName: requiredString(input, 'com_name', { max: 70 }),
-    ceoName: requiredString(input, 'ceo_name', { max: 30 }),
-    uptae: s('uptae', 40),
-    jongmok: s('jongmok', 40),
+    companyName: requiredString(input, 'companyName', { max: 70 }),
+    ceoName: requiredString(input, 'ceoName', { max: 30 }),
+    businessType: s('businessType', 40),
+    businessItem: s('businessItem', 40),
     zipcode: optionalString(input, 'zipcode', { pattern: /^\d{3}-?\d{2,3}$/, expected: '우편번호 형식이 올바르지 않습니다 (postal code)' }) ?? '',
-    addr1: s('addr1', 150),
-    addr2: s('addr2', 150),
+    address1: s('address1', 150),
+    address2: s('address2', 150),
     tel: phone('tel'),
     fax: phone('fax'),
     loginId: readLoginId(input),
     password: readNewPassword(input),
-    userName: requiredString(input, 'user_name', { max: 30 }),
+    userName: requiredString(input, 'userName', { max: 30 }),
     email: readEmail(input, 'email', true)!,
-    dept: s('dept', 40),
-    userTel: phone('user_tel'),
-    hp: phone('hp'),
-    resellerCode: s('reseller_code', 50),
+    department: s('department', 40),
+    userTel: phone('userTel'),
+    mobile: phone('mobile'),
+    resellerCode: s('resellerCode', 50),
   };
 }
 
@@ -75,29 +81,29 @@ export async function registerMember(ctx: Ctx, input: Input, opts: { partnerId?:
       .values({
         bizno: f.bizno,
         sub_bizno: f.subBizno,
-        com_name: f.comName,
+        com_name: f.companyName,
         ceo_name: f.ceoName,
-        uptae: f.uptae,
-        jongmok: f.jongmok,
+        uptae: f.businessType,
+        jongmok: f.businessItem,
         zipcode: f.zipcode,
-        addr1: f.addr1,
-        addr2: f.addr2,
+        addr1: f.address1,
+        addr2: f.address2,
         tel: f.tel,
         fax: f.fax,
         login_id: f.loginId,
         password_hash: passwordHash,
         user_name: f.userName,
         email: f.email,
-        dept: f.dept,
+        dept: f.department,
         user_tel: f.userTel,
-        hp: f.hp,
+        hp: f.mobile,
         reseller_code: f.resellerCode,
         ...(opts.partnerId !== undefined ? { partner_id: opts.partnerId } : {}),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     ctx.log.info({ memberNo: row.id, partnerId: opts.partnerId }, 'member registered');
-    return { memberNo: row.id, bizno: f.bizno, id: f.loginId };
+    return { memberNo: row.id, bizno: f.bizno, loginId: f.loginId };
   } catch (err) {
     throw uniqueViolationToAppError(err) ?? err;
   }

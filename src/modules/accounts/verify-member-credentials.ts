@@ -1,7 +1,7 @@
 /**
  * Business number + login ID + password → the member. Every mismatch gives the same answer (2001),
  * and a missing member still costs one password verification, so the answer reveals nothing.
- * Failures are throttled like the portal login (portal/throttle.ts): per (business number, ID) and per
+ * Failures are throttled like the portal login (login-throttle.ts): per (business number, ID) and per
  * caller IP, in the database so every api process sees the same counts. A locked pair or IP is refused
  * even with the right password. Call this outside any transaction the request may roll back (the
  * Idempotency-Key wrapper's, for one): a failure must be counted even though the request fails.
@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { requiredString, type Input } from '../../platform/input.ts';
 import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.ts';
-import { assertNotLocked, clearFailures, recordFailure } from '../portal/throttle.ts';
+import { assertNotLocked, clearFailures, recordFailure } from './login-throttle.ts';
 import { readBizno } from './member-input.ts';
 
 export interface VerifiedMember {
@@ -26,16 +26,15 @@ export interface CredentialCaller {
   ip: string;
 }
 
-const FIELDS = { bizno: 'bizno', id: 'id', pwd: 'pwd' };
-
-export async function verifyMemberCredentials(ctx: Ctx, input: Input, caller: CredentialCaller, fields = FIELDS): Promise<VerifiedMember> {
-  const bizno = readBizno(input, fields.bizno);
-  const loginId = requiredString(input, fields.id, { max: 30 });
-  const password = requiredString(input, fields.pwd, { max: 200 });
+/** Input: `bizno`, `loginId`, `password` (errors name these; a throttle names `loginId`). */
+export async function verifyMemberCredentials(ctx: Ctx, input: Input, caller: CredentialCaller): Promise<VerifiedMember> {
+  const bizno = readBizno(input, 'bizno');
+  const loginId = requiredString(input, 'loginId', { max: 30 });
+  const password = requiredString(input, 'password', { max: 200 });
   const account = `${bizno}:${loginId.toLowerCase()}`;
   if (ctx.db.isTransaction) throw new AppError('internal', 'verifyMemberCredentials inside a transaction: its failure count would be rolled back');
-  await assertNotLocked(ctx, 'member_ip', caller.ip, fields.id);
-  await assertNotLocked(ctx, 'member', account, fields.id);
+  await assertNotLocked(ctx, 'member_ip', caller.ip, 'loginId');
+  await assertNotLocked(ctx, 'member', account, 'loginId');
   const member = await ctx.db
     .selectFrom('members')
     .select(['id', 'bizno', 'login_id', 'com_name', 'password_hash'])
@@ -48,7 +47,7 @@ export async function verifyMemberCredentials(ctx: Ctx, input: Input, caller: Cr
     const lockedIp = await recordFailure(ctx, 'member_ip', caller.ip);
     ctx.log.warn({ bizno, loginId, ip: caller.ip, lockedAccount, lockedIp }, 'credentials mismatch');
     throw new AppError('credentials_mismatch', '사업자번호, 아이디 또는 비밀번호가 일치하지 않습니다 (business number, ID or password does not match)', {
-      field: fields.pwd,
+      field: 'password',
     });
   }
   await clearFailures(ctx, 'member', account);

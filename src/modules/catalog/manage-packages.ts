@@ -77,7 +77,7 @@ export async function updatePackage(ctx: Ctx, id: number, input: Input): Promise
 /** Retire a package: existing subscriptions keep it; new applications cannot choose it. Package 1 is permanent. */
 export async function retirePackage(ctx: Ctx, id: number): Promise<ServicePackage> {
   if (id === DEFAULT_CATALOG_ID) {
-    throw new AppError('conflict', 'id: 기본 패키지 1번은 폐지할 수 없습니다 (the default package 1 cannot be retired)', { field: 'id' });
+    throw new AppError('package_retire_refused', '기본 패키지 1번은 폐지할 수 없습니다 (the default package 1 cannot be retired)', { field: 'id' });
   }
   await findPackage(ctx.db, id);
   await ctx.db

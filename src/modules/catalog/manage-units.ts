@@ -54,7 +54,7 @@ export async function updateUnit(ctx: Ctx, id: number, input: Input): Promise<Se
 
 /** Retire a unit: it stays on existing subscriptions but cannot be chosen any more. Unit 1 is permanent. */
 export async function retireUnit(ctx: Ctx, id: number): Promise<ServiceUnit> {
-  if (id === DEFAULT_CATALOG_ID) throw new AppError('conflict', 'id: 기본 유닛 1번은 폐지할 수 없습니다 (the default unit 1 cannot be retired)', { field: 'id' });
+  if (id === DEFAULT_CATALOG_ID) throw new AppError('unit_retire_refused', '기본 유닛 1번은 폐지할 수 없습니다 (the default unit 1 cannot be retired)', { field: 'id' });
   await findUnit(ctx.db, id);
   const row = await ctx.db
     .updateTable('service_units')

@@ -10,7 +10,7 @@ export async function findUnit(db: Db, id: number): Promise<ServiceUnit> {
 
 export async function findPackage(db: Db, id: number, field = 'id'): Promise<ServicePackage> {
   const row = await db.selectFrom('service_packages').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new AppError('package_not_found', `${field}: 서비스패키지 ${id}이(가) 없습니다 (no such service package)`, { field });
+  if (!row) throw new AppError('package_not_found', `서비스패키지 ${id}이(가) 없습니다 (no such service package)`, { field });
   const units = await db.selectFrom('package_units').select('unit_id').where('package_id', '=', id).orderBy('unit_id').execute();
   return packageView(
     row,
@@ -25,7 +25,7 @@ export async function assertActiveUnits(db: Db, unitIds: number[], field: string
   for (const id of unitIds) {
     const row = rows.find((r) => r.id === id);
     if (!row || row.retired_at !== null) {
-      throw new AppError('unit_not_found', `${field}: 서비스유닛 ${id}이(가) 없거나 폐지되었습니다 (no such active unit)`, { field });
+      throw new AppError('unit_not_found', `서비스유닛 ${id}이(가) 없거나 폐지되었습니다 (no such active unit)`, { field });
     }
   }
 }

@@ -53,7 +53,7 @@ export async function signingMaterialById(ctx: Ctx, certificateId: number): Prom
   const hit = cache.get(cacheKey);
   if (hit) return hit;
   const row = await ctx.db.selectFrom('signing_certificates').selectAll().where('id', '=', certificateId).executeTakeFirst();
-  if (!row) throw new AppError('certificate_missing', `certificate: 인증서 ${certificateId}이(가) 없습니다 (no such certificate)`, { field: 'certificate' });
+  if (!row) throw new AppError('certificate_missing', `인증서 ${certificateId}이(가) 없습니다 (no such certificate)`, { field: 'certificate' });
   const aad = certificateAad(row.member_id, row.fingerprint256);
   const pkcs8 = openSecret(ctx.masterKey, row.private_key_sealed, `${aad}:key`);
   const material: SigningMaterial = {
@@ -79,11 +79,11 @@ export async function assertUsableCertificate(db: Db, memberId: number, now: Dat
     .where('replaced_at', 'is', null)
     .executeTakeFirst();
   if (!row) {
-    throw new AppError('certificate_missing', 'certificate: 국세청 전송에 필요한 인증서가 등록되어 있지 않습니다 (no signing certificate uploaded)', { field: 'certificate' });
+    throw new AppError('certificate_missing', '국세청 전송에 필요한 인증서가 등록되어 있지 않습니다 (no signing certificate uploaded)', { field: 'certificate' });
   }
   const status = expiryStatus({ notBefore: row.not_before, notAfter: row.not_after }, now);
   if (status === 'expired' || status === 'not_yet_valid') {
-    throw new AppError('certificate_missing', `certificate: 등록된 인증서를 사용할 수 없습니다 (${status === 'expired' ? '만료' : '유효기간 전'}) (the uploaded certificate is ${status.replace(/_/g, ' ')})`, {
+    throw new AppError('certificate_missing', `등록된 인증서를 사용할 수 없습니다 (${status === 'expired' ? '만료' : '유효기간 전'}) (the uploaded certificate is ${status.replace(/_/g, ' ')})`, {
       field: 'certificate',
     });
   }

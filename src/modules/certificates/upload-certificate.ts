@@ -42,7 +42,7 @@ export interface UploadedCertificate {
 const MIN_KEY_BITS = 2048;
 
 function invalid(field: string, korean: string, english: string): AppError {
-  return new AppError('certificate_invalid', `${field}: ${korean} (${english})`, { field });
+  return new AppError('certificate_invalid', `${korean} (${english})`, { field });
 }
 
 interface LoadedKey {
@@ -141,7 +141,7 @@ export async function getCertificate(ctx: Ctx, tenant: Tenant): Promise<Uploaded
     .where('member_id', '=', tenant.memberId)
     .where('replaced_at', 'is', null)
     .executeTakeFirst();
-  if (!row) throw new AppError('certificate_missing', 'certificate: 등록된 인증서가 없습니다 (no signing certificate uploaded)', { field: 'certificate' });
+  if (!row) throw new AppError('certificate_missing', '등록된 인증서가 없습니다 (no signing certificate uploaded)', { field: 'certificate' });
   const view = certificateView(row, ctx.clock.now());
   const warnings: string[] = [];
   const warning = expiryWarning(view);

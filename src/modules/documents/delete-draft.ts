@@ -9,7 +9,7 @@ export async function deleteDraft(ctx: Ctx, tenant: Tenant, dockey: string): Pro
   await inTransaction(ctx.db, async (tx) => {
     const row = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });
     if (row.proc_state !== 'T' || row.nts_state !== '0') {
-      throw new AppError('document_state_conflict', `dockey: 발행된 문서는 삭제할 수 없습니다 (only drafts can be deleted; document ${dockey} was issued)`, { field: 'dockey' });
+      throw new AppError('document_state_conflict', `발행된 문서는 삭제할 수 없습니다 (only drafts can be deleted; document ${dockey} was issued)`, { field: 'dockey' });
     }
     await tx.deleteFrom('ledger_entries').where('document_id', '=', row.id).execute();
     await tx.updateTable('documents').set({ replaces_id: null }).where('replaces_id', '=', row.id).execute();

@@ -2,12 +2,9 @@
 import { buildStandardXml } from './standard-xml.ts';
 import type { RenderMeta } from './render/index.ts';
 import { renderInvoicePdfOffThread } from './render/pdf-render-pool.ts';
-import type { DocumentInput } from './model.ts';
-import type { DocumentRow } from './document-views.ts';
+import { documentOf, type DocumentRow } from './document-views.ts';
 
-export function documentOf(row: DocumentRow): DocumentInput {
-  return row.body as unknown as DocumentInput;
-}
+export { documentOf };
 
 export function standardXmlOf(row: DocumentRow): string {
   if (!row.nts_issue_id || !row.issued_at) throw new Error(`document ${row.dockey} is not issued`);

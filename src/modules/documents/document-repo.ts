@@ -5,7 +5,7 @@ import type { DocumentRow } from './document-views.ts';
 import { inPurchaseLedgerOf } from './purchase-ledger.ts';
 
 export const notFound = (dockey: string, field = 'dockey') =>
-  new AppError('document_not_found', `${field}: 문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field });
+  new AppError('document_not_found', `문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field });
 
 /** A document this subscription issued (sales ledger). Other tenants' documents are "not found". */
 export async function findIssuedDocument(db: Db, subscriptionId: number, dockey: string, opts: { forUpdate?: boolean } = {}): Promise<DocumentRow> {

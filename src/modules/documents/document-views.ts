@@ -36,6 +36,11 @@ export interface DocumentView {
   document?: DocumentInput;
 }
 
+/** The stored document of a row: the `body` column, typed as the validated DocumentInput (model.ts). */
+export function documentOf(row: Pick<DocumentRow, 'body'>): DocumentInput {
+  return row.body;
+}
+
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function documentView(row: DocumentRow, withBody = false): DocumentView {
@@ -72,7 +77,7 @@ export function documentView(row: DocumentRow, withBody = false): DocumentView {
     },
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
-    ...(withBody ? { document: row.body as unknown as DocumentInput } : {}),
+    ...(withBody ? { document: documentOf(row) } : {}),
   };
 }
 

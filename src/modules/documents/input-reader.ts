@@ -25,7 +25,7 @@ function isAbsent(value: unknown): boolean {
 
 /** An amounts_mismatch error naming the field. */
 export function mismatchError(field: string, message: string, details?: Record<string, unknown>): AppError {
-  return new AppError('amounts_mismatch', `${field}: ${message}`, details === undefined ? { field } : { field, details });
+  return new AppError('amounts_mismatch', message, details === undefined ? { field } : { field, details });
 }
 
 export function readObject(parent: InputObject, key: string, path: string, label: string, required: true): InputObject;

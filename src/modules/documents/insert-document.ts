@@ -67,7 +67,7 @@ export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumen
       // READ COMMITTED: this statement sees the winner the insert waited for
       const prior = subkey ? await findLiveBySubkey(tx, tenant.subscriptionId, subkey) : undefined;
       if (prior) return { document: prior, created: false };
-      throw new AppError('conflict', 'subkey: 같은 subkey의 문서가 동시에 변경되었습니다. 다시 시도하세요 (a document with this subkey changed concurrently; retry)', { field: 'subkey' });
+      throw new AppError('subkey_changed_concurrently', '같은 subkey의 문서가 동시에 변경되었습니다. 다시 시도하세요 (a document with this subkey changed concurrently; retry)', { field: 'subkey' });
     }
     await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
     const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;

@@ -15,6 +15,8 @@ export async function assignIssueId(tx: Tx, issuerCode: string, writeDate: strin
     ON CONFLICT (issuer_code, write_date) DO UPDATE SET last_serial = issue_serials.last_serial + 1
     RETURNING last_serial`.execute(tx);
   const serial = row.rows[0]!.last_serial;
-  if (serial > MAX_ISSUE_SERIAL) throw new AppError('document_state_conflict', 'writeDate: 이 작성일자의 승인번호가 모두 사용되었습니다 (approval numbers exhausted for this date)');
+  if (serial > MAX_ISSUE_SERIAL) {
+    throw new AppError('document_state_conflict', '이 작성일자의 승인번호가 모두 사용되었습니다 (approval numbers exhausted for this date)', { field: 'writeDate' });
+  }
   return formatIssueId({ writeDate, registrationId: issuerCode, serial });
 }

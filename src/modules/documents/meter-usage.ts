@@ -32,7 +32,7 @@ export async function meterUsage(tx: Tx, subscriptionId: number, meteredItem: st
       RETURNING used`.execute(tx);
     const used = row.rows[0]!.used;
     if (u.limit_per_period > 0 && used > u.limit_per_period) {
-      throw new AppError('usage_limit_exceeded', `svcunit_code: 서비스유닛 ${u.id}(${u.name}) 사용 한도 ${u.limit_per_period}건을 초과합니다 (usage limit exceeded)`, {
+      throw new AppError('usage_limit_exceeded', `서비스유닛 ${u.id}(${u.name}) 사용 한도 ${u.limit_per_period}건을 초과합니다 (usage limit exceeded)`, {
         field: 'svcunit_code',
         details: { unitId: u.id, limit: u.limit_per_period },
       });

@@ -192,6 +192,11 @@ export interface DocumentInput {
   alimtalk?: { notify: boolean };
 }
 
+// `documents.body` holds a validated DocumentInput: the row type says so (platform/db/schema.ts).
+declare module '../../platform/db/schema.ts' {
+  interface StoredDocumentBody extends DocumentInput {}
+}
+
 /** NTS TypeCode (4 digits: 분류 01–04 + 종류 01–06), see `type-code.ts`. */
 export type NtsTypeCode = `${NtsTypeClass}${NtsTypeVariant}`;
 /** 01 세금계산서, 02 수정세금계산서, 03 계산서, 04 수정계산서. */

@@ -58,7 +58,7 @@ export async function prepareDocument(ctx: Ctx, tenant: Tenant, input: unknown, 
   const issuer = doc.consignment ? doc.trustee : doc.supplier;
   const field = doc.consignment ? 'trustee.bizno' : 'supplier.bizno';
   if (issuer && issuer.bizno !== profile.bizno) {
-    throw new AppError('field_invalid', `${field}: 가입한 사업자등록번호(${profile.bizno})로만 발행할 수 있습니다 (you can only issue as your own business number)`, { field });
+    throw new AppError('field_invalid', `가입한 사업자등록번호(${profile.bizno})로만 발행할 수 있습니다 (you can only issue as your own business number)`, { field });
   }
   return doc;
 }

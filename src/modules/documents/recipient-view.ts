@@ -9,7 +9,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { viewToken, viewTokenMatches } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
 
-const linkNotFound = () => new AppError('document_not_found', 'token: 문서를 찾을 수 없습니다. 링크를 확인하세요 (no such document; check the link)', { field: 'token' });
+const linkNotFound = () => new AppError('document_not_found', '문서를 찾을 수 없습니다. 링크를 확인하세요 (no such document; check the link)', { field: 'token' });
 
 export function viewUrl(ctx: Ctx, dockey: string): string {
   return `${ctx.config.publicUrl}/view/${dockey}?t=${viewToken(ctx.masterKey, dockey)}`;
@@ -40,9 +40,9 @@ export async function openDocumentView(ctx: Ctx, dockey: string, token: string):
 export async function respondToDocument(ctx: Ctx, dockey: string, token: string, decision: 'approve' | 'reject', reason?: string): Promise<DocumentRow> {
   const row = await findByViewLink(ctx, dockey, token);
   const text = reason?.trim() ?? '';
-  if (decision === 'reject' && text === '') throw new AppError('field_required', 'reason: 반려 사유를 입력하세요 (a reason is required to reject)', { field: 'reason' });
-  if ([...text].length > 500) throw new AppError('field_invalid', 'reason: 최대 500자입니다 (at most 500 characters)', { field: 'reason' });
-  if (row.doc_state === 'D') throw new AppError('document_state_conflict', 'dockey: 폐기된 문서입니다 (the document was replaced by its issuer)', { field: 'dockey' });
+  if (decision === 'reject' && text === '') throw new AppError('field_required', '반려 사유를 입력하세요 (a reason is required to reject)', { field: 'reason' });
+  if ([...text].length > 500) throw new AppError('field_invalid', '최대 500자입니다 (at most 500 characters)', { field: 'reason' });
+  if (row.doc_state === 'D') throw new AppError('document_state_conflict', '폐기된 문서입니다 (the document was replaced by its issuer)', { field: 'dockey' });
   const now = ctx.clock.now();
   const updated = await ctx.db
     .updateTable('documents')
@@ -59,7 +59,7 @@ export async function respondToDocument(ctx: Ctx, dockey: string, token: string,
     .returningAll()
     .executeTakeFirst();
   if (!updated) {
-    throw new AppError('document_state_conflict', `dockey: 이미 ${row.proc_state === 'A' ? '승인' : '반려'}된 문서입니다 (already ${row.proc_state === 'A' ? 'approved' : 'rejected'})`, { field: 'dockey' });
+    throw new AppError('document_state_conflict', `이미 ${row.proc_state === 'A' ? '승인' : '반려'}된 문서입니다 (already ${row.proc_state === 'A' ? 'approved' : 'rejected'})`, { field: 'dockey' });
   }
   ctx.log.info({ dockey, decision }, 'recipient responded');
   return updated;

@@ -18,12 +18,12 @@ import { documentColumns } from './store-document.ts';
 
 export function assertReplaceable(row: DocumentRow): void {
   if (row.doc_state === 'D') {
-    throw new AppError('document_state_conflict', `dockey: 문서 ${row.dockey}은(는) 폐기된 문서입니다 (the document was discarded)`, { field: 'dockey' });
+    throw new AppError('document_state_conflict', `문서 ${row.dockey}은(는) 폐기된 문서입니다 (the document was discarded)`, { field: 'dockey' });
   }
   if (row.nts_state !== '0') {
     throw new AppError(
       'document_state_conflict',
-      `dockey: 국세청에 신고된(신고 중인) 문서는 수정할 수 없습니다. 수정세금계산서를 발행하세요 (already filed with the NTS: issue an amended invoice instead, with doc__modify_code and doc__org_nts_no ${row.nts_issue_id ?? ''})`.trim(),
+      `국세청에 신고된(신고 중인) 문서는 수정할 수 없습니다. 수정세금계산서를 발행하세요 (already filed with the NTS: issue an amended invoice instead, with doc__modify_code and doc__org_nts_no ${row.nts_issue_id ?? ''})`.trim(),
       { field: 'dockey' },
     );
   }
@@ -43,7 +43,7 @@ async function assertSubkeyFree(tx: Tx, subscriptionId: number, subkey: string |
     .where('doc_state', '<>', 'D')
     .where('id', '<>', ownId)
     .executeTakeFirst();
-  if (other) throw new AppError('conflict', `subkey: 이 subkey는 다른 문서(${other.dockey})가 사용 중입니다 (subkey is used by another document)`, { field: 'subkey' });
+  if (other) throw new AppError('subkey_taken', `이 subkey는 다른 문서(${other.dockey})가 사용 중입니다 (subkey is used by another document)`, { field: 'subkey' });
 }
 
 export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, req: WriteDocumentRequest): Promise<WriteDocumentResult> {

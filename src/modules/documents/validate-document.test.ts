@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError, type ErrorCode } from '../../platform/errors.ts';
+import { AppError, composeMessage, type ErrorCode } from '../../platform/errors.ts';
 import { validateDocument, type ValidateDocumentOptions } from './validate-document.ts';
 import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTaxInvoice } from './sample-documents.ts';
 import type { DocumentInput } from './model.ts';
@@ -163,7 +163,8 @@ for (const c of invalidCases) {
         assert.ok(err instanceof AppError, `expected AppError, got ${String(err)}`);
         assert.equal(err.field, c.field, err.message);
         assert.equal(err.code, c.code, err.message);
-        assert.ok(err.message.startsWith(`${c.field}: `), err.message);
+        assert.ok(composeMessage(err).startsWith(`${c.field}: `), err.message);
+        assert.ok(!err.message.startsWith(`${c.field}:`), `the core message is field-free: ${err.message}`);
         assert.match(err.message, /\(.+\)$/, 'English in parentheses');
         return true;
       },

@@ -31,7 +31,7 @@ export interface FilingAnswer {
 
 /** Why a document cannot be queued now, or undefined when it can. */
 export function notFileableReason(row: DocumentRow): AppError | undefined {
-  const refuse = (ko: string, en: string) => new AppError('not_fileable', `dockey: ${row.dockey} ${ko} (${en})`, { field: 'dockey', details: { ntsState: row.nts_state } });
+  const refuse = (ko: string, en: string) => new AppError('not_fileable', `${row.dockey} ${ko} (${en})`, { field: 'dockey', details: { ntsState: row.nts_state } });
   if (row.doc_state === 'D') return refuse('폐기된 문서는 신고할 수 없습니다', 'the document was discarded');
   if (!row.nts_issue_id || row.proc_state === 'T') return refuse('발행되지 않은 문서는 신고할 수 없습니다', 'the document is not issued');
   if (row.nts_state === '1') return refuse('이미 전송 대기 중입니다', 'already queued for filing');
@@ -114,7 +114,7 @@ export async function requestFiling(ctx: Ctx, tenant: Tenant, dockeysInput: stri
       if (!row) {
         answers.set(dockey, {
           dockey,
-          error: new AppError('document_not_found', `dockey: 문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field: 'dockey' }),
+          error: new AppError('document_not_found', `문서 ${dockey}이(가) 없습니다 (no such document in this subscription)`, { field: 'dockey' }),
           ntsState: '',
         });
         continue;
@@ -129,7 +129,7 @@ export async function requestFiling(ctx: Ctx, tenant: Tenant, dockeysInput: stri
         row.dockey,
         queued.has(row.id)
           ? { dockey: row.dockey, error: undefined, ntsState: '1' }
-          : { dockey: row.dockey, error: new AppError('not_fileable', `dockey: ${row.dockey} 승인번호가 이미 신고 중입니다 (approval number already being filed)`, { field: 'dockey' }), ntsState: row.nts_state },
+          : { dockey: row.dockey, error: new AppError('not_fileable', `${row.dockey} 승인번호가 이미 신고 중입니다 (approval number already being filed)`, { field: 'dockey' }), ntsState: row.nts_state },
       );
     }
     ctx.log.info({ subscriptionId: tenant.subscriptionId, requested: dockeys.length, queued: queued.size }, 'nts filing requested');

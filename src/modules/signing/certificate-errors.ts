@@ -7,11 +7,11 @@ import { AppError } from '../../platform/errors.ts';
 export function wrongPasswordError(cause?: unknown): AppError {
   return new AppError(
     'certificate_invalid',
-    'password: 인증서 비밀번호가 올바르지 않습니다 (wrong certificate password)',
+    '인증서 비밀번호가 올바르지 않습니다 (wrong certificate password)',
     { field: 'password', cause },
   );
 }
 
 export function certificateFileError(field: string, korean: string, english: string, cause?: unknown): AppError {
-  return new AppError('certificate_invalid', `${field}: ${korean} (${english})`, { field, cause });
+  return new AppError('certificate_invalid', `${korean} (${english})`, { field, cause });
 }

@@ -25,4 +25,3 @@ export {
   type VerifyOptions,
 } from './tax-invoice-signature.ts';
 export { seedCbcDecrypt, seedCbcEncrypt } from './seed-cbc.ts';
-export { runSign, runVerify } from './cli.ts';

@@ -60,7 +60,7 @@ function readUnsignedInvoice(unsignedXml: string): { xml: string; layout: TaxInv
     return { xml, layout };
   } catch (err) {
     if (err instanceof TaxInvoiceXmlError) {
-      throw new AppError('field_invalid', `xml: 서명할 수 없는 세금계산서 XML입니다 — ${err.message} (cannot sign this tax invoice XML)`, {
+      throw new AppError('field_invalid', `서명할 수 없는 세금계산서 XML입니다 — ${err.message} (cannot sign this tax invoice XML)`, {
         field: 'xml',
         cause: err,
       });

@@ -1,9 +1,11 @@
 /**
  * Service application (legacy `_service.aspx cmd=SINCHSERVICE`, REST `POST /v1/subscriptions`).
  * Creates the subscription (the tenant), its units and its own sales and purchase ledgers in one transaction.
+ * Input (camelCase, errors name these): the member's `bizno`, `loginId`, `password`; `packageId`, `unitIds`
+ * (list or comma-separated), `amount`, `vat`, `totalAmount`, `startDate`, `endDate`.
  */
 import { sql } from 'kysely';
-import { AppError, invalidError } from '../../platform/errors.ts';
+import { AppError, invalidError, requiredError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { isCalendarDate, kstDate, toSqlDate } from '../../platform/clock.ts';
@@ -46,35 +48,35 @@ function addMonths(yyyymmdd: string, months: number): string {
  */
 export async function applySubscription(ctx: Ctx, input: Input, caller: CredentialCaller | { member: VerifiedMember }): Promise<AppliedSubscription> {
   const member = 'member' in caller ? caller.member : await verifyMemberCredentials(ctx, input, caller);
-  const packCode = requiredInteger(input, 'pack_code', { min: 1 });
-  const unitCodes = (optionalList(input, 'svcunit_code') ?? []).map((u) => {
+  const packCode = requiredInteger(input, 'packageId', { min: 1 });
+  const unitCodes = (optionalList(input, 'unitIds') ?? []).map((u) => {
     // canonical and exact: '01' or a number past 2^53 would name another unit than the one written
     if (!/^[1-9]\d{0,15}$/.test(u) || !Number.isSafeInteger(Number(u))) {
-      throw invalidError('svcunit_code', '유닛 번호는 앞에 0이 없는 양의 정수입니다 (unit codes are positive integers without leading zeros, comma-separated)');
+      throw invalidError('unitIds', '유닛 번호는 앞에 0이 없는 양의 정수입니다 (unit codes are positive integers without leading zeros, comma-separated)');
     }
     return Number(u);
   });
-  if (unitCodes.length === 0) throw new AppError('field_required', 'svcunit_code: 필수 항목입니다 (required)', { field: 'svcunit_code' });
+  if (unitCodes.length === 0) throw requiredError('unitIds');
   const amount = requiredInteger(input, 'amount', { min: 0 });
   const vat = requiredInteger(input, 'vat', { min: 0 });
-  const total = requiredInteger(input, 'total_amount', { min: 0 });
+  const total = requiredInteger(input, 'totalAmount', { min: 0 });
   if (amount + vat !== total) {
-    throw new AppError('amounts_mismatch', `total_amount: 공급가액 ${amount} + 부가세 ${vat} ≠ 합계 ${total} (amount + vat must equal total_amount)`, {
-      field: 'total_amount',
+    throw new AppError('amounts_mismatch', `공급가액 ${amount} + 부가세 ${vat} ≠ 합계 ${total} (amount + VAT must equal the total)`, {
+      field: 'totalAmount',
     });
   }
   const today = kstDate(ctx.clock.now());
-  const startDate = readDate(input, 'start_date') ?? today;
-  let endDate = readDate(input, 'end_date');
-  if (endDate !== undefined && endDate < startDate) throw invalidError('end_date', '종료일이 시작일보다 빠릅니다 (end_date is before start_date)');
+  const startDate = readDate(input, 'startDate') ?? today;
+  let endDate = readDate(input, 'endDate');
+  if (endDate !== undefined && endDate < startDate) throw invalidError('endDate', '종료일이 시작일보다 빠릅니다 (the end date is before the start date)');
 
   return inTransaction(ctx.db, async (tx) => {
-    const pack = await findPackage(tx, packCode, 'pack_code');
-    if (pack.retired) throw new AppError('package_not_found', `pack_code: 서비스패키지 ${packCode}은(는) 폐지되었습니다 (package retired)`, { field: 'pack_code' });
+    const pack = await findPackage(tx, packCode, 'packageId');
+    if (pack.retired) throw new AppError('package_not_found', `서비스패키지 ${packCode}은(는) 폐지되었습니다 (package retired)`, { field: 'packageId' });
     const units = [...new Set(unitCodes)];
     for (const u of units) {
       if (!pack.unitIds.includes(u)) {
-        throw new AppError('unit_not_found', `svcunit_code: 유닛 ${u}은(는) 패키지 ${packCode}에 없습니다 (unit not in the package)`, { field: 'svcunit_code' });
+        throw new AppError('unit_not_found', `유닛 ${u}은(는) 패키지 ${packCode}에 없습니다 (unit not in the package)`, { field: 'unitIds' });
       }
     }
     if (endDate === undefined && pack.periodMonths > 0) endDate = addMonths(startDate, pack.periodMonths);

@@ -1,8 +1,9 @@
 /**
- * The caller of a document call: `sinch_no` + `svc_key` → the subscription (tenant) it acts for.
- * Every document use case receives the result; nothing reaches another subscription's rows.
+ * The caller of a document call: subscription id + service key (legacy `sinch_no` + `svc_key`, REST the
+ * path id + `X-Svc-Key`) → the subscription (tenant) it acts for. Every document use case receives the
+ * result; nothing reaches another subscription's rows. Errors name `subscriptionId` or `serviceKey`.
  */
-import { AppError } from '../../platform/errors.ts';
+import { AppError, requiredError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { kstDate, fromSqlDate } from '../../platform/clock.ts';
 import { serviceKeyMatches } from './service-key.ts';
@@ -18,31 +19,31 @@ export interface Tenant {
  * `partner`: the partner whose API key made the call (the API guard accepted it). A partner reaches only
  * its own members' subscriptions: any other one is answered as not found.
  */
-export async function authenticateSubscription(ctx: Ctx, sinchno: number | undefined, svcKey: string | undefined, partner?: { partnerId: number }): Promise<Tenant> {
-  if (sinchno === undefined) throw new AppError('field_required', 'sinch_no: 필수 항목입니다 (required)', { field: 'sinch_no' });
+export async function authenticateSubscription(ctx: Ctx, subscriptionId: number | undefined, svcKey: string | undefined, partner?: { partnerId: number }): Promise<Tenant> {
+  if (subscriptionId === undefined) throw requiredError('subscriptionId');
   // REST passes a JSON number: 1e20 is an "integer" to the schema but overflows bigint in SQL
-  parseSubscriptionId(sinchno, 'sinch_no');
-  if (!svcKey) throw new AppError('field_required', 'svc_key: 필수 항목입니다 (required)', { field: 'svc_key' });
+  const sinchno = parseSubscriptionId(subscriptionId, 'subscriptionId');
+  if (!svcKey) throw requiredError('serviceKey');
   const sub = await ctx.db
     .selectFrom('subscriptions')
     .select(['id', 'member_id', 'package_id', 'state', 'svc_key_hash', 'start_date', 'end_date'])
     .where('id', '=', sinchno)
     .executeTakeFirst();
-  if (!sub) throw new AppError('subscription_not_found', `sinch_no: 신청번호 ${sinchno}이(가) 없습니다 (no such subscription)`, { field: 'sinch_no' });
+  if (!sub) throw new AppError('subscription_not_found', `신청번호 ${sinchno}이(가) 없습니다 (no such subscription)`, { field: 'subscriptionId' });
   if (partner) {
     const owner = await ctx.db.selectFrom('members').select('partner_id').where('id', '=', sub.member_id).executeTakeFirst();
     if (owner?.partner_id !== partner.partnerId) {
-      throw new AppError('subscription_not_found', `sinch_no: 신청번호 ${sinchno}은(는) 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner's members)`, { field: 'sinch_no' });
+      throw new AppError('subscription_not_found', `신청번호 ${sinchno}은(는) 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner's members)`, { field: 'subscriptionId' });
     }
   }
   if (!serviceKeyMatches(svcKey, sub.svc_key_hash)) {
-    throw new AppError('svc_key_mismatch', 'svc_key: 서비스키가 일치하지 않습니다 (service key does not match)', { field: 'svc_key' });
+    throw new AppError('svc_key_mismatch', '서비스키가 일치하지 않습니다 (service key does not match)', { field: 'serviceKey' });
   }
   const today = kstDate(ctx.clock.now());
   const expired = sub.end_date !== null && fromSqlDate(sub.end_date) < today;
   if (sub.state !== 'active' || expired || fromSqlDate(sub.start_date) > today) {
-    throw new AppError('subscription_inactive', `sinch_no: 사용할 수 없는 서비스입니다 (subscription is ${expired ? 'expired' : sub.state})`, {
-      field: 'sinch_no',
+    throw new AppError('subscription_inactive', `사용할 수 없는 서비스입니다 (subscription is ${expired ? 'expired' : sub.state})`, {
+      field: 'subscriptionId',
     });
   }
   return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id };

@@ -1,13 +1,14 @@
 /**
- * Credentials → sinchno + svc_key (legacy `_auth.aspx cmd=GETSVCKEY` and `cmd=RESETKEY`, REST
- * `POST /v1/auth/service-key` and `/reset`). Without `sinchno`, the member's newest active subscription.
+ * Credentials → subscription id + service key (legacy `_auth.aspx cmd=GETSVCKEY` and `cmd=RESETKEY`, REST
+ * `POST /v1/auth/service-key` and `/reset`). Input: `bizno`, `loginId`, `password` and an optional
+ * `subscriptionId`; without it, the member's newest active subscription.
  */
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { fromSqlDate } from '../../platform/clock.ts';
 import type { Input } from '../../platform/input.ts';
-import { readSubscriptionId } from './subscription-id.ts';
+import { parseSubscriptionId } from './subscription-id.ts';
 import { verifyMemberCredentials, type CredentialCaller, type VerifiedMember } from '../accounts/verify-member-credentials.ts';
 import { deriveServiceKey, newServiceKeySalt, serviceKeyHash } from './service-key.ts';
 
@@ -20,7 +21,8 @@ export interface ServiceKeyAnswer {
 }
 
 async function pickSubscription(ctx: Ctx, member: VerifiedMember, input: Input) {
-  const sinchno = readSubscriptionId(input);
+  const raw = input['subscriptionId'];
+  const sinchno = raw === undefined || raw === null || raw === '' ? undefined : parseSubscriptionId(raw, 'subscriptionId');
   let q = ctx.db
     .selectFrom('subscriptions')
     .select(['id', 'state', 'end_date', 'svc_key_salt'])
@@ -28,7 +30,7 @@ async function pickSubscription(ctx: Ctx, member: VerifiedMember, input: Input) 
   q = sinchno !== undefined ? q.where('id', '=', sinchno) : q.where('state', '=', 'active').orderBy('id', 'desc').limit(1);
   const sub = await q.executeTakeFirst();
   if (!sub) {
-    throw new AppError('subscription_not_found', 'sinchno: 신청된 서비스가 없습니다 (no such subscription for this member)', { field: 'sinchno' });
+    throw new AppError('subscription_not_found', '신청된 서비스가 없습니다 (no such subscription for this member)', { field: 'subscriptionId' });
   }
   return sub;
 }

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, composeMessage } from '../../platform/errors.ts';
 import { parseSubscriptionId, readSubscriptionId } from './subscription-id.ts';
 
 const refused = (fn: () => unknown, field: string) =>
-  assert.throws(fn, (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === field && e.message.startsWith(`${field}: `));
+  assert.throws(fn, (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === field && composeMessage(e).startsWith(`${field}: `) && !e.message.startsWith(`${field}:`));
 
 test('only a canonical positive integer within the safe range is a subscription id', () => {
   assert.equal(parseSubscriptionId('1', 'sinch_no'), 1);
