@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createOperator } from '../../src/modules/portal/operators.ts';
-import { SYSTEM_ACTOR } from '../../src/modules/portal/audit.ts';
+import { createOperator } from '../../src/modules/accounts/create-operator.ts';
+import { SYSTEM_ACTOR } from '../../src/modules/access/audit-log.ts';
 import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { legacyInsertMember, request } from '../e2e/portal-support.ts';
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { base32Decode, totpCode } from '../../src/modules/portal/totp.ts';
+import { base32Decode, totpCode } from '../../src/modules/accounts/totp.ts';
 import { authenticateSubscription } from '../../src/modules/subscriptions/authenticate-subscription.ts';
 import { freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { Client, legacyInsertMember, makePartner, operatorClient, PASSWORD, request, signUpAndLogin } from './portal-support.ts';

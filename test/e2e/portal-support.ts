@@ -4,8 +4,8 @@
  * 127.0.0.2 makes the server see a different caller IP.
  */
 import http from 'node:http';
-import { createOperator } from '../../src/modules/portal/operators.ts';
-import { SYSTEM_ACTOR } from '../../src/modules/portal/audit.ts';
+import { createOperator } from '../../src/modules/accounts/create-operator.ts';
+import { SYSTEM_ACTOR } from '../../src/modules/access/audit-log.ts';
 import { freshBizno, freshLoginId, type TestSystem } from '../support/test-system.ts';
 
 export interface Answer {

@@ -1,40 +1,36 @@
-/** Login and logout flows shared by the REST face and the pages: a new session token at every login. */
+/**
+ * Login and logout for the pages and the REST face. The policy (password, lockout, no session fixation, the second
+ * factor) is the accounts module's (log-in.ts, complete-log-in.ts, log-in-operator.ts); this face only checks the
+ * request's origin and CSRF token, hands over the cookie it got, and sets the new cookie.
+ */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import type { Input } from '../../platform/input.ts';
-import { createSession, destroySession, SESSION } from '../../modules/portal/sessions.ts';
-import { checkUserPassword, checkUserSecondFactor } from '../../modules/portal/portal-users.ts';
-import { checkOperatorPassword } from '../../modules/portal/operators.ts';
+import { destroySession } from '../../modules/accounts/sessions.ts';
+import { logIn } from '../../modules/accounts/log-in.ts';
+import { completeLogIn } from '../../modules/accounts/complete-log-in.ts';
+import { logInOperator } from '../../modules/accounts/log-in-operator.ts';
 import { assertSameOrigin, clearSessionCookie, clientIp, requirePendingUser, sessionToken, setSessionCookie } from './portal-http.ts';
 
 export async function loginUser(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, input: Input): Promise<{ mfaRequired: boolean; csrfToken: string }> {
   assertSameOrigin(req);
-  const ip = clientIp(req);
-  const r = await checkUserPassword(ctx, ip, input);
-  await destroySession(ctx, sessionToken(req)); // whatever session the browser brought ends: no fixation
-  const s = await createSession(ctx, { kind: 'user', subjectId: r.userId, mfaPending: r.mfaRequired, ip, userAgent: req.headers['user-agent'] });
-  setSessionCookie(ctx, req, reply, s.token, r.mfaRequired ? SESSION.mfaPendingMs : SESSION.absoluteMs);
-  return { mfaRequired: r.mfaRequired, csrfToken: s.csrfToken };
+  const r = await logIn(ctx, { input, ip: clientIp(req), userAgent: req.headers['user-agent'], previousToken: sessionToken(req) });
+  setSessionCookie(ctx, req, reply, r.session.token, r.session.maxAgeMs);
+  return { mfaRequired: r.mfaRequired, csrfToken: r.session.csrfToken };
 }
 
 export async function completeLoginCode(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, input: Input): Promise<{ csrfToken: string }> {
   const pending = await requirePendingUser(ctx, req, input['_csrf']);
-  const ip = clientIp(req);
-  await checkUserSecondFactor(ctx, ip, pending.session.subjectId, input);
-  await destroySession(ctx, pending.token);
-  const s = await createSession(ctx, { kind: 'user', subjectId: pending.session.subjectId, ip, userAgent: req.headers['user-agent'] });
-  setSessionCookie(ctx, req, reply, s.token);
+  const s = await completeLogIn(ctx, { pendingToken: pending.token, userId: pending.session.subjectId, input, ip: clientIp(req), userAgent: req.headers['user-agent'] });
+  setSessionCookie(ctx, req, reply, s.token, s.maxAgeMs);
   return { csrfToken: s.csrfToken };
 }
 
 export async function loginOperator(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, input: Input): Promise<{ csrfToken: string }> {
   assertSameOrigin(req);
-  const ip = clientIp(req);
-  const op = await checkOperatorPassword(ctx, ip, input);
-  await destroySession(ctx, sessionToken(req));
-  const s = await createSession(ctx, { kind: 'operator', subjectId: op.id, ip, userAgent: req.headers['user-agent'] });
-  setSessionCookie(ctx, req, reply, s.token);
-  return { csrfToken: s.csrfToken };
+  const r = await logInOperator(ctx, { input, ip: clientIp(req), userAgent: req.headers['user-agent'], previousToken: sessionToken(req) });
+  setSessionCookie(ctx, req, reply, r.session.token, r.session.maxAgeMs);
+  return { csrfToken: r.session.csrfToken };
 }
 
 export async function logout(ctx: Ctx, req: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -2,17 +2,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, toAppError } from '../../platform/errors.ts';
-import { approveConversion, listConversions, rejectConversion } from '../../modules/portal/company-conversion.ts';
-import { approveApplication, getApplicationDocument, listApplications, rejectApplication, requestDocuments } from '../../modules/portal/api-applications.ts';
-import { listPartners, restorePartner, suspendPartner } from '../../modules/portal/partners.ts';
-import { listAudit } from '../../modules/portal/audit.ts';
+import { listCompanyConversions } from '../../modules/accounts/list-company-conversions.ts';
+import { approveCompanyConversion } from '../../modules/accounts/approve-company-conversion.ts';
+import { rejectCompanyConversion } from '../../modules/accounts/reject-company-conversion.ts';
+import { listApplications } from '../../modules/access/list-applications.ts';
+import { getApplicationDocument } from '../../modules/access/get-application-document.ts';
+import { approveApplication } from '../../modules/access/approve-application.ts';
+import { rejectApplication } from '../../modules/access/reject-application.ts';
+import { requestApplicationDocuments } from '../../modules/access/request-application-documents.ts';
+import { listPartners } from '../../modules/access/list-partners.ts';
+import { suspendPartner } from '../../modules/access/suspend-partner.ts';
+import { restorePartner } from '../../modules/access/restore-partner.ts';
+import { listAuditLog } from '../../modules/access/list-audit-log.ts';
 import { createUnit, listUnits } from '../../modules/catalog/manage-units.ts';
 import { createPackage, listPackages } from '../../modules/catalog/manage-packages.ts';
 import { html, translator, type Lang, type Raw, type T } from './html.ts';
 import { csrfField, kst, page } from './layout.ts';
 import { langOf, requireOperator, type OperatorCall } from './portal-http.ts';
 import { loginOperator, logout } from './auth-flow.ts';
-import { sendHtml } from './portal-pages.ts';
+import { sendHtml } from './page-kit.ts';
 
 type Form = Record<string, unknown>;
 const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
@@ -32,7 +40,7 @@ const PAGES: Record<string, { title: (t: T) => string; render: (c: OperatorCall,
   '/console': {
     title: (t) => t('현황', 'Overview'),
     render: async (c, t, ctx) => {
-      const conv = await listConversions(ctx, { state: 'pending' });
+      const conv = await listCompanyConversions(ctx, { state: 'pending' });
       const apps = (await listApplications(ctx)).filter((a) => a.state === 'pending' || a.state === 'documents_requested');
       const partners = await listPartners(ctx);
       return html`<h1>${t('운영자 콘솔', 'Operator console')}</h1>
@@ -75,7 +83,7 @@ const PAGES: Record<string, { title: (t: T) => string; render: (c: OperatorCall,
   '/console/conversions': {
     title: (t) => t('기업회원전환 심사', 'Company conversions'),
     render: async (c, t, ctx) => {
-      const list = await listConversions(ctx);
+      const list = await listCompanyConversions(ctx);
       return html`<h1>${t('기업회원전환 심사', 'Company conversion reviews')}</h1>
 <table><thead><tr><th scope="col">No.</th><th scope="col">${t('신청일', 'Requested')}</th><th scope="col">${t('아이디', 'Login')}</th><th scope="col">${t('사업자등록번호', 'Business no.')}</th><th scope="col">${t('상호 / 대표자', 'Company / CEO')}</th><th scope="col">${t('상태', 'State')}</th><th scope="col">${t('처리', 'Action')}</th></tr></thead>
 <tbody>${list.map((x) => html`<tr data-conversion-id="${x.id}"><td>${x.id}</td><td>${kst(x.createdAt)}</td><td>${x.loginId ?? ''}</td><td>${x.bizno}</td><td>${x.comName} / ${x.ceoName}</td><td>${stateText(t, x.state)}${x.reason ? html`<br><span class="muted">${x.reason}</span>` : ''}</td>
@@ -112,7 +120,7 @@ const PAGES: Record<string, { title: (t: T) => string; render: (c: OperatorCall,
   '/console/audit': {
     title: (t) => t('감사 로그', 'Audit log'),
     render: async (_c, t, ctx) => {
-      const rows = await listAudit(ctx, { limit: 200 });
+      const rows = await listAuditLog(ctx, { limit: 200 });
       return html`<h1>${t('감사 로그', 'Audit log')}</h1><p class="muted">${t('최근 200건', 'Latest 200 entries')}</p>
 <table><thead><tr><th scope="col">${t('시각', 'Time')}</th><th scope="col">${t('행위자', 'Actor')}</th><th scope="col">${t('행위', 'Action')}</th><th scope="col">${t('대상', 'Target')}</th><th scope="col">IP</th><th scope="col">${t('내용', 'Details')}</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td>${kst(r.at)}</td><td>${r.actorKind}${r.actorId ? ` #${r.actorId}` : ''} ${r.actorLabel}</td><td><code>${r.action}</code></td><td>${r.targetKind}${r.targetId ? ` #${r.targetId}` : ''}</td><td>${r.ip}</td><td><code>${JSON.stringify(r.details)}</code></td></tr>`)}</tbody></table>`;
@@ -175,12 +183,12 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
   }
   post('/console/crm/units', '/console/crm', (c, f) => createUnit(ctx, f).then((u) => u));
   post('/console/crm/packages', '/console/crm', (c, f) => createPackage(ctx, { ...f, unitIds: str(f, 'unitIds').split(',').map((s) => s.trim()).filter(Boolean).map(Number) }));
-  post('/console/conversions/:id/approve', '/console/conversions', (c, _f, id) => approveConversion(ctx, c.actor, id));
-  post('/console/conversions/:id/reject', '/console/conversions', (c, f, id) => rejectConversion(ctx, c.actor, id, f));
+  post('/console/conversions/:id/approve', '/console/conversions', (c, _f, id) => approveCompanyConversion(ctx, c.actor, id));
+  post('/console/conversions/:id/reject', '/console/conversions', (c, f, id) => rejectCompanyConversion(ctx, c.actor, { id, input: f }));
   post('/console/applications/:id/approve', '/console/applications', (c, _f, id) => approveApplication(ctx, c.actor, id));
-  post('/console/applications/:id/reject', '/console/applications', (c, f, id) => rejectApplication(ctx, c.actor, id, f));
-  post('/console/applications/:id/request-documents', '/console/applications', (c, f, id) => requestDocuments(ctx, c.actor, id, f));
-  post('/console/partners/:id/suspend', '/console/partners', (c, f, id) => suspendPartner(ctx, c.actor, id, f));
+  post('/console/applications/:id/reject', '/console/applications', (c, f, id) => rejectApplication(ctx, c.actor, { id, input: f }));
+  post('/console/applications/:id/request-documents', '/console/applications', (c, f, id) => requestApplicationDocuments(ctx, c.actor, { id, input: f }));
+  post('/console/partners/:id/suspend', '/console/partners', (c, f, id) => suspendPartner(ctx, c.actor, { id, input: f }));
   post('/console/partners/:id/restore', '/console/partners', (c, _f, id) => restorePartner(ctx, c.actor, id));
 
   app.get('/console/documents/:id', hide, async (req, reply) => {
@@ -189,7 +197,7 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     } catch {
       return reply.redirect('/console/login', 303);
     }
-    const d = await getApplicationDocument(ctx, Number((req.params as { id: string }).id) || 0);
+    const d = await getApplicationDocument(ctx, { documentId: Number((req.params as { id: string }).id) || 0 });
     return reply
       .header('content-type', d.contentType)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.fileName)}`)

@@ -1,6 +1,6 @@
 /** The page shell: header, side menus of the seed (마이페이지, 연동 API 관리), language switch. */
 import { kstDateTime } from '../../platform/clock.ts';
-import type { PortalUser } from '../../modules/portal/portal-users.ts';
+import type { PortalUser } from '../../modules/accounts/get-portal-user.ts';
 import { PORTAL_CSS } from './assets.ts';
 import { html, raw, translator, type Lang, type Raw, type T } from './html.ts';
 

@@ -8,11 +8,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { safeEqual, sha256 } from '../../platform/tokens.ts';
-import { csrfMatches, csrfTokenFor, resolveSession, SESSION, type Session } from '../../modules/portal/sessions.ts';
-import { getPortalUser, type PortalUser } from '../../modules/portal/portal-users.ts';
-import { getOperator, type Operator } from '../../modules/portal/operators.ts';
-import { callerIp } from '../../modules/portal/ip-address.ts';
-import type { Actor } from '../../modules/portal/audit.ts';
+import { csrfMatches, csrfTokenFor, resolveSession, SESSION, type Session } from '../../modules/accounts/sessions.ts';
+import { getPortalUser, type PortalUser } from '../../modules/accounts/get-portal-user.ts';
+import { getOperator } from '../../modules/accounts/get-operator.ts';
+import type { Operator } from '../../modules/accounts/create-operator.ts';
+import { callerIp } from '../../modules/access/ip-address.ts';
+import type { Actor } from '../../modules/access/audit-log.ts';
 
 export const SESSION_COOKIE = 'hb_session';
 export const LANG_COOKIE = 'hb_lang';

@@ -4,12 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import type { ApiGuard } from '../legacy/legacy-commands.ts';
-import { MAX_DOCUMENT_BYTES } from '../../modules/portal/api-applications.ts';
+import type { ApiGuard } from '../../modules/access/api-guard.ts';
+import { MAX_DOCUMENT_BYTES } from '../../modules/access/application-view.ts';
 import { PORTAL_JS } from './assets.ts';
-import { portalPageRoutes } from './portal-pages.ts';
+import { portalPageRoutes } from './pages/user-page-routes.ts';
 import { consolePageRoutes } from './console-pages.ts';
-import { portalRestRoutes } from './portal-rest-routes.ts';
+import { addPortalSchemas } from './rest/schemas.ts';
+import { portalUserRoutes } from './rest/user-routes.ts';
+import { operatorRoutes } from './rest/operator-routes.ts';
+import { partnerRoutes } from './rest/partner-routes.ts';
 
 export interface PortalPluginOptions {
   ctx: Ctx;
@@ -42,6 +45,10 @@ export function portalPlugin(opts: PortalPluginOptions) {
     );
     await app.register(portalPageRoutes, { ctx: opts.ctx });
     await app.register(consolePageRoutes, { ctx: opts.ctx });
-    await app.register(portalRestRoutes, opts);
+    // the REST face by audience; its shared models are registered once, before any route refers to them
+    addPortalSchemas(app);
+    await app.register(portalUserRoutes, { ctx: opts.ctx });
+    await app.register(operatorRoutes, { ctx: opts.ctx, operatorToken: opts.operatorToken });
+    await app.register(partnerRoutes, { ctx: opts.ctx, guard: opts.guard });
   };
 }

@@ -10,7 +10,7 @@ import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { invalidError, requiredError } from '../../platform/errors.ts';
 import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
-import type { ApiGuard } from '../legacy/legacy-commands.ts';
+import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { restTenant } from './tenant-auth.ts';
 import { getCertificate, uploadCertificate, type CertificateUpload } from '../../modules/certificates/upload-certificate.ts';
 import { runIdempotent } from './idempotency.ts';
@@ -45,7 +45,7 @@ const Params = Type.Object({ subscriptionId: Type.Integer({ minimum: 1, descript
 export const SUBSCRIPTION_SECURITY: { [scheme: string]: string[] }[] = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
 
 /** The subscription named in the path, authenticated by `X-Svc-Key` (after the partner-key guard). */
-export async function tenantOf(ctx: Ctx, req: FastifyRequest, guard?: ApiGuard): Promise<Tenant> {
+export async function tenantOf(ctx: Ctx, req: FastifyRequest, guard: ApiGuard): Promise<Tenant> {
   return restTenant(ctx, req, (req.params as { subscriptionId: number }).subscriptionId, guard);
 }
 
@@ -89,7 +89,7 @@ function uploadDigest(upload: CertificateUpload): string {
   return h.update(upload.password, 'utf8').digest('hex');
 }
 
-export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard?: ApiGuard | undefined }): Promise<void> {
+export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
   const { ctx, guard } = opts;
   await app.register(import('@fastify/multipart'), { limits: { fileSize: 1024 * 1024, files: 3, fields: 10 } });
   app.addSchema(Certificate);

@@ -3,12 +3,17 @@
  *
  * With a key: it must exist, be ON, not be deleted or replaced by a reissue; its partner must not be
  * suspended; the caller's IP must be on the key's allow-list (an empty list refuses every call: a key
- * without a registered server IP is not usable). A partner reaches only its own members: a `sinch_no` or
+ * without a registered server IP is not usable). A partner reaches only its own members: a subscription or
  * member login of another partner's (or of no partner's) member is refused as not found.
  *
- * Without a key, a call naming a subscription (`sinch_no`) or member login (`id`) of a partner's member
- * obeys that partner: refused while the partner is suspended, and, when the partner has live keys, only
- * from an IP on one of their allow-lists (LEGACY-API.md, Transport).
+ * Without a key, a call about a subscription or member login of a partner's member obeys that partner:
+ * refused while the partner is suspended, and, when the partner has live keys, only from an IP on one of
+ * their allow-lists (LEGACY-API.md, Transport).
+ *
+ * The request is face-neutral: each face says what the call is about (`subject`), read with the same reader
+ * its handler then uses (the legacy face: `readSubscriptionId` on `sinch_no`/`sinchno`, or the `id` of
+ * _service.aspx/_auth.aspx; REST: the path's subscription id), so the guard authorises exactly the
+ * subscription the handler acts on. `field` is the face's name of that input, so a refusal names it.
  *
  * Every refusal is a clear AppError (REST 401/403, legacy 2005/2006) and is written to the audit log.
  */
@@ -16,28 +21,38 @@ import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { kstDateTime } from '../../platform/clock.ts';
-import { audit } from './audit.ts';
-import { accessKeyHash, visiblePrefix } from './api-keys.ts';
+import { audit } from './audit-log.ts';
+import { accessKeyHash, visiblePrefix } from './api-key-secrets.ts';
 import { callerIp } from './ip-address.ts';
-import { readSubscriptionId } from '../subscriptions/subscription-id.ts';
+
+/** What a call acts on, as its face read it; `field` is the face's name of that input (named by a refusal). */
+export type GuardSubject = { subscriptionId: number; field: string } | { loginId: string; field: string };
 
 export interface GuardRequest {
   face: 'legacy' | 'rest';
   ip: string;
   bearer: string | undefined;
-  page: string;
-  cmd: string;
-  fields: Record<string, string>;
+  /** Undefined: the call names no subscription or member (e.g. registering a new member). */
+  subject: GuardSubject | undefined;
+  /** What was called (`_member.aspx insert`, `GET /v1/partner/me`): for the audit log and the warning only. */
+  operation: string;
 }
 
-export interface AcceptedPartner {
+/** A partner (approved API-service company) identified by one of its API keys. */
+export interface CallerPartner {
   partnerId: number;
   apiKeyId: number;
 }
 
+/**
+ * Checks a call before dispatch (API key, IP allow-list, suspension). Throws AppError to refuse; returns the
+ * partner when a valid partner key was presented. Built by the composition root, required by both faces.
+ */
+export type ApiGuard = (req: GuardRequest) => Promise<CallerPartner | undefined>;
+
 const TOUCH_EVERY_MS = 60_000;
 
-export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedPartner | undefined> {
+export function makeApiGuard(ctx: Ctx): ApiGuard {
   const lastTouched = new Map<number, number>();
 
   const refuse = async (req: GuardRequest, ip: string, err: AppError, who: { partnerId?: number; keyId?: number; prefix?: string }) => {
@@ -45,9 +60,9 @@ export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedP
       action: 'api.refused',
       targetKind: who.keyId ? 'api_key' : '',
       targetId: who.keyId ?? null,
-      details: { reason: err.code, face: req.face, page: req.page, cmd: req.cmd, ...(who.prefix ? { keyPrefix: who.prefix } : {}) },
+      details: { reason: err.code, face: req.face, operation: req.operation, ...(who.prefix ? { keyPrefix: who.prefix } : {}) },
     }).catch((e: unknown) => ctx.log.error({ err: String(e) }, 'audit write failed'));
-    ctx.log.warn({ ip, reason: err.code, page: req.page, cmd: req.cmd, keyPrefix: who.prefix }, 'API call refused');
+    ctx.log.warn({ ip, reason: err.code, face: req.face, operation: req.operation, keyPrefix: who.prefix }, 'API call refused');
     return err;
   };
 
@@ -65,37 +80,33 @@ export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedP
       .execute();
   };
 
-  /** The member a call is about: by `sinch_no` (document calls) or by login `id` (_service / _auth pages). */
-  const memberOfCall = async (req: GuardRequest): Promise<{ found: boolean; partnerId: number | null; by: 'sinch_no' | 'id' } | undefined> => {
-    // the handlers' own reader on the same fields (1002 unless canonical): the guard checks exactly the
-    // subscription the handler then acts on
-    const sinch = readSubscriptionId(req.fields);
-    if (sinch !== undefined) {
+  /** The partner (if any) of the member a call is about; `found: false` when no such subscription or login exists. */
+  const memberOfCall = async (subject: GuardSubject | undefined): Promise<{ found: boolean; partnerId: number | null; subject: GuardSubject } | undefined> => {
+    if (subject === undefined) return undefined;
+    if ('subscriptionId' in subject) {
       const r = await ctx.db
         .selectFrom('subscriptions as s')
         .innerJoin('members as m', 'm.id', 's.member_id')
         .select('m.partner_id')
-        .where('s.id', '=', sinch)
+        .where('s.id', '=', subject.subscriptionId)
         .executeTakeFirst();
-      return { found: r !== undefined, partnerId: r?.partner_id ?? null, by: 'sinch_no' };
+      return { found: r !== undefined, partnerId: r?.partner_id ?? null, subject };
     }
-    const id = (req.fields['id'] ?? '').trim();
-    if ((req.page === '_service.aspx' || req.page === '_auth.aspx') && id) {
-      const r = await ctx.db.selectFrom('members').select('partner_id').where(sql<string>`lower(login_id)`, '=', id.toLowerCase()).executeTakeFirst();
-      return { found: r !== undefined, partnerId: r?.partner_id ?? null, by: 'id' };
-    }
-    return undefined;
+    const id = subject.loginId.trim();
+    if (!id) return undefined;
+    const r = await ctx.db.selectFrom('members').select('partner_id').where(sql<string>`lower(login_id)`, '=', id.toLowerCase()).executeTakeFirst();
+    return { found: r !== undefined, partnerId: r?.partner_id ?? null, subject };
   };
 
-  const notOurs = (by: 'sinch_no' | 'id') =>
-    by === 'sinch_no'
-      ? new AppError('subscription_not_found', 'sinch_no: 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner’s members)', { field: 'sinch_no' })
-      : new AppError('credentials_mismatch', 'id: 이 파트너의 회원이 아닙니다 (no such member among this partner’s members)', { field: 'id' });
+  const notOurs = (subject: GuardSubject) =>
+    'subscriptionId' in subject
+      ? new AppError('subscription_not_found', `${subject.field}: 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner’s members)`, { field: subject.field })
+      : new AppError('credentials_mismatch', `${subject.field}: 이 파트너의 회원이 아닙니다 (no such member among this partner’s members)`, { field: subject.field });
 
   return async (req) => {
     const ip = callerIp(req.ip);
     if (req.bearer === undefined) {
-      const member = await memberOfCall(req);
+      const member = await memberOfCall(req.subject);
       if (!member?.partnerId) return undefined;
       const p = await ctx.db.selectFrom('partners').select(['state']).where('id', '=', member.partnerId).executeTakeFirst();
       if (p?.state === 'suspended') {
@@ -170,8 +181,8 @@ export function makeApiGuard(ctx: Ctx): (req: GuardRequest) => Promise<AcceptedP
     if (!ips.some((r) => r.address === ip)) {
       throw await refuse(req, ip, new AppError('ip_not_allowed', `ip: 호출한 IP ${ip}은(는) 이 API Key에 등록되지 않았습니다 (caller IP ${ip} is not on this key’s allow-list)`, { field: 'ip' }), who);
     }
-    const member = await memberOfCall(req);
-    if (member && member.partnerId !== key.partner_id) throw await refuse(req, ip, notOurs(member.by), who);
+    const member = await memberOfCall(req.subject);
+    if (member && member.partnerId !== key.partner_id) throw await refuse(req, ip, notOurs(member.subject), who);
     await touch(key.id);
     return { partnerId: key.partner_id, apiKeyId: key.id };
   };

@@ -1,7 +1,7 @@
 /** The audit log: every security-relevant action with actor, time, IP and details. Never a secret. */
 import type { Ctx } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/transaction.ts';
-import './tables.ts';
+import './access-tables.ts';
 
 export type ActorKind = 'user' | 'operator' | 'partner' | 'anonymous' | 'system';
 
@@ -48,39 +48,4 @@ export async function audit(ctxOrDb: Ctx | Db, actor: Actor, entry: AuditEntry):
       details: JSON.stringify(scrub(entry.details ?? {})),
     })
     .execute();
-}
-
-export interface AuditRow {
-  id: number;
-  at: Date;
-  actorKind: string;
-  actorId: number | null;
-  actorLabel: string;
-  action: string;
-  targetKind: string;
-  targetId: number | null;
-  ip: string;
-  details: Record<string, unknown>;
-}
-
-/** Newest first; `beforeId` pages backwards. */
-export async function listAudit(ctx: Ctx, opts: { limit?: number; beforeId?: number; action?: string; targetKind?: string; targetId?: number } = {}): Promise<AuditRow[]> {
-  let q = ctx.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(Math.max(opts.limit ?? 100, 1), 500));
-  if (opts.beforeId !== undefined) q = q.where('id', '<', opts.beforeId);
-  if (opts.action) q = q.where('action', '=', opts.action);
-  if (opts.targetKind) q = q.where('target_kind', '=', opts.targetKind);
-  if (opts.targetId !== undefined) q = q.where('target_id', '=', opts.targetId);
-  const rows = await q.execute();
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actorKind: r.actor_kind,
-    actorId: r.actor_id,
-    actorLabel: r.actor_label,
-    action: r.action,
-    targetKind: r.target_kind,
-    targetId: r.target_id,
-    ip: r.ip,
-    details: typeof r.details === 'string' ? (JSON.parse(r.details) as Record<string, unknown>) : r.details,
-  }));
 }

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { kstDateTime } from '../../platform/clock.ts';
-import './tables.ts';
+import './account-tables.ts';
 
 export type ThrottleScope = 'user' | 'operator' | 'ip' | 'member' | 'member_ip' | 'totp';
 

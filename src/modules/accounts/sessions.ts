@@ -4,11 +4,9 @@
  * 12 hours, or 2 hours without use. The CSRF token of a session is HMAC(master key, "csrf:" ‖ token):
  * bound to the session, rotated with it, never stored.
  */
-import { sql } from 'kysely';
 import { hmacSha256, randomToken, safeEqual, sha256 } from '../../platform/tokens.ts';
-import { openSecret, sealSecret } from '../../platform/secret-box.ts';
 import type { Ctx } from '../../platform/context.ts';
-import type { SubjectKind } from './tables.ts';
+import type { SubjectKind } from './account-tables.ts';
 
 export const SESSION = {
   absoluteMs: 12 * 60 * 60_000,
@@ -26,7 +24,8 @@ export interface Session {
   expiresAt: Date;
 }
 
-const tokenHash = (token: string) => sha256(`portal_session:${token}`);
+/** What the table keeps of a session token (the token itself is only in the cookie). */
+export const tokenHash = (token: string) => sha256(`portal_session:${token}`);
 
 export async function createSession(
   ctx: Ctx,
@@ -88,28 +87,3 @@ export function csrfMatches(ctx: Ctx, sessionToken: string, given: string | unde
   if (!given) return false;
   return safeEqual(Buffer.from(csrfTokenFor(ctx, sessionToken)), Buffer.from(given));
 }
-
-/**
- * A one-time value for the session's next page (Post/Redirect/Get: the page after an API key is issued shows the
- * key, a refresh does not issue another). Kept in the session's row, sealed, never in a URL; replaced by the next.
- */
-export async function setSessionFlash(ctx: Ctx, token: string, value: unknown): Promise<void> {
-  const hash = tokenHash(token);
-  const sealed = sealSecret(ctx.masterKey, Buffer.from(JSON.stringify(value), 'utf8'), flashAad(hash));
-  await sql`UPDATE portal_sessions SET flash_sealed = ${sealed} WHERE token_hash = ${hash}`.execute(ctx.db);
-}
-
-/** The session's flash value, once: read and cleared in one statement (two tabs cannot both show it). */
-export async function takeSessionFlash(ctx: Ctx, token: string): Promise<unknown> {
-  const hash = tokenHash(token);
-  const r = await sql<{ flash_sealed: Buffer }>`
-    UPDATE portal_sessions s SET flash_sealed = NULL
-    FROM (SELECT id, flash_sealed FROM portal_sessions WHERE token_hash = ${hash} AND flash_sealed IS NOT NULL FOR UPDATE) old
-    WHERE s.id = old.id
-    RETURNING old.flash_sealed`.execute(ctx.db);
-  const sealed = r.rows[0]?.flash_sealed;
-  if (!sealed) return undefined;
-  return JSON.parse(openSecret(ctx.masterKey, Buffer.from(sealed), flashAad(hash)).toString('utf8')) as unknown;
-}
-
-const flashAad = (hash: Buffer) => `portal_session_flash:${hash.toString('hex')}`;

@@ -7,7 +7,7 @@ import { systemClock } from '../../platform/clock.ts';
 import { silentLogger } from '../../platform/context.ts';
 import { resolveSecrets } from '../../platform/secrets.ts';
 import { AppError } from '../../platform/errors.ts';
-import { createOperator } from './operators.ts';
+import { createOperator } from '../accounts/create-operator.ts';
 
 async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
   let text = '';
