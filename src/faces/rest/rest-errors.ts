@@ -98,6 +98,9 @@ export function restErrorHandler(error: FastifyError & { validation?: AjvError[]
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     // any other refusal by Fastify or a plugin: 404 is a route we do not have, the rest a bad request
     if (error.statusCode === 404) return sendError(reply, routeNotFound(req));
+    if (error.statusCode === 405) return sendError(reply, new AppError('method_not_allowed', `${req.method} 메서드는 이 경로에서 지원하지 않습니다 (method not allowed on this route)`));
+    // other 4xx (none expected from the plugins in use) are answered as a bad request, in the one shape
+    req.log.warn({ err: error }, 'request refused by the framework');
     return sendError(reply, new AppError('request_invalid', `요청을 처리할 수 없습니다 (${error.message})`));
   }
   const e = toAppError(error);
