@@ -1,12 +1,13 @@
 /** REST (operator): CRM service units and packages. */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { createUnit, getUnit, listUnits, retireUnit, updateUnit } from '../../modules/catalog/manage-units.ts';
 import { createPackage, getPackage, listPackages, retirePackage, updatePackage } from '../../modules/catalog/manage-packages.ts';
 import { operatorGuard } from './operator-auth.ts';
 import { runIdempotent } from './idempotency.ts';
-import { errors, Krw } from './schemas.ts';
+import { errors, IdempotencyKeyHeader, Krw } from './schemas.ts';
 
 const Unit = Type.Object(
   {
@@ -55,7 +56,8 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const ListQuery = Type.Object({ includeRetired: Type.Optional(Type.Boolean()) });
 const security = [{ operatorToken: [] }];
 
-export async function catalogRoutes(app: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+export async function catalogRoutes(instance: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
   app.addSchema(Unit);
   app.addSchema(Package);
@@ -63,44 +65,44 @@ export async function catalogRoutes(app: FastifyInstance, opts: { ctx: Ctx; oper
   const tags = ['catalog (operator)'];
 
   app.get('/v1/catalog/units', { schema: { tags, security, summary: '서비스유닛 목록', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('ServiceUnit')) }), ...errors(401) } } }, async (req) => ({
-    data: await listUnits(ctx, req.query as { includeRetired?: boolean }),
+    data: await listUnits(ctx, req.query),
   }));
-  app.post('/v1/catalog/units', { schema: { tags, security, summary: '서비스유닛 등록', body: Type.Object(unitBody), response: { 201: Type.Ref('ServiceUnit'), ...errors(400, 401) } } }, async (req, reply) => {
-    const r = await runIdempotent(ctx, req, 'operator', async (c) => ({ status: 201, body: await createUnit(c, req.body as Record<string, unknown>) }));
+  app.post('/v1/catalog/units', { schema: { tags, security, summary: '서비스유닛 등록', headers: IdempotencyKeyHeader, body: Type.Object(unitBody), response: { 201: Type.Ref('ServiceUnit'), ...errors(400, 401) } } }, async (req, reply) => {
+    const r = await runIdempotent(ctx, req, 'operator', async (c) => ({ status: 201, body: await createUnit(c, req.body) }));
     return reply.code(r.status as 201).send(r.body);
   });
   app.get('/v1/catalog/units/:id', { schema: { tags, security, summary: '서비스유닛 조회', params: IdParams, response: { 200: Type.Ref('ServiceUnit'), ...errors(401, 404) } } }, async (req) =>
-    getUnit(ctx, (req.params as { id: number }).id),
+    getUnit(ctx, req.params.id),
   );
   app.patch(
     '/v1/catalog/units/:id',
     { schema: { tags, security, summary: '서비스유닛 변경', params: IdParams, body: Type.Partial(Type.Object(unitBody)), response: { 200: Type.Ref('ServiceUnit'), ...errors(400, 401, 404) } } },
-    async (req) => updateUnit(ctx, (req.params as { id: number }).id, req.body as Record<string, unknown>),
+    async (req) => updateUnit(ctx, req.params.id, req.body),
   );
   app.delete(
     '/v1/catalog/units/:id',
     { schema: { tags, security, summary: '서비스유닛 폐지 (retire)', params: IdParams, response: { 200: Type.Ref('ServiceUnit'), ...errors(401, 404, 409) } } },
-    async (req) => retireUnit(ctx, (req.params as { id: number }).id),
+    async (req) => retireUnit(ctx, req.params.id),
   );
 
   app.get('/v1/catalog/packages', { schema: { tags, security, summary: '서비스패키지 목록', querystring: ListQuery, response: { 200: Type.Object({ data: Type.Array(Type.Ref('ServicePackage')) }), ...errors(401) } } }, async (req) => ({
-    data: await listPackages(ctx, req.query as { includeRetired?: boolean }),
+    data: await listPackages(ctx, req.query),
   }));
-  app.post('/v1/catalog/packages', { schema: { tags, security, summary: '서비스패키지 등록', body: Type.Object(packageBody), response: { 201: Type.Ref('ServicePackage'), ...errors(400, 401, 404) } } }, async (req, reply) => {
-    const r = await runIdempotent(ctx, req, 'operator', async (c) => ({ status: 201, body: await createPackage(c, req.body as Record<string, unknown>) }));
+  app.post('/v1/catalog/packages', { schema: { tags, security, summary: '서비스패키지 등록', headers: IdempotencyKeyHeader, body: Type.Object(packageBody), response: { 201: Type.Ref('ServicePackage'), ...errors(400, 401, 404) } } }, async (req, reply) => {
+    const r = await runIdempotent(ctx, req, 'operator', async (c) => ({ status: 201, body: await createPackage(c, req.body) }));
     return reply.code(r.status as 201).send(r.body);
   });
   app.get('/v1/catalog/packages/:id', { schema: { tags, security, summary: '서비스패키지 조회', params: IdParams, response: { 200: Type.Ref('ServicePackage'), ...errors(401, 404) } } }, async (req) =>
-    getPackage(ctx, (req.params as { id: number }).id),
+    getPackage(ctx, req.params.id),
   );
   app.patch(
     '/v1/catalog/packages/:id',
     { schema: { tags, security, summary: '서비스패키지 변경', params: IdParams, body: Type.Partial(Type.Object(packageBody)), response: { 200: Type.Ref('ServicePackage'), ...errors(400, 401, 404) } } },
-    async (req) => updatePackage(ctx, (req.params as { id: number }).id, req.body as Record<string, unknown>),
+    async (req) => updatePackage(ctx, req.params.id, req.body),
   );
   app.delete(
     '/v1/catalog/packages/:id',
     { schema: { tags, security, summary: '서비스패키지 폐지 (retire)', params: IdParams, response: { 200: Type.Ref('ServicePackage'), ...errors(401, 404, 409) } } },
-    async (req) => retirePackage(ctx, (req.params as { id: number }).id),
+    async (req) => retirePackage(ctx, req.params.id),
   );
 }

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { invalidError, requiredError } from '../../platform/errors.ts';
@@ -14,7 +15,7 @@ import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { restTenant } from './tenant-auth.ts';
 import { getCertificate, uploadCertificate, type CertificateUpload } from '../../modules/certificates/upload-certificate.ts';
 import { runIdempotent } from './idempotency.ts';
-import { errors } from './schemas.ts';
+import { errors, IdempotencyKeyHeader } from './schemas.ts';
 
 export const Certificate = Type.Object(
   {
@@ -45,8 +46,8 @@ const Params = Type.Object({ subscriptionId: Type.Integer({ minimum: 1, descript
 export const SUBSCRIPTION_SECURITY: { [scheme: string]: string[] }[] = [{ svcKey: [] }, { svcKey: [], partnerKey: [] }];
 
 /** The subscription named in the path, authenticated by `X-Svc-Key` (after the partner-key guard). */
-export async function tenantOf(ctx: Ctx, req: FastifyRequest, guard: ApiGuard): Promise<Tenant> {
-  return restTenant(ctx, req, (req.params as { subscriptionId: number }).subscriptionId, guard);
+export async function tenantOf(ctx: Ctx, req: FastifyRequest & { params: { subscriptionId: number } }, guard: ApiGuard): Promise<Tenant> {
+  return restTenant(ctx, req, req.params.subscriptionId, guard);
 }
 
 function decodeBase64Field(value: unknown, field: string): Buffer | undefined {
@@ -89,7 +90,8 @@ function uploadDigest(upload: CertificateUpload): string {
   return h.update(upload.password, 'utf8').digest('hex');
 }
 
-export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
+export async function certificateRoutes(instance: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx, guard } = opts;
   await app.register(import('@fastify/multipart'), { limits: { fileSize: 1024 * 1024, files: 3, fields: 10 } });
   app.addSchema(Certificate);
@@ -107,7 +109,7 @@ export async function certificateRoutes(app: FastifyInstance, opts: { ctx: Ctx; 
           "match the member's business number, and it must be valid now; ≤ 30 days left is accepted with a warning. Replaces the previous certificate. " +
           'Supports `Idempotency-Key`.',
         params: Params,
-        headers: SvcKeyHeader,
+        headers: Type.Object({ ...SvcKeyHeader.properties, ...IdempotencyKeyHeader.properties }),
         consumes: ['application/json', 'multipart/form-data'],
         response: { 201: Type.Ref('Certificate'), ...errors(400, 401, 403, 404) },
       },

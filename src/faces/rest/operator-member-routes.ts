@@ -1,5 +1,6 @@
 /** REST (operator): confirming a member's business number, which opens its purchase ledger (docs/documents.md). */
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../platform/context.ts';
 import { confirmBiznoByOperator } from '../../modules/accounts/bizno-proofs.ts';
@@ -19,7 +20,8 @@ const BiznoProof = Type.Object(
 );
 const security = [{ operatorToken: [] }];
 
-export async function operatorMemberRoutes(app: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+export async function operatorMemberRoutes(instance: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
   app.addSchema(BiznoProof);
   app.addHook('onRequest', operatorGuard(opts.operatorToken));
@@ -37,6 +39,6 @@ export async function operatorMemberRoutes(app: FastifyInstance, opts: { ctx: Ct
         response: { 200: Type.Ref('BiznoProof'), ...errors(400, 401, 404) },
       },
     },
-    async (req) => confirmBiznoByOperator(ctx, (req.params as { memberNo: number }).memberNo, req.body as Record<string, unknown>),
+    async (req) => confirmBiznoByOperator(ctx, req.params.memberNo, req.body),
   );
 }

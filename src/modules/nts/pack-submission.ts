@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { buildStandardXml } from '../documents/standard-xml.ts';
-import type { DocumentInput } from '../documents/model.ts';
+import { documentOf } from '../documents/document-views.ts';
 import { expiryStatus, signTaxInvoice } from '../signing/index.ts';
 import { activeCertificateIds, signingMaterialById } from '../certificates/signing-material.ts';
 import { encryptEnvelopedData } from './transport/cms-envelope.ts';
@@ -66,7 +66,7 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
       continue;
     }
     try {
-      const unsigned = buildStandardXml(f.body as unknown as DocumentInput, { issueId: f.issue_id, issueDateTime: now, exchangeId: f.dockey });
+      const unsigned = buildStandardXml(documentOf(f), { issueId: f.issue_id, issueDateTime: now, exchangeId: f.dockey });
       signed.push({ filingId: f.id, documentId: f.document_id, certificateId, rValue: material.randomNum, signedXml: signTaxInvoice(unsigned, material.privateKey, material.certDer) });
     } catch (err) {
       ctx.log.warn({ filingId: f.id, err: (err as Error).message }, 'nts filing: cannot build or sign the standard XML');

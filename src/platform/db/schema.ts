@@ -142,6 +142,14 @@ export type ProcState = 'T' | 'S' | 'A' | 'R';
 export type ReadState = 'N' | 'Y';
 export type NtsState = '0' | '1' | '2' | '3' | '4';
 
+/**
+ * The stored document (`documents.body`, jsonb): the validated `DocumentInput`. Its shape belongs to the
+ * documents module, which declares it by augmenting this interface (model.ts), so the platform does not
+ * import a module and every reader of `body` gets the document type without a cast.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by module augmentation
+export interface StoredDocumentBody {}
+
 export interface DocumentsTable {
   id: Generated<number>;
   subscription_id: number;
@@ -167,7 +175,7 @@ export interface DocumentsTable {
   total_amt: number;
   item_summary: Generated<string>;
   has_statement: Generated<boolean>;
-  body: Json<Record<string, unknown>>;
+  body: Json<StoredDocumentBody>;
   nts_issue_id: string | null;
   issued_at: NullableTimestamp;
   send_at: NullableTimestamp;

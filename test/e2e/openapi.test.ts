@@ -1,0 +1,97 @@
+// The served OpenAPI document: committed (docs/openapi.json, so API changes show in review), Idempotency-Key
+// declared where it is honoured, the document schema typed and described, and answers shaped by it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { canonicalOpenApi, OPENAPI_FILE, OPENAPI_REGENERATE } from '../support/openapi-file.ts';
+
+interface Param { in: string; name: string; required?: boolean }
+interface Operation { parameters?: Param[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
+interface Schema { type?: string | string[]; description?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; $ref?: string; required?: string[] }
+interface Spec { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+
+let sys: TestSystem;
+let spec: Spec;
+before(async () => {
+  sys = await startTestSystem();
+  spec = (await (await fetch(`${sys.url}/openapi.json`)).json()) as Spec;
+});
+after(async () => sys?.close());
+
+/** Every POST / PUT / PATCH that runs through runIdempotent (a retry with the same key is answered once). */
+const IDEMPOTENT = [
+  'post /v1/members',
+  'post /v1/subscriptions',
+  'post /v1/catalog/units',
+  'post /v1/catalog/packages',
+  'post /v1/subscriptions/{subscriptionId}/documents',
+  'put /v1/subscriptions/{subscriptionId}/documents/{dockey}',
+  'post /v1/subscriptions/{subscriptionId}/certificate',
+  'post /v1/subscriptions/{subscriptionId}/nts-filings',
+];
+
+describe('OpenAPI', () => {
+  test('the served /openapi.json is the committed docs/openapi.json', () => {
+    const committed = fs.existsSync(OPENAPI_FILE) ? fs.readFileSync(OPENAPI_FILE, 'utf8') : '(missing)';
+    const served = canonicalOpenApi(spec);
+    if (served !== committed) {
+      const a = served.split('\n');
+      const b = committed.split('\n');
+      const at = a.findIndex((l, i) => l !== b[i]);
+      assert.fail(
+        `docs/openapi.json differs from the served /openapi.json (first at line ${at + 1}: served ${JSON.stringify(a[at])}, committed ${JSON.stringify(b[at])}).\n` +
+          `If the API change is intended, run \`${OPENAPI_REGENERATE}\` and commit docs/openapi.json.`,
+      );
+    }
+  });
+
+  test('every POST / PUT that honours Idempotency-Key declares it as an optional header parameter, and no other does', () => {
+    const declared: string[] = [];
+    for (const [p, ops] of Object.entries(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const header = op.parameters?.find((x) => x.in === 'header' && x.name.toLowerCase() === 'idempotency-key');
+        if (header) {
+          assert.notEqual(header.required, true, `${method} ${p}: Idempotency-Key is optional`);
+          declared.push(`${method} ${p}`);
+        }
+      }
+    }
+    assert.deepEqual(declared.sort(), [...IDEMPOTENT].sort());
+  });
+
+  test('the document schema types the parties, lines, statement, amendment, amounts and contacts, each field described', () => {
+    const op = spec.paths['/v1/subscriptions/{subscriptionId}/documents']?.['post'];
+    const doc = op?.requestBody?.content?.['application/json']?.schema?.properties?.['document'];
+    assert.ok(doc?.properties, 'the write body has a typed document');
+    const branch = (s: Schema | undefined): Schema | undefined => s?.anyOf?.find((x) => x.type !== 'null') ?? s;
+    const props = (s: Schema | undefined) => Object.keys(branch(s)?.properties ?? {});
+    assert.deepEqual(props(doc.properties['supplier']).sort(), ['address', 'bizno', 'businessItem', 'businessType', 'ceoName', 'contact', 'name', 'subBizno']);
+    assert.deepEqual(props(doc.properties['trustee']).sort(), props(doc.properties['supplier']).sort());
+    assert.deepEqual(props(doc.properties['buyer']).sort(), ['address', 'businessItem', 'businessType', 'ceoName', 'contacts', 'id', 'idType', 'name', 'subBizno']);
+    assert.deepEqual(props(branch(doc.properties['buyer']?.properties?.['contacts'])?.items).sort(), ['department', 'email', 'mobile', 'name', 'tel']);
+    assert.deepEqual(props(doc.properties['lines']?.items).sort(), ['day', 'month', 'name', 'quantity', 'remark', 'spec', 'supply', 'tax', 'unitPrice']);
+    assert.deepEqual(props(doc.properties['amendment']).sort(), ['originalIssueId', 'reasonCode']);
+    assert.deepEqual(props(doc.properties['amounts']).sort(), ['supply', 'tax', 'total']);
+    assert.ok(props(doc.properties['statement']).includes('lines'));
+    // every leaf says what it is in Korean and in English
+    const leaves: [string, Schema][] = [];
+    const walk = (s: Schema | undefined, at: string) => {
+      const b = branch(s);
+      if (!b) return;
+      if (b.properties) for (const [k, v] of Object.entries(b.properties)) walk(v, `${at}.${k}`);
+      else if (b.items) walk(b.items, `${at}[]`);
+      else leaves.push([at, s!]);
+    };
+    walk(doc, 'document');
+    assert.ok(leaves.length > 60, `${leaves.length} leaves`);
+    for (const [at, s] of leaves) {
+      const d = s.description ?? branch(s)?.description ?? '';
+      assert.match(d, /[가-힣]/, `${at}: Korean description`);
+      assert.match(d, /\([^)]*[A-Za-z]/, `${at}: English in parentheses`);
+    }
+    // the answer is typed too (and so serialized field by field)
+    const out = spec.components.schemas['Document'];
+    assert.ok(out?.properties?.['procState'] && out.properties['document']?.properties?.['buyer'], 'Document is typed');
+  });
+});
