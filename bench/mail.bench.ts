@@ -4,7 +4,7 @@
  * Prints figures only; asserts nothing.
  */
 import { cpus } from 'node:os';
-import { createMailCatcher } from '../src/modules/mail/mail-catcher.ts';
+import { createMailCatcher } from '../src/simulators/smtp/mail-catcher.ts';
 import { createSmtpTransport, type OutgoingMail } from '../src/modules/mail/mail-transport.ts';
 
 interface Row {

@@ -42,3 +42,28 @@ test('HSTS: off by default, on with HANBILL_HSTS or an https HANBILL_PUBLIC_URL;
   assert.equal(loadConfig({ HANBILL_HSTS: 'off', HANBILL_PUBLIC_URL: 'https://tax.example.kr' }).hstsMaxAge, undefined);
   assert.throws(() => loadConfig({ HANBILL_HSTS: 'maybe' }), (e: ConfigError) => e.problems.some((p) => p.startsWith('HANBILL_HSTS:')));
 });
+
+test('the ASP key: key and certificate come together; with DATABASE_URL a real NTS gateway needs them (no self-signed key)', () => {
+  const production = { DATABASE_URL: 'postgres://localhost/x', HANBILL_MASTER_KEY: 'ab'.repeat(32), HANBILL_OPERATOR_TOKEN: 'x'.repeat(30) };
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (err) {
+      assert.ok(err instanceof ConfigError);
+      return err.problems;
+    }
+  };
+  // a real NTS (NTS_GATEWAY_URL) from a production database and no key: refused, naming the variables to set
+  const refused = problemsOf({ ...production, NTS_GATEWAY_URL: 'https://ws.esero.go.kr' });
+  assert.equal(refused.length, 1, refused.join('\n'));
+  assert.match(refused[0]!, /^HANBILL_NTS_ASP_KEY: required when DATABASE_URL and NTS_GATEWAY_URL are set .*HANBILL_NTS_ASP_CERT/);
+  const configured = loadConfig({ ...production, NTS_GATEWAY_URL: 'https://ws.esero.go.kr', HANBILL_NTS_ASP_KEY: '/etc/hanbill/asp-key.pem', HANBILL_NTS_ASP_CERT: '/etc/hanbill/asp-cert.pem' });
+  assert.deepEqual([configured.nts.aspKey, configured.nts.aspCert], ['/etc/hanbill/asp-key.pem', '/etc/hanbill/asp-cert.pem']);
+  // the in-process simulator (no NTS_GATEWAY_URL) and the embedded default may self-sign
+  assert.equal(loadConfig(production).nts.aspKey, undefined);
+  assert.equal(loadConfig({ NTS_GATEWAY_URL: 'https://ws.esero.go.kr' }).nts.aspKey, undefined);
+  // one without the other
+  assert.deepEqual(problemsOf({ HANBILL_NTS_ASP_KEY: '/k.pem' }).map((p) => p.split(':')[0]), ['HANBILL_NTS_ASP_CERT']);
+  assert.deepEqual(problemsOf({ HANBILL_NTS_ASP_CERT: '/c.pem' }).map((p) => p.split(':')[0]), ['HANBILL_NTS_ASP_KEY']);
+});

@@ -51,6 +51,12 @@ export interface NtsConfig {
   replyUrl: string | undefined;
   /** Our (the ASP's) business number in the KEC message header. */
   aspBizno: string;
+  /**
+   * Our WS-Security private key and certificate (PEM text or a file path each; both or neither): the certificate
+   * registered with the NTS. Unset: a self-signed key in the data folder (embedded default, in-process simulator).
+   */
+  aspKey: string | undefined;
+  aspCert: string | undefined;
   /** Jobs and submissions of one channel are handled only by workers of the same channel. */
   channel: string;
   timeoutMs: number;
@@ -97,6 +103,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'NTS_GATEWAY_CERT', default: '(unset: <NTS_GATEWAY_URL>/kmCert.der)', meaning: 'file with the NTS encryption certificate (DER or PEM) packages are encrypted for' },
   { name: 'HANBILL_NTS_REPLY_URL', default: '<api URL>/nts/results', meaning: 'URL the NTS pushes filing results to (kec:ReplyTo)' },
   { name: 'HANBILL_NTS_ASP_BIZNO', default: '0000000000', meaning: 'our business number in the KEC message header (From/PartyID)' },
+  { name: 'HANBILL_NTS_ASP_KEY', default: '(unset: self-signed in the data dir; embedded or in-process simulator only)', meaning: 'our WS-Security private key for the NTS: PEM text or a file (PEM or PKCS#8 DER); required with DATABASE_URL and NTS_GATEWAY_URL' },
+  { name: 'HANBILL_NTS_ASP_CERT', default: '(unset: with HANBILL_NTS_ASP_KEY)', meaning: 'the certificate of that key registered with the NTS: PEM text or a file (PEM or DER)' },
   { name: 'HANBILL_CHANNEL', default: 'main', meaning: 'job channel: mail (and, unless HANBILL_NTS_CHANNEL is set, filing) jobs are run only by workers of the same channel; give installations that share one database different channels' },
   { name: 'HANBILL_NTS_CHANNEL', default: 'nts (or HANBILL_CHANNEL when set)', meaning: 'filing channel: jobs and submissions of a channel are handled only by workers of that channel (installations sharing one database)' },
   { name: 'HANBILL_NTS_TIMEOUT_MS', default: '30000', meaning: 'time-out of one call to the NTS' },
@@ -180,6 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const nts = ntsConfig(get, int, problems);
+  // A self-signed ASP key is per data folder: fine for the embedded default and for the in-process simulator (which
+  // accepts any certificate), never for the real NTS from a production database (every host would sign with its own).
+  if (databaseUrl !== undefined && nts.gatewayUrl !== undefined && nts.aspKey === undefined && nts.aspCert === undefined) {
+    problems.push(
+      'HANBILL_NTS_ASP_KEY: required when DATABASE_URL and NTS_GATEWAY_URL are set (with HANBILL_NTS_ASP_CERT: the key and certificate registered with the NTS; a self-signed key is made only on the embedded default or for the in-process simulator)',
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -214,6 +229,10 @@ function ntsConfig(get: (name: string) => string | undefined, int: (name: string
   if (!/^\d{10}$/.test(aspBizno)) problems.push('HANBILL_NTS_ASP_BIZNO: expected 10 digits');
   const channel = get('HANBILL_NTS_CHANNEL') ?? get('HANBILL_CHANNEL') ?? 'nts';
   if (!/^[a-z0-9_-]{1,40}$/i.test(channel)) problems.push('HANBILL_NTS_CHANNEL: expected 1 to 40 letters, digits, - or _');
+  const aspKey = get('HANBILL_NTS_ASP_KEY');
+  const aspCert = get('HANBILL_NTS_ASP_CERT');
+  if (aspKey !== undefined && aspCert === undefined) problems.push('HANBILL_NTS_ASP_CERT: required with HANBILL_NTS_ASP_KEY (the certificate of that key)');
+  if (aspCert !== undefined && aspKey === undefined) problems.push('HANBILL_NTS_ASP_KEY: required with HANBILL_NTS_ASP_CERT (the private key of that certificate)');
   const autoFileText = (get('HANBILL_NTS_AUTO_FILE') ?? 'on').toLowerCase();
   if (!['on', 'off', 'true', 'false', '1', '0'].includes(autoFileText)) problems.push('HANBILL_NTS_AUTO_FILE: expected on or off');
   return {
@@ -221,6 +240,8 @@ function ntsConfig(get: (name: string) => string | undefined, int: (name: string
     gatewayCertFile: get('NTS_GATEWAY_CERT'),
     replyUrl,
     aspBizno,
+    aspKey,
+    aspCert,
     channel,
     timeoutMs: int('HANBILL_NTS_TIMEOUT_MS', 30_000, 50, 600_000),
     retryMs: int('HANBILL_NTS_RETRY_MS', 5_000, 10, 3_600_000),

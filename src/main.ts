@@ -16,17 +16,15 @@ import { buildHttpServer } from './faces/http-server.ts';
 import { makeApiGuard } from './modules/access/api-guard.ts';
 import { bootstrapOperator } from './modules/accounts/bootstrap-operator.ts';
 import { portalPlugin } from './faces/portal/portal-plugin.ts';
-import { startNtsRuntime, type NtsRuntime } from './modules/nts/nts-runtime.ts';
+import { startNts, type NtsSystem } from './composition/nts.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
-import { registerTaxinvoicePage } from './faces/legacy/taxinvoice-page.ts';
-import { registerDocumentPage } from './faces/legacy/document-page.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
 import { viewRoutes } from './faces/view/view-routes.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
-import type { MailCatcher } from './modules/mail/mail-catcher.ts';
+import type { MailCatcher } from './simulators/smtp/mail-catcher.ts';
 import { mailQueue } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
@@ -40,7 +38,7 @@ export interface System {
   url: string | undefined;
   operatorToken: string;
   /** NTS filing: gateway, pipeline and (embedded default) the in-process NTS simulator. */
-  nts: NtsRuntime;
+  nts: NtsSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   close(): Promise<void>;
@@ -61,18 +59,33 @@ export function databaseTarget(config: Config) {
 }
 
 export async function startSystem(config: Config, opts: StartOptions = {}): Promise<System> {
+  // a start that fails stops what it had started, newest first: no open database, port or timer is left behind
+  const started: (() => Promise<unknown>)[] = [];
+  try {
+    return await startParts(config, opts, started);
+  } catch (err) {
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    throw err;
+  }
+}
+
+async function startParts(config: Config, opts: StartOptions, started: (() => Promise<unknown>)[]): Promise<System> {
   const log: Logger = opts.logger ?? createLogger(config.logLevel);
   const secrets = resolveSecrets(config);
   const database = opts.database ?? (await openDatabase(databaseTarget(config)));
+  started.push(() => database.close());
   const migrated = await migrate(database.pool);
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
 
   const ctx: Ctx = { db: database.db, clock: opts.clock ?? systemClock, config, masterKey: secrets.masterKey, log };
   await bootstrapOperator(ctx, { embedded: !config.databaseUrl, dataDir: config.dataDir, adminPassword: config.adminPassword });
-  registerTaxinvoicePage();
-  registerDocumentPage();
-  const nts = await startNtsRuntime(ctx);
+  const nts = await startNts(ctx);
+  started.push(() => nts.close());
   const mail = await startMail(config, log);
+  started.push(async () => {
+    await mail.transport.close();
+    await mail.catcher?.stop();
+  });
 
   let worker: JobWorker | undefined;
   if (config.roles.has('worker')) {
@@ -83,6 +96,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
     if (Object.keys(handlers).length > 0) worker.start();
+    const running = worker;
+    started.push(() => running.stop());
   }
 
   let app: FastifyInstance | undefined;
@@ -106,6 +121,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       // a bare Logger without child loggers (tests' silentLogger) turns request logging off
       ...(isFullLogger(log) ? { loggerInstance: log } : { logger: false }),
     });
+    const server = app;
+    started.push(() => server.close());
     if (opts.listen !== false) {
       url = await app.listen({ port: config.port, host: config.host });
       // an ephemeral port (tests) is only known now: links sent to recipients must point at it
@@ -153,7 +170,7 @@ function isFullLogger(log: Logger): log is Logger & FastifyBaseLogger {
 async function startMail(config: Config, log: Logger): Promise<{ transport: MailTransport; catcher: MailCatcher | undefined }> {
   if (config.smtpUrl) return { transport: createSmtpTransport(config.smtpUrl, config.mailFrom), catcher: undefined };
   // loaded only here: with SMTP_URL set (production) smtp-server and mailparser are never loaded
-  const { createMailCatcher } = await import('./modules/mail/mail-catcher.ts');
+  const { createMailCatcher } = await import('./simulators/smtp/mail-catcher.ts');
   const catcher = createMailCatcher();
   const { url } = await catcher.start();
   log.info({ smtp: url }, 'mail catcher listening (caught mail at /dev/mailbox)');

@@ -38,11 +38,11 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stdout.write('hanbill 0.1.0\n');
       return 0;
     case 'sign': {
-      const { runSign } = await import('../modules/signing/cli.ts');
+      const { runSign } = await import('./commands/sign.ts');
       return runSign(rest, process.stdin, process.stdout, process.stderr);
     }
     case 'verify': {
-      const { runVerify } = await import('../modules/signing/cli.ts');
+      const { runVerify } = await import('./commands/sign.ts');
       return runVerify(rest, process.stdin, process.stdout, process.stderr);
     }
     case 'nts-sim': {

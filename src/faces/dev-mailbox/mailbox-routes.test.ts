@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createMailCatcher, type CaughtMail, type MailCatcher } from '../../modules/mail/mail-catcher.ts';
+import { createMailCatcher, type CaughtMail, type MailCatcher } from '../../simulators/smtp/mail-catcher.ts';
 import { createSmtpTransport, type MailTransport } from '../../modules/mail/mail-transport.ts';
 import { contentDisposition, escapeHtml, formatKst, mailboxPlugin } from './mailbox-routes.ts';
 

@@ -15,7 +15,7 @@
  */
 import net from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { CaughtAddress, CaughtMail, MailboxSource } from '../../modules/mail/mail-catcher.ts';
+import type { CaughtAddress, CaughtMail, MailboxSource } from '../../simulators/smtp/mail-catcher.ts';
 
 export interface MailboxRoutesOptions {
   catcher: MailboxSource;

@@ -1,7 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { createMailCatcher, type MailCatcher } from './mail-catcher.ts';
+import { createMailCatcher, type MailCatcher } from '../../simulators/smtp/mail-catcher.ts';
 import { classifySmtpError, createSmtpTransport, MailSendError, type MailTransport, type OutgoingMail } from './mail-transport.ts';
 
 const FROM = 'Hanbill <no-reply@hanbill.local>';

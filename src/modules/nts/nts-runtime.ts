@@ -1,73 +1,65 @@
 /**
- * Wiring of NTS filing for the composition root: the gateway (NTS_GATEWAY_URL, or the shipped simulator
- * started in-process on the embedded default), our ASP signing key, and the filing pipeline.
+ * NTS filing assembled from the adapters the composition root chose: the gateway's base URL and the NTS
+ * encryption certificate (given, from NTS_GATEWAY_CERT, or fetched from <base URL>/kmCert.der), our ASP
+ * signing key, and the filing pipeline. Which NTS that is — the real one or the shipped simulator — is not
+ * this module's business: it never starts a simulator (src/composition/nts.ts does, on the embedded default).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Ctx } from '../../platform/context.ts';
 import { pemOrDer } from '../signing/asn1-der.ts';
-import { startNtsSimulator, type NtsSimulator } from '../../simulators/nts/nts-simulator.ts';
-import { aspSignerProvider } from './asp-credentials.ts';
 import { createNtsFiling, type NtsFiling } from './nts-filing.ts';
 import { SoapNtsGateway, type NtsGateway } from './nts-gateway.ts';
-import type { Party } from './transport/soap-message.ts';
+import type { Party, SoapSigner } from './transport/soap-message.ts';
 
 export interface NtsRuntime {
   filing: NtsFiling;
   gateway: NtsGateway;
-  /** The in-process simulator (embedded default), when NTS_GATEWAY_URL is not set. */
-  simulator: NtsSimulator | undefined;
   /** The api role's base URL, once listening (default reply URL = <it>/nts/results). */
   setApiUrl(url: string | undefined): void;
-  close(): Promise<void>;
 }
 
-export async function startNtsRuntime(ctx: Ctx): Promise<NtsRuntime> {
+export interface NtsRuntimeOptions {
+  /** Base URL of the NTS web services (`…/services/SubmitEtaxInvoice`, `…/services/RequestResults` are appended). */
+  baseUrl: string;
+  /** The NTS encryption certificate (DER); default: NTS_GATEWAY_CERT's file, else fetched from `<baseUrl>/kmCert.der`. */
+  ntsCertificate?: Buffer;
+  /** Our (the ASP's) WS-Security key and certificate (asp-credentials.ts). */
+  aspSigner: () => Promise<SoapSigner>;
+}
+
+export function createNtsRuntime(ctx: Ctx, opts: NtsRuntimeOptions): NtsRuntime {
   const cfg = ctx.config.nts;
-  let simulator: NtsSimulator | undefined;
-  let baseUrl = cfg.gatewayUrl;
-  let ntsCertificate: Buffer | (() => Promise<Buffer>);
-  if (!baseUrl) {
-    simulator = await startNtsSimulator({
-      registrationIds: [ctx.config.ntsIssuerCode],
-      resultDelayMs: cfg.simResultDelayMs,
-      stateDir: path.join(ctx.config.dataDir, 'nts-sim'),
-      pushRetryMs: Math.min(cfg.retryMs, 5_000),
-      log: ctx.log,
-    });
-    baseUrl = simulator.url;
-    const sim = simulator;
-    ntsCertificate = async () => sim.certDer;
-    if (ctx.config.databaseUrl) ctx.log.warn({ simulator: sim.url }, 'NTS_GATEWAY_URL is not set: filing goes to an in-process NTS simulator');
-  } else if (cfg.gatewayCertFile) {
-    ntsCertificate = pemOrDer(fs.readFileSync(cfg.gatewayCertFile), ['CERTIFICATE']);
-  } else {
-    const url = `${baseUrl}/kmCert.der`;
-    ntsCertificate = async () => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(cfg.timeoutMs) });
-      if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-      return Buffer.from(await res.arrayBuffer());
-    };
-  }
   const aspParty: Party = { partyId: cfg.aspBizno, partyName: 'Hanbill' };
-  const aspSigner = aspSignerProvider(ctx.config.dataDir, cfg.aspBizno);
-  const gateway = new SoapNtsGateway({ baseUrl, ntsCertificate, aspSigner, aspParty, timeoutMs: cfg.timeoutMs });
+  const gateway = new SoapNtsGateway({
+    baseUrl: opts.baseUrl,
+    ntsCertificate: opts.ntsCertificate ?? ntsCertificateOf(opts.baseUrl, cfg.gatewayCertFile, cfg.timeoutMs),
+    aspSigner: opts.aspSigner,
+    aspParty,
+    timeoutMs: cfg.timeoutMs,
+  });
   let apiUrl: string | undefined;
   const filing = createNtsFiling(ctx, {
     gateway,
-    aspSigner,
+    aspSigner: opts.aspSigner,
     aspParty,
     replyTo: () => cfg.replyUrl ?? `${apiUrl ?? ctx.config.publicUrl}/nts/results`,
   });
   return {
     filing,
     gateway,
-    simulator,
     setApiUrl: (url) => {
       apiUrl = url;
     },
-    close: async () => {
-      await simulator?.close();
-    },
+  };
+}
+
+/** The configured certificate file, or the one the service publishes (fetched on first use, not at start). */
+function ntsCertificateOf(baseUrl: string, certFile: string | undefined, timeoutMs: number): Buffer | (() => Promise<Buffer>) {
+  if (certFile) return pemOrDer(fs.readFileSync(certFile), ['CERTIFICATE']);
+  const url = `${baseUrl}/kmCert.der`;
+  return async () => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
   };
 }

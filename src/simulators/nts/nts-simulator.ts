@@ -51,7 +51,7 @@ import {
 } from '../../modules/nts/transport/tax-invoice-response.ts';
 import { isSuccessCode, resultMessage } from '../../modules/nts/result-codes.ts';
 import { checkInvoice, type RegisteredInvoice } from './invoice-rules.ts';
-import { issueTestCertificate } from './test-pki.ts';
+import { issueSelfSignedCertificate } from '../../modules/signing/self-signed-certificate.ts';
 
 export interface NtsFaults {
   /** Probability that a submit/poll call answers HTTP 503 without doing anything. */
@@ -665,7 +665,7 @@ async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffe
 
 /** The simulator's NTS certificate: from stateDir (created there once), or a fresh one in memory. */
 function loadOrCreateCertificate(stateDir: string | undefined): { certDer: Buffer; privateKey: KeyObject } {
-  const make = () => issueTestCertificate({ commonName: 'www.esero.go.kr (Hanbill NTS simulator)', organization: 'Hanbill TEST', organizationalUnit: 'NTS', keyUsage: 'both', notAfter: new Date(Date.now() + 10 * 365 * 86_400_000) });
+  const make = () => issueSelfSignedCertificate({ commonName: 'www.esero.go.kr (Hanbill NTS simulator)', organization: 'Hanbill TEST', organizationalUnit: 'NTS', keyUsage: 'both', notAfter: new Date(Date.now() + 10 * 365 * 86_400_000) });
   if (!stateDir) {
     const c = make();
     return { certDer: c.certDer, privateKey: c.privateKey };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection } from 'node:net';
 import { createMailCatcher } from './mail-catcher.ts';
-import { createSmtpTransport, type OutgoingMail } from './mail-transport.ts';
+import { createSmtpTransport, type OutgoingMail } from '../../modules/mail/mail-transport.ts';
 import { waitFor } from '../../../test/support/wait-for.ts';
 
 const simple = (subject: string): OutgoingMail => ({ to: ['a@example.kr'], subject, text: 't', html: '<p>h</p>' });
