@@ -61,7 +61,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return 0;
     }
     case 'create-operator': {
-      const { runCreateOperator } = await import('../modules/portal/cli.ts');
+      const { runCreateOperator } = await import('./commands/create-operator.ts');
       return runCreateOperator(rest, process.stdin, process.stdout, process.stderr);
     }
     case 'serve': {

@@ -6,8 +6,8 @@ import { migrate } from '../../platform/db/migrate.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { silentLogger } from '../../platform/context.ts';
 import { resolveSecrets } from '../../platform/secrets.ts';
-import { AppError } from '../../platform/errors.ts';
-import { createOperator } from '../accounts/create-operator.ts';
+import { AppError, composeMessage } from '../../platform/errors.ts';
+import { createOperator } from '../../modules/accounts/create-operator.ts';
 
 async function readFirstLine(stdin: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -39,7 +39,7 @@ export async function runCreateOperator(args: string[], stdin: NodeJS.ReadableSt
     return 0;
   } catch (err) {
     if (err instanceof AppError) {
-      stderr.write(`hanbill create-operator: ${err.message}\n`);
+      stderr.write(`hanbill create-operator: ${composeMessage(err)}\n`); // the field (loginId, password …) and the message
       return 1;
     }
     throw err;
