@@ -41,8 +41,6 @@ export const ERROR_KINDS = {
   certificate_invalid: { status: 400, legacy: '1002', meaning: '인증서, 개인키 또는 비밀번호를 사용할 수 없습니다 (certificate, key or password unusable)' },
   unauthenticated: { status: 401, legacy: '2005', meaning: '인증 정보가 없거나 틀립니다 (missing or wrong token, session or key)' },
   forbidden: { status: 403, legacy: '2006', meaning: '이 작업을 할 권한이 없습니다 (not allowed for this caller)' },
-  not_found: { status: 404, legacy: '3001', meaning: '대상이 없습니다, 예전 일반 코드 (no such thing; the former generic code)' },
-  conflict: { status: 409, legacy: '3002', meaning: '현재 상태와 충돌합니다, 예전 일반 코드 (conflicts with the current state; the former generic code)' },
   idempotency_conflict: { status: 409, legacy: '3002', meaning: '같은 Idempotency-Key로 다른 요청을 보냈습니다 (`Idempotency-Key` reused with another request)' },
   rate_limited: { status: 429, legacy: '2007', meaning: '실패가 너무 많아 계정 또는 IP가 잠시 잠겼습니다 (too many failures: account or IP locked for a while)' },
   api_key_invalid: { status: 401, legacy: '2005', meaning: '등록되지 않았거나 삭제 또는 재발급된 API Key입니다 (partner API key unknown, deleted or replaced by a reissue)' },

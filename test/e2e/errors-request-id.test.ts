@@ -9,6 +9,7 @@ import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../s
 import { legacyPost, rest } from '../support/http.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { closeRawAgent, sendRaw } from '../support/raw-http.ts';
+import { makePartner, operatorClient } from './portal-support.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const lines: string[] = [];
@@ -136,6 +137,25 @@ describe('legacy', () => {
     assert.equal(sums['field'], 'total_amount');
     assert.match(sums.msg, /^total_amount: /);
   });
+});
+
+test('a partner registers members with the camelCase fields of POST /v1/members, and errors name them', async () => {
+  const partner = await makePartner(sys, await operatorClient(sys));
+  const key = await partner.client.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.1'] } });
+  assert.equal(key.status, 201, key.text);
+  const headers = { authorization: `Bearer ${key.body.accessKey}` };
+  const member = { bizno: freshBizno(), companyName: '고객상사', ceoName: '홍길동', loginId: freshLoginId('pm'), password: 'Secret123', userName: '김담당', email: 'tax@example.kr' };
+  const bad = await rest(sys.url, 'POST', '/v1/partner/members', { ...member, password: 'short' }, headers);
+  assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  assert.equal(bad.body.error.field, 'password');
+  assert.match(bad.body.error.message, /^password: /);
+  const ok = await rest(sys.url, 'POST', '/v1/partner/members', member, headers);
+  assert.equal(ok.status, 201, JSON.stringify(ok.body));
+  assert.equal(ok.body.loginId, member.loginId);
+  const taken = await rest(sys.url, 'POST', '/v1/partner/members', { ...member, bizno: freshBizno() }, headers);
+  assert.equal(taken.status, 409);
+  assert.equal(taken.body.error.code, 'login_id_taken');
+  assert.equal(taken.body.error.field, 'loginId');
 });
 
 test('/readyz does not show the database error to anonymous callers (it goes to the log)', async () => {

@@ -127,7 +127,7 @@ function baseBody(w: World, route: RestRoute, head: number): Json {
   if (route.path.endsWith('/documents/{dockey}') && route.method === 'PUT') return { issue: false, document: doc };
   if (route.path.endsWith('/documents/bulk')) return { documents: [{ document: doc }, { issue: true, document: doc }] };
   if (route.path.endsWith('/nts-filings')) return { dockeys: [t.issued] };
-  if (route.path === '/v1/partner/members') return { bizno, com_name: '고객상사', ceo_name: '홍길동', id: `fzp${head}`, pwd: 'Secret123', user_name: '김담당', email: 'tax@example.kr' };
+  if (route.path === '/v1/partner/members') return { bizno, companyName: '고객상사', ceoName: '홍길동', loginId: `fzp${head}`, password: 'Secret123', userName: '김담당', email: 'tax@example.kr' };
   if (route.path.startsWith('/v1/portal/api-keys') && route.path.includes('ips')) return route.method === 'PUT' ? { ips: ['127.0.0.1'] } : { ip: '10.1.2.3' };
   return sample(route.body);
 }

@@ -42,3 +42,13 @@ export async function rest(base: string, method: string, url: string, body?: unk
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+/**
+ * An answer body without the request id of its error (`error.requestId`, unique per request by design),
+ * so that two answers can be compared for "the same answer" (no enumeration, same refusal).
+ */
+export function withoutRequestId(body: any): unknown {
+  if (!body || typeof body !== 'object' || !body.error || typeof body.error !== 'object') return body;
+  const { requestId: _id, ...error } = body.error;
+  return { ...body, error };
+}

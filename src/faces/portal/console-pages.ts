@@ -1,7 +1,7 @@
 /** Operator console pages: CRM, company conversion reviews, API service reviews, partners, audit log. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, toAppError } from '../../platform/errors.ts';
+import { AppError, composeMessage, toAppError } from '../../platform/errors.ts';
 import { listCompanyConversions } from '../../modules/accounts/list-company-conversions.ts';
 import { approveCompanyConversion } from '../../modules/accounts/approve-company-conversion.ts';
 import { rejectCompanyConversion } from '../../modules/accounts/reject-company-conversion.ts';
@@ -18,7 +18,7 @@ import { createUnit, listUnits } from '../../modules/catalog/manage-units.ts';
 import { createPackage, listPackages } from '../../modules/catalog/manage-packages.ts';
 import { html, translator, type Lang, type Raw, type T } from './html.ts';
 import { csrfField, kst, page } from './layout.ts';
-import { langOf, requireOperator, type OperatorCall } from './portal-http.ts';
+import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from './portal-http.ts';
 import { loginOperator, logout } from './auth-flow.ts';
 import { sendHtml } from './page-kit.ts';
 
@@ -139,7 +139,7 @@ function loginBody(t: T, form: Form): Raw {
 export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
   const { ctx } = opts;
   const hide = { schema: { hide: true } };
-  const formOf = (req: FastifyRequest): Form => (req.body && typeof req.body === 'object' ? (req.body as Form) : {});
+  const formOf = (req: FastifyRequest): Form => fieldsOf(req.body);
 
   async function render(req: FastifyRequest, reply: FastifyReply, path: string, o: { call?: OperatorCall; error?: AppError; form?: Form } = {}) {
     const lang: Lang = langOf(req, reply);
@@ -154,8 +154,8 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     }
     const def = PAGES[path]!;
     const body = await def.render(call, t, ctx, o.form ?? {});
-    const done = (req.query as Record<string, string>)['done'] ? t('처리했습니다.', 'Done.') : undefined;
-    return sendHtml(reply, o.error ? o.error.status : 200, page({ lang, title: def.title(t), path, body, operator: call.operator, csrfToken: call.csrfToken, error: o.error?.message, done }));
+    const done = queryText(req, 'done') ? t('처리했습니다.', 'Done.') : undefined;
+    return sendHtml(reply, o.error ? o.error.status : 200, page({ lang, title: def.title(t), path, body, operator: call.operator, csrfToken: call.csrfToken, error: o.error ? composeMessage(o.error) : undefined, done }));
   }
   for (const path of Object.keys(PAGES)) app.get(path, hide, (req, reply) => render(req, reply, path));
 
@@ -167,11 +167,11 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
         call = await requireOperator(ctx, req, { formCsrf: form['_csrf'] });
       } catch (err) {
         const e = toAppError(err);
-        if (e.code === 'csrf_invalid') return sendHtml(reply, 403, page({ lang: langOf(req), title: 'CSRF', path: back, body: html`<h1>403</h1><p class="alert" role="alert">${e.message}</p>` }));
+        if (e.code === 'csrf_invalid') return sendHtml(reply, 403, page({ lang: langOf(req), title: 'CSRF', path: back, body: html`<h1>403</h1><p class="alert" role="alert">${composeMessage(e)}</p>` }));
         return reply.redirect('/console/login', 303);
       }
       try {
-        const id = Number((req.params as { id?: string }).id ?? 0);
+        const id = Number(fieldsOf(req.params)['id'] ?? 0);
         await action(call, form, id);
         return reply.redirect(`${back}?done=1`, 303);
       } catch (err) {
@@ -197,7 +197,7 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     } catch {
       return reply.redirect('/console/login', 303);
     }
-    const d = await getApplicationDocument(ctx, { documentId: Number((req.params as { id: string }).id) || 0 });
+    const d = await getApplicationDocument(ctx, { documentId: Number(fieldsOf(req.params)['id']) || 0 });
     return reply
       .header('content-type', d.contentType)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.fileName)}`)
@@ -220,7 +220,7 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
-      return loginPage(req, reply, form, e.status, e.message);
+      return loginPage(req, reply, form, e.status, composeMessage(e));
     }
   });
   app.post('/console/logout', hide, async (req, reply) => {

@@ -7,13 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { html, raw, type Lang, type Raw, type T } from './html.ts';
-import type { UserCall } from './portal-http.ts';
+import { fieldsOf, type UserCall } from './portal-http.ts';
 
 export type Form = Record<string, unknown>;
 
 export const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
 
-export const formOf = (req: FastifyRequest): Form => (req.body && typeof req.body === 'object' ? (req.body as Form) : {});
+export const formOf = (req: FastifyRequest): Form => fieldsOf(req.body);
 
 /** A labelled input; `hint` is linked by aria-describedby. */
 export const field = (id: string, label: string, opts: { type?: string; value?: string; required?: boolean; autocomplete?: string; hint?: string; inputmode?: string } = {}) =>
@@ -58,7 +58,7 @@ export function sendHtml(reply: FastifyReply, status: number, body: string): Fas
 
 /** The `file` part of a multipart upload (other fields ignored except `_csrf`, read by the caller). */
 export async function readUpload(req: FastifyRequest): Promise<{ fileName: string; contentType: string; content: Buffer; fields: Record<string, string> }> {
-  if (!req.isMultipart()) throw new AppError('field_required', 'file: multipart/form-data로 파일을 보내세요 (send the file as multipart/form-data)', { field: 'file' });
+  if (!req.isMultipart()) throw new AppError('field_required', 'multipart/form-data로 파일을 보내세요 (send the file as multipart/form-data)', { field: 'file' });
   const fields: Record<string, string> = {};
   let file: { fileName: string; contentType: string; content: Buffer } | undefined;
   for await (const part of req.parts()) {
@@ -67,7 +67,7 @@ export async function readUpload(req: FastifyRequest): Promise<{ fileName: strin
       if (part.fieldname === 'file' && !file) file = { fileName: part.filename, contentType: part.mimetype, content };
     } else fields[part.fieldname] = String(part.value);
   }
-  if (!file) throw new AppError('field_required', 'file: 파일을 선택하세요 (choose a file)', { field: 'file' });
+  if (!file) throw new AppError('field_required', '파일을 선택하세요 (choose a file)', { field: 'file' });
   return { ...file, fields };
 }
 

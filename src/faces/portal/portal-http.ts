@@ -61,8 +61,22 @@ function cookieList(reply: FastifyReply): string[] {
   return cur === undefined ? [] : Array.isArray(cur) ? cur.map(String) : [String(cur)];
 }
 
+/**
+ * The fields of a parsed query string, form body or path: an object's own entries, or none (no body, a text
+ * body). The values stay `unknown` (a repeated field is an array): every reader checks the one it takes.
+ */
+export function fieldsOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value)) : {};
+}
+
+/** One query value as text; absent, repeated or not text → undefined. */
+export function queryText(req: FastifyRequest, name: string): string | undefined {
+  const v = fieldsOf(req.query)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 export function langOf(req: FastifyRequest, reply?: FastifyReply): Lang {
-  const q = (req.query as Record<string, unknown> | undefined)?.['lang'];
+  const q = queryText(req, 'lang');
   if (q === 'en' || q === 'ko') {
     reply?.header('set-cookie', [...(reply ? cookieList(reply) : []), `${LANG_COOKIE}=${q}; Path=/; SameSite=Lax; Max-Age=31536000`]);
     return q;
@@ -77,7 +91,7 @@ export function clientIp(req: FastifyRequest): string {
 /** Refuse cross-site state changes (Origin / Sec-Fetch-Site), with or without a session. */
 export function assertSameOrigin(req: FastifyRequest): void {
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site') throw new AppError('csrf_invalid', 'Origin: 다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
+  if (site === 'cross-site') throw new AppError('csrf_invalid', '다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
   const origin = req.headers.origin;
   if (origin && origin !== 'null') {
     let host: string | undefined;
@@ -86,9 +100,9 @@ export function assertSameOrigin(req: FastifyRequest): void {
     } catch {
       host = undefined;
     }
-    if (host !== req.headers.host) throw new AppError('csrf_invalid', 'Origin: 다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
+    if (host !== req.headers.host) throw new AppError('csrf_invalid', '다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
   } else if (origin === 'null') {
-    throw new AppError('csrf_invalid', 'Origin: 다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
+    throw new AppError('csrf_invalid', '다른 사이트에서 보낸 요청은 처리할 수 없습니다 (cross-site request refused)', { field: 'Origin' });
   }
 }
 
@@ -97,7 +111,7 @@ export function assertCsrf(ctx: Ctx, req: FastifyRequest, token: string, formVal
   const header = req.headers['x-csrf-token'];
   const given = typeof header === 'string' ? header : typeof formValue === 'string' ? formValue : undefined;
   if (!csrfMatches(ctx, token, given)) {
-    throw new AppError('csrf_invalid', '_csrf: 보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요 (missing or wrong CSRF token)', { field: '_csrf' });
+    throw new AppError('csrf_invalid', '보안 토큰이 없거나 맞지 않습니다. 페이지를 새로 고친 뒤 다시 시도하세요 (missing or wrong CSRF token)', { field: '_csrf' });
   }
 }
 
@@ -111,7 +125,7 @@ export interface UserCall {
   csrfToken: string;
 }
 
-export const loginRequired = () => new AppError('unauthenticated', 'session: 로그인이 필요합니다 (login required)', { field: 'session' });
+export const loginRequired = () => new AppError('unauthenticated', '로그인이 필요합니다 (login required)', { field: 'session' });
 
 /** The signed-in portal user of a request (CSRF checked on state changes), or a 401. */
 export async function requireUser(ctx: Ctx, req: FastifyRequest, formCsrf?: unknown): Promise<UserCall> {
@@ -149,13 +163,13 @@ export async function requireOperator(ctx: Ctx, req: FastifyRequest, opts: { ope
   const auth = req.headers.authorization ?? '';
   if (opts.operatorToken && auth.toLowerCase().startsWith('bearer ')) {
     if (!safeEqual(sha256(auth.slice(7).trim()), sha256(opts.operatorToken))) {
-      throw new AppError('unauthenticated', 'Authorization: 운영자 토큰이 맞지 않습니다 (wrong operator token)', { field: 'Authorization' });
+      throw new AppError('unauthenticated', '운영자 토큰이 맞지 않습니다 (wrong operator token)', { field: 'Authorization' });
     }
     return { token: undefined, operator: undefined, actor: { kind: 'operator', id: null, label: 'operator-token', ip: clientIp(req) }, csrfToken: '' };
   }
   const token = sessionToken(req);
   const session = await resolveSession(ctx, token);
-  if (!token || !session || session.kind !== 'operator') throw new AppError('unauthenticated', 'session: 운영자 로그인이 필요합니다 (operator login required)', { field: 'session' });
+  if (!token || !session || session.kind !== 'operator') throw new AppError('unauthenticated', '운영자 로그인이 필요합니다 (operator login required)', { field: 'session' });
   if (opts.csrf ?? isUnsafe(req)) assertCsrf(ctx, req, token, opts.formCsrf);
   const operator = await getOperator(ctx, session.subjectId);
   return { token, operator, actor: { kind: 'operator', id: operator.id, label: operator.loginId, ip: clientIp(req) }, csrfToken: csrfTokenFor(ctx, token) };
@@ -164,6 +178,6 @@ export async function requireOperator(ctx: Ctx, req: FastifyRequest, opts: { ope
 /** The partner of a signed-in company member, or a clear 403 (the 연동 API 관리 menu is for partners only). */
 export function partnerOf(call: UserCall): number {
   const p = call.user.partner;
-  if (!p) throw new AppError('forbidden', 'partner: 연동 API 서비스 승인 후 이용할 수 있습니다 (available once the API service is approved)', { field: 'partner' });
+  if (!p) throw new AppError('forbidden', '연동 API 서비스 승인 후 이용할 수 있습니다 (available once the API service is approved)', { field: 'partner' });
   return p.id;
 }

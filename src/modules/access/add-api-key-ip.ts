@@ -17,7 +17,7 @@ export interface AddApiKeyIpOptions extends PartnerKey {
 export async function addApiKeyIp(ctx: Ctx, who: Actor, opts: AddApiKeyIpOptions): Promise<ApiKeyView> {
   const ip = readIp(opts.input['ip'], 'ip');
   const current = (await getApiKey(ctx, opts)).ips;
-  if (current.includes(ip)) throw new AppError('api_key_ip_exists', `ip: 이미 등록된 IP입니다 (${ip} is already on the list)`, { field: 'ip' });
+  if (current.includes(ip)) throw new AppError('api_key_ip_exists', `이미 등록된 IP입니다 (${ip} is already on the list)`, { field: 'ip' });
   if (current.length >= MAX_IPS_PER_KEY) throw invalidError('ip', `IP는 최대 ${MAX_IPS_PER_KEY}개까지 등록할 수 있습니다 (at most ${MAX_IPS_PER_KEY} addresses per key)`);
   return setApiKeyIps(ctx, who, { partnerId: opts.partnerId, keyId: opts.keyId, input: { ips: [...current, ip] } });
 }

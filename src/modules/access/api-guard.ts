@@ -100,8 +100,8 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
 
   const notOurs = (subject: GuardSubject) =>
     'subscriptionId' in subject
-      ? new AppError('subscription_not_found', `${subject.field}: 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner’s members)`, { field: subject.field })
-      : new AppError('credentials_mismatch', `${subject.field}: 이 파트너의 회원이 아닙니다 (no such member among this partner’s members)`, { field: subject.field });
+      ? new AppError('subscription_not_found', `이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner’s members)`, { field: subject.field })
+      : new AppError('credentials_mismatch', `이 파트너의 회원이 아닙니다 (no such member among this partner’s members)`, { field: subject.field });
 
   return async (req) => {
     const ip = callerIp(req.ip);
@@ -149,26 +149,26 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
         throw await refuse(
           req,
           ip,
-          new AppError('api_key_invalid', `Authorization: 재발급으로 폐기된 API Key입니다 (${kstDateTime(retired.retired_at)} KST) — 새 Access Key를 사용하세요 (this key was replaced by a reissue; use the new Access Key)`, {
+          new AppError('api_key_invalid', `재발급으로 폐기된 API Key입니다 (${kstDateTime(retired.retired_at)} KST) — 새 Access Key를 사용하세요 (this key was replaced by a reissue; use the new Access Key)`, {
             field: 'Authorization',
           }),
           { partnerId: retired.partner_id, keyId: retired.id, prefix: visiblePrefix(given) },
         );
       }
-      throw await refuse(req, ip, new AppError('api_key_invalid', 'Authorization: 등록되지 않은 API Key입니다 (unknown API key)', { field: 'Authorization' }), {});
+      throw await refuse(req, ip, new AppError('api_key_invalid', '등록되지 않은 API Key입니다 (unknown API key)', { field: 'Authorization' }), {});
     }
     const who = { partnerId: key.partner_id, keyId: key.id, prefix: key.prefix };
     if (key.deleted_at) {
-      throw await refuse(req, ip, new AppError('api_key_invalid', 'Authorization: 삭제된 API Key입니다 (this API key was deleted)', { field: 'Authorization' }), who);
+      throw await refuse(req, ip, new AppError('api_key_invalid', '삭제된 API Key입니다 (this API key was deleted)', { field: 'Authorization' }), who);
     }
     if (!key.enabled) {
-      throw await refuse(req, ip, new AppError('api_key_disabled', 'Authorization: 사용 중지(OFF)된 API Key입니다 (this API key is switched OFF)', { field: 'Authorization' }), who);
+      throw await refuse(req, ip, new AppError('api_key_disabled', '사용 중지(OFF)된 API Key입니다 (this API key is switched OFF)', { field: 'Authorization' }), who);
     }
     if (key.state === 'suspended') {
       throw await refuse(
         req,
         ip,
-        new AppError('partner_suspended', `Authorization: 연동 API 사용이 정지되었습니다${key.suspended_reason ? ` — ${key.suspended_reason}` : ''} (API use of this partner is suspended)`, {
+        new AppError('partner_suspended', `연동 API 사용이 정지되었습니다${key.suspended_reason ? ` — ${key.suspended_reason}` : ''} (API use of this partner is suspended)`, {
           field: 'Authorization',
         }),
         who,
@@ -176,10 +176,10 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
     }
     const ips = await ctx.db.selectFrom('api_key_ips').select('address').where('key_id', '=', key.id).execute();
     if (ips.length === 0) {
-      throw await refuse(req, ip, new AppError('ip_not_allowed', 'ip: 이 API Key에 등록된 IP가 없습니다. IP를 등록하세요 (no IP address is registered for this key)', { field: 'ip' }), who);
+      throw await refuse(req, ip, new AppError('ip_not_allowed', '이 API Key에 등록된 IP가 없습니다. IP를 등록하세요 (no IP address is registered for this key)', { field: 'ip' }), who);
     }
     if (!ips.some((r) => r.address === ip)) {
-      throw await refuse(req, ip, new AppError('ip_not_allowed', `ip: 호출한 IP ${ip}은(는) 이 API Key에 등록되지 않았습니다 (caller IP ${ip} is not on this key’s allow-list)`, { field: 'ip' }), who);
+      throw await refuse(req, ip, new AppError('ip_not_allowed', `호출한 IP ${ip}은(는) 이 API Key에 등록되지 않았습니다 (caller IP ${ip} is not on this key’s allow-list)`, { field: 'ip' }), who);
     }
     const member = await memberOfCall(req.subject);
     if (member && member.partnerId !== key.partner_id) throw await refuse(req, ip, notOurs(member.subject), who);

@@ -29,7 +29,7 @@ export async function ipsOf(db: Db, keyIds: number[]): Promise<Map<number, strin
   return m;
 }
 
-export const keyNotFound = (id: number) => new AppError('api_key_not_found', `keyId: API Key ${id}이(가) 없습니다 (no such key)`, { field: 'keyId' });
+export const keyNotFound = (id: number) => new AppError('api_key_not_found', `API Key ${id}이(가) 없습니다 (no such key)`, { field: 'keyId' });
 
 /** The partner's live key, locked for update; other partners' keys are "not found" (no enumeration). */
 export async function ownKey(tx: Db, partnerId: number, keyId: number) {

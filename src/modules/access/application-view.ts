@@ -66,14 +66,14 @@ export function applicationView(r: ApplicationRow, docs: ApiApplication['documen
   };
 }
 
-export const applicationNotFound = (id: number) => new AppError('application_not_found', `id: 신청 ${id}이(가) 없습니다 (no such application)`, { field: 'id' });
+export const applicationNotFound = (id: number) => new AppError('application_not_found', `신청 ${id}이(가) 없습니다 (no such application)`, { field: 'id' });
 
 /** An application an operator may still decide on, locked for the decision. */
 export async function openForReview(tx: Ctx['db'], id: number) {
   const a = await tx.selectFrom('api_applications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   if (!a) throw applicationNotFound(id);
   if (a.state !== 'pending' && a.state !== 'documents_requested') {
-    throw new AppError('application_not_under_review', `id: 심사 중인 신청이 아닙니다 (application is ${a.state})`, { field: 'id' });
+    throw new AppError('application_not_under_review', `심사 중인 신청이 아닙니다 (application is ${a.state})`, { field: 'id' });
   }
   return a;
 }

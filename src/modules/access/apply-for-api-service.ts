@@ -16,19 +16,19 @@ export interface ApplyForApiServiceOptions {
   input: Input;
 }
 
-const alreadyOpen = (what: string) => new AppError('application_already_open', `application: 이미 ${what}`, { field: 'application' });
+const alreadyOpen = (what: string) => new AppError('application_already_open', `이미 ${what}`, { field: 'application' });
 
 export async function applyForApiService(ctx: Ctx, who: Actor & { id: number }, opts: ApplyForApiServiceOptions): Promise<ApiApplication> {
   const note = optionalString(opts.input, 'note', { max: 1000, multiline: true }) ?? '';
   const status = await getApplicationStatus(ctx, who.id);
   if (!status.isCompany) {
-    throw new AppError('forbidden', 'user: 연동 API 서비스는 기업회원만 신청할 수 있습니다. 먼저 기업회원전환을 신청하세요 (company members only: convert first)', { field: 'user' });
+    throw new AppError('forbidden', '연동 API 서비스는 기업회원만 신청할 수 있습니다. 먼저 기업회원전환을 신청하세요 (company members only: convert first)', { field: 'user' });
   }
   if (status.blockedUntil) {
     const d = status.blockedUntil;
     throw new AppError(
       'application_blocked',
-      `application: 반려일로부터 1년간 재신청할 수 없습니다. ${d.toISOString().slice(0, 10)} 이후 신청할 수 있습니다 (re-application is blocked for one year after a rejection, until ${d.toISOString()})`,
+      `반려일로부터 1년간 재신청할 수 없습니다. ${d.toISOString().slice(0, 10)} 이후 신청할 수 있습니다 (re-application is blocked for one year after a rejection, until ${d.toISOString()})`,
       { field: 'application', details: { blockedUntil: d.toISOString() } },
     );
   }

@@ -10,7 +10,7 @@ export async function approveApplication(ctx: Ctx, op: Actor, id: number): Promi
     const a = await openForReview(tx, id);
     const user = await tx.selectFrom('portal_users').select(['kind', 'withdrawn_at']).where('id', '=', a.user_id).executeTakeFirstOrThrow();
     if (user.kind !== 'company' || user.withdrawn_at) {
-      throw new AppError('applicant_not_company', 'id: 신청자가 기업회원이 아닙니다 (applicant is no longer a company member)', { field: 'id' });
+      throw new AppError('applicant_not_company', '신청자가 기업회원이 아닙니다 (applicant is no longer a company member)', { field: 'id' });
     }
     const now = ctx.clock.now();
     await tx.updateTable('api_applications').set({ state: 'approved', reviewed_by: op.id ?? null, reviewed_at: now, updated_at: now }).where('id', '=', id).execute();

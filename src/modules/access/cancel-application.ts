@@ -13,6 +13,6 @@ export async function cancelApplication(ctx: Ctx, who: Actor & { id: number }): 
     .where('state', 'in', ['pending', 'documents_requested'])
     .returning('id')
     .executeTakeFirst();
-  if (!r) throw new AppError('application_not_cancellable', 'application: 취소할 수 있는 신청이 없습니다 (only a pending application can be cancelled)', { field: 'application' });
+  if (!r) throw new AppError('application_not_cancellable', '취소할 수 있는 신청이 없습니다 (only a pending application can be cancelled)', { field: 'application' });
   await audit(ctx, who, { action: 'application.cancelled', targetKind: 'application', targetId: r.id });
 }

@@ -17,6 +17,6 @@ export async function getApplicationDocument(ctx: Ctx, opts: GetApplicationDocum
     .where('d.id', '=', opts.documentId);
   if (opts.userId !== undefined) q = q.where('a.user_id', '=', opts.userId);
   const d = await q.executeTakeFirst();
-  if (!d) throw new AppError('application_document_not_found', `id: 서류 ${opts.documentId}이(가) 없습니다 (no such document)`, { field: 'id' });
+  if (!d) throw new AppError('application_document_not_found', `서류 ${opts.documentId}이(가) 없습니다 (no such document)`, { field: 'id' });
   return { fileName: d.file_name, contentType: d.content_type, content: d.content };
 }

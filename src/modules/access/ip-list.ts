@@ -17,7 +17,7 @@ export function readIpList(input: Input, field = 'ips', opts: { min?: number } =
   });
   if (out.length > MAX_IPS_PER_KEY) throw invalidError(field, `IP는 최대 ${MAX_IPS_PER_KEY}개까지 등록할 수 있습니다 (at most ${MAX_IPS_PER_KEY} addresses per key)`);
   if (out.length < (opts.min ?? 0)) {
-    throw new AppError('field_required', `${field}: API를 연동할 서버의 IP를 1개 이상 입력하세요 (enter at least one server IP address)`, { field });
+    throw new AppError('field_required', `API를 연동할 서버의 IP를 1개 이상 입력하세요 (enter at least one server IP address)`, { field });
   }
   return out;
 }

@@ -28,7 +28,7 @@ export async function issueApiKey(ctx: Ctx, who: Actor, opts: IssueApiKeyOptions
     await tx.selectFrom('partners').select('id').where('id', '=', partnerId).forUpdate().executeTakeFirstOrThrow(); // serialises concurrent issues
     const n = await tx.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('partner_id', '=', partnerId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
     if (Number(n.n) >= MAX_KEYS_PER_PARTNER) {
-      throw new AppError('api_key_limit_reached', `keys: API Key는 최대 ${MAX_KEYS_PER_PARTNER}개까지 발급할 수 있습니다. 사용하지 않는 Key를 삭제하세요 (at most ${MAX_KEYS_PER_PARTNER} keys: delete one first)`, {
+      throw new AppError('api_key_limit_reached', `API Key는 최대 ${MAX_KEYS_PER_PARTNER}개까지 발급할 수 있습니다. 사용하지 않는 Key를 삭제하세요 (at most ${MAX_KEYS_PER_PARTNER} keys: delete one first)`, {
         field: 'keys',
       });
     }

@@ -14,6 +14,6 @@ export interface RemoveApiKeyIpOptions extends PartnerKey {
 export async function removeApiKeyIp(ctx: Ctx, who: Actor, opts: RemoveApiKeyIpOptions): Promise<ApiKeyView> {
   const ip = readIp(opts.address, 'ip');
   const current = (await getApiKey(ctx, opts)).ips;
-  if (!current.includes(ip)) throw new AppError('api_key_ip_not_found', `ip: 등록되지 않은 IP입니다 (${ip} is not on the list)`, { field: 'ip' });
+  if (!current.includes(ip)) throw new AppError('api_key_ip_not_found', `등록되지 않은 IP입니다 (${ip} is not on the list)`, { field: 'ip' });
   return setApiKeyIps(ctx, who, { partnerId: opts.partnerId, keyId: opts.keyId, input: { ips: current.filter((x) => x !== ip) } });
 }

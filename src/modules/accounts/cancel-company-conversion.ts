@@ -12,6 +12,6 @@ export async function cancelCompanyConversion(ctx: Ctx, who: Actor & { id: numbe
     .where('state', '=', 'pending')
     .returning('id')
     .executeTakeFirst();
-  if (!r) throw new AppError('conversion_not_cancellable', 'conversion: 취소할 수 있는 신청이 없습니다 (no pending request)', { field: 'conversion' });
+  if (!r) throw new AppError('conversion_not_cancellable', '취소할 수 있는 신청이 없습니다 (no pending request)', { field: 'conversion' });
   await audit(ctx, who, { action: 'conversion.cancelled', targetKind: 'conversion', targetId: r.id });
 }

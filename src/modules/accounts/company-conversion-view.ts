@@ -40,15 +40,15 @@ export async function companyBiznoTaken(ctx: Ctx, bizno: string, exceptUser: num
   return r !== undefined;
 }
 
-export const biznoTaken = () => new AppError('bizno_taken', 'bizno: 이미 기업회원으로 등록된 사업자등록번호입니다 (business number already belongs to a company member)', { field: 'bizno' });
+export const biznoTaken = () => new AppError('bizno_taken', '이미 기업회원으로 등록된 사업자등록번호입니다 (business number already belongs to a company member)', { field: 'bizno' });
 
 export const conversionAlreadyOpen = () =>
-  new AppError('conversion_already_open', 'bizno: 심사 중인 기업회원전환 신청이 있습니다 (a conversion request is already pending)', { field: 'bizno' });
+  new AppError('conversion_already_open', '심사 중인 기업회원전환 신청이 있습니다 (a conversion request is already pending)', { field: 'bizno' });
 
 /** A pending request an operator decides on, locked for the decision. */
 export async function pendingForReview(tx: Ctx['db'], id: number) {
   const c = await tx.selectFrom('company_conversions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  if (!c) throw new AppError('conversion_not_found', `id: 기업회원전환 신청 ${id}이(가) 없습니다 (no such conversion request)`, { field: 'id' });
-  if (c.state !== 'pending') throw new AppError('conversion_already_reviewed', `id: 이미 처리된 신청입니다 (request is ${c.state})`, { field: 'id' });
+  if (!c) throw new AppError('conversion_not_found', `기업회원전환 신청 ${id}이(가) 없습니다 (no such conversion request)`, { field: 'id' });
+  if (c.state !== 'pending') throw new AppError('conversion_already_reviewed', `이미 처리된 신청입니다 (request is ${c.state})`, { field: 'id' });
   return c;
 }

@@ -36,7 +36,7 @@ export async function completeLogIn(ctx: Ctx, opts: CompleteLogInOptions): Promi
     await recordFailure(ctx, 'user', account);
     await recordFailure(ctx, 'ip', ip);
     await audit(ctx, { kind: 'user', id: userId, label: user.login_id, ip }, { action: 'user.login_code_failed', targetKind: 'user', targetId: userId });
-    throw new AppError('credentials_mismatch', 'code: 인증 코드가 올바르지 않습니다 (wrong or already used code)', { field: 'code' });
+    throw new AppError('credentials_mismatch', '인증 코드가 올바르지 않습니다 (wrong or already used code)', { field: 'code' });
   }
   return inTransaction(ctx.db, async (tx) => {
     const c = withDb(ctx, tx);

@@ -22,7 +22,7 @@ export async function createOperator(ctx: Ctx, who: Actor, input: CreateOperator
   const password = readNewPassword(input, 'password');
   const name = optionalString(input, 'name', { max: 30 }) ?? loginId;
   const taken = await ctx.db.selectFrom('operators').select('id').where(sql<string>`lower(login_id)`, '=', loginId.toLowerCase()).executeTakeFirst();
-  if (taken) throw new AppError('login_id_taken', 'loginId: 이미 있는 운영자 아이디입니다 (operator ID already in use)', { field: 'loginId' });
+  if (taken) throw new AppError('login_id_taken', '이미 있는 운영자 아이디입니다 (operator ID already in use)', { field: 'loginId' });
   const row = await ctx.db
     .insertInto('operators')
     .values({ login_id: loginId, password_hash: await hashPassword(password), name })

@@ -13,9 +13,9 @@ export async function disableSecondFactor(ctx: Ctx, who: Actor & { id: number },
   const password = requiredString(input, 'password', { max: 200 });
   const code = requiredString(input, 'code', { max: 40 });
   const row = await ctx.db.selectFrom('portal_users').select(['password_hash', 'totp_enabled_at']).where('id', '=', who.id).executeTakeFirstOrThrow();
-  if (!row.totp_enabled_at) throw new AppError('second_factor_off', 'code: 보안로그인을 사용하고 있지 않습니다 (secure login is off)', { field: 'code' });
+  if (!row.totp_enabled_at) throw new AppError('second_factor_off', '보안로그인을 사용하고 있지 않습니다 (secure login is off)', { field: 'code' });
   if (!(await verifyPassword(row.password_hash, password))) {
-    throw new AppError('credentials_mismatch', 'password: 비밀번호가 일치하지 않습니다 (password does not match)', { field: 'password' });
+    throw new AppError('credentials_mismatch', '비밀번호가 일치하지 않습니다 (password does not match)', { field: 'password' });
   }
   if (!(await checkSecondFactor(ctx, who.id, code))) throw invalidError('code', '인증 코드가 올바르지 않습니다 (wrong code)');
   await ctx.db

@@ -20,7 +20,7 @@ export async function enableSecondFactor(ctx: Ctx, who: Actor & { id: number }, 
   return inTransaction(ctx.db, async (tx) => {
     const user = await tx.selectFrom('portal_users').select(['totp_pending_sealed', 'totp_enabled_at']).where('id', '=', who.id).forUpdate().executeTakeFirstOrThrow();
     if (user.totp_enabled_at) throw secondFactorAlreadyOn();
-    if (!user.totp_pending_sealed) throw new AppError('second_factor_not_started', 'code: 먼저 QR 코드를 발급받으세요 (start the enrolment first)', { field: 'code' });
+    if (!user.totp_pending_sealed) throw new AppError('second_factor_not_started', '먼저 QR 코드를 발급받으세요 (start the enrolment first)', { field: 'code' });
     const secret = openSecret(ctx.masterKey, user.totp_pending_sealed, totpAad(who.id));
     const step = matchTotp(secret, code, ctx.clock.now());
     if (step === undefined) throw invalidError('code', '인증 코드가 올바르지 않습니다. 앱에 표시된 6자리 숫자를 입력하세요 (wrong code: enter the 6 digits shown by the app)');

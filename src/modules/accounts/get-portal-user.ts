@@ -27,7 +27,7 @@ export async function getPortalUser(ctx: Ctx, userId: number): Promise<PortalUse
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
-  if (!row || row.withdrawn_at) throw new AppError('unauthenticated', 'session: 로그인이 필요합니다 (login required)', { field: 'session' });
+  if (!row || row.withdrawn_at) throw new AppError('unauthenticated', '로그인이 필요합니다 (login required)', { field: 'session' });
   return {
     id: row.id,
     loginId: row.login_id,

@@ -35,7 +35,7 @@ export async function logInOperator(ctx: Ctx, opts: LogInOperatorOptions): Promi
     await recordFailure(ctx, 'operator', account);
     await recordFailure(ctx, 'ip', ip);
     await audit(ctx, { kind: 'anonymous', label: loginId.slice(0, 30), ip }, { action: 'operator.login_failed', targetKind: 'operator', targetId: live?.id ?? null });
-    throw new AppError('credentials_mismatch', 'password: 아이디 또는 비밀번호가 일치하지 않습니다 (ID or password does not match)', { field: 'password' });
+    throw new AppError('credentials_mismatch', '아이디 또는 비밀번호가 일치하지 않습니다 (ID or password does not match)', { field: 'password' });
   }
   const session = await inTransaction(ctx.db, async (tx) => {
     const c = withDb(ctx, tx);

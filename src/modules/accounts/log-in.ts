@@ -36,7 +36,7 @@ export interface StartedSession {
 }
 
 const badLogin = () =>
-  new AppError('credentials_mismatch', 'password: 아이디 또는 비밀번호가 일치하지 않습니다 (ID or password does not match)', { field: 'password' });
+  new AppError('credentials_mismatch', '아이디 또는 비밀번호가 일치하지 않습니다 (ID or password does not match)', { field: 'password' });
 
 export async function logIn(ctx: Ctx, opts: LogInOptions): Promise<{ mfaRequired: boolean; session: StartedSession }> {
   const { ip } = opts;

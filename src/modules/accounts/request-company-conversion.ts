@@ -22,7 +22,7 @@ export async function requestCompanyConversion(ctx: Ctx, who: Actor & { id: numb
     tel: optionalString(input, 'tel', { max: 20, pattern: /^[0-9+\-() ]{2,20}$/, expected: '전화번호 형식이 올바르지 않습니다 (digits and - only)' }) ?? '',
   };
   const user = await ctx.db.selectFrom('portal_users').select(['kind']).where('id', '=', who.id).executeTakeFirstOrThrow();
-  if (user.kind === 'company') throw new AppError('already_company_member', 'bizno: 이미 기업회원입니다 (already a company member)', { field: 'bizno' });
+  if (user.kind === 'company') throw new AppError('already_company_member', '이미 기업회원입니다 (already a company member)', { field: 'bizno' });
   if (await companyBiznoTaken(ctx, f.bizno, who.id)) throw biznoTaken();
   const open = await getLatestConversion(ctx, who.id);
   if (open?.state === 'pending') throw conversionAlreadyOpen();

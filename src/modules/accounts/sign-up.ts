@@ -18,7 +18,7 @@ async function loginIdFree(ctx: Ctx, loginId: string): Promise<boolean> {
   return row === undefined;
 }
 
-const loginIdTaken = () => new AppError('login_id_taken', 'loginId: 이미 사용 중인 아이디입니다 (ID already in use)', { field: 'loginId' });
+const loginIdTaken = () => new AppError('login_id_taken', '이미 사용 중인 아이디입니다 (ID already in use)', { field: 'loginId' });
 
 export async function signUp(ctx: Ctx, who: Actor, input: SignUpOptions): Promise<PortalUser> {
   const loginId = readLoginId(input, 'loginId');

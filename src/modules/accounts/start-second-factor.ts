@@ -6,7 +6,7 @@ import { sealSecret } from '../../platform/secret-box.ts';
 import type { Actor } from '../access/audit-log.ts';
 import { enrolmentOf, totpAad, type TotpEnrolment } from './second-factor-secrets.ts';
 
-export const secondFactorAlreadyOn = () => new AppError('second_factor_already_on', 'code: 보안로그인이 이미 사용 중입니다 (secure login is already on)', { field: 'code' });
+export const secondFactorAlreadyOn = () => new AppError('second_factor_already_on', '보안로그인이 이미 사용 중입니다 (secure login is already on)', { field: 'code' });
 
 export async function startSecondFactor(ctx: Ctx, who: Actor & { id: number }): Promise<TotpEnrolment> {
   const user = await ctx.db.selectFrom('portal_users').select(['login_id', 'totp_enabled_at']).where('id', '=', who.id).executeTakeFirstOrThrow();

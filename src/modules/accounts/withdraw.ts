@@ -18,7 +18,7 @@ export async function withdraw(ctx: Ctx, who: Actor & { id: number }, input: Wit
   await inTransaction(ctx.db, async (tx) => {
     const partner = await tx.selectFrom('partners').select('id').where('user_id', '=', who.id).executeTakeFirst();
     if (partner) {
-      throw new AppError('partner_cannot_withdraw', 'password: 연동 API 서비스 이용 중에는 탈퇴할 수 없습니다. 운영자에게 해지를 요청하세요 (an API partner cannot withdraw; ask the operator to end the service first)', {
+      throw new AppError('partner_cannot_withdraw', '연동 API 서비스 이용 중에는 탈퇴할 수 없습니다. 운영자에게 해지를 요청하세요 (an API partner cannot withdraw; ask the operator to end the service first)', {
         field: 'password',
       });
     }

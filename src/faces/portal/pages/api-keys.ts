@@ -8,7 +8,7 @@ import { AppError } from '../../../platform/errors.ts';
 import { html, raw, type Raw, type T } from '../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str, type UserPage } from '../page-kit.ts';
-import { partnerOf } from '../portal-http.ts';
+import { fieldsOf, partnerOf } from '../portal-http.ts';
 import { setSessionFlash } from '../../../modules/accounts/session-flash.ts';
 import { listApiKeys } from '../../../modules/access/list-api-keys.ts';
 import { issueApiKey, MAX_KEYS_PER_PARTNER } from '../../../modules/access/issue-api-key.ts';
@@ -35,8 +35,8 @@ export function keyNotice(t: T): Raw {
 }
 
 const keyIdOf = (req: FastifyRequest) => {
-  const id = Number((req.params as { id: string }).id);
-  if (!Number.isSafeInteger(id) || id < 1) throw new AppError('api_key_not_found', 'keyId: API Key가 없습니다 (no such key)', { field: 'keyId' });
+  const id = Number(fieldsOf(req.params)['id']);
+  if (!Number.isSafeInteger(id) || id < 1) throw new AppError('api_key_not_found', 'API Key가 없습니다 (no such key)', { field: 'keyId' });
   return id;
 };
 

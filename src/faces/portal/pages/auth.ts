@@ -1,13 +1,13 @@
 /** The anonymous screens: home, login, the second login step (보안로그인), sign-up, and logout. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
-import { toAppError } from '../../../platform/errors.ts';
+import { composeMessage, toAppError } from '../../../platform/errors.ts';
 import { csrfTokenFor, resolveSession } from '../../../modules/accounts/sessions.ts';
 import { signUp } from '../../../modules/accounts/sign-up.ts';
 import { html, translator, type Raw, type T } from '../html.ts';
 import { csrfField, page } from '../layout.ts';
 import { doneMessage, field, formOf, sendHtml, str, type Form } from '../page-kit.ts';
-import { assertCsrf, assertSameOrigin, clientIp, langOf, sessionToken } from '../portal-http.ts';
+import { assertCsrf, assertSameOrigin, clientIp, langOf, queryText, sessionToken } from '../portal-http.ts';
 import { completeLoginCode, loginUser, logout } from '../auth-flow.ts';
 
 function loginBody(t: T, form: Form, next: string): Raw {
@@ -50,14 +50,14 @@ export async function authPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): 
   const anon = async (req: FastifyRequest, reply: FastifyReply, title: (t: T) => string, path: string, body: (t: T) => Raw, status = 200, error?: string) => {
     const lang = langOf(req, reply);
     const t = translator(lang);
-    return sendHtml(reply, status, page({ lang, title: title(t), path, body: body(t), error, done: doneMessage(t, (req.query as Record<string, string>)['done']) }));
+    return sendHtml(reply, status, page({ lang, title: title(t), path, body: body(t), error, done: doneMessage(t, queryText(req, 'done')) }));
   };
   app.get('/', hide, (_req, reply) => reply.redirect('/portal', 302));
   app.get('/portal', hide, async (req, reply) => {
     const s = await resolveSession(ctx, sessionToken(req));
     return reply.redirect(s?.kind === 'user' && !s.mfaPending ? '/portal/mypage/profile' : '/portal/login', 303);
   });
-  app.get('/portal/login', hide, (req, reply) => anon(req, reply, (t) => t('로그인', 'Log in'), '/portal/login', (t) => loginBody(t, {}, safeNext((req.query as Form)['next']))));
+  app.get('/portal/login', hide, (req, reply) => anon(req, reply, (t) => t('로그인', 'Log in'), '/portal/login', (t) => loginBody(t, {}, safeNext(queryText(req, 'next')))));
   app.post('/portal/login', hide, async (req, reply) => {
     const form = formOf(req);
     try {
@@ -66,7 +66,7 @@ export async function authPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): 
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
-      return anon(req, reply, (t) => t('로그인', 'Log in'), '/portal/login', (t) => loginBody(t, form, safeNext(form['next'])), e.status, e.message);
+      return anon(req, reply, (t) => t('로그인', 'Log in'), '/portal/login', (t) => loginBody(t, form, safeNext(form['next'])), e.status, composeMessage(e));
     }
   });
   app.get('/portal/login/code', hide, async (req, reply) => {
@@ -85,7 +85,7 @@ export async function authPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): 
       if (e.code === 'internal') throw err;
       if (e.code === 'unauthenticated') return reply.redirect('/portal/login', 303);
       const token = sessionToken(req)!;
-        return anon(req, reply, (t) => t('보안로그인', 'Secure login'), '/portal/login/code', (t) => codeBody(t, csrfTokenFor(ctx, token)), e.status, e.message);
+        return anon(req, reply, (t) => t('보안로그인', 'Secure login'), '/portal/login/code', (t) => codeBody(t, csrfTokenFor(ctx, token)), e.status, composeMessage(e));
     }
   });
   app.get('/portal/signup', hide, (req, reply) => anon(req, reply, (t) => t('회원가입', 'Sign up'), '/portal/signup', (t) => signupBody(t, {})));
@@ -98,7 +98,7 @@ export async function authPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): 
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
-      return anon(req, reply, (t) => t('회원가입', 'Sign up'), '/portal/signup', (t) => signupBody(t, form), e.status, e.message);
+      return anon(req, reply, (t) => t('회원가입', 'Sign up'), '/portal/signup', (t) => signupBody(t, form), e.status, composeMessage(e));
     }
   });
   app.post('/portal/logout', hide, async (req, reply) => {

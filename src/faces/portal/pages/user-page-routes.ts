@@ -6,12 +6,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
-import { toAppError, type AppError } from '../../../platform/errors.ts';
+import { composeMessage, toAppError, type AppError } from '../../../platform/errors.ts';
 import { takeSessionFlash } from '../../../modules/accounts/session-flash.ts';
 import { html, translator, type Raw } from '../html.ts';
 import { page } from '../layout.ts';
 import { doneMessage, formOf, sendHtml, type Form, type UserAction, type UserPage } from '../page-kit.ts';
-import { currentUser, langOf, requireUser, type UserCall } from '../portal-http.ts';
+import { currentUser, langOf, queryText, requireUser, type UserCall } from '../portal-http.ts';
 import { profilePage } from './profile.ts';
 import { companyPage } from './company.ts';
 import { apiServicePage, documentUploadRoute } from './api-service.ts';
@@ -53,10 +53,10 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
       status = e.status;
-      body = html`<h1>${def.title(t)}</h1><p class="alert" role="alert">${e.message}</p>`;
+      body = html`<h1>${def.title(t)}</h1><p class="alert" role="alert">${composeMessage(e)}</p>`;
     }
-    const done = doneMessage(t, (req.query as Record<string, string>)['done']);
-    return sendHtml(reply, status, page({ lang, title: def.title(t), path, body, user: call.user, csrfToken: call.csrfToken, error: o.error?.message, done }));
+    const done = doneMessage(t, queryText(req, 'done'));
+    return sendHtml(reply, status, page({ lang, title: def.title(t), path, body, user: call.user, csrfToken: call.csrfToken, error: o.error ? composeMessage(o.error) : undefined, done }));
   }
 
   /** A form post of a signed-in member: do it, then redirect (303) with a message, or re-render with the error. */
@@ -68,7 +68,7 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
         call = await requireUser(ctx, req, form['_csrf']);
       } catch (err) {
         const e = toAppError(err);
-        if (e.code === 'csrf_invalid') return sendHtml(reply, 403, page({ lang: langOf(req), title: 'CSRF', path: pagePath, body: html`<h1>403</h1><p class="alert" role="alert">${e.message}</p><p><a href="${pagePath}">${pagePath}</a></p>` }));
+        if (e.code === 'csrf_invalid') return sendHtml(reply, 403, page({ lang: langOf(req), title: 'CSRF', path: pagePath, body: html`<h1>403</h1><p class="alert" role="alert">${composeMessage(e)}</p><p><a href="${pagePath}">${pagePath}</a></p>` }));
         return reply.redirect(`/portal/login?next=${encodeURIComponent(pagePath)}`, 303);
       }
       try {

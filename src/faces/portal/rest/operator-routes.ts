@@ -3,9 +3,10 @@
  * token as Bearer. Operators, company conversion and API service reviews, partners, the audit log.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../../platform/context.ts';
-import { errors } from '../../rest/schemas.ts';
+import { errors, StringEnum } from '../../rest/schemas.ts';
 import { createOperator } from '../../../modules/accounts/create-operator.ts';
 import { listCompanyConversions } from '../../../modules/accounts/list-company-conversions.ts';
 import { approveCompanyConversion } from '../../../modules/accounts/approve-company-conversion.ts';
@@ -24,16 +25,16 @@ import { assertCsrf, requireOperator, sessionToken } from '../portal-http.ts';
 import { loginOperator, logout } from '../auth-flow.ts';
 import { appJson, conversionJson, csrfHeader, IdParams, Ok, opSecurity, partnerJson, Reason, ref, schema } from './schemas.ts';
 
-export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+export async function operatorRoutes(instance: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
-  const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
   const opTags = ['operator console'];
 
   const op = (req: FastifyRequest) => requireOperator(ctx, req, { operatorToken: opts.operatorToken });
   app.post('/v1/operator/session', schema({
     tags: opTags, summary: '운영자 로그인 (operator log in; sets the session cookie)', body: Type.Object({ loginId: Type.String(), password: Type.String() }),
     response: { 200: Type.Object({ csrfToken: Type.String() }), ...errors(400, 401, 403, 429) },
-  }), async (req, reply) => reply.send(await loginOperator(ctx, req, reply, body(req))));
+  }), async (req, reply) => reply.send(await loginOperator(ctx, req, reply, req.body)));
   app.delete('/v1/operator/session', schema({ tags: opTags, security: opSecurity, summary: '운영자 로그아웃', headers: csrfHeader, response: { 200: Ok, ...errors(403) } }), async (req, reply) => {
     const token = sessionToken(req);
     if (token) assertCsrf(ctx, req, token);
@@ -46,28 +47,28 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     response: { 201: Type.Object({ id: Type.Integer(), loginId: Type.String(), name: Type.String() }), ...errors(400, 401, 403, 409) },
   }), async (req, reply) => {
     const o = await op(req);
-    return reply.code(201).send(await createOperator(ctx, o.actor, body(req)));
+    return reply.code(201).send(await createOperator(ctx, o.actor, req.body));
   });
 
-  const StateQuery = (states: string[]) => Type.Object({ state: Type.Optional(Type.String({ enum: states })) });
+  const StateQuery = <S extends string>(states: readonly S[]) => Type.Object({ state: Type.Optional(StringEnum(states)) });
   app.get('/v1/operator/company-conversions', schema({
     tags: opTags, security: opSecurity, summary: '기업회원전환 심사 목록', querystring: StateQuery(['pending', 'approved', 'rejected', 'cancelled']),
     response: { 200: Type.Object({ data: Type.Array(ref('CompanyConversion')) }), ...errors(401) },
   }), async (req) => {
     await op(req);
-    const list = await listCompanyConversions(ctx, req.query as { state?: 'pending' });
+    const list = await listCompanyConversions(ctx, req.query);
     return { data: list.map(conversionJson) };
   });
   app.post('/v1/operator/company-conversions/:id/approve', schema({ tags: opTags, security: opSecurity, summary: '기업회원전환 승인', params: IdParams, headers: csrfHeader, response: { 200: Ok, ...errors(401, 403, 404, 409) } }), async (req) => {
     const o = await op(req);
-    await approveCompanyConversion(ctx, o.actor, (req.params as { id: number }).id);
+    await approveCompanyConversion(ctx, o.actor, req.params.id);
     return { ok: true };
   });
   app.post('/v1/operator/company-conversions/:id/reject', schema({
     tags: opTags, security: opSecurity, summary: '기업회원전환 반려 (with a reason)', params: IdParams, headers: csrfHeader, body: Reason, response: { 200: Ok, ...errors(400, 401, 403, 404, 409) },
   }), async (req) => {
     const o = await op(req);
-    await rejectCompanyConversion(ctx, o.actor, { id: (req.params as { id: number }).id, input: body(req) });
+    await rejectCompanyConversion(ctx, o.actor, { id: req.params.id, input: req.body });
     return { ok: true };
   });
 
@@ -76,17 +77,17 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     response: { 200: Type.Object({ data: Type.Array(ref('ApiApplication')) }), ...errors(401) },
   }), async (req) => {
     await op(req);
-    return { data: (await listApplications(ctx, req.query as { state?: 'pending' })).map(appJson) };
+    return { data: (await listApplications(ctx, req.query)).map(appJson) };
   });
   app.get('/v1/operator/api-applications/:id', schema({ tags: opTags, security: opSecurity, summary: 'API 연동 서비스 신청 상세', params: IdParams, response: { 200: ref('ApiApplication'), ...errors(401, 404) } }), async (req) => {
     await op(req);
-    return appJson(await getApplication(ctx, (req.params as { id: number }).id));
+    return appJson(await getApplication(ctx, req.params.id));
   });
   app.get('/v1/operator/api-application-documents/:id', schema({
     tags: opTags, security: opSecurity, summary: '심사 서류 내려받기 (download an uploaded document)', params: IdParams, produces: ['application/pdf', 'image/png', 'image/jpeg'],
   }), async (req, reply) => {
     await op(req);
-    const d = await getApplicationDocument(ctx, { documentId: (req.params as { id: number }).id });
+    const d = await getApplicationDocument(ctx, { documentId: req.params.id });
     return reply
       .header('content-type', d.contentType)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(d.fileName)}`)
@@ -98,14 +99,14 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     response: { 200: Type.Object({ partnerId: Type.Integer() }), ...errors(401, 403, 404, 409) },
   }), async (req) => {
     const o = await op(req);
-    return approveApplication(ctx, o.actor, (req.params as { id: number }).id);
+    return approveApplication(ctx, o.actor, req.params.id);
   });
   app.post('/v1/operator/api-applications/:id/reject', schema({
     tags: opTags, security: opSecurity, summary: 'API 연동 서비스 반려 (re-application blocked for 1 year)', params: IdParams, headers: csrfHeader, body: Reason,
     response: { 200: Ok, ...errors(400, 401, 403, 404, 409) },
   }), async (req) => {
     const o = await op(req);
-    await rejectApplication(ctx, o.actor, { id: (req.params as { id: number }).id, input: body(req) });
+    await rejectApplication(ctx, o.actor, { id: req.params.id, input: req.body });
     return { ok: true };
   });
   app.post('/v1/operator/api-applications/:id/request-documents', schema({
@@ -113,7 +114,7 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     response: { 200: Ok, ...errors(400, 401, 403, 404, 409) },
   }), async (req) => {
     const o = await op(req);
-    await requestApplicationDocuments(ctx, o.actor, { id: (req.params as { id: number }).id, input: body(req) });
+    await requestApplicationDocuments(ctx, o.actor, { id: req.params.id, input: req.body });
     return { ok: true };
   });
 
@@ -125,13 +126,13 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     tags: opTags, security: opSecurity, summary: '파트너 정지 (every key refused)', params: IdParams, headers: csrfHeader, body: Reason, response: { 200: ref('Partner'), ...errors(400, 401, 403, 404) },
   }), async (req) => {
     const o = await op(req);
-    return partnerJson(await suspendPartner(ctx, o.actor, { id: (req.params as { id: number }).id, input: body(req) }));
+    return partnerJson(await suspendPartner(ctx, o.actor, { id: req.params.id, input: req.body }));
   });
   app.post('/v1/operator/partners/:id/restore', schema({
     tags: opTags, security: opSecurity, summary: '파트너 정지 해제', params: IdParams, headers: csrfHeader, response: { 200: ref('Partner'), ...errors(401, 403, 404) },
   }), async (req) => {
     const o = await op(req);
-    return partnerJson(await restorePartner(ctx, o.actor, (req.params as { id: number }).id));
+    return partnerJson(await restorePartner(ctx, o.actor, req.params.id));
   });
   app.get('/v1/operator/audit-log', schema({
     tags: opTags, security: opSecurity, summary: '감사 로그 (audit log, newest first)',
@@ -139,7 +140,7 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: Ctx; ope
     response: { 200: Type.Object({ data: Type.Array(ref('AuditEntry')) }), ...errors(401) },
   }), async (req) => {
     await op(req);
-    const rows = await listAuditLog(ctx, req.query as { limit?: number; beforeId?: number; action?: string });
+    const rows = await listAuditLog(ctx, req.query);
     return { data: rows.map((r) => ({ ...r, at: r.at.toISOString() })) };
   });
 }

@@ -3,10 +3,11 @@
  * state, IP allow-list, suspension). Which key this is, and the partner's own members.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { errors } from '../../rest/schemas.ts';
+import { errors, IdempotencyKeyHeader } from '../../rest/schemas.ts';
 import { runIdempotent } from '../../rest/idempotency.ts';
 import type { ApiGuard } from '../../../modules/access/api-guard.ts';
 import { listPartnerMembers } from '../../../modules/access/list-partner-members.ts';
@@ -14,16 +15,16 @@ import { registerMember } from '../../../modules/accounts/register-member.ts';
 import { clientIp } from '../portal-http.ts';
 import { DateTime, partnerSecurity, schema } from './schemas.ts';
 
-export async function partnerRoutes(app: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
+export async function partnerRoutes(instance: FastifyInstance, opts: { ctx: Ctx; guard: ApiGuard }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
-  const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
 
   const partnerCall = async (req: FastifyRequest) => {
     const auth = req.headers.authorization;
     const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
-    if (!bearer) throw new AppError('api_key_invalid', 'Authorization: 연동 API Key가 필요합니다 (Authorization: Bearer <Access Key> required)', { field: 'Authorization' });
+    if (!bearer) throw new AppError('api_key_invalid', '연동 API Key가 필요합니다 (Authorization: Bearer <Access Key> required)', { field: 'Authorization' });
     const p = await opts.guard({ face: 'rest', ip: req.ip, bearer, subject: undefined, operation: `${req.method} ${req.routeOptions.url ?? req.url}` });
-    if (!p) throw new AppError('api_key_invalid', 'Authorization: 연동 API Key가 필요합니다 (API key required)', { field: 'Authorization' });
+    if (!p) throw new AppError('api_key_invalid', '연동 API Key가 필요합니다 (API key required)', { field: 'Authorization' });
     return p;
   };
   const ptags = ['partner API'];
@@ -42,14 +43,17 @@ export async function partnerRoutes(app: FastifyInstance, opts: { ctx: Ctx; guar
     return { data: (await listPartnerMembers(ctx, p.partnerId)).map((m) => ({ ...m, createdAt: m.createdAt.toISOString() })) };
   });
   app.post('/v1/partner/members', schema({
-    tags: ptags, security: partnerSecurity, summary: '파트너 회원 등록 (register a member for this partner; fields as legacy _member.aspx INSERT)',
-    body: Type.Object({}, { additionalProperties: true, description: 'legacy field names: bizno, com_name, ceo_name, id, pwd, user_name, email, …' }),
+    tags: ptags, security: partnerSecurity, summary: '파트너 회원 등록 (register a member for this partner; the fields of POST /v1/members)',
+    // REST speaks the core's camelCase (as POST /v1/members): errors name these fields as sent
+    headers: IdempotencyKeyHeader,
+    // any fields: registerMember reads and names them (an open object, typed as the record it reads)
+    body: Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true, description: 'as POST /v1/members: bizno, companyName, ceoName, loginId, password, userName, email, …' })),
     response: { 201: Type.Object({ memberNo: Type.Integer(), bizno: Type.String(), loginId: Type.String() }), ...errors(400, 401, 403, 409) },
   }), async (req, reply) => {
     const p = await partnerCall(req);
     const r = await runIdempotent(ctx, req, `partner:${p.partnerId}`, async (c) => {
-      const m = await registerMember(c, body(req), { partnerId: p.partnerId });
-      return { status: 201, body: { memberNo: m.memberNo, bizno: m.bizno, loginId: m.id } };
+      const m = await registerMember(c, req.body, { partnerId: p.partnerId });
+      return { status: 201, body: { memberNo: m.memberNo, bizno: m.bizno, loginId: m.loginId } };
     });
     return reply.code(r.status as 201).send(r.body);
   });

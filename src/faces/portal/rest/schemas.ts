@@ -2,7 +2,7 @@
  * Schemas and JSON shapes of the portal's REST face (`/v1/portal`, `/v1/operator`, `/v1/partner`): the TypeBox
  * models registered once by the plugin, the security schemes of each audience, and the Date → ISO mappers.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { Type } from 'typebox';
 import type { PortalUser } from '../../../modules/accounts/get-portal-user.ts';
 import type { Conversion } from '../../../modules/accounts/company-conversion-view.ts';
@@ -92,9 +92,11 @@ export const Ok = Type.Object({ ok: Type.Boolean() });
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) });
 
-export const session = [{ portalSession: [] }];
-export const opSecurity = [{ portalSession: [] }, { operatorToken: [] }];
-export const partnerSecurity = [{ partnerKey: [] }];
+/** OpenAPI security requirements: scheme name → scopes. */
+type Security = { [scheme: string]: string[] }[];
+export const session: Security = [{ portalSession: [] }];
+export const opSecurity: Security = [{ portalSession: [] }, { operatorToken: [] }];
+export const partnerSecurity: Security = [{ partnerKey: [] }];
 export const csrfHeader = Type.Object({ 'x-csrf-token': Type.Optional(Type.String({ description: 'CSRF token of the session (from login or GET /v1/portal/me)' })) });
 
 export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -105,7 +107,8 @@ export function addPortalSchemas(app: FastifyInstance): void {
   for (const s of [PortalUserSchema, ApiKeySchema, IssuedKeySchema, ConversionSchema, ApplicationSchema, ApplicationStatusSchema, PartnerSchema, AuditSchema]) app.addSchema(s);
 }
 
-export function schema(s: Record<string, unknown>): { schema: Record<string, unknown> } {
+/** A route's options with its schema, keeping the schema's type so the handler sees typed params, query and body. */
+export function schema<S extends FastifySchema>(s: S): { schema: S } {
   return { schema: s };
 }
 

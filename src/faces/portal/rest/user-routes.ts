@@ -3,10 +3,11 @@
  * change. Sign-up, login, account, 보안로그인, company conversion, the API service application and the partner's
  * API keys. Same use cases as the pages.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Ctx } from '../../../platform/context.ts';
-import { errors } from '../../rest/schemas.ts';
+import { errors, IdempotencyKeyHeader } from '../../rest/schemas.ts';
 import { runIdempotent } from '../../rest/idempotency.ts';
 import { signUp } from '../../../modules/accounts/sign-up.ts';
 import { updateProfile } from '../../../modules/accounts/update-profile.ts';
@@ -36,18 +37,18 @@ import { assertCsrf, clientIp, partnerOf, requireUser, sessionToken } from '../p
 import { completeLoginCode, loginUser, logout } from '../auth-flow.ts';
 import { appJson, conversionJson, csrfHeader, keyJson, Ok, ref, schema, session, statusJson, userJson } from './schemas.ts';
 
-export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+export async function portalUserRoutes(instance: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const { ctx } = opts;
-  const body = (req: FastifyRequest) => (req.body ?? {}) as Record<string, unknown>;
   const tags = ['portal'];
 
   // ---- portal accounts ----
   app.post('/v1/portal/signup', schema({
-    tags, summary: '회원가입 (portal sign-up: an individual member)',
+    tags, summary: '회원가입 (portal sign-up: an individual member)', headers: IdempotencyKeyHeader,
     body: Type.Object({ loginId: Type.String(), password: Type.String(), name: Type.String(), email: Type.String(), phone: Type.Optional(Type.String()) }),
     response: { 201: ref('PortalUser'), ...errors(400, 403, 409) },
   }), async (req, reply) => {
-    const r = await runIdempotent(ctx, req, 'portal-signup', async (c) => ({ status: 201, body: userJson(await signUp(c, { kind: 'anonymous', ip: clientIp(req) }, body(req))) }));
+    const r = await runIdempotent(ctx, req, 'portal-signup', async (c) => ({ status: 201, body: userJson(await signUp(c, { kind: 'anonymous', ip: clientIp(req) }, req.body)) }));
     return reply.code(r.status as 201).send(r.body);
   });
 
@@ -56,13 +57,13 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     description: 'Answers `mfaRequired: true` when 보안로그인 (TOTP) is on: then POST the code to /v1/portal/session/code. Five failures lock the account for 15 minutes.',
     body: Type.Object({ loginId: Type.String(), password: Type.String() }),
     response: { 200: Type.Object({ mfaRequired: Type.Boolean(), csrfToken: Type.String() }), ...errors(400, 401, 403, 429) },
-  }), async (req, reply) => reply.send(await loginUser(ctx, req, reply, body(req))));
+  }), async (req, reply) => reply.send(await loginUser(ctx, req, reply, req.body)));
 
   app.post('/v1/portal/session/code', schema({
     tags, summary: '보안로그인 코드 (second login step: TOTP or recovery code)', headers: csrfHeader,
     body: Type.Object({ code: Type.String() }),
     response: { 200: Type.Object({ csrfToken: Type.String() }), ...errors(400, 401, 403, 429) },
-  }), async (req, reply) => reply.send(await completeLoginCode(ctx, req, reply, body(req))));
+  }), async (req, reply) => reply.send(await completeLoginCode(ctx, req, reply, req.body)));
 
   app.delete('/v1/portal/session', schema({ tags, security: session, summary: '로그아웃 (log out)', headers: csrfHeader, response: { 200: Ok, ...errors(403) } }), async (req, reply) => {
     const token = sessionToken(req);
@@ -80,14 +81,14 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     body: Type.Object({ name: Type.String(), email: Type.String(), phone: Type.Optional(Type.String()) }), response: { 200: ref('PortalUser'), ...errors(400, 401, 403) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return userJson(await updateProfile(ctx, call.actor, body(req)));
+    return userJson(await updateProfile(ctx, call.actor, req.body));
   });
   app.post('/v1/portal/me/password', schema({
     tags, security: session, summary: '비밀번호변경 (change password; other sessions end)', headers: csrfHeader,
     body: Type.Object({ currentPassword: Type.String(), newPassword: Type.String() }), response: { 200: Ok, ...errors(400, 401, 403) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    await changePassword(ctx, call.actor, { input: body(req), keepSessionToken: call.token });
+    await changePassword(ctx, call.actor, { input: req.body, keepSessionToken: call.token });
     return { ok: true };
   });
   app.post('/v1/portal/me/withdraw', schema({
@@ -95,7 +96,7 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     body: Type.Object({ password: Type.String() }), response: { 200: Ok, ...errors(400, 401, 403, 409) },
   }), async (req, reply) => {
     const call = await requireUser(ctx, req);
-    await withdraw(ctx, call.actor, body(req));
+    await withdraw(ctx, call.actor, req.body);
     await logout(ctx, req, reply);
     return { ok: true };
   });
@@ -111,14 +112,14 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     body: Type.Object({ code: Type.String() }), response: { 200: Type.Object({ recoveryCodes: Type.Array(Type.String()) }), ...errors(400, 401, 403, 409) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return enableSecondFactor(ctx, call.actor, body(req));
+    return enableSecondFactor(ctx, call.actor, req.body);
   });
   app.post('/v1/portal/me/totp/disable', schema({
     tags, security: session, summary: '보안로그인 해제 (turn TOTP off: password and a code)', headers: csrfHeader,
     body: Type.Object({ password: Type.String(), code: Type.String() }), response: { 200: Ok, ...errors(400, 401, 403, 409) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    await disableSecondFactor(ctx, call.actor, body(req));
+    await disableSecondFactor(ctx, call.actor, req.body);
     return { ok: true };
   });
 
@@ -139,7 +140,7 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     response: { 201: ref('CompanyConversion'), ...errors(400, 401, 403, 409) },
   }), async (req, reply) => {
     const call = await requireUser(ctx, req);
-    const c = await requestCompanyConversion(ctx, call.actor, body(req));
+    const c = await requestCompanyConversion(ctx, call.actor, req.body);
     return reply.code(201).send(conversionJson(c));
   });
   app.post('/v1/portal/company-conversion/cancel', schema({ tags, security: session, summary: '기업회원전환 신청 취소', headers: csrfHeader, response: { 200: Ok, ...errors(401, 403, 409) } }), async (req) => {
@@ -158,7 +159,7 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     body: Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) }), response: { 201: ref('ApiApplication'), ...errors(401, 403, 409) },
   }), async (req, reply) => {
     const call = await requireUser(ctx, req);
-    return reply.code(201).send(appJson(await applyForApiService(ctx, call.actor, { input: body(req) })));
+    return reply.code(201).send(appJson(await applyForApiService(ctx, call.actor, { input: req.body })));
   });
   app.post('/v1/portal/api-application/cancel', schema({ tags, security: session, summary: '신청취소 (cancel a pending application)', headers: csrfHeader, response: { 200: Ok, ...errors(401, 403, 409) } }), async (req) => {
     const call = await requireUser(ctx, req);
@@ -176,7 +177,6 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
 
   // ---- API keys (연동 API 관리) ----
   const KeyParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-  const keyId = (req: FastifyRequest) => (req.params as { id: number }).id;
   app.get('/v1/portal/api-keys', schema({ tags, security: session, summary: '연동 API Key 목록', response: { 200: Type.Object({ data: Type.Array(ref('ApiKey')) }), ...errors(401, 403) } }), async (req) => {
     const call = await requireUser(ctx, req);
     return { data: (await listApiKeys(ctx, partnerOf(call))).map(keyJson) };
@@ -187,54 +187,54 @@ export async function portalUserRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     response: { 201: ref('IssuedApiKey'), ...errors(400, 401, 403, 409) },
   }), async (req, reply) => {
     const call = await requireUser(ctx, req);
-    const r = await issueApiKey(ctx, call.actor, { partnerId: partnerOf(call), input: body(req) });
+    const r = await issueApiKey(ctx, call.actor, { partnerId: partnerOf(call), input: req.body });
     return reply.code(201).header('cache-control', 'no-store').send({ key: keyJson(r.key), accessKey: r.accessKey });
   });
   app.get('/v1/portal/api-keys/:id', schema({ tags, security: session, summary: 'API Key 상세', params: KeyParams, response: { 200: ref('ApiKey'), ...errors(401, 403, 404) } }), async (req) => {
     const call = await requireUser(ctx, req);
-    return keyJson(await getApiKey(ctx, { partnerId: partnerOf(call), keyId: keyId(req) }));
+    return keyJson(await getApiKey(ctx, { partnerId: partnerOf(call), keyId: req.params.id }));
   });
   app.patch('/v1/portal/api-keys/:id', schema({
     tags, security: session, summary: 'API Key ON / OFF', params: KeyParams, headers: csrfHeader, body: Type.Object({ enabled: Type.Boolean() }),
     response: { 200: ref('ApiKey'), ...errors(400, 401, 403, 404) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return keyJson(await switchApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req), enabled: (req.body as { enabled: boolean }).enabled }));
+    return keyJson(await switchApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id, enabled: req.body.enabled }));
   });
   app.put('/v1/portal/api-keys/:id/ips', schema({
     tags, security: session, summary: 'IP 목록 변경 (replace the allow-list: add, edit, delete)', params: KeyParams, headers: csrfHeader,
     body: Type.Object({ ips: Type.Array(Type.String(), { maxItems: 5 }) }), response: { 200: ref('ApiKey'), ...errors(400, 401, 403, 404) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return keyJson(await setApiKeyIps(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req), input: body(req) }));
+    return keyJson(await setApiKeyIps(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id, input: req.body }));
   });
   app.post('/v1/portal/api-keys/:id/ips', schema({
     tags, security: session, summary: 'IP 추가', params: KeyParams, headers: csrfHeader, body: Type.Object({ ip: Type.String() }),
     response: { 200: ref('ApiKey'), ...errors(400, 401, 403, 404, 409) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return keyJson(await addApiKeyIp(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req), input: body(req) }));
+    return keyJson(await addApiKeyIp(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id, input: req.body }));
   });
   app.delete('/v1/portal/api-keys/:id/ips/:address', schema({
     tags, security: session, summary: 'IP 삭제', params: Type.Object({ id: Type.Integer({ minimum: 1 }), address: Type.String() }), headers: csrfHeader,
     response: { 200: ref('ApiKey'), ...errors(400, 401, 403, 404) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    return keyJson(await removeApiKeyIp(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req), address: (req.params as { address: string }).address }));
+    return keyJson(await removeApiKeyIp(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id, address: req.params.address }));
   });
   app.post('/v1/portal/api-keys/:id/reissue', schema({
     tags, security: session, summary: 'API Key 재발급 (the old Access Key is refused at once)', params: KeyParams, headers: csrfHeader,
     response: { 200: ref('IssuedApiKey'), ...errors(401, 403, 404) },
   }), async (req, reply) => {
     const call = await requireUser(ctx, req);
-    const r = await reissueApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req) });
+    const r = await reissueApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id });
     return reply.header('cache-control', 'no-store').send({ key: keyJson(r.key), accessKey: r.accessKey });
   });
   app.delete('/v1/portal/api-keys/:id', schema({
     tags, security: session, summary: 'API Key 삭제 (accepted work completes; later calls are refused)', params: KeyParams, headers: csrfHeader, response: { 200: Ok, ...errors(401, 403, 404) },
   }), async (req) => {
     const call = await requireUser(ctx, req);
-    await deleteApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: keyId(req) });
+    await deleteApiKey(ctx, call.actor, { partnerId: partnerOf(call), keyId: req.params.id });
     return { ok: true };
   });
 }
