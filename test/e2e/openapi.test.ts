@@ -29,6 +29,8 @@ const IDEMPOTENT = [
   'put /v1/subscriptions/{subscriptionId}/documents/{dockey}',
   'post /v1/subscriptions/{subscriptionId}/certificate',
   'post /v1/subscriptions/{subscriptionId}/nts-filings',
+  'post /v1/portal/signup',
+  'post /v1/partner/members',
 ];
 
 describe('OpenAPI', () => {

@@ -67,7 +67,8 @@ async function readUpload(req: FastifyRequest): Promise<CertificateUpload> {
       else if (['signCert', 'signPri', 'pfx'].includes(part.fieldname)) files[part.fieldname] = decodeBase64Field(part.value, part.fieldname) ?? Buffer.alloc(0);
     }
   } else {
-    const body = (req.body ?? {}) as Record<string, unknown>;
+    // no body schema (JSON or multipart): read the JSON object's fields as untrusted values
+    const body: Record<string, unknown> = req.body !== null && typeof req.body === 'object' ? Object.fromEntries(Object.entries(req.body)) : {};
     for (const name of ['signCert', 'signPri', 'pfx']) {
       const buf = decodeBase64Field(body[name], name);
       if (buf) files[name] = buf;
