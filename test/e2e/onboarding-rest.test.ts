@@ -125,6 +125,13 @@ describe('CRM (operator)', () => {
     assert.ok(all.body.data.some((p: { id: number }) => p.id === pack.body.id));
 
     assert.equal((await rest(sys.url, 'DELETE', '/v1/catalog/units/1', undefined, op())).status, 409);
+    // a specific code, not a generic conflict: a client can tell why
+    const defaultUnit = await rest(sys.url, 'DELETE', '/v1/catalog/units/1', undefined, op());
+    assert.equal(defaultUnit.body.error.code, 'unit_retire_refused');
+    assert.equal(defaultUnit.body.error.legacyCode, '3002');
+    const defaultPack = await rest(sys.url, 'DELETE', '/v1/catalog/packages/1', undefined, op());
+    assert.equal(defaultPack.status, 409);
+    assert.equal(defaultPack.body.error.code, 'package_retire_refused');
     const badUnit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: 'x', meteredItem: 'Bad Item' }, op());
     assert.equal(badUnit.body.error.field, 'meteredItem');
     const badPack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: 'x', unitIds: [987654] }, op());
