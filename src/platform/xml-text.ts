@@ -8,5 +8,12 @@
  * would not read back as written.
  */
 export function xmlBuilderText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+  return text.replace(NOT_XML_CHARACTER, '\uFFFD').replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
 }
+
+/**
+ * Characters XML 1.0 cannot carry at all, not even as a reference: C0 controls but tab, LF and CR, U+FFFE/FFFF
+ * and lone surrogates. Input readers refuse them, so stored text never has them; this is the last guard that
+ * keeps an answer well-formed if one ever slips through (it shows U+FFFD rather than break the document).
+ */
+const NOT_XML_CHARACTER = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -91,3 +91,27 @@ test('control characters and U+FFFD are a problem naming the field; tab, CR and 
   assert.equal(ok.problem, undefined);
   assert.equal(ok.fields['memo'], 'a\tb\r\nc');
 });
+
+test('a field *name* with control characters (or too long) is named in printable form, and the answer stays well-formed XML', async () => {
+  const { XMLParser, XMLValidator } = await import('fast-xml-parser');
+  for (const [name, shown] of [
+    ['%09', '\\u0009'],
+    ['a%01b', 'a\\u0001b'],
+    [`x${'y'.repeat(200)}%00`, `x${'y'.repeat(63)}…`],
+  ] as const) {
+    const r = decodeLegacyRequest(`${name}=1`, undefined, undefined);
+    assert.equal(r.problem?.code, 'field_invalid', name);
+    assert.equal(r.problem?.field, shown);
+    const xml = renderLegacyXml({ code: '1002', msg: composeMessage(r.problem!), fields: { field: r.problem!.field } }, 'utf-8').toString('utf8');
+    assert.equal(XMLValidator.validate(xml), true, xml);
+    const back = new XMLParser({ parseTagValue: false }).parse(xml) as { result: { field: string } };
+    assert.equal(back.result.field, shown);
+  }
+});
+
+test('text XML 1.0 cannot carry (C0 controls, lone surrogates) never reaches an answer: it is shown as U+FFFD', async () => {
+  const { XMLValidator } = await import('fast-xml-parser');
+  const xml = renderLegacyXml({ code: '1002', msg: 'a\u0001b\ud800c', fields: { field: '\u0000' } }, 'utf-8').toString('utf8');
+  assert.equal(XMLValidator.validate(xml), true, xml);
+  assert.match(xml, /<msg>a\uFFFDb\uFFFDc<\/msg>/);
+});

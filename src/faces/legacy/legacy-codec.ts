@@ -97,6 +97,18 @@ function decodeStrict(bytes: Buffer, charset: LegacyCharset): string | undefined
  */
 const neverText = (s: string): boolean => CONTROL_CHARACTERS.test(s) || s.includes('\uFFFD');
 
+/**
+ * A field name as an answer may echo it: every character outside printable ASCII and Hangul becomes `\uXXXX`,
+ * and a name longer than 64 characters is cut (`…`). Legacy field names are short ASCII; anything else is an
+ * attacker's or a broken client's, and must neither break the XML answer nor flood it.
+ */
+export function printableFieldName(name: string): string {
+  const shown = [...name]
+    .map((c) => (/^[\x20-\x7e\uac00-\ud7a3]$/u.test(c) ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`))
+    .join('');
+  return shown.length > 64 ? `${shown.slice(0, 64)}…` : shown;
+}
+
 function undecodable(field: string, charset: LegacyCharset): AppError {
   return charset === 'utf-8'
     ? invalidError(field, 'UTF-8로 읽을 수 없는 바이트가 있습니다. CP949(EUC-KR)라면 charset=euc-kr을 지정하세요 (not valid UTF-8; declare charset=euc-kr for CP949)')
@@ -122,13 +134,18 @@ export function decodeLegacyFields(raw: RawField[], contentType: string | undefi
     const name = decodeStrict(nameBytes, charset);
     const value = decodeStrict(bytes, charset);
     const key = (name ?? new TextDecoder().decode(nameBytes)).toLowerCase();
-    // a bad field is left out and reported; the others are still read (so that e.g. `fmt` is honoured)
+    // a bad field is left out and reported; the others are still read (so that e.g. `fmt` is honoured).
+    // The answer names a bad *name* in printable form: it is echoed in <field> and <msg>.
     if (name === undefined || value === undefined) {
-      problem ??= undecodable(key, charset);
+      problem ??= undecodable(printableFieldName(key), charset);
       continue;
     }
-    if (neverText(value) || neverText(key)) {
-      problem ??= invalidError(key, '제어 문자나 깨진 문자(U+FFFD)는 사용할 수 없습니다 (control characters and U+FFFD are not allowed)');
+    if (neverText(key) || /[\t\n\r]/.test(key)) {
+      problem ??= invalidError(printableFieldName(key), '필드 이름에 제어 문자나 깨진 문자(U+FFFD)는 사용할 수 없습니다 (control characters and U+FFFD are not allowed in a field name)');
+      continue;
+    }
+    if (neverText(value)) {
+      problem ??= invalidError(printableFieldName(key), '제어 문자나 깨진 문자(U+FFFD)는 사용할 수 없습니다 (control characters and U+FFFD are not allowed)');
       continue;
     }
     // list fields may be repeated (`dockey=A&dockey=B`): keep every value, comma-joined; others: the last wins
