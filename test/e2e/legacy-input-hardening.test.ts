@@ -9,6 +9,17 @@ import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../s
 import { legacyPost, parseLegacyXml, rest, type LegacyResult } from '../support/http.ts';
 import { legacyInvoiceFields, onboard } from '../support/onboard.ts';
 import { Client, legacyInsertMember, makePartner, operatorClient, request } from './portal-support.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The `curl -d …` examples of README.md: the page each posts to and its `-d` arguments as printed. */
+function readmeCurlExamples(): { page: string; args: string[] }[] {
+  const readme = fs.readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+  return [...readme.matchAll(/^curl (?:-d .*?)(?:\\\n.*?)*http:\/\/localhost:8080\/(\S+\.aspx)$/gms)].map((m) => ({
+    page: m[1]!,
+    args: [...m[0].replace(/\\\n/g, ' ').matchAll(/-d (\S+)/g)].map((a) => a[1]!),
+  }));
+}
 
 let sys: TestSystem;
 before(async () => {
@@ -178,22 +189,26 @@ describe('legacy charsets: raw and percent-encoded bytes, UTF-8 and CP949, on ev
     }
   });
 
-  test('the README’s curl examples, byte for byte as curl sends them, store correct Hangul', async () => {
-    // curl -d a=1 -d b=2 joins the arguments with '&' and sends their bytes unchanged (UTF-8 terminal)
-    const curl = (args: string[]) => postBytes('_member.aspx', Buffer.from(args.join('&'), 'utf8'), 'application/x-www-form-urlencoded');
+  test('the README’s curl examples, read from README.md and sent byte for byte as curl sends them, store correct Hangul', async () => {
+    // curl -d a=1 -d b=2 joins the arguments with '&' and sends their bytes unchanged (UTF-8 terminal).
+    // The examples are read from README.md, so the test follows them; only ids that must be fresh in a shared
+    // database (bizno, login id) and the placeholders (sinch_no, svc_key: …) are replaced.
+    const examples = readmeCurlExamples();
+    const curl = (page: string, args: string[]) => postBytes(page, Buffer.from(args.join('&'), 'utf8'), 'application/x-www-form-urlencoded');
+    const set = (args: string[], values: Record<string, string>) => args.map((a) => { const k = a.slice(0, a.indexOf('=')); return k in values ? `${k}=${values[k]}` : a; });
     const bizno = freshBizno();
     const id = freshLoginId('hanbill');
-    const r = await curl(['cmd=INSERT', `bizno=${bizno}`, 'com_name=한빌', 'ceo_name=홍길동', `id=${id}`, 'pwd=Secret123', 'user_name=김담당', 'email=tax@example.kr']);
+    const member = examples.find((e) => e.page === '_member.aspx');
+    assert.ok(member, 'README has the _member.aspx example');
+    const r = await curl('_member.aspx', set(member.args, { bizno, id }));
     assert.equal(r.code, '0000', r.msg);
     assert.deepEqual(await memberRow(bizno), [{ com_name: '한빌', ceo_name: '홍길동', user_name: '김담당' }]);
 
     const sup = await onboard(sys.url);
-    const doc = [
-      'cmd=INSERT', `sinch_no=${sup.sinchno}`, `svc_key=${sup.svcKey}`, 'doc__doc_state=N', 'doc__purpose=02', 'doc__write_date=20261120',
-      `doc__buy_bizno=${freshBizno()}`, 'doc__buy_name=구매자', 'doc__buy_email1=buyer@example.kr',
-      'doc__supply_amt=100000', 'doc__tax_amt=10000', 'doc__total_amt=110000',
-      'item1__month=11', 'item1__day=20', 'item1__name=컨설팅', 'item1__supply_amt=100000', 'item1__tax_amt=10000',
-    ];
+    const example = examples.find((e) => e.page === 'document.aspx');
+    assert.ok(example, 'README has the document.aspx example');
+    const doc = set(example.args, { sinch_no: String(sup.sinchno), svc_key: sup.svcKey });
+    assert.ok(doc.includes('doc__buy_name=구매자') && doc.includes('item1__name=컨설팅'), doc.join('&'));
     const d = await postBytes('document.aspx', Buffer.from(doc.join('&'), 'utf8'), 'application/x-www-form-urlencoded');
     assert.equal(d.code, '0000', d.msg);
     const row = await sys.database.pool.query('SELECT buy_name, item_summary FROM documents WHERE dockey = $1', [String(d['dockey'])]);
