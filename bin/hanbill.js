@@ -8,5 +8,5 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('hanbill: dist/ is missing: run `npm run build` (or `npm install`) first\n');
   process.exit(1);
 }
-console.error("T bin", Math.round(performance.now())); const { main } = await import(entry.href); console.error("T cli imported", Math.round(performance.now()));
+const { main } = await import(entry.href);
 await main();
