@@ -174,7 +174,7 @@ test('the row snapshot sees a write (else every "changed nothing" below would pa
 });
 
 test('fuzz: legacy forms against every page and cmd', async (t) => {
-  // after startSystem: it registers document.aspx and taxinvoice.aspx into the table
+  // the static page table of the legacy face: every page and cmd the server dispatches
   const pages = Object.fromEntries(Object.entries(LEGACY_PAGES).map(([p, cmds]) => [p, Object.keys(cmds)]));
   console.log(`fuzz seed ${seed} (FUZZ_SEED=${seed} reproduces); legacy pages: ${Object.entries(pages).map(([p, c]) => `${p} [${c.join(' ')}]`).join(', ')}`);
   await run(t, 'legacy', 600, (failures) =>
