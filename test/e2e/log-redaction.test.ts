@@ -9,6 +9,8 @@ import { freshBizno, startTestSystem, type TestSystem } from '../support/test-sy
 import { legacyPost } from '../support/http.ts';
 import { legacyInvoiceFields, onboard } from '../support/onboard.ts';
 import { Client, makePartner, operatorClient, PASSWORD, request, signUpAndLogin } from './portal-support.ts';
+import { memberWithCertificate } from './nts-support.ts';
+import { base32Decode, totpCode } from '../../src/modules/accounts/totp.ts';
 
 const lines: string[] = [];
 let sys: TestSystem;
@@ -68,6 +70,19 @@ test('a full flow with secrets in query strings, bodies, headers and cookies lea
   await login.call('POST', '/portal/login', { form: { loginId: partner.loginId, password: PASSWORD } });
   const { loginId } = await signUpAndLogin(sys);
   await request(base, 'POST', `/v1/portal/session?password=${PASSWORD}`, { json: { loginId, password: PASSWORD } });
+
+  // 보안로그인: the TOTP secret and the recovery codes are shown once, the code is sent to confirm it
+  const totpUser = await signUpAndLogin(sys);
+  const enrol = await totpUser.client.call('POST', '/v1/portal/me/totp');
+  const totpSecret = String(enrol.body.secret);
+  const on = await totpUser.client.call('POST', '/v1/portal/me/totp/confirm', { json: { code: totpCode(base32Decode(totpSecret), new Date()) } });
+  assert.equal(on.status, 200, on.text);
+  secrets.set('TOTP secret', totpSecret);
+  (on.body.recoveryCodes as string[]).forEach((c, i) => secrets.set(`recovery code ${i + 1}`, c));
+
+  // a signing certificate's private-key password (NPKI upload over REST)
+  const { identity } = await memberWithCertificate(sys);
+  secrets.set('certificate password', identity.password);
 
   await sys.worker!.drain();
   const log = lines.join('');
