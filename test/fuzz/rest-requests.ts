@@ -140,6 +140,18 @@ function containers(v: Json, at: (string | number)[] = [], out: (string | number
   return out;
 }
 
+/**
+ * A fresh copy of an edit's value. The arbitraries hand out shared constants (`{ a: 1 }`, `[[[]]]`): set as they
+ * are, a later edit of the same body writes into the constant itself — into every later case too, and a value set
+ * inside itself is a cycle that JSON text cannot carry (the harness then overflowed its stack, not the server).
+ */
+function copyJson(v: Json): Json {
+  if (v instanceof RawJson || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyJson);
+  // fromEntries defines own members, "__proto__" included
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyJson(x)]));
+}
+
 function setAt(root: Json, path: (string | number)[], value: Json): Json {
   if (path.length === 0) return value;
   let node = root as Record<string | number, Json>;
@@ -226,7 +238,7 @@ export function buildRest(w: World, routes: RestRoute[], c: RestCase): BuiltRest
       const target = e.extra === undefined ? at : [...parent, e.extra];
       // an extra member only fits an object: elsewhere the edit replaces the member it landed on
       const container = parent.reduce<Json>((n, k) => (n as Record<string | number, Json>)[k]!, body);
-      body = setAt(body, container !== null && typeof container === 'object' && !Array.isArray(container) && !(container instanceof RawJson) ? target : at, e.value);
+      body = setAt(body, container !== null && typeof container === 'object' && !Array.isArray(container) && !(container instanceof RawJson) ? target : at, copyJson(e.value));
     }
     text = stringify(body);
   }
