@@ -17,7 +17,7 @@ import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { runIdempotent } from './idempotency.ts';
 import { errors, IdempotencyKeyHeader, StringEnum } from './schemas.ts';
 import { DocumentOut, WriteBody } from './document-schemas.ts';
-import { restErrorObject } from './rest-errors.ts';
+import { ErrorBody, restErrorObject } from './rest-errors.ts';
 import { restTenant } from './tenant-auth.ts';
 
 const SubParams = Type.Object({ subscriptionId: Type.Integer({ minimum: 1 }) });
@@ -60,7 +60,7 @@ export async function documentRoutes(instance: FastifyInstance, opts: { ctx: Ctx
         body: Type.Object({ documents: Type.Array(WriteBody, { minItems: 1, maxItems: MAX_BULK_DOCUMENTS }) }),
         response: {
           200: Type.Object({
-            data: Type.Array(Type.Object({ index: Type.Integer(), ok: Type.Boolean(), created: Type.Optional(Type.Boolean()), document: Type.Optional(Type.Ref('Document')), error: Type.Optional(Type.Object({}, { additionalProperties: true })) })),
+            data: Type.Array(Type.Object({ index: Type.Integer(), ok: Type.Boolean(), created: Type.Optional(Type.Boolean()), document: Type.Optional(Type.Ref('Document')), error: Type.Optional(ErrorBody.properties.error) })),
             succeeded: Type.Integer(),
             failed: Type.Integer(),
           }),

@@ -5,7 +5,7 @@
  * field-free core message; `requestId` is the id in this request's log lines.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { AppError, composeMessage, invalidError, requiredError, toAppError } from '../../platform/errors.ts';
 
 export const ErrorBody = Type.Object(
@@ -50,7 +50,7 @@ export function validationToAppError(error: FastifyError & { validation?: AjvErr
 }
 
 /** The `error` object of an answer (also one item of a bulk answer); `err.field` is already the REST name. */
-export function restErrorObject(err: AppError, requestId: string): Record<string, unknown> {
+export function restErrorObject(err: AppError, requestId: string): Static<typeof ErrorBody>['error'] {
   return {
     code: err.code,
     message: composeMessage(err),
