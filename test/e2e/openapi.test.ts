@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { canonicalOpenApi, OPENAPI_FILE, OPENAPI_REGENERATE } from '../support/openapi-file.ts';
+import { onboard } from '../support/onboard.ts';
+import { rest } from '../support/http.ts';
 
 interface Param { in: string; name: string; required?: boolean }
 interface Operation { parameters?: Param[]; requestBody?: { content?: Record<string, { schema?: Schema }> } }
@@ -95,5 +97,26 @@ describe('OpenAPI', () => {
     // the answer is typed too (and so serialized field by field)
     const out = spec.components.schemas['Document'];
     assert.ok(out?.properties?.['procState'] && out.properties['document']?.properties?.['buyer'], 'Document is typed');
+  });
+
+  test('the document schema refuses nothing the core accepts: a foreign buyer without id, nulls for absent fields, a number for a quantity', async () => {
+    const s = await onboard(sys.url);
+    const document = {
+      kind: 'tax_invoice', purpose: 'receipt', writeDate: '20261121', taxType: 'regular',
+      // foreigners are filed under 9999999999999: the core fills it in when id is absent
+      buyer: { idType: 'foreigner', name: 'John Smith', ceoName: null, address: null, contacts: [{ name: null, email: 'john@example.com' }] },
+      remarks: ['여권번호 M12345678'],
+      amounts: { supply: 100000, tax: 10000, total: 110000 },
+      payments: null,
+      lines: [{ month: 11, day: 21, name: '컨설팅', quantity: 2, unitPrice: '50000', supply: 100000, tax: 10000, remark: null }],
+    };
+    const r = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/documents`, { document }, { 'x-svc-key': s.svcKey });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const got = await rest(sys.url, 'GET', `/v1/subscriptions/${s.sinchno}/documents/${r.body.dockey}`, undefined, { 'x-svc-key': s.svcKey });
+    // the stored, normalized document comes back whole through the response schema
+    assert.equal(got.body.document.buyer.id, '9999999999999');
+    assert.equal(got.body.document.lines[0].quantity, '2');
+    assert.deepEqual(got.body.document.remarks, ['여권번호 M12345678']);
+    assert.equal(got.body.document.consignment, false);
   });
 });

@@ -10,6 +10,8 @@
  * - no length or format limits beyond those the route had before (the core trims before it counts, and
  *   answers "at most N characters" naming the field); limits are in the descriptions instead;
  * - choices the core reads leniently (`buyer.idType`, trimmed) are described, not enumerated;
+ * - texts the core requires are optional here (a foreigner's `buyer.id` may even be absent): the core answers
+ *   "required" naming the field, where a schema would answer "must be string" for a null;
  * - unknown properties are allowed, as before: the core ignores them and stores only what it read.
  * The output schema is the normalized stored form (`DocumentInput` after validation): no nulls, decimals as
  * strings. It also decides what is serialized, so every stored field must be declared here.
@@ -84,9 +86,10 @@ function buyer(mode: Mode) {
   return Type.Object(
     {
       idType: mode === 'in' ? text(mode, idTypeDescription) : Type.String({ enum: [...BUYER_ID_TYPES], description: idTypeDescription }),
-      id: Type.String({ description: idDescription }),
+      // on input both may be absent: a foreigner's id defaults to 9999999999999, and the core names a missing name
+      id: mode === 'in' ? text(mode, `${idDescription}; 외국인은 생략 가능 (may be omitted for a foreigner)`) : Type.String({ description: idDescription }),
       subBizno: text(mode, '종사업장번호, 숫자 4자리 (sub-business place number, 4 digits)'),
-      name: Type.String({ description: `상호 또는 성명 (company or person name); ${max(MAX.partyName)}` }),
+      name: mode === 'in' ? text(mode, `상호 또는 성명, 필수 (company or person name, required); ${max(MAX.partyName)}`) : Type.String({ description: `상호 또는 성명 (company or person name); ${max(MAX.partyName)}` }),
       ceoName: text(mode, `대표자 성명, 없으면 상호 (CEO name; the name when absent); ${max(MAX.ceoName)}`),
       address: text(mode, `주소 (address); ${max(MAX.address)}`),
       businessType: text(mode, `업태 (type of business); ${max(MAX.businessType)}`),
@@ -117,8 +120,8 @@ function line(mode: Mode) {
 function statementLine(mode: Mode) {
   return Type.Object(
     {
-      date: Type.String({ description: '일자 YYYYMMDD (date)' }),
-      name: Type.String({ description: `품명 (item name); ${max(MAX.lineName)}` }),
+      date: mode === 'in' ? text(mode, '일자 YYYYMMDD, 필수 (date, required)') : Type.String({ description: '일자 YYYYMMDD (date)' }),
+      name: mode === 'in' ? text(mode, `품명, 필수 (item name, required); ${max(MAX.lineName)}`) : Type.String({ description: `품명 (item name); ${max(MAX.lineName)}` }),
       spec: text(mode, `규격 (specification); ${max(MAX.lineSpec)}`),
       unit: text(mode, `단위 (unit); ${max(MAX.statementUnit)}`),
       quantity: decimal(mode, '수량 (quantity)'),
