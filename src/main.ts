@@ -2,7 +2,6 @@
  * Composition root: configuration → database (migrated) → context → roles (api: HTTP server; worker:
  * job worker). Embedded default: PGlite in the data folder, one process owns it, both roles in-process.
  */
-import path from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createLogger } from './platform/log-redaction.ts';
 import type { Config } from './config.ts';
@@ -17,6 +16,7 @@ import { makeApiGuard } from './modules/access/api-guard.ts';
 import { bootstrapOperator } from './modules/accounts/bootstrap-operator.ts';
 import { portalPlugin } from './faces/portal/portal-plugin.ts';
 import { startNts, type NtsSystem } from './composition/nts.ts';
+import { databaseTarget } from './composition/database-target.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
@@ -50,12 +50,6 @@ export interface StartOptions {
   database?: Database;
   listen?: boolean;
   logger?: Logger;
-}
-
-export function databaseTarget(config: Config) {
-  return config.databaseUrl
-    ? ({ kind: 'postgres', url: config.databaseUrl } as const)
-    : ({ kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata') } as const);
 }
 
 export async function startSystem(config: Config, opts: StartOptions = {}): Promise<System> {

@@ -1,6 +1,6 @@
 /** The `hanbill` command line. */
 import { ConfigError, loadConfig, VARIABLES } from '../config.ts';
-import { databaseTarget, startSystem } from '../main.ts';
+import { databaseTarget } from '../composition/database-target.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 
@@ -66,7 +66,16 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const config = loadConfig();
-      const system = await startSystem(config);
+      // the database opens (PGlite: ~1 s of WebAssembly start-up) while the rest of the system loads
+      const opening = openDatabase(databaseTarget(config));
+      const loading = import('../main.ts');
+      const [database, { startSystem }] = await Promise.allSettled([opening, loading]).then(async ([db, mod]) => {
+        if (db.status === 'fulfilled' && mod.status === 'fulfilled') return [db.value, mod.value] as const;
+        if (db.status === 'fulfilled') await db.value.close(); // the system failed to load: no database left open
+        throw db.status === 'rejected' ? db.reason : (mod as PromiseRejectedResult).reason;
+      });
+      // startSystem owns the database from here: a failed start closes it
+      const system = await startSystem(config, { database });
       const stop = async (signal: string) => {
         system.ctx.log.info({ signal }, 'shutting down');
         await system.close();

@@ -15,6 +15,7 @@ import { ErrorBody, restErrorHandler, routeNotFound, sendError } from './rest/re
 import { invalidError } from '../platform/errors.ts';
 import { registerJsonBodyParser } from './rest/json-body.ts';
 import { buildRestValidator } from './rest/request-validators.ts';
+import { buildDeferredSerializer, SchemaCompilations, trackSchemaCompilations } from './rest/lazy-schema-compilers.ts';
 import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
 
@@ -34,13 +35,15 @@ export const API_VERSION = '0.1.0';
 
 export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
+  // route schemas compile on their first request, not during the start (rest/lazy-schema-compilers.ts)
+  const compilations = new SchemaCompilations();
   const app = Fastify({
     ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: ctx.config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     trustProxy: false,
     // bodies are validated without type coercion, path/query/headers with it; integers stay safe
-    schemaController: { compilersFactory: { buildValidator: buildRestValidator } },
+    schemaController: { compilersFactory: { buildValidator: buildRestValidator(compilations), buildSerializer: buildDeferredSerializer(compilations) } },
     // every error answer carries this id and so does every log line of the request: unique across
     // processes and restarts, and not a counter another caller could guess
     genReqId: () => randomUUID(),
@@ -48,6 +51,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     frameworkErrors: (_error, _req, reply) => sendError(reply, invalidError('url', '경로를 해석할 수 없습니다 (malformed URL)')),
     // handlers see the types of their TypeBox schemas (the validation itself stays buildRestValidator's)
   }).withTypeProvider<TypeBoxTypeProvider>();
+  trackSchemaCompilations(app, compilations);
   registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);

@@ -1,6 +1,6 @@
 /** `hanbill create-operator --login ID [--name NAME]`: the password from HANBILL_NEW_OPERATOR_PASSWORD or stdin. */
 import { loadConfig } from '../../config.ts';
-import { databaseTarget } from '../../main.ts';
+import { databaseTarget } from '../../composition/database-target.ts';
 import { openDatabase } from '../../platform/db/database.ts';
 import { migrate } from '../../platform/db/migrate.ts';
 import { systemClock } from '../../platform/clock.ts';

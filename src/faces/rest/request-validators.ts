@@ -9,6 +9,7 @@
  */
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
+import type { RouteSchemaDefinition, SchemaCompilations } from './lazy-schema-compilers.ts';
 
 type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
 
@@ -40,17 +41,33 @@ export function withSafeIntegers<T>(schema: T): T {
 
 type RouteCompiler = FastifySchemaCompiler<unknown>;
 
-function restValidator(externalSchemas: Record<string, unknown>): FastifySchemaCompiler<unknown> {
-  const shared = withSafeIntegers(externalSchemas) as Parameters<typeof strictPool>[0];
-  // The pools' compilers take the route definition (their typings say a bare schema).
-  const strict = strictPool(shared, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } }) as unknown as RouteCompiler;
-  const coercing = coercingPool(shared, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } }) as unknown as RouteCompiler;
-  return (route) => (route.httpPart === 'body' ? strict : coercing)({ ...route, schema: withSafeIntegers(route.schema) });
+function restValidator(externalSchemas: Record<string, unknown>, compilations: SchemaCompilations): FastifySchemaCompiler<unknown> {
+  // the ajv instances (one per coercion mode, holding the shared schemas) are made on the first compile too
+  let compilers: { strict: RouteCompiler; coercing: RouteCompiler } | undefined;
+  const compilersOnce = () => {
+    if (compilers) return compilers;
+    const shared = withSafeIntegers(externalSchemas) as Parameters<typeof strictPool>[0];
+    // The pools' compilers take the route definition (their typings say a bare schema).
+    compilers = {
+      strict: strictPool(shared, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } }) as unknown as RouteCompiler,
+      coercing: coercingPool(shared, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } }) as unknown as RouteCompiler,
+    };
+    return compilers;
+  };
+  // each route's validator is compiled on its first request (lazy-schema-compilers.ts), not while the server starts
+  return (route) =>
+    compilations.defer(route as RouteSchemaDefinition, () => {
+      const { strict, coercing } = compilersOnce();
+      return (route.httpPart === 'body' ? strict : coercing)({ ...route, schema: withSafeIntegers(route.schema) }) as (...args: unknown[]) => unknown;
+    }) as ReturnType<RouteCompiler>;
 }
 
 /**
- * `schemaController.compilersFactory.buildValidator` of the server: one compiler per coercion mode.
+ * `schemaController.compilersFactory.buildValidator` of a server: one compiler per coercion mode, each route's
+ * validator compiled on first use and tracked in `compilations`.
  * (Fastify types this option as the ajv-compiler pool, whose compiler takes a bare schema; at run time
  * Fastify calls it with the route definition, as `restValidator` is written.)
  */
-export const buildRestValidator = restValidator as unknown as ValidatorFactory;
+export function buildRestValidator(compilations: SchemaCompilations): ValidatorFactory {
+  return ((externalSchemas: Record<string, unknown>) => restValidator(externalSchemas, compilations)) as unknown as ValidatorFactory;
+}

@@ -1,0 +1,108 @@
+/**
+ * Route schemas compiled on first use instead of at start.
+ *
+ * Fastify compiles every route's validators (ajv) and response serializers (fast-json-stringify) while the
+ * server gets ready: with ~200 routes (and a HEAD twin for every GET) that was ~1.5 s of CPU on each start,
+ * for routes a given process may never serve. Here each compiler answers a stand-in at once and compiles
+ * the real function on the route's first request; the compiled function is kept, so later requests pay
+ * nothing. The behaviour of a compiled function is unchanged (same compiler, same route definition).
+ *
+ * What start-up compilation also gave — a broken schema fails loudly — stays available: `compileAllSchemas`
+ * compiles whatever is still pending and throws naming the route (a test runs it over the whole server).
+ */
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+
+/** What a route compiler is called with (Fastify passes the route definition: schema, method, url, part or status). */
+export interface RouteSchemaDefinition {
+  schema?: unknown;
+  method?: string;
+  url?: string;
+  httpPart?: string;
+  httpStatus?: string;
+  contentType?: string;
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** The pending compilations of one server (every encapsulation context of it). */
+export class SchemaCompilations {
+  readonly #pending = new Set<() => unknown>();
+  #compiled = 0;
+
+  /** Schemas registered but not yet compiled. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** Schemas compiled so far (on a first request, or by `compileAll`). */
+  get compiled(): number {
+    return this.#compiled;
+  }
+
+  /**
+   * A stand-in for the function `compile` makes: calling it, or reading any of its properties (Fastify
+   * reads an ajv validator's `schemaEnv` and `errors`), compiles once and then defers to the real one.
+   * A compile error is thrown where Fastify calls it (a 500 for that request) and again on every call.
+   */
+  defer<F extends AnyFunction>(route: RouteSchemaDefinition, compile: () => F): F {
+    let real: F | undefined;
+    const ensure = (): F => {
+      if (real) return real;
+      try {
+        real = compile();
+      } catch (err) {
+        const part = route.httpPart ?? (route.httpStatus ? `response ${route.httpStatus}` : 'schema');
+        throw new Error(`schema of ${route.method ?? '?'} ${route.url ?? '?'} (${part}) does not compile: ${(err as Error).message}`, { cause: err });
+      }
+      this.#pending.delete(ensure);
+      this.#compiled++;
+      return real;
+    };
+    this.#pending.add(ensure);
+    // a Proxy rather than a wrapper function: property reads (errors, schemaEnv) reach the compiled function
+    return new Proxy((() => {}) as unknown as F, {
+      apply: (_target, thisArg, args) => Reflect.apply(ensure(), thisArg, args),
+      get: (_target, prop) => Reflect.get(ensure(), prop),
+      has: (_target, prop) => Reflect.has(ensure(), prop),
+    });
+  }
+
+  /** Compile every pending schema now; throws on the first that does not compile, naming its route. */
+  compileAll(): void {
+    for (const ensure of [...this.#pending]) ensure();
+  }
+}
+
+type SerializerFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildSerializer']>;
+
+/**
+ * `schemaController.compilersFactory.buildSerializer` of a server: Fastify's own serializer compiler
+ * (fast-json-stringify, same options), each response schema compiled on its first response.
+ */
+export function buildDeferredSerializer(compilations: SchemaCompilations): SerializerFactory {
+  const fastJsonStringify = SerializerSelector();
+  return ((externalSchemas: unknown, options: Parameters<typeof fastJsonStringify>[1]) => {
+    const compile = fastJsonStringify(externalSchemas, options);
+    return (route: Parameters<typeof compile>[0]) => compilations.defer(route, () => compile(route));
+  }) as unknown as SerializerFactory;
+}
+
+const byServer = new WeakMap<object, SchemaCompilations>();
+
+/** The compilations of a server built with `trackSchemaCompilations` (undefined otherwise). */
+export function schemaCompilationsOf(app: FastifyInstance): SchemaCompilations | undefined {
+  return byServer.get(app);
+}
+
+/** Remember a server's compilations, so `compileAllSchemas` can reach them. */
+export function trackSchemaCompilations(app: FastifyInstance, compilations: SchemaCompilations): void {
+  byServer.set(app, compilations);
+}
+
+/** Compile every route schema of a ready server that is still pending (tests: all schemas compile). */
+export function compileAllSchemas(app: FastifyInstance): void {
+  const compilations = byServer.get(app);
+  if (!compilations) throw new Error('this server does not defer its schema compilation');
+  compilations.compileAll();
+}
