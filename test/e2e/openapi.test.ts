@@ -38,6 +38,11 @@ const IDEMPOTENT = [
   'post /v1/kakao/channels/{id}/token',
   'post /v1/kakao/channels/{id}/confirm',
   'post /v1/operator/kakao/channels/{id}/state',
+  'post /v1/kakao/templates',
+  'put /v1/kakao/templates/{id}',
+  'post /v1/kakao/templates/{id}/submit',
+  'post /v1/operator/kakao/templates/{id}/approve',
+  'post /v1/operator/kakao/templates/{id}/reject',
 ];
 
 describe('OpenAPI', () => {
