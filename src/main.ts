@@ -17,6 +17,11 @@ import { bootstrapOperator } from './modules/accounts/bootstrap-operator.ts';
 import { portalPlugin } from './faces/portal/portal-plugin.ts';
 import { startNts, type NtsSystem } from './composition/nts.ts';
 import { databaseTarget } from './composition/database-target.ts';
+import { startKakao, type KakaoSystem } from './composition/kakao.ts';
+import { senderNumberRoutes } from './faces/rest/sender-number-routes.ts';
+import { kakaoChannelRoutes } from './faces/rest/kakao-channel-routes.ts';
+import { kakaoTemplateRoutes } from './faces/rest/kakao-template-routes.ts';
+import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
@@ -39,6 +44,8 @@ export interface System {
   operatorToken: string;
   /** NTS filing: gateway, pipeline and (embedded default) the in-process NTS simulator. */
   nts: NtsSystem;
+  /** Kakao (channel registration): the gateway and, KAKAO_GATEWAY_URL unset, the in-process Kakao simulator. */
+  kakao: KakaoSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   close(): Promise<void>;
@@ -73,6 +80,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   const ctx: Ctx = { db: database.db, clock: opts.clock ?? systemClock, config, masterKey: secrets.masterKey, log };
   await bootstrapOperator(ctx, { embedded: !config.databaseUrl, dataDir: config.dataDir, adminPassword: config.adminPassword });
+  const kakao = await startKakao(ctx);
   const nts = await startNts(ctx);
   started.push(() => nts.close());
   const mail = await startMail(config, log);
@@ -108,6 +116,11 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
+        (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
+        (instance) => kakaoChannelRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken, gateway: kakao.gateway }),
+        (instance) => kakaoTemplateRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
+        // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
+        ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
         // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)
         ...(mail.catcher ? [mailboxPlugin(mail.catcher, { isOperator: async (req) => (await requireOperator(ctx, req, { csrf: false })).operator !== undefined })] : []),
       ],
@@ -139,6 +152,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     url,
     operatorToken: secrets.operatorToken,
     nts,
+    kakao,
     mail,
     close: async () => {
       if (closed) return;

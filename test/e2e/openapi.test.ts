@@ -33,6 +33,18 @@ const IDEMPOTENT = [
   'post /v1/subscriptions/{subscriptionId}/nts-filings',
   'post /v1/portal/signup',
   'post /v1/partner/members',
+  'post /v1/sender-numbers',
+  'post /v1/operator/sender-numbers/{id}/approve',
+  'post /v1/operator/sender-numbers/{id}/reject',
+  'post /v1/kakao/channels',
+  'post /v1/kakao/channels/{id}/token',
+  'post /v1/kakao/channels/{id}/confirm',
+  'post /v1/operator/kakao/channels/{id}/state',
+  'post /v1/kakao/templates',
+  'put /v1/kakao/templates/{id}',
+  'post /v1/kakao/templates/{id}/submit',
+  'post /v1/operator/kakao/templates/{id}/approve',
+  'post /v1/operator/kakao/templates/{id}/reject',
 ];
 
 describe('OpenAPI', () => {
