@@ -14,6 +14,8 @@ export interface Config {
   host: string;
   /** Strict-Transport-Security max-age in seconds, or undefined for no HSTS header (plain-HTTP installs). */
   hstsMaxAge?: number | undefined;
+  /** REST answers checked against their route's response schema: off, log (a mismatch is logged), strict (a mismatch is a 500: tests). */
+  responseCheck: 'off' | 'log' | 'strict';
   /** Public base URL used in links sent to recipients (mail, view page). */
   publicUrl: string;
   /** Job channel: jobs of a channel are run only by workers of that channel (installations or test systems sharing one database). */
@@ -92,6 +94,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'PORT', default: '8080', meaning: 'HTTP port of the api role' },
   { name: 'HOST', default: '127.0.0.1', meaning: 'interface to listen on (loopback only by default; 0.0.0.0 for every interface, e.g. behind a TLS proxy or in a container)' },
   { name: 'HANBILL_PUBLIC_URL', default: 'http://localhost:$PORT', meaning: 'base URL put in links sent to recipients' },
+  { name: 'HANBILL_RESPONSE_CHECK', default: 'log', meaning: 'REST answers validated against their documented response schema: off, log (a mismatch is logged as an error and sent), strict (a mismatch answers 500; the test suite runs so)' },
   { name: 'HANBILL_HSTS', default: 'on when HANBILL_PUBLIC_URL is https, else off', meaning: 'Strict-Transport-Security on every answer: on (1 year), off, or a max-age in seconds' },
   { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
@@ -182,6 +185,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const hstsMaxAge = hstsOf(get('HANBILL_HSTS'), publicUrl, problems);
 
+  const responseCheck = (get('HANBILL_RESPONSE_CHECK') ?? 'log') as Config['responseCheck'];
+  if (!['off', 'log', 'strict'].includes(responseCheck)) problems.push('HANBILL_RESPONSE_CHECK: expected off, log or strict');
+
   const jobChannel = get('HANBILL_CHANNEL');
   if (jobChannel !== undefined && !/^[a-z0-9_-]{1,40}$/i.test(jobChannel)) problems.push('HANBILL_CHANNEL: expected 1 to 40 letters, digits, - or _');
 
@@ -207,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: get('HOST') ?? '127.0.0.1',
     hstsMaxAge,
+    responseCheck,
     publicUrl,
     publicUrlExplicit: get('HANBILL_PUBLIC_URL') !== undefined,
     channel: get('HANBILL_CHANNEL') ?? 'main',

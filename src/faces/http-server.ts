@@ -15,7 +15,7 @@ import { ErrorBody, restErrorHandler, routeNotFound, sendError } from './rest/re
 import { invalidError } from '../platform/errors.ts';
 import { registerJsonBodyParser } from './rest/json-body.ts';
 import { buildRestValidator } from './rest/request-validators.ts';
-import { buildDeferredSerializer, SchemaCompilations, trackSchemaCompilations } from './rest/lazy-schema-compilers.ts';
+import { type ResponseCheck, buildDeferredSerializer, SchemaCompilations, trackSchemaCompilations } from './rest/lazy-schema-compilers.ts';
 import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
 
@@ -33,6 +33,17 @@ export interface HttpServerOptions {
 
 export const API_VERSION = '0.1.0';
 
+/** How answers are checked against their response schema (HANBILL_RESPONSE_CHECK); undefined: not at all. */
+function responseCheckOf(ctx: Ctx): ResponseCheck | undefined {
+  const mode = ctx.config.responseCheck;
+  if (mode === 'off') return undefined;
+  return (m) => {
+    const text = `${m.method} ${m.url} answered ${m.status} off its response schema at ${m.path}: ${m.problem}`;
+    if (mode === 'strict') throw new Error(text);
+    ctx.log.error({ route: `${m.method} ${m.url}`, status: m.status, path: m.path, problem: m.problem }, 'answer does not match its response schema');
+  };
+}
+
 export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyInstance> {
   const { ctx } = opts;
   // route schemas compile on their first request, not during the start (rest/lazy-schema-compilers.ts)
@@ -43,7 +54,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     trustProxy: false,
     // bodies are validated without type coercion, path/query/headers with it; integers stay safe
-    schemaController: { compilersFactory: { buildValidator: buildRestValidator(compilations), buildSerializer: buildDeferredSerializer(compilations) } },
+    schemaController: { compilersFactory: { buildValidator: buildRestValidator(compilations), buildSerializer: buildDeferredSerializer(compilations, responseCheckOf(ctx)) } },
     // every error answer carries this id and so does every log line of the request: unique across
     // processes and restarts, and not a counter another caller could guess
     genReqId: () => randomUUID(),

@@ -23,6 +23,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
     HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
     LOG_LEVEL: 'silent',
+    // every REST answer of the suite must match its documented response schema (a mismatch is a 500)
+    HANBILL_RESPONSE_CHECK: 'strict',
     // test files share one PostgreSQL: each system runs only its own jobs (its mail goes to its own catcher)
     HANBILL_CHANNEL: `t${crypto.randomBytes(6).toString('hex')}`,
     ...env,

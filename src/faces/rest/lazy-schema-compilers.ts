@@ -10,6 +10,7 @@
  * What start-up compilation also gave — a broken schema fails loudly — stays available: `compileAllSchemas`
  * compiles whatever is still pending and throws naming the route (a test runs it over the whole server).
  */
+import AjvCompiler from '@fastify/ajv-compiler';
 import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
@@ -80,13 +81,39 @@ type SerializerFactory = NonNullable<NonNullable<NonNullable<FastifyServerOption
  * `schemaController.compilersFactory.buildSerializer` of a server: Fastify's own serializer compiler
  * (fast-json-stringify, same options), each response schema compiled on its first response.
  */
-export function buildDeferredSerializer(compilations: SchemaCompilations): SerializerFactory {
+export function buildDeferredSerializer(compilations: SchemaCompilations, check?: ResponseCheck): SerializerFactory {
   const fastJsonStringify = SerializerSelector();
+  const ajvPool = AjvCompiler();
   return ((externalSchemas: unknown, options: Parameters<typeof fastJsonStringify>[1]) => {
     const compile = fastJsonStringify(externalSchemas, options);
-    return (route: Parameters<typeof compile>[0]) => compilations.defer(route, () => compile(route));
+    if (!check) return (route: Parameters<typeof compile>[0]) => compilations.defer(route, () => compile(route));
+    // the same shared schemas as the serializer; no coercion and nothing removed: the answer is checked as sent
+    const validatorOf = ajvPool(externalSchemas as Parameters<typeof ajvPool>[0], { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } }) as unknown as (
+      route: unknown,
+    ) => ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
+    return (route: Parameters<typeof compile>[0]) =>
+      compilations.defer(route, () => {
+        const serialize = compile(route) as (data: unknown) => string;
+        const validate = validatorOf(route);
+        const def = route as RouteSchemaDefinition;
+        return ((data: unknown) => {
+          if (!validate(data)) {
+            const e = validate.errors?.[0];
+            check({ method: def.method ?? '?', url: def.url ?? '?', status: def.httpStatus ?? '?', path: e?.instancePath || '/', problem: e?.message ?? 'does not match' });
+          }
+          return serialize(data);
+        }) as (...args: unknown[]) => unknown;
+      });
   }) as unknown as SerializerFactory;
 }
+
+/**
+ * Told of an answer that does not match its route's documented response schema (HANBILL_RESPONSE_CHECK):
+ * `log` logs it and sends the answer; `strict` (the test suite) throws, so the request fails with a 500
+ * and the test that made it fails. Checked before serialisation, which would otherwise hide the mismatch
+ * (fast-json-stringify drops unknown fields and coerces types).
+ */
+export type ResponseCheck = (mismatch: { method: string; url: string; status: string; path: string; problem: string }) => void;
 
 const byServer = new WeakMap<object, SchemaCompilations>();
 
