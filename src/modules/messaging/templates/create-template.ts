@@ -3,7 +3,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Input } from '../../../platform/input.ts';
 import { readTemplateDraft } from './template-model.ts';
-import { assertActiveChannel, templateView, type KakaoTemplate } from './template-repo.ts';
+import { assertActiveChannel, contentColumns, templateView, type KakaoTemplate } from './template-repo.ts';
 
 export interface CreateTemplateOptions {
   partnerId: number;
@@ -20,12 +20,7 @@ export async function createTemplate(ctx: Ctx, opts: CreateTemplateOptions): Pro
       partner_id: opts.partnerId,
       channel_id: channelId,
       code,
-      name: content.name,
-      message_type: content.messageType,
-      emphasis_type: content.emphasisType,
-      body: content.body,
-      content: JSON.stringify(content),
-      variables: JSON.stringify(variables),
+      ...contentColumns(content, variables),
       created_at: now,
       updated_at: now,
     })

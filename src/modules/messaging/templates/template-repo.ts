@@ -7,6 +7,18 @@ import type { KakaoTemplatesTable, TemplateState } from './tables.ts';
 
 export type TemplateRow = Selectable<KakaoTemplatesTable>;
 
+/** The columns a template's content fills, on create and on edit alike. */
+export function contentColumns(content: TemplateContent, variables: readonly string[]) {
+  return {
+    name: content.name,
+    message_type: content.messageType,
+    emphasis_type: content.emphasisType,
+    body: content.body,
+    content: JSON.stringify(content),
+    variables: JSON.stringify(variables),
+  };
+}
+
 export interface KakaoTemplate extends TemplateContent {
   id: number;
   channelId: number;

@@ -6,7 +6,7 @@
 import type { Ctx } from '../../../platform/context.ts';
 import type { Input } from '../../../platform/input.ts';
 import { readTemplateEdit } from './template-model.ts';
-import { findOwnTemplate, stateConflict, templateView, type KakaoTemplate } from './template-repo.ts';
+import { contentColumns, findOwnTemplate, stateConflict, templateView, type KakaoTemplate } from './template-repo.ts';
 
 export interface UpdateTemplateOptions {
   partnerId: number;
@@ -21,12 +21,7 @@ export async function updateTemplate(ctx: Ctx, opts: UpdateTemplateOptions): Pro
   const row = await ctx.db
     .updateTable('kakao_templates')
     .set({
-      name: content.name,
-      message_type: content.messageType,
-      emphasis_type: content.emphasisType,
-      body: content.body,
-      content: JSON.stringify(content),
-      variables: JSON.stringify(variables),
+      ...contentColumns(content, variables),
       state: 'REG',
       updated_at: ctx.clock.now(),
     })
