@@ -7,7 +7,7 @@
 //                kits at the top of faces/ (named below) are for every face, and http-server.ts assembles them all
 //   faces, simulators → not the cli or the composition root
 //
-// Test files (*.test.ts) are not walked: they are not shipped (tsconfig.build.json) and may use fixtures from
+// Test files (*.test.ts) are not walked: they are not shipped (not reachable from the build's entries) and may use fixtures from
 // anywhere, e.g. the simulator's test PKI. The rules are checked on a hand-made graph first, so this test can fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -10,8 +10,8 @@ import type { RenderReply, RenderRequest } from './pdf-worker.ts';
 
 /**
  * The worker entry beside this module, in this module's own form: dist/…/pdf-worker.js when running the
- * build (production), src/…/pdf-worker.ts under the tsx loader (tests). A URL is not an import, so the
- * build's extension rewrite does not reach it.
+ * build (production), src/…/pdf-worker.ts under the tsx loader (tests). The bundle keeps this module's
+ * dist/ location in import.meta.url (scripts/build.mjs).
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 export const PDF_WORKER_URL = new URL(FROM_SOURCE ? './pdf-worker.ts' : './pdf-worker.js', import.meta.url);

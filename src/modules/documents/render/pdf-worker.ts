@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of the PDF pool: PDF rendering is CPU work (tens of ms per invoice) that would
- * otherwise block the event loop serving HTTP. Compiled with the rest (dist/…/pdf-worker.js), so a
+ * otherwise block the event loop serving HTTP. Bundled as its own entry (dist/…/pdf-worker.js, scripts/build.mjs), so a
  * production worker runs plain JavaScript; tests run this file through the tsx loader they inherit.
  */
 import { parentPort } from 'node:worker_threads';
