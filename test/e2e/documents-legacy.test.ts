@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { legacyPost } from '../support/http.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { legacyInvoiceFields, onboard, type Onboarded } from '../support/onboard.ts';
 
 let sys: TestSystem;
@@ -45,8 +46,9 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const xml = mail.attachments.find((a) => a.contentType === 'application/xml')!.content.toString('utf8');
     assert.match(xml, new RegExp(`<IssueID>${r['nts_issue_id']}</IssueID>`));
     assert.match(mail.text ?? '', new RegExp(`/view/${dockey}\\?t=`));
-    const list = await getDoc(sup, dockey);
-    assert.equal(list.row[0]!['send_date'] !== '', true);
+    // the catcher has the mail once SMTP's DATA is done; the worker records send_date in its own commit just after
+    const list = await waitFor(() => getDoc(sup, dockey), (l) => l.row[0]?.['send_date'] !== '', { what: `send_date of ${dockey}` });
+    assert.notEqual(list.row[0]!['send_date'], '');
     assert.equal(list.row[0]!['proc_state'], 'S');
     assert.equal(list.row[0]!['read_state'], 'N');
     assert.equal(list.row[0]!['NTS_return_state'], '0');
@@ -121,6 +123,8 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const dockey = String(r['dockey']);
     await drain();
     await waitMail(dockey);
+    // the first send is recorded by the worker just after the catcher has the mail
+    await waitFor(() => getDoc(sup, dockey), (l) => l.row[0]?.['send_date'] !== '', { what: `send_date of ${dockey}` });
     const s = await legacyPost(sys.url, 'document.aspx', { cmd: 'SEND', sinch_no: sup.sinchno, svc_key: sup.svcKey, dockey });
     assert.equal(s.code, '0000', s.msg);
     assert.match(String(s['send_date']), /^\d{4}-\d{2}-\d{2} /);
