@@ -76,7 +76,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
         title: 'Hanbill API',
         version: API_VERSION,
         description:
-          'Korean e-tax-invoice and messaging platform. Every POST accepts an `Idempotency-Key` header. Errors have one shape: `{ "error": { "code", "message", "field", "status", "legacyCode", "requestId", "details" } }` (codes: docs/errors.md).',
+          'Korean e-tax-invoice and messaging platform. Routes that create or change something for a client accept an `Idempotency-Key` header (declared on each such route): a retry with the same key gets the first answer and changes nothing. Errors have one shape: `{ "error": { "code", "message", "field", "status", "legacyCode", "requestId", "details" } }` (codes: docs/errors.md).',
       },
       components: {
         securitySchemes: {
