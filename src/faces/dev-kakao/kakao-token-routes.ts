@@ -7,25 +7,16 @@
  * the route answers only a caller on this machine (the socket's loopback address — never a forwarding header,
  * trustProxy is off); anyone else gets 403. Not part of the REST reference.
  */
-import net from 'node:net';
+import { isLoopback } from '../loopback.ts';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import type { KakaoSimulator } from '../../simulators/kakao/kakao-simulator.ts';
 
-/** 127.0.0.0/8, ::1 and their IPv4-mapped form (the same rule as the dev mailbox's). */
-function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-  if (net.isIPv4(a)) return a.startsWith('127.');
-  return a === '::1' || a === '0:0:0:0:0:0:0:1';
-}
-
 export function kakaoTokenPlugin(simulator: Pick<KakaoSimulator, 'tokens'>): (app: FastifyInstance) => Promise<void> {
   return async (app: FastifyInstance) => {
-    app.get('/dev/kakao/tokens', { schema: { hide: true } }, async (req, reply) => {
+    app.get<{ Querystring: Record<string, unknown> }>('/dev/kakao/tokens', { schema: { hide: true } }, async (req, reply) => {
       if (!isLoopback(req.socket.remoteAddress)) throw new AppError('forbidden', '이 서버가 실행 중인 컴퓨터에서만 볼 수 있습니다 (loopback callers only)');
-      const q = req.query as Record<string, unknown>;
-      const searchId = typeof q['searchId'] === 'string' ? q['searchId'].toLowerCase() : undefined;
+      const searchId = typeof req.query['searchId'] === 'string' ? req.query['searchId'].toLowerCase() : undefined;
       const data = simulator
         .tokens()
         .filter((t) => searchId === undefined || t.searchId.toLowerCase() === searchId)

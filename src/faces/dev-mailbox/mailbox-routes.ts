@@ -13,7 +13,7 @@
  * (the socket's loopback address — never a forwarding header, trustProxy is off) or a logged-in console
  * operator; anyone else gets 403 and nothing of any mail.
  */
-import net from 'node:net';
+import { isLoopback } from '../loopback.ts';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { CaughtAddress, CaughtMail, MailboxSource } from '../../simulators/smtp/mail-catcher.ts';
 
@@ -21,14 +21,6 @@ export interface MailboxRoutesOptions {
   catcher: MailboxSource;
   /** Whether the request carries a logged-in operator's session (given by the composition root). */
   isOperator?: ((req: FastifyRequest) => Promise<boolean>) | undefined;
-}
-
-/** 127.0.0.0/8, ::1 and their IPv4-mapped form: the peer is a process on this machine. */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
-  if (net.isIPv4(a)) return a.startsWith('127.');
-  return a === '::1' || a === '0:0:0:0:0:0:0:1';
 }
 
 const PAGE_CSP =
