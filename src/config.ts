@@ -43,7 +43,6 @@ export interface Config {
   /** Password of the `admin` operator created at first start when no operator exists (embedded default: generated). */
   adminPassword?: string | undefined;
   /** Kakao dealer API base URL; undefined = the shipped Kakao simulator, in-process (a real transport is not written yet). */
-  kakaoGatewayUrl?: string | undefined;
 }
 
 export interface NtsConfig {
@@ -118,7 +117,6 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_NTS_SWEEP_MS', default: '60000', meaning: 'period of the filing sweeper (auto-filing of unfiled issued documents, stuck filings)' },
   { name: 'HANBILL_NTS_AUTO_FILE', default: 'on', meaning: 'off: this installation never auto-files issued documents not filed by the next day (the per-subscription switch is subscriptions.auto_file_nts)' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
-  { name: 'KAKAO_GATEWAY_URL', default: '(unset: in-process Kakao simulator)', meaning: 'Kakao dealer API for channel (발신 프로필) registration; the real transport is not implemented yet: setting it stops the start with a configuration error' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
   { name: 'HANBILL_ADMIN_PASSWORD', default: 'generated in data dir (embedded only)', meaning: 'password of the admin operator created at first start when none exists (console /console)' },
@@ -197,8 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const nts = ntsConfig(get, int, problems);
-  const kakaoGatewayUrl = get('KAKAO_GATEWAY_URL')?.replace(/\/+$/, '');
-  if (kakaoGatewayUrl !== undefined && !/^https?:\/\//.test(kakaoGatewayUrl)) problems.push('KAKAO_GATEWAY_URL: expected an http:// or https:// URL');
   // A self-signed ASP key is per data folder: fine for the embedded default and for the in-process simulator (which
   // accepts any certificate), never for the real NTS from a production database (every host would sign with its own).
   if (databaseUrl !== undefined && nts.gatewayUrl !== undefined && nts.aspKey === undefined && nts.aspCert === undefined) {
@@ -229,7 +225,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     nts,
     adminPassword,
-    kakaoGatewayUrl,
   };
 }
 

@@ -44,7 +44,7 @@ export interface System {
   operatorToken: string;
   /** NTS filing: gateway, pipeline and (embedded default) the in-process NTS simulator. */
   nts: NtsSystem;
-  /** Kakao (channel registration): the gateway and, KAKAO_GATEWAY_URL unset, the in-process Kakao simulator. */
+  /** Kakao (channel registration): the gateway, today the in-process Kakao simulator. */
   kakao: KakaoSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };

@@ -3,7 +3,7 @@
  *
  *   GET /dev/kakao/tokens[?searchId=@…]      newest first
  *
- * Registered only where the simulator is (KAKAO_GATEWAY_URL unset). The tokens confirm any partner's channel, so
+ * Registered only where the simulator is (today: always). The tokens confirm any partner's channel, so
  * the route answers only a caller on this machine (the socket's loopback address — never a forwarding header,
  * trustProxy is off); anyone else gets 403. Not part of the REST reference.
  */

@@ -7,7 +7,7 @@
  *   confirmToken(…)   the admin's token back: Kakao answers the channel's 40-character senderKey
  *
  * The shipped simulator (src/simulators/kakao) implements it in-process; a real HTTP transport is not written
- * yet (src/composition/kakao.ts refuses KAKAO_GATEWAY_URL at start). Transient trouble is thrown as
+ * yet (src/composition/kakao.ts always chooses the simulator; docs/messaging.md). Transient trouble is thrown as
  * KakaoTransientError (nothing changed: the caller may try again); a refusal is an outcome.
  */
 
