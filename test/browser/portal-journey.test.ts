@@ -72,6 +72,7 @@ test('seed B journey in Chromium', { skip: SKIP, timeout: 120_000 }, async (jour
 
   let key1 = '';
   let key2 = '';
+  let key3 = '';
   /** Each step is a subtest, so the report names the one that broke; after a failure the rest are skipped. */
   let broken: string | undefined;
   const journeyStep = (name: string, fn: () => Promise<void>) =>
@@ -202,11 +203,23 @@ test('seed B journey in Chromium', { skip: SKIP, timeout: 120_000 }, async (jour
       await user.getByRole('link', { name: '확인', exact: true }).click();
     });
 
+    await journeyStep('11b. a refresh of the page that shows a new key submits nothing again (Post/Redirect/Get)', async () => {
+      await user.getByRole('button', { name: 'API Key 재발급' }).click();
+      key3 = (await user.locator('#access-key').textContent())!.trim();
+      assert.notEqual(key3, key2);
+      await user.reload();
+      await user.getByRole('heading', { name: '연동 API Key 발급' }).waitFor();
+      assert.ok(!(await user.content()).includes(key3), 'a refresh does not show the Access Key again');
+      assert.equal((await callMe(key3, '127.0.0.1')).status, 200, 'the refresh did not reissue the key just copied');
+      await step(user, 'key-refreshed');
+    });
+
     await journeyStep('12. delete → refused', async () => {
       await user.locator('section.key').getByRole('button', { name: '삭제', exact: true }).last().click();
       await user.getByText('API Key를 삭제했습니다').waitFor();
       await step(user, 'key-deleted');
       assert.equal((await callMe(key2, '127.0.0.1')).status, 401);
+      assert.equal((await callMe(key3, '127.0.0.1')).status, 401);
     });
 
     await journeyStep('English is available', async () => {
