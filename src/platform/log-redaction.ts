@@ -52,7 +52,8 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-svc-key'
 /** pino redact paths: secret fields at the top and one level down, and credential headers of logged requests/answers. */
 export const REDACT_PATHS: readonly string[] = [
   ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
-  ...CREDENTIAL_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `res.headers["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`]),
+  // `*.headers` covers req.headers and res.headers too
+  ...CREDENTIAL_HEADERS.flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`]),
 ];
 
 function redactUrlFields(obj: Record<string, unknown>): Record<string, unknown> {

@@ -7,6 +7,7 @@ import { authPage, memberPage, servicePage, type LegacyPage } from './legacy-com
 import type { ApiGuard, GuardSubject } from '../../modules/access/api-guard.ts';
 import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
 import { documentPage } from './document-page.ts';
+import { bearerOf } from '../bearer.ts';
 import { taxinvoicePage } from './taxinvoice-page.ts';
 
 /**
@@ -98,7 +99,7 @@ export async function legacyRoutes(app: FastifyInstance, opts: LegacyRoutesOptio
         });
       }
       const auth = req.headers.authorization;
-      const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+      const bearer = bearerOf(auth);
       const pageName = req.params.page.toLowerCase();
       const subject = legacySubject(pageName, decoded.fields);
       const partner = await opts.guard({ face: 'legacy', ip: req.ip, bearer, subject, operation: `${pageName} ${cmd}` });

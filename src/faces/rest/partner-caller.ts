@@ -2,10 +2,10 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import type { ApiGuard, CallerPartner } from '../../modules/access/api-guard.ts';
+import { bearerOf } from '../bearer.ts';
 
 export async function partnerCaller(req: FastifyRequest, guard: ApiGuard): Promise<CallerPartner> {
-  const auth = req.headers.authorization;
-  const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+  const bearer = bearerOf(req.headers.authorization);
   if (!bearer) throw new AppError('api_key_invalid', '연동 API Key가 필요합니다 (Authorization: Bearer <Access Key> required)', { field: 'Authorization' });
   const p = await guard({ face: 'rest', ip: req.ip, bearer, subject: undefined, operation: `${req.method} ${req.routeOptions.url ?? req.url}` });
   if (!p) throw new AppError('api_key_invalid', '연동 API Key가 필요합니다 (API key required)', { field: 'Authorization' });

@@ -7,6 +7,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { authenticateSubscription, type Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
 import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { parseSubscriptionId } from '../../modules/subscriptions/subscription-id.ts';
+import { bearerOf } from '../bearer.ts';
 import { AppError, renameField } from '../../platform/errors.ts';
 
 /** REST names of the subscriptions module's fields: the id is the path's `subscriptionId`, the key a header. */
@@ -14,7 +15,7 @@ const TENANT_FIELDS: Readonly<Record<string, string>> = { serviceKey: 'X-Svc-Key
 
 export async function restTenant(ctx: Ctx, req: FastifyRequest, subscriptionId: number, guard: ApiGuard): Promise<Tenant> {
   const auth = req.headers.authorization;
-  const bearer = auth?.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : undefined;
+  const bearer = bearerOf(auth);
   const svcKey = req.headers['x-svc-key'];
   try {
     // the path's id through the canonical reader, and exactly that id to the guard: the one the handler acts on

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../platform/errors.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { SYSTEM_ACTOR } from '../access/audit-log.ts';
 import { createOperator } from './create-operator.ts';
@@ -44,7 +45,7 @@ export async function bootstrapOperator(ctx: Ctx, opts: BootstrapOperatorOptions
     await createOperator(ctx, SYSTEM_ACTOR, { loginId: 'admin', password, name: '관리자' });
   } catch (err) {
     if (err instanceof AppError && err.code === 'login_id_taken') return 'exists'; // another process won the race
-    if ((err as { code?: string }).code === '23505') return 'exists';
+    if (isUniqueViolation(err, 'operators_login_id_uq')) return 'exists';
     throw err;
   }
   ctx.log.info({ loginId: 'admin', secretsFile: opts.embedded ? path.join(opts.dataDir, 'secrets.json') : undefined }, 'operator admin created');
