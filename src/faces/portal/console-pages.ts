@@ -21,6 +21,8 @@ import { csrfField, kst, page } from './layout.ts';
 import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from './portal-http.ts';
 import { loginOperator, logout } from './auth-flow.ts';
 import { sendHtml } from './page-kit.ts';
+import { consoleScreenRoutes } from './console/console-kit.ts';
+import { CONSOLE_SCREENS } from './console/screens.ts';
 
 type Form = Record<string, unknown>;
 const str = (f: Form, k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
@@ -158,6 +160,8 @@ export async function consolePageRoutes(app: FastifyInstance, opts: { ctx: Ctx }
     return sendHtml(reply, o.error ? o.error.status : 200, page({ lang, title: def.title(t), path, body, operator: call.operator, csrfToken: call.csrfToken, error: o.error ? composeMessage(o.error) : undefined, done }));
   }
   for (const path of Object.keys(PAGES)) app.get(path, hide, (req, reply) => render(req, reply, path));
+  // the screens kept in console/*.ts (발신번호 심사, 알림톡 템플릿 검수, 카카오 채널)
+  await consoleScreenRoutes(app, { ctx, screens: CONSOLE_SCREENS });
 
   function post(path: string, back: string, action: (call: OperatorCall, form: Form, id: number) => Promise<unknown>) {
     app.post(path, hide, async (req, reply) => {
