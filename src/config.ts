@@ -43,6 +43,28 @@ export interface Config {
   /** Password of the `admin` operator created at first start when no operator exists (embedded default: generated). */
   adminPassword?: string | undefined;
   /** Kakao dealer API base URL; undefined = the shipped Kakao simulator, in-process (a real transport is not written yet). */
+  /** Message delivery through the carrier gateway (docs/messaging.md "Delivery"). */
+  carrier: CarrierConfig;
+}
+
+export interface CarrierConfig {
+  /** Base URL of the carrier relay (our protocol); undefined = the shipped carrier simulator, in-process. */
+  gatewayUrl: string | undefined;
+  /** HMAC secret of pushed reports; required with gatewayUrl, random per start for the in-process simulator. */
+  reportSecret: string | undefined;
+  /** Where the carrier pushes reports; undefined = <api URL>/carrier/reports. */
+  reportUrl: string | undefined;
+  timeoutMs: number;
+  /** Poll for results this long after a send when no report was pushed (and between polls). */
+  pollMs: number;
+  /** Period of the delivery sweeper. */
+  sweepMs: number;
+  /** A message without a result this long after sending fails with HB4800 and is not charged (the 48-hour rule). */
+  resultTimeoutHours: number;
+  /** In-process simulator: delay between acceptance and the result. */
+  simDelayMs: number;
+  /** In-process simulator: fault knobs (name=value list, docs/messaging.md). */
+  simFaults: Record<string, number | boolean>;
 }
 
 export interface NtsConfig {
@@ -116,6 +138,15 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_NTS_POLL_MS', default: '60000', meaning: 'poll for results this long after the NTS receipt when no push arrived (and between polls)' },
   { name: 'HANBILL_NTS_SWEEP_MS', default: '60000', meaning: 'period of the filing sweeper (auto-filing of unfiled issued documents, stuck filings)' },
   { name: 'HANBILL_NTS_AUTO_FILE', default: 'on', meaning: 'off: this installation never auto-files issued documents not filed by the next day (the per-subscription switch is subscriptions.auto_file_nts)' },
+  { name: 'CARRIER_GATEWAY_URL', default: '(unset: in-process carrier simulator)', meaning: 'base URL of the carrier relay (Kakao, SMS/LMS/MMS; our protocol, docs/messaging.md), e.g. a standalone `hanbill carrier-sim`' },
+  { name: 'CARRIER_REPORT_SECRET', default: '(unset: random per start, in-process simulator only)', meaning: 'shared HMAC secret of the reports the carrier pushes to /carrier/reports; required with CARRIER_GATEWAY_URL' },
+  { name: 'HANBILL_CARRIER_REPORT_URL', default: '<api URL>/carrier/reports', meaning: 'URL the carrier pushes delivery reports to' },
+  { name: 'HANBILL_CARRIER_TIMEOUT_MS', default: '10000', meaning: 'time-out of one call to the carrier gateway' },
+  { name: 'HANBILL_CARRIER_POLL_MS', default: '60000', meaning: 'poll the carrier for results this long after a send when no report was pushed (and between polls)' },
+  { name: 'HANBILL_CARRIER_SWEEP_MS', default: '60000', meaning: 'period of the delivery sweeper (48-hour rule, lost jobs, daily template dormancy and history purge)' },
+  { name: 'HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', default: '48', meaning: 'a message without a result this long after sending fails with HB4800 and is not charged' },
+  { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
+  { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
@@ -203,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  const carrier = carrierConfig(get, int, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -225,6 +258,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     nts,
     adminPassword,
+    carrier,
+  };
+}
+
+const SIM_FAULT_NAMES = ['failRate', 'failAfterRate', 'timeoutRate', 'duplicateRate', 'lateRate', 'lateMs', 'dropPushRate', 'pushDisabled', 'hangMs'];
+
+function carrierConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): CarrierConfig {
+  const gatewayUrl = get('CARRIER_GATEWAY_URL')?.replace(/\/+$/, '');
+  if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl)) problems.push('CARRIER_GATEWAY_URL: expected an http:// or https:// URL');
+  const reportSecret = get('CARRIER_REPORT_SECRET');
+  if (reportSecret !== undefined && reportSecret.length < 16) problems.push('CARRIER_REPORT_SECRET: expected at least 16 characters');
+  if (gatewayUrl !== undefined && reportSecret === undefined) problems.push('CARRIER_REPORT_SECRET: required with CARRIER_GATEWAY_URL (the carrier signs pushed reports with it)');
+  const reportUrl = get('HANBILL_CARRIER_REPORT_URL');
+  if (reportUrl !== undefined && !/^https?:\/\//.test(reportUrl)) problems.push('HANBILL_CARRIER_REPORT_URL: expected an http:// or https:// URL');
+  const simFaults: Record<string, number | boolean> = {};
+  for (const part of (get('HANBILL_CARRIER_SIM_FAULTS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]+)=([0-9.]+)$/.exec(part);
+    if (!m || !SIM_FAULT_NAMES.includes(m[1]!) || !Number.isFinite(Number(m[2]))) {
+      problems.push(`HANBILL_CARRIER_SIM_FAULTS: expected name=number items of ${SIM_FAULT_NAMES.join(', ')}, got "${part}"`);
+      continue;
+    }
+    simFaults[m[1]!] = m[1] === 'pushDisabled' ? Number(m[2]) !== 0 : Number(m[2]);
+  }
+  return {
+    gatewayUrl,
+    reportSecret,
+    reportUrl,
+    timeoutMs: int('HANBILL_CARRIER_TIMEOUT_MS', 10_000, 50, 600_000),
+    pollMs: int('HANBILL_CARRIER_POLL_MS', 60_000, 10, 86_400_000),
+    sweepMs: int('HANBILL_CARRIER_SWEEP_MS', 60_000, 100, 86_400_000),
+    resultTimeoutHours: int('HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', 48, 1, 24 * 30),
+    simDelayMs: int('HANBILL_CARRIER_SIM_DELAY_MS', 100, 0, 3_600_000),
+    simFaults,
   };
 }
 

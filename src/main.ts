@@ -18,9 +18,12 @@ import { portalPlugin } from './faces/portal/portal-plugin.ts';
 import { startNts, type NtsSystem } from './composition/nts.ts';
 import { databaseTarget } from './composition/database-target.ts';
 import { startKakao, type KakaoSystem } from './composition/kakao.ts';
+import { startCarrier, type CarrierSystem } from './composition/carrier.ts';
+import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
 import { senderNumberRoutes } from './faces/rest/sender-number-routes.ts';
 import { kakaoChannelRoutes } from './faces/rest/kakao-channel-routes.ts';
 import { kakaoTemplateRoutes } from './faces/rest/kakao-template-routes.ts';
+import { messageHistoryRoutes } from './faces/rest/message-history-routes.ts';
 import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
@@ -46,6 +49,8 @@ export interface System {
   nts: NtsSystem;
   /** Kakao (channel registration): the gateway, today the in-process Kakao simulator. */
   kakao: KakaoSystem;
+  /** Message delivery: the carrier gateway, the pipeline and (embedded default) the in-process carrier simulator. */
+  carrier: CarrierSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   close(): Promise<void>;
@@ -83,6 +88,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   const kakao = await startKakao(ctx);
   const nts = await startNts(ctx);
   started.push(() => nts.close());
+  const carrier = await startCarrier(ctx);
+  started.push(() => carrier.close());
   const mail = await startMail(config, log);
   started.push(async () => {
     await mail.transport.close();
@@ -91,7 +98,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -114,11 +121,13 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         portalPlugin({ ctx, operatorToken: secrets.operatorToken, guard }),
         (instance) => certificateRoutes(instance, { ctx, guard }),
         (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
+        (instance) => carrierReportRoutes(instance, { receivePush: carrier.delivery.receivePush }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
         (instance) => kakaoChannelRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken, gateway: kakao.gateway }),
         (instance) => kakaoTemplateRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
+        (instance) => messageHistoryRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
         // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)
@@ -142,6 +151,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   nts.setApiUrl(url);
   if (worker) await nts.filing.start();
+  carrier.setApiUrl(url);
+  if (worker) await carrier.delivery.start();
 
   let closed = false;
   return {
@@ -153,6 +164,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     operatorToken: secrets.operatorToken,
     nts,
     kakao,
+    carrier,
     mail,
     close: async () => {
       if (closed) return;
@@ -160,6 +172,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       await app?.close();
       await worker?.stop();
       await nts.close();
+      await carrier.close();
       await mail.transport.close();
       await mail.catcher?.stop();
       await closePdfRenderPool();

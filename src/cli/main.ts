@@ -18,6 +18,8 @@ Commands:
   verify       verify a signed tax-invoice XML on stdin (exit 0 when valid; --bizno checks the VID)
   nts-sim      run the NTS simulator alone: [--port 8090] [--host 127.0.0.1] [--state-dir DIR]
                [--result-delay-ms N] [--registration-id 8 digits]...; then set NTS_GATEWAY_URL to it
+  carrier-sim  run the carrier (Kakao/SMS) simulator alone: [--port 8091] [--result-delay-ms N] [--report-secret S]
+               [--fail-rate P] [--timeout-rate P] [--no-push] …; then set CARRIER_GATEWAY_URL to it
   help         show this help (also --help, -h)
   version      print the version
 
@@ -48,6 +50,10 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'nts-sim': {
       const { runNtsSim } = await import('../simulators/nts/cli.ts');
       return runNtsSim(rest, process.stdout, process.stderr);
+    }
+    case 'carrier-sim': {
+      const { runCarrierSim } = await import('../simulators/carrier/cli.ts');
+      return runCarrierSim(rest, process.stdout, process.stderr);
     }
     case 'migrate': {
       const config = loadConfig();

@@ -1,0 +1,183 @@
+/**
+ * The `dispatch` job of a batch: claim its queued recipients in chunks (FOR UPDATE SKIP LOCKED), create their
+ * attempts (queued, with the service unit and price of the kind at this time) and commit; hand the queued
+ * attempts to the carrier; mark them sent. A crash between the send and the mark leaves attempts queued: the
+ * next run sends them again with the same ids, which the carrier de-duplicates. Fallback attempts created by the
+ * recorder are queued attempts too and go out the same way. Immediate refusals are recorded as failures
+ * (fallback applies); transient carrier trouble is thrown, so the job is retried with backoff.
+ */
+import { sql } from 'kysely';
+import type { Ctx } from '../../../platform/context.ts';
+import { inTransaction } from '../../../platform/db/transaction.ts';
+import { enqueueJob } from '../../../platform/jobs.ts';
+import { batchJobPayload, MESSAGE_QUEUES } from '../sending/message-queues.ts';
+import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
+import '../sending/tables.ts';
+import '../tables.ts';
+import { touchTemplate } from '../templates/touch-template.ts';
+import type { CarrierGateway, CarrierMessage } from './carrier-gateway.ts';
+import { KAKAO_KINDS } from './delivery-codes.ts';
+import { recordResults } from './record-results.ts';
+import { contentHasImage, currentUnitPrices } from './unit-prices.ts';
+
+const CHUNK = 1000;
+
+export interface DispatchDeps {
+  gateway: CarrierGateway;
+  reportUrl: () => string | undefined;
+}
+
+export interface DispatchOutcome {
+  created: number;
+  sent: number;
+  refused: number;
+}
+
+export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: number, acceptedAt: Date): Promise<DispatchOutcome> {
+  const out: DispatchOutcome = { created: 0, sent: 0, refused: 0 };
+  const batch = await ctx.db.selectFrom('message_batches').selectAll().where('id', '=', batchId).where('accepted_at', '=', acceptedAt).executeTakeFirst();
+  if (!batch || batch.state === 'reserved' || batch.state === 'cancelled') return out;
+  const content = (batch.content ?? {}) as Record<string, unknown>;
+  let senderKey: string | null = null;
+  if (batch.channel_id !== null) {
+    const ch = await ctx.db.selectFrom('kakao_channels').select('sender_key').where('id', '=', Number(batch.channel_id)).executeTakeFirst();
+    senderKey = ch?.sender_key ?? null;
+  }
+  const prices = await currentUnitPrices(ctx.db);
+  const hasImage = contentHasImage(content);
+  let touched = false;
+
+  for (;;) {
+    // queued attempts first: leftovers of a crashed run and fallbacks
+    const sent = await sendQueued(ctx, deps, batch.id, acceptedAt, { ...batch, content, senderKey }, out);
+    if (sent > 0) continue;
+    const created = await inTransaction(ctx.db, async (tx) => {
+      const claimed = await tx
+        .selectFrom('message_recipients')
+        .select(['id', 'kind', 'attempts', 'partner_id'])
+        .where('batch_id', '=', batchId)
+        .where('accepted_at', '=', acceptedAt)
+        .where('state', '=', 'queued')
+        .orderBy('id')
+        .limit(CHUNK)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (claimed.length === 0) return 0;
+      const now = ctx.clock.now();
+      await tx
+        .insertInto('message_attempts')
+        .values(
+          claimed.map((r) => {
+            const unit = prices(r.kind, hasImage);
+            return {
+              accepted_at: acceptedAt,
+              recipient_id: Number(r.id),
+              batch_id: batchId,
+              partner_id: r.partner_id,
+              attempt_no: Number(r.attempts) + 1,
+              kind: r.kind,
+              state: 'queued' as const,
+              unit_id: unit?.unitId ?? null,
+              unit_price_krw: unit?.priceKrw ?? null,
+              created_at: now,
+            };
+          }),
+        )
+        .onConflict((oc) => oc.columns(['recipient_id', 'attempt_no', 'accepted_at']).doNothing())
+        .execute();
+      await tx
+        .updateTable('message_recipients')
+        .set({ state: 'sending', attempts: sql`attempts + 1` })
+        .where('id', 'in', claimed.map((r) => Number(r.id)))
+        .where('accepted_at', '=', acceptedAt)
+        .execute();
+      const moved = await tx.updateTable('message_batches').set({ state: 'sending' }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).where('state', '=', 'queued').returning('id').executeTakeFirst();
+      if (moved) touched = true;
+      return claimed.length;
+    });
+    out.created += created;
+    if (created === 0) break;
+  }
+  if (touched && batch.template_id !== null) {
+    await touchTemplate(ctx, { templateId: Number(batch.template_id) }).catch((err: unknown) => ctx.log.warn({ batchId, err: String(err) }, 'template last use not recorded'));
+  }
+  if (out.sent > 0) {
+    const runAt = new Date(Date.now() + ctx.config.carrier.pollMs);
+    const slot = Math.floor(runAt.getTime() / ctx.config.carrier.pollMs);
+    await enqueueJob(ctx.db, MESSAGE_QUEUES.poll, { ...batchJobPayload(batchId, acceptedAt), round: 0 }, { dedupeKey: `poll:${batchId}:${slot}`, runAt });
+  }
+  return out;
+}
+
+interface BatchForSend {
+  type: string;
+  sender_number: string | null;
+  senderKey: string | null;
+  template_code: string | null;
+  is_ad: boolean;
+  content: Record<string, unknown>;
+}
+
+/** Send one chunk of the batch's queued attempts; returns how many were handed over (accepted or refused). */
+async function sendQueued(ctx: Ctx, deps: DispatchDeps, batchId: number, acceptedAt: Date, batch: BatchForSend, out: DispatchOutcome): Promise<number> {
+  const rows = await ctx.db
+    .selectFrom('message_attempts as a')
+    .innerJoin('message_recipients as r', (j) => j.onRef('r.id', '=', 'a.recipient_id').onRef('r.accepted_at', '=', 'a.accepted_at'))
+    .select(['a.id', 'a.kind', 'a.is_fallback', 'a.recipient_id', 'r.phone', 'r.text', 'r.subject', 'r.fallback'])
+    .where('a.batch_id', '=', batchId)
+    .where('a.accepted_at', '=', acceptedAt)
+    .where('a.state', '=', 'queued')
+    .orderBy('a.id')
+    .limit(CHUNK)
+    .execute();
+  if (rows.length === 0) return 0;
+  const messages: CarrierMessage[] = rows.map((a) => messageOf(batch, a));
+  const outcomes = await deps.gateway.send(messages, deps.reportUrl());
+  const now = ctx.clock.now();
+  const accepted = outcomes.filter((o) => o.status === 'accepted');
+  if (accepted.length > 0) {
+    const marks = JSON.stringify(accepted.map((o) => ({ id: Number(o.messageId), ref: o.carrierRef })));
+    await inTransaction(ctx.db, async (tx) => {
+      const marked = await sql<{ recipient_id: number }>`
+        UPDATE message_attempts a SET state = 'sent', carrier_ref = m.ref, sent_at = ${now}
+          FROM jsonb_to_recordset(${marks}::jsonb) AS m(id bigint, ref text)
+         WHERE a.id = m.id AND a.accepted_at = ${acceptedAt} AND a.state = 'queued'
+        RETURNING a.recipient_id`.execute(tx);
+      const ids = marked.rows.map((r) => Number(r.recipient_id));
+      if (ids.length > 0) await tx.updateTable('message_recipients').set({ sent_at: now }).where('id', 'in', ids).where('accepted_at', '=', acceptedAt).execute();
+      await tx.updateTable('message_batches').set({ last_sent_at: now }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).execute();
+    });
+    out.sent += accepted.length;
+  }
+  const refused = outcomes.flatMap((o) => (o.status === 'refused' ? [{ attemptId: Number(o.messageId), delivered: false, code: o.code, message: o.message }] : []));
+  if (refused.length > 0) {
+    await recordResults(ctx, refused, 'refusal');
+    out.refused += refused.length;
+  }
+  return rows.length;
+}
+
+function messageOf(
+  batch: BatchForSend,
+  a: { id: number; kind: MessageKind; is_fallback: boolean; phone: string; text: string; subject: string | null; fallback: RecipientFallback | null },
+): CarrierMessage {
+  const kakao = KAKAO_KINDS.has(a.kind);
+  const images = batch.content['images'];
+  const buttons = batch.content['buttons'];
+  if (a.is_fallback && a.fallback) {
+    return { messageId: String(a.id), kind: a.kind, from: batch.sender_number ?? '', to: a.phone, text: a.fallback.text, subject: a.fallback.subject, ad: batch.is_ad };
+  }
+  return {
+    messageId: String(a.id),
+    kind: a.kind,
+    from: (kakao ? batch.senderKey : batch.sender_number) ?? '',
+    to: a.phone,
+    text: a.text,
+    ...(a.subject ? { subject: a.subject } : {}),
+    ...(a.kind === 'alimtalk' && batch.template_code ? { templateCode: batch.template_code } : {}),
+    ...(Array.isArray(buttons) && kakao ? { buttons: buttons as Record<string, unknown>[] } : {}),
+    ...(Array.isArray(images) && (a.kind === 'mms' || a.kind === 'friendtalk' || a.kind === 'brand') ? { images } : {}),
+    ad: batch.is_ad,
+  };
+}
