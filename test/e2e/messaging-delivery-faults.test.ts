@@ -1,0 +1,145 @@
+// Message delivery under trouble (issue 10 items 3–4): carrier faults (5xx, time-outs, lost answers), reports never
+// pushed (polling), the 48-hour rule with an injected clock and a late report ignored, 10,000 results, and the
+// stand-alone `hanbill carrier-sim` used through CARRIER_GATEWAY_URL.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { expireUnreported } from '../../src/modules/messaging/delivery/sweep-deliveries.ts';
+import { startTestSystem } from '../support/test-system.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { attemptsOf, batchRow, insertBatch, recipientsOf, statesOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
+import type { System } from '../../src/main.ts';
+
+async function untilDone(sys: System, b: TestBatch, timeoutMs = 60_000) {
+  return waitFor(() => batchRow(sys, b), (r) => r.state === 'done', { what: `batch ${b.batchId} to be done`, timeoutMs, show: (r) => ({ state: r.state, pending: r.pending, success: r.success, failure: r.failure }) });
+}
+
+const phones = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ phone: `${prefix}${String(i).padStart(11 - prefix.length, '0')}` }));
+
+describe('carrier faults', () => {
+  test('30 % of calls fail (5xx, lost answers, time-outs): every recipient ends exactly once, billed once', async () => {
+    const sys = await startTestSystem({
+      HANBILL_CARRIER_SIM_DELAY_MS: '10',
+      HANBILL_CARRIER_SIM_FAULTS: 'failRate=0.15,failAfterRate=0.1,timeoutRate=0.05,hangMs=1500,duplicateRate=0.3',
+      HANBILL_CARRIER_TIMEOUT_MS: '400',
+      HANBILL_CARRIER_POLL_MS: '500',
+    });
+    try {
+      const batches: TestBatch[] = [];
+      for (let i = 0; i < 6; i++) batches.push(await insertBatch(sys, { type: 'alimtalk', recipients: [...phones(5, `0106${i}`), { phone: `0109999301${i}`, fallback: { kind: 'sms', text: '대체' } }] }));
+      for (const b of batches) {
+        const batch = await untilDone(sys, b, 120_000);
+        assert.equal(batch.success + batch.failure, 6);
+        assert.equal(batch.success, 6, 'every recipient delivered (the 301x one by its fallback)');
+        const attempts = await attemptsOf(sys, b);
+        assert.equal(attempts.length, 7, 'one attempt per recipient plus one fallback: retries reuse the attempt id');
+        assert.deepEqual(await statesOf(sys, b), { delivered: 6 });
+        assert.equal((await usageOf(sys, b)).length, 6);
+      }
+      const stats = sys.carrier.simulator!.stats();
+      assert.ok(stats.injected.fail + stats.injected.failAfter + stats.injected.timeout > 0 || stats.sendCalls >= 6, JSON.stringify(stats.injected));
+    } finally {
+      await sys.close();
+    }
+  });
+
+  test('reports never pushed: polling finds the results', async () => {
+    const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10', HANBILL_CARRIER_SIM_FAULTS: 'pushDisabled=1', HANBILL_CARRIER_POLL_MS: '200' });
+    try {
+      const b = await insertBatch(sys, { type: 'sms', recipients: [...phones(3, '010444'), { phone: '01088883012' }] });
+      const batch = await untilDone(sys, b);
+      assert.deepEqual([batch.success, batch.failure], [3, 1]);
+      assert.equal(sys.carrier.simulator!.stats().pushes, 0);
+      assert.ok(sys.carrier.simulator!.stats().queryCalls > 0);
+      const spam = (await recipientsOf(sys, b)).find((r) => r.phone === '01088883012')!;
+      assert.deepEqual([spam.state, spam.result_code], ['failed', '3012']);
+      assert.equal((await usageOf(sys, b)).length, 3);
+    } finally {
+      await sys.close();
+    }
+  });
+});
+
+test('the 48-hour rule: no result 48 h after sending → failed HB4800, not charged, no fallback; a late report changes nothing', async () => {
+  const clock = new ManualClock(new Date());
+  const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10' }, { clock });
+  try {
+    sys.carrier.simulator!.setFaults({ lateRate: 1, lateMs: 3_000 });
+    const b = await insertBatch(sys, {
+      type: 'alimtalk',
+      recipients: [
+        { phone: '01077770010', fallback: { kind: 'sms', text: '대체' } }, // never reported
+        { phone: '01012349999', fallback: { kind: 'sms', text: '대체' } }, // reported 3 s late (a success)
+      ],
+    });
+    await waitFor(() => attemptsOf(sys, b), (a) => a.length === 2 && a.every((x) => x.state === 'sent'), { what: 'both attempts to be sent' });
+    clock.advance(47 * 3_600_000);
+    assert.equal(await expireUnreported(sys.ctx), 0, 'nothing expires before 48 hours');
+    clock.advance(2 * 3_600_000);
+    assert.equal(await expireUnreported(sys.ctx), 2);
+    const batch = await batchRow(sys, b);
+    assert.deepEqual([batch.state, batch.success, batch.failure, batch.pending], ['done', 0, 2, 0]);
+    assert.deepEqual((await recipientsOf(sys, b)).map((r) => [r.state, r.result_code, r.attempts]), [['failed', 'HB4800', 1], ['failed', 'HB4800', 1]]);
+    // the late success arrives now: stored nowhere, charged nothing
+    await waitFor(() => sys.carrier.simulator!.stats().reportsPushed, (n) => n >= 1, { what: 'the late report to be pushed', timeoutMs: 20_000 });
+    const attempts = await attemptsOf(sys, b);
+    assert.deepEqual(attempts.map((a) => [a.state, a.result_code, a.is_fallback]), [['failed', 'HB4800', false], ['failed', 'HB4800', false]]);
+    assert.equal((await usageOf(sys, b)).length, 0);
+    assert.deepEqual([(await batchRow(sys, b)).success, (await batchRow(sys, b)).failure], [0, 2]);
+  } finally {
+    await sys.close();
+  }
+});
+
+test('10,000 results are stored (simulator delay 0): time printed', async () => {
+  const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '0' });
+  try {
+    const b = await insertBatch(sys, { type: 'sms', recipients: phones(10_000, '0102') , dispatch: false });
+    const started = performance.now();
+    const { enqueueJob } = await import('../../src/platform/jobs.ts');
+    const { MESSAGE_QUEUES, batchJobPayload } = await import('../../src/modules/messaging/sending/message-queues.ts');
+    await enqueueJob(sys.ctx.db, MESSAGE_QUEUES.dispatch, batchJobPayload(b.batchId, b.acceptedAt));
+    const batch = await untilDone(sys, b, 180_000);
+    const ms = performance.now() - started;
+    console.log(`# 10,000 recipients: dispatch → all results stored in ${(ms / 1000).toFixed(2)} s (${sys.database.engine})`);
+    assert.equal(batch.success, 10_000);
+    assert.equal((await usageOf(sys, b)).length, 10_000);
+  } finally {
+    await sys.close();
+  }
+});
+
+test('`hanbill carrier-sim` runs alone and the system delivers through it (CARRIER_GATEWAY_URL)', async () => {
+  const secret = 'stand-alone-secret-0123456789';
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'carrier-sim', '--port', '0', '--result-delay-ms', '10', '--report-secret', secret], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`carrier-sim exited ${code}`)));
+    });
+    const sys = await startTestSystem({ CARRIER_GATEWAY_URL: url, CARRIER_REPORT_SECRET: secret });
+    try {
+      assert.equal(sys.carrier.simulator, undefined);
+      const b = await insertBatch(sys, { type: 'alimtalk', recipients: [{ phone: '01012345678' }, { phone: '01099993019', fallback: { kind: 'sms', text: '대체' } }] });
+      const batch = await untilDone(sys, b);
+      assert.deepEqual([batch.success, batch.failure], [2, 0]);
+      const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { accepted: number; reportsPushed: number };
+      assert.equal(stats.accepted, 3);
+      assert.ok(stats.reportsPushed >= 1);
+    } finally {
+      await sys.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+});
