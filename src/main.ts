@@ -23,6 +23,7 @@ import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
 import { senderNumberRoutes } from './faces/rest/sender-number-routes.ts';
 import { kakaoChannelRoutes } from './faces/rest/kakao-channel-routes.ts';
 import { kakaoTemplateRoutes } from './faces/rest/kakao-template-routes.ts';
+import { messageHistoryRoutes } from './faces/rest/message-history-routes.ts';
 import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
@@ -126,6 +127,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
         (instance) => kakaoChannelRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken, gateway: kakao.gateway }),
         (instance) => kakaoTemplateRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
+        (instance) => messageHistoryRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
         // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)

@@ -1,0 +1,238 @@
+// The send history over real HTTP (GET /v1/message-history, .xlsx, DELETE): filters, the period presets at their
+// KST boundaries (ManualClock), the period's count and sums, paging, deletion (선택삭제 all-or-nothing, 전체삭제 only
+// confirmed, reserved refused, usage kept), tenant isolation, and the streamed workbook read back row by row.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { messagingPartner, type MessagingPartner } from './messaging-support.ts';
+import { seedBatch } from './messaging-history-support.ts';
+
+// 2026-05-20 00:30 KST
+const NOW = new Date('2026-05-20T00:30:00+09:00');
+const clock = new ManualClock(NOW);
+let sys: TestSystem;
+before(async () => {
+  sys = await startTestSystem({}, { clock });
+});
+after(async () => {
+  await sys?.close();
+});
+
+const at = (iso: string) => new Date(iso);
+const ids = (body: { data: { id: number }[] }) => body.data.map((r) => r.id);
+
+/** A partner with a spread of batches around the KST boundaries of NOW. */
+async function spread(p: MessagingPartner) {
+  const channel = await p.channel('active');
+  const b = {
+    tenMinutes: await seedBatch(sys, p.partnerId, { at: at('2026-05-20T00:20:00+09:00'), type: 'sms', from: '0212345678', text: '오늘 배송이 시작됩니다', results: ['delivered', 'delivered', 'failed'] }),
+    lastNight: await seedBatch(sys, p.partnerId, { at: at('2026-05-19T23:50:00+09:00'), type: 'alimtalk', channelId: channel, templateName: '주문 완료 안내', text: '주문이 완료되었습니다', results: ['delivered', 'sending'] }),
+    sevenDays: await seedBatch(sys, p.partnerId, { at: at('2026-05-13T00:00:00+09:00'), type: 'friendtalk', channelId: channel, text: '(광고) 5월 할인 080-123-4567', images: true, results: ['delivered'] }),
+    eightDays: await seedBatch(sys, p.partnerId, { at: at('2026-05-12T23:59:59+09:00'), type: 'lms', from: '0212345678', subject: '공지', text: '시스템 점검 안내', results: ['failed'] }),
+    oneMonth: await seedBatch(sys, p.partnerId, { at: at('2026-04-20T00:00:00+09:00'), type: 'sms', from: '0212345678', text: '한 달 전 문자', results: ['delivered'] }),
+    older: await seedBatch(sys, p.partnerId, { at: at('2026-04-19T23:59:00+09:00'), type: 'sms', from: '0212345678', text: '한 달 넘은 문자', results: ['delivered'] }),
+  };
+  return { ...b, channel };
+}
+
+test('periods at KST boundaries, filters, search, the period total and paging', async () => {
+  clock.set(NOW);
+  const p = await messagingPartner(sys);
+  const b = await spread(p);
+  const list = async (qs: string) => {
+    const r = await p.call('GET', `/v1/message-history?${qs}`);
+    assert.equal(r.status, 200, r.text);
+    return r.body;
+  };
+  assert.deepEqual(ids(await list('period=1h')), [b.tenMinutes, b.lastNight], 'the last hour crosses midnight');
+  assert.deepEqual(ids(await list('period=today')), [b.tenMinutes], 'today starts at 00:00 KST');
+  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight, b.sevenDays], '7d starts at 00:00 KST 7 days ago');
+  const month = await list('period=1m');
+  assert.deepEqual(ids(month), [b.tenMinutes, b.lastNight, b.sevenDays, b.eightDays, b.oneMonth], '1m starts at 00:00 KST the same day last month');
+  assert.deepEqual(ids(await list('')), ids(month), '1m is the default');
+  assert.equal(month.period.from, '2026-04-19T15:00:00.000Z');
+  assert.equal(month.total, 5);
+  assert.deepEqual(month.summary, { recipients: 8, success: 5, failure: 2, pending: 1, cancelled: 0 });
+  const custom = await list('from=2026-04-19&to=20260419');
+  assert.equal(custom.period.name, 'custom');
+  assert.deepEqual(ids(custom), [b.older], 'a custom day is 00:00–24:00 KST');
+
+  // a row as the screen shows it
+  const row = month.data.find((r: { id: number }) => r.id === b.tenMinutes);
+  assert.deepEqual(
+    { type: row.type, typeName: row.typeName, title: row.title, sender: row.sender, total: row.total, success: row.success, failure: row.failure, pending: row.pending, state: row.state },
+    { type: 'sms', typeName: 'SMS', title: '오늘 배송이 시작됩니다', sender: '0212345678', total: 3, success: 2, failure: 1, pending: 0, state: 'done' },
+  );
+  const alim = month.data.find((r: { id: number }) => r.id === b.lastNight);
+  assert.equal(alim.title, '주문 완료 안내');
+  assert.match(alim.sender, /^@t/);
+  assert.equal(alim.state, 'sending');
+  assert.equal(month.data.find((r: { id: number }) => r.id === b.sevenDays).typeName, '친구톡 포토');
+
+  // filters and search
+  assert.deepEqual(ids(await list('period=1m&type=sms')), [b.tenMinutes, b.oneMonth]);
+  assert.deepEqual(ids(await list('period=1m&state=sending')), [b.lastNight]);
+  assert.deepEqual(ids(await list(`period=1m&q=${encodeURIComponent('주문 완료')}`)), [b.lastNight], 'search by template title');
+  assert.deepEqual(ids(await list(`period=1m&q=${encodeURIComponent('점검')}`)), [b.eightDays], 'search by content');
+  assert.deepEqual(ids(await list('period=1m&q=%25')), [], 'a % is searched literally');
+  const sms = await list('period=1m&type=sms');
+  assert.deepEqual(sms.summary, { recipients: 4, success: 3, failure: 1, pending: 0, cancelled: 0 }, 'sums follow the filters');
+
+  // paging
+  const p1 = await list('period=1m&pageSize=2');
+  assert.deepEqual([ids(p1), p1.total, p1.nextPage], [[b.tenMinutes, b.lastNight], 5, 2]);
+  const p3 = await list('period=1m&pageSize=2&page=3');
+  assert.deepEqual([ids(p3), p3.nextPage], [[b.oneMonth], null]);
+  assert.deepEqual(ids(await list('period=1m&pageSize=2&page=9')), []);
+
+  // the clock moves: 'today' follows the KST day
+  clock.set(new Date('2026-05-21T00:00:00+09:00'));
+  assert.deepEqual(ids(await list('period=today')), []);
+  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight], '05-14 00:00 KST onwards');
+  clock.set(NOW);
+});
+
+test('bad queries answer 400 naming the field and change nothing', async () => {
+  const p = await messagingPartner(sys);
+  for (const [qs, field] of [
+    ['period=2h', 'period'],
+    ['type=fax', 'type'],
+    ['state=lost', 'state'],
+    ['period=custom&to=2026-05-01', 'from'],
+    ['from=2026-02-30&to=2026-03-01', 'from'],
+    ['from=2026-05-02&to=2026-05-01', 'to'],
+    ['from=2025-01-01&to=2026-05-01', 'to'],
+    ['pageSize=101', 'pageSize'],
+    ['page=0', 'page'],
+    [`q=${'가'.repeat(101)}`, 'q'],
+  ] as const) {
+    const r = await p.call('GET', `/v1/message-history?${qs}`);
+    assert.equal(r.status, 400, `${qs}: ${r.text}`);
+    assert.match(`${r.body.error.field}`, new RegExp(`^(querystring\\.)?${field}$`), `${qs} names ${field}: ${r.text}`);
+    const x = await p.call('GET', `/v1/message-history.xlsx?${qs}`);
+    assert.equal(x.status, 400, `xlsx ${qs}`);
+  }
+  const none = await p.call('GET', '/v1/message-history', undefined, { authorization: 'Bearer nope' });
+  assert.equal(none.status, 401);
+});
+
+test('선택삭제 and 전체삭제: all or nothing, confirmed, reserved refused, usage kept, no other tenant touched', async () => {
+  clock.set(NOW);
+  const a = await messagingPartner(sys);
+  const other = await messagingPartner(sys);
+  const done1 = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'a', results: ['delivered', 'failed'], usage: true });
+  const done2 = await seedBatch(sys, a.partnerId, { at: at('2026-05-18T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'b', results: ['delivered'] });
+  const reserved = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T11:00:00+09:00'), type: 'sms', from: '0212345678', text: 'c', results: ['reserved'], reserveAt: at('2026-05-25T09:00:00+09:00') });
+  const sending = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T12:00:00+09:00'), type: 'sms', from: '0212345678', text: 'd', results: ['sending'] });
+  const old = await seedBatch(sys, a.partnerId, { at: at('2026-03-02T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'e', results: ['delivered'] });
+  const theirs = await seedBatch(sys, other.partnerId, { at: at('2026-05-19T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'x', results: ['delivered'] });
+
+  // the other partner sees nothing of a and cannot delete it
+  assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs]);
+  const steal = await other.call('DELETE', '/v1/message-history', { ids: [theirs, done1] });
+  assert.equal(steal.status, 404, steal.text);
+  assert.equal(steal.body.error.field, 'ids[1]');
+  assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs], 'all or nothing: its own batch is still there');
+
+  // 선택삭제 of a reserved batch: refused, nothing deleted
+  const r1 = await a.call('DELETE', '/v1/message-history', { ids: [done1, reserved] });
+  assert.equal(r1.status, 409, r1.text);
+  assert.deepEqual([r1.body.error.code, r1.body.error.field], ['message_history_not_final', 'ids[1]']);
+  const r2 = await a.call('DELETE', '/v1/message-history', { ids: [sending] });
+  assert.equal(r2.status, 409);
+  assert.equal(await countRows(done1), 2, 'nothing deleted');
+
+  const usageBefore = await usageOf(a.partnerId);
+  assert.ok(usageBefore > 0);
+  const d1 = await a.call('DELETE', '/v1/message-history', { ids: [done1] }, { 'idempotency-key': 'del-1' });
+  assert.equal(d1.status, 200, d1.text);
+  assert.deepEqual(d1.body, { deleted: 1, recipients: 2, skipped: 0 });
+  const again = await a.call('DELETE', '/v1/message-history', { ids: [done1] }, { 'idempotency-key': 'del-1' });
+  assert.deepEqual([again.status, again.body], [200, d1.body], 'a retry with the same Idempotency-Key gets the first answer');
+  assert.equal(await countRows(done1), 0, 'recipients and attempts gone');
+  assert.equal(await usageOf(a.partnerId), usageBefore, 'usage records are kept for settlement');
+
+  // 전체삭제 needs the confirmation
+  const noConfirm = await a.call('DELETE', '/v1/message-history', { all: true, period: '7d' });
+  assert.equal(noConfirm.status, 400);
+  assert.deepEqual([noConfirm.body.error.code, noConfirm.body.error.field], ['message_history_unconfirmed', 'confirm']);
+  const neither = await a.call('DELETE', '/v1/message-history', {});
+  assert.equal(neither.status, 400);
+  assert.equal(neither.body.error.field, 'ids');
+  assert.deepEqual(ids((await a.call('GET', '/v1/message-history?period=7d')).body), [sending, reserved, done2]);
+
+  const all = await a.call('DELETE', '/v1/message-history', { all: true, confirm: true, period: '7d' });
+  assert.equal(all.status, 200, all.text);
+  assert.deepEqual(all.body, { deleted: 1, recipients: 1, skipped: 2 }, 'reserved and sending batches are left');
+  assert.deepEqual(ids((await a.call('GET', '/v1/message-history?period=7d')).body), [sending, reserved]);
+  assert.deepEqual(ids((await a.call('GET', '/v1/message-history?from=2026-03-01&to=2026-03-31')).body), [old], 'outside the period: kept');
+  assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs], 'the other tenant untouched');
+});
+
+async function countRows(batchId: number): Promise<number> {
+  const r = await sys.ctx.db.selectFrom('message_recipients').where('batch_id', '=', batchId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const a = await sys.ctx.db.selectFrom('message_attempts').where('batch_id', '=', batchId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  assert.equal(Number(a.n) > 0, Number(r.n) > 0, 'attempts go with their recipients');
+  return Number(r.n);
+}
+
+async function usageOf(partnerId: number): Promise<number> {
+  const r = await sys.ctx.db.selectFrom('usage_records').where('partner_id', '=', partnerId).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** GET an .xlsx with a partner's `Authorization` and read it back. */
+async function workbook(auth: string, qs: string) {
+  const r = await fetch(`${sys.url}/v1/message-history.xlsx?${qs}`, { headers: { authorization: auth } });
+  assert.equal(r.status, 200, await r.clone().text());
+  assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(r.headers.get('content-disposition') ?? '', /filename\*=UTF-8''%EB%B0%9C%EC%86%A1%EB%82%B4%EC%97%AD_/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await r.arrayBuffer()) as unknown as ArrayBuffer);
+  const rows = (name: string) => {
+    const ws = wb.getWorksheet(name);
+    assert.ok(ws, `sheet ${name}`);
+    const out: unknown[][] = [];
+    ws.eachRow((row) => out.push((row.values as unknown[]).slice(1)));
+    return out;
+  };
+  return { wb, rows };
+}
+
+/** A second Access Key of the partner (fetch reads the binary answer). */
+async function keyOf(p: MessagingPartner): Promise<string> {
+  const r = await p.member.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.1'] } });
+  assert.equal(r.status, 201, r.text);
+  return `Bearer ${r.body.accessKey as string}`;
+}
+
+test('엑셀 다운로드: the same query as a streamed .xlsx, rows equal to the JSON; a selection; recipients sheet', async () => {
+  clock.set(NOW);
+  const p = await messagingPartner(sys);
+  const auth = await keyOf(p);
+  const b = await spread(p);
+  const fallback = await seedBatch(sys, p.partnerId, { at: at('2026-05-19T09:00:00+09:00'), type: 'alimtalk', channelId: b.channel, templateName: '배송 안내', text: '배송이 시작되었습니다', results: ['failed'], fallback: true });
+  const json = (await p.call('GET', '/v1/message-history?period=1m&pageSize=100')).body;
+  const x = await workbook(auth, 'period=1m');
+  const sheet = x.rows('발송내역');
+  assert.deepEqual(sheet[0], ['번호', '유형', '템플릿 제목', '발신번호 / 채널ID', '발송 건수', '성공', '실패', '대기', '취소', '상태', '접수 일시', '최근 발송 일시']);
+  assert.equal(sheet.length - 1, json.total);
+  assert.equal(json.total, 6);
+  const kst = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+  const state: Record<string, string> = { reserved: '예약', queued: '대기', sending: '진행중', done: '완료', cancelled: '취소' };
+  json.data.forEach((r: any, i: number) => {
+    assert.deepEqual(sheet[i + 1], [r.id, r.typeName, r.title, r.sender, r.total, r.success, r.failure, r.pending, r.cancelled, state[r.state], kst(r.acceptedAt), kst(r.lastSentAt)], `row ${i + 1}`);
+  });
+  assert.equal(sheet[1]![10], '2026-05-20 00:20:00', 'KST times');
+  assert.equal(x.rows('발송내역').length, 7);
+  assert.equal(x.wb.getWorksheet('수신자'), undefined, 'no recipients sheet unless asked');
+
+  const sel = await workbook(auth, `period=1m&ids=${b.lastNight},${fallback},${b.eightDays}&detail=recipients`);
+  assert.deepEqual(sel.rows('발송내역').slice(1).map((r) => r[0]), [b.lastNight, fallback, b.eightDays], 'only the selected batches');
+  const rec = sel.rows('수신자');
+  assert.deepEqual(rec[0], ['발송내역 번호', '순번', '수신번호', 'clientRef', '유형', '상태', '결과 코드', '결과 메시지', '발송 일시', '완료 일시', '시도 (대체발송 포함)']);
+  assert.deepEqual(rec.slice(1).map((r) => [r[0], r[1], r[5], r[6] ?? '']), [[b.lastNight, 1, '성공', '1000'], [b.lastNight, 2, '발송중', ''], [fallback, 1, '실패', '3018'], [b.eightDays, 1, '실패', '3018']]);
+  assert.equal(rec[3]![10], '#1 alimtalk failed 3019; #2 lms (대체발송) failed 3018', 'Kakao and fallback attempts both shown');
+});
