@@ -23,6 +23,9 @@ import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
 import { senderNumberRoutes } from './faces/rest/sender-number-routes.ts';
 import { kakaoChannelRoutes } from './faces/rest/kakao-channel-routes.ts';
 import { kakaoTemplateRoutes } from './faces/rest/kakao-template-routes.ts';
+import { messageRoutes } from './faces/rest/message-routes.ts';
+import { reservationRoutes } from './faces/rest/reservation-routes.ts';
+import { messageAcceptance } from './modules/messaging/sending/release-reservation.ts';
 import { messageHistoryRoutes } from './faces/rest/message-history-routes.ts';
 import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
@@ -98,7 +101,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -127,6 +130,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
         (instance) => kakaoChannelRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken, gateway: kakao.gateway }),
         (instance) => kakaoTemplateRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
+        (instance) => messageRoutes(instance, { ctx, guard }),
+        (instance) => reservationRoutes(instance, { ctx, guard }),
         (instance) => messageHistoryRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),

@@ -1,0 +1,59 @@
+/**
+ * Releasing a reserved batch at its time (the `messages.release` job, enqueued at acceptance with run_at =
+ * reserve_at): reserved → queued for the batch and its recipients, and the dispatch job, in one transaction.
+ * Idempotent: a batch no longer reserved (cancelled, or released already) is left alone. releaseDueReservations
+ * is the sweeper's net for a lost job: every reserved batch whose reserve_at has passed.
+ */
+import { sql } from 'kysely';
+import type { Ctx } from '../../../platform/context.ts';
+import { inTransaction } from '../../../platform/db/transaction.ts';
+import { enqueueJob, type JobHandler } from '../../../platform/jobs.ts';
+import { batchJobPayload, MESSAGE_QUEUES, readBatchJobPayload } from './message-queues.ts';
+
+/** Returns true when this call released the batch. */
+export async function releaseReservation(ctx: Ctx, batchId: number, acceptedAt: Date): Promise<boolean> {
+  return inTransaction(ctx.db, async (tx) => {
+    const released = await sql<{ id: string }>`
+      UPDATE message_batches SET state = 'queued'
+       WHERE id = ${batchId} AND accepted_at = ${acceptedAt} AND state = 'reserved'
+      RETURNING id`.execute(tx);
+    if (released.rows.length === 0) return false;
+    await tx
+      .updateTable('message_recipients')
+      .set({ state: 'queued' })
+      .where('batch_id', '=', batchId)
+      .where('accepted_at', '=', acceptedAt)
+      .where('state', '=', 'reserved')
+      .execute();
+    await enqueueJob(tx, MESSAGE_QUEUES.dispatch, batchJobPayload(batchId, acceptedAt), { dedupeKey: `batch:${batchId}` });
+    ctx.log.info({ batchId }, 'reserved message batch released');
+    return true;
+  });
+}
+
+/** Release every reserved batch whose time has come (by ctx.clock); returns how many were released. */
+export async function releaseDueReservations(ctx: Ctx, limit = 1000): Promise<number> {
+  const due = await ctx.db
+    .selectFrom('message_batches')
+    .select(['id', 'accepted_at'])
+    .where('state', '=', 'reserved')
+    .where('reserve_at', '<=', ctx.clock.now())
+    .orderBy('reserve_at')
+    .limit(limit)
+    .execute();
+  let n = 0;
+  for (const b of due) if (await releaseReservation(ctx, Number(b.id), b.accepted_at)) n++;
+  return n;
+}
+
+/** The worker's handlers of this module (wired in src/main.ts). */
+export function messageAcceptance(ctx: Ctx): { handlers: Record<string, JobHandler> } {
+  return {
+    handlers: {
+      [MESSAGE_QUEUES.release]: async (job) => {
+        const { batchId, acceptedAt } = readBatchJobPayload(job.payload);
+        await releaseReservation(ctx, batchId, acceptedAt);
+      },
+    },
+  };
+}
