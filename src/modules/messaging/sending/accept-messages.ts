@@ -8,7 +8,8 @@
  * Then one transaction, with no per-recipient query: ids pre-allocated from the sequences, clientRefs inserted
  * first with ON CONFLICT DO NOTHING (a repeat — in this request, against an earlier one, or a concurrent one —
  * is answered with the recipient it names and not stored again), the unit limits, the batch, the recipients in
- * multi-row chunks, and the job: dispatch now, or release at reserve_at (reservations and ads held to 08:00).
+ * one unnest statement (arrays as parameters: no 65,535-parameter limit), and the job: dispatch now, or release
+ * at reserve_at (reservations and ads held to 08:00).
  *
  * A caller already inside a transaction (the Idempotency-Key wrapper) must call ensureMessagePartitions first:
  * partitions are created in a transaction of their own.
@@ -65,8 +66,8 @@ export interface AcceptResult {
   rejectedCount: number;
 }
 
-const RECIPIENT_CHUNK = 1000;
-const REF_CHUNK = 5000;
+const RECIPIENT_CHUNK = 10_000;
+const REF_CHUNK = 10_000;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -149,13 +150,13 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
     const withRef = fresh.filter((r) => r.clientRef !== null);
     const won = new Set<string>();
     for (const part of chunks(withRef, REF_CHUNK)) {
-      const rows = await tx
-        .insertInto('message_client_refs')
-        .values(part.map((r) => ({ partner_id: partnerId, client_ref: r.clientRef!, batch_id: batchId, recipient_id: idOf.get(r)!, accepted_at: now })))
-        .onConflict((oc) => oc.columns(['partner_id', 'client_ref']).doNothing())
-        .returning('client_ref')
-        .execute();
-      for (const row of rows) won.add(row.client_ref);
+      const rows = await sql<{ client_ref: string }>`
+        INSERT INTO message_client_refs (partner_id, client_ref, batch_id, recipient_id, accepted_at)
+        SELECT ${partnerId}, t.ref, ${batchId}, t.id, ${now}
+          FROM unnest(${part.map((r) => r.clientRef!)}::text[], ${part.map((r) => idOf.get(r)!)}::bigint[]) AS t(ref, id)
+        ON CONFLICT (partner_id, client_ref) DO NOTHING
+        RETURNING client_ref`.execute(tx);
+      for (const row of rows.rows) won.add(row.client_ref);
     }
     const earlier = new Map<string, { batchId: number; recipientId: number }>();
     const lost = withRef.filter((r) => !won.has(r.clientRef!)).map((r) => r.clientRef!);
@@ -219,26 +220,14 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
       })
       .execute();
     for (const part of chunks(stored, RECIPIENT_CHUNK)) {
-      await tx
-        .insertInto('message_recipients')
-        .values(
-          part.map((r) => ({
-            id: idOf.get(r)!,
-            accepted_at: now,
-            batch_id: batchId,
-            partner_id: partnerId,
-            seq: r.seq,
-            phone: r.phone,
-            client_ref: r.clientRef,
-            kind: r.kind,
-            subject: r.subject,
-            text: r.text,
-            variables: r.variables === null ? null : JSON.stringify(r.variables),
-            fallback: r.fallback === null ? null : JSON.stringify(r.fallback),
-            state,
-          })),
-        )
-        .execute();
+      const col = <T,>(f: (r: ValidRecipient) => T) => part.map(f);
+      await sql`
+        INSERT INTO message_recipients (id, accepted_at, batch_id, partner_id, seq, phone, client_ref, kind, subject, text, variables, fallback, state)
+        SELECT t.id, ${now}, ${batchId}, ${partnerId}, t.seq, t.phone, t.ref, t.kind, t.subject, t.text, t.variables::jsonb, t.fallback::jsonb, ${state}
+          FROM unnest(${col((r) => idOf.get(r)!)}::bigint[], ${col((r) => r.seq)}::int[], ${col((r) => r.phone)}::text[], ${col((r) => r.clientRef)}::text[],
+                      ${col((r) => r.kind)}::text[], ${col((r) => r.subject)}::text[], ${col((r) => r.text)}::text[],
+                      ${col((r) => (r.variables === null ? null : JSON.stringify(r.variables)))}::text[], ${col((r) => (r.fallback === null ? null : JSON.stringify(r.fallback)))}::text[])
+            AS t(id, seq, phone, ref, kind, subject, text, variables, fallback)`.execute(tx);
     }
     if (reserveAt) await enqueueJob(tx, MESSAGE_QUEUES.release, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}`, runAt: reserveAt });
     else await enqueueJob(tx, MESSAGE_QUEUES.dispatch, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}` });
