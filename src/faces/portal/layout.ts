@@ -40,6 +40,8 @@ export function userMenus(t: T, user: PortalUser, current: string): Raw {
   const api = user.partner
     ? navList(t('연동 API 관리', 'API management'), [
         ['/portal/api/keys', t('연동 API Key 발급', 'API keys')],
+        ['/portal/api/history', t('연동 API 발송내역', 'Send history')],
+        ['/portal/api/reservations', t('연동 API 예약목록', 'Reservations')],
         ['/portal/api/guide', t('연동 API 사용 가이드', 'API guide')],
       ], current)
     : raw('');

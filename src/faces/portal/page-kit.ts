@@ -38,6 +38,8 @@ export function doneMessage(t: T, code: string | undefined): string | undefined 
     key_off: t('API Key를 사용 중지(OFF)했습니다.', 'API key switched OFF.'),
     key_deleted: t('API Key를 삭제했습니다. 이미 요청이 완료된 건은 처리되며, 이후 요청은 거부됩니다.', 'API key deleted. Accepted requests complete; later calls are refused.'),
     withdrawn: t('회원탈퇴가 처리되었습니다.', 'Your account was closed.'),
+    history_deleted: t('발송내역을 삭제했습니다. 삭제한 내역은 복구할 수 없습니다.', 'History deleted. Deleted rows cannot be recovered.'),
+    reservation_cancelled: t('예약을 취소했습니다.', 'Reservation cancelled.'),
     logout: t('로그아웃했습니다.', 'Logged out.'),
   };
   return code ? m[code] : undefined;
@@ -78,6 +80,8 @@ export interface View {
   lang: Lang;
   form: Form;
   extra: Record<string, unknown>;
+  /** the query string of the request (filters of list screens) */
+  query: Form;
 }
 
 /** A form post of a member screen: a redirect target (303), or values to render the screen with (shown once, now). */

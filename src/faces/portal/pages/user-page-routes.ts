@@ -11,7 +11,7 @@ import { takeSessionFlash } from '../../../modules/accounts/session-flash.ts';
 import { html, translator, type Raw } from '../html.ts';
 import { page } from '../layout.ts';
 import { doneMessage, formOf, sendHtml, type Form, type UserAction, type UserPage } from '../page-kit.ts';
-import { currentUser, langOf, queryText, requireUser, type UserCall } from '../portal-http.ts';
+import { currentUser, fieldsOf, langOf, queryText, requireUser, type UserCall } from '../portal-http.ts';
 import { profilePage } from './profile.ts';
 import { companyPage } from './company.ts';
 import { apiServicePage, documentUploadRoute } from './api-service.ts';
@@ -20,10 +20,13 @@ import { securityPage } from './security.ts';
 import { withdrawPage } from './withdraw.ts';
 import { apiKeysPage } from './api-keys.ts';
 import { apiGuidePage } from './api-guide.ts';
+import { historyDownloadRoute, messageHistoryPage } from './message-history.ts';
+import { messageHistoryBatchPage } from './message-history-batch.ts';
+import { reservationsPage } from './reservations.ts';
 import { authPageRoutes } from './auth.ts';
 
 /** The screens of a signed-in member, in menu order. */
-export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, apiGuidePage];
+export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, apiGuidePage];
 
 export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
   const { ctx } = opts;
@@ -48,7 +51,7 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     let body: Raw;
     let status = o.error ? o.error.status : 200;
     try {
-      body = await def.render({ call, t, lang, form: o.form ?? {}, extra }, ctx);
+      body = await def.render({ call, t, lang, form: o.form ?? {}, extra, query: fieldsOf(req.query) }, ctx);
     } catch (err) {
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
@@ -88,5 +91,6 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
     for (const action of p.actions ?? []) post(p.path, action);
   }
   documentUploadRoute(app, ctx, renderUserPage);
+  historyDownloadRoute(app, ctx);
   await authPageRoutes(app, { ctx });
 }

@@ -139,3 +139,10 @@ export function stateName(state: BatchState, lang: 'ko' | 'en' = 'ko'): string {
   const en: Record<BatchState, string> = { reserved: 'Reserved', queued: 'Queued', sending: 'Sending', done: 'Done', cancelled: 'Cancelled' };
   return (lang === 'en' ? en : ko)[state];
 }
+
+/** The partner's batches among `ids` as history rows (any period; e.g. the titles of the reservation list). */
+export async function historyRowsByIds(db: Db, partnerId: number, ids: number[]): Promise<Map<number, HistoryRow>> {
+  if (!ids.length) return new Map();
+  const rows = await historyRows(db, (eb) => eb.and([eb('message_batches.partner_id', '=', partnerId), eb('message_batches.id', 'in', ids)])).execute();
+  return new Map(rows.map((r) => [Number(r.id), historyRowOf(r)]));
+}
