@@ -66,7 +66,7 @@ test('operator reviews a sender number and a template in Chromium; the partner s
   const documentResponse = (pathname: string) =>
     ctx.waitForEvent('response', (r) => new URL(r.url()).pathname === pathname && r.request().resourceType() === 'document');
 
-  const number = `010${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const number = `010${1 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
   let senderId = 0;
   let pdfId = 0;
   let templateId = 0;
@@ -77,7 +77,7 @@ test('operator reviews a sender number and a template in Chromium; the partner s
       const r = await partner.call('POST', '/v1/sender-numbers', { number, memo: '고객센터 대표', proof: proofOf(PNG, '이용증명원.png') });
       assert.equal(r.status, 201, r.text);
       senderId = r.body.id;
-      const r2 = await partner.call('POST', '/v1/sender-numbers', { number: `0${Number(number) + 1}`, proof: proofOf(PDF, '재직증명서.pdf') });
+      const r2 = await partner.call('POST', '/v1/sender-numbers', { number: `0${Number(number) + 1e7}`, proof: proofOf(PDF, '재직증명서.pdf') });
       assert.equal(r2.status, 201, r2.text);
       pdfId = r2.body.id;
       const channelId = await partner.channel();

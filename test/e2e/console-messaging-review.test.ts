@@ -18,7 +18,17 @@ after(async () => {
   await sys?.close();
 });
 
-const freshNumber = () => `010${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+/** The audit entries of one target (newest first), as the console's audit log reads them. */
+async function audited(targetKind: string, targetId: number): Promise<{ action: string; actor_kind: string; actor_label: string; details: Record<string, unknown> }[]> {
+  const r = await sys.database.pool.query<{ action: string; actor_kind: string; actor_label: string; details: unknown }>(
+    'SELECT action, actor_kind, actor_label, details FROM audit_log WHERE target_kind = $1 AND target_id = $2 ORDER BY id DESC',
+    [targetKind, targetId],
+  );
+  return r.rows.map((x) => ({ ...x, details: (typeof x.details === 'string' ? JSON.parse(x.details) : x.details) as Record<string, unknown> }));
+}
+
+/** A random mobile number (010 + 8 digits, the first 1–9). */
+const freshNumber = () => `010${1 + Math.floor(Math.random() * 9)}${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
 async function register(p: MessagingPartner, number: string, content: Buffer = PDF, fileName = '이용증명원.pdf'): Promise<number> {
   const r = await p.call('POST', '/v1/sender-numbers', { number, memo: '고객센터', proof: proofOf(content, fileName) });
@@ -90,11 +100,16 @@ test('발신번호 심사: operators only; the proof opens inline; reject needs 
   assert.equal(noComment.status, 400);
   assert.match(noComment.text, /role="alert">comment: 거절 사유은\(는\) 필수 항목입니다/);
   assert.equal((await partnerSenderNumber(p, id1)).state, 'pending');
+  assert.deepEqual(await audited('sender_number', id1), [], 'refused posts are not audited');
 
   const rejected = await op.call('POST', `/console/sender-numbers/${id1}/reject`, { form: { comment: '증빙 서류의 명의가 회사와 다릅니다' } });
   assert.equal(rejected.status, 303);
   assert.equal(rejected.headers.location, '/console/sender-numbers?done=rejected');
   assert.deepEqual(await partnerSenderNumber(p, id1).then((s) => [s.state, s.reviewComment]), ['rejected', '증빙 서류의 명의가 회사와 다릅니다']);
+  const [entry] = await audited('sender_number', id1);
+  assert.equal(entry?.action, 'sender_number.rejected');
+  assert.equal(entry?.actor_kind, 'operator');
+  assert.deepEqual([entry?.details['partnerId'], entry?.details['number'], entry?.details['comment']], [p.partnerId, num1, '증빙 서류의 명의가 회사와 다릅니다']);
   const twice = await op.call('POST', `/console/sender-numbers/${id1}/approve`, { form: {} });
   assert.equal(twice.status, 409, 'already reviewed');
   assert.match(twice.text, /이미 처리된 등록입니다/);
@@ -179,6 +194,10 @@ test('알림톡 템플릿 검수: the REQ template drawn as KakaoTalk; reject ne
   const approved = await op.call('POST', `/console/kakao-templates/${id}/approve`, { form: {} });
   assert.equal(approved.status, 303);
   assert.equal((await p.call('GET', `/v1/kakao/templates/${id}`)).body.state, 'APR');
+  assert.deepEqual((await audited('kakao_template', id)).map((a) => [a.action, a.actor_kind, a.details['comment'] ?? null]), [
+    ['kakao_template.approved', 'operator', null],
+    ['kakao_template.rejected', 'operator', reason],
+  ]);
   const again = await op.call('POST', `/console/kakao-templates/${id}/approve`, { form: {} });
   assert.equal(again.status, 409);
   assert.equal((await op.call('POST', '/console/kakao-templates/999999999/approve', { form: {} })).status, 404);
@@ -227,4 +246,9 @@ test('카카오 채널: states listed and filtered; set blocked / dormant / acti
   assert.equal((await channelOf(active)).state, 'dormant');
   assert.equal((await op.call('POST', `/console/kakao-channels/${active}/state`, { form: { state: 'active', comment: '소명 확인' } })).status, 303);
   assert.deepEqual(await channelOf(active).then((c) => [c.state, c.stateComment]), ['active', '소명 확인']);
+  assert.deepEqual((await audited('kakao_channel', active)).map((a) => [a.details['from'], a.details['to'], a.details['comment']]), [
+    ['dormant', 'active', '소명 확인'],
+    ['blocked', 'dormant', '1년 미사용'],
+    ['active', 'blocked', '스팸 신고 누적'],
+  ]);
 });

@@ -6,12 +6,15 @@ import { AppError, invalidError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { optionalString, requiredString, type Input } from '../../platform/input.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
+import { audit, type Actor } from '../access/audit-log.ts';
 import { kakaoChannelOf, kakaoChannelRows, type KakaoChannel } from './kakao-channel-view.ts';
 
 export interface SetKakaoChannelStateOptions {
   id: number;
   /** `state` (active | dormant | blocked), optional `comment` (≤ 500, multi-line). */
   input: Input;
+  /** who changed it (the console's operator): recorded in the audit log */
+  actor?: Actor | undefined;
 }
 
 const TARGETS = ['active', 'dormant', 'blocked'] as const;
@@ -29,6 +32,9 @@ export async function setKakaoChannelState(ctx: Ctx, opts: SetKakaoChannelStateO
       .set({ state: state as (typeof TARGETS)[number], state_comment: comment, updated_at: ctx.clock.now() })
       .where('id', '=', row.id)
       .execute();
+    if (opts.actor) {
+      await audit(tx, opts.actor, { action: 'kakao_channel.state', targetKind: 'kakao_channel', targetId: row.id, details: { partnerId: row.partner_id, searchId: row.search_id, from: row.state, to: state, comment } });
+    }
     return kakaoChannelOf(await kakaoChannelRows(tx).where('id', '=', row.id).executeTakeFirstOrThrow());
   });
 }

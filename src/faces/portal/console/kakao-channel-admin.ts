@@ -63,5 +63,5 @@ export const kakaoChannelAdminScreen: ConsoleScreen = {
   title: (t) => t('카카오 채널 관리', 'Kakao channels'),
   render,
   doneMessages: { state: ['채널 상태를 변경했습니다.', 'Channel state changed.'] },
-  actions: [{ path: `${PATH}/:id/state`, done: 'state', run: (ctx, _c, form, id) => setKakaoChannelState(ctx, { id, input: form }) }],
+  actions: [{ path: `${PATH}/:id/state`, done: 'state', run: (ctx, c, form, id) => setKakaoChannelState(ctx, { id, input: form, actor: c.actor }) }],
 };

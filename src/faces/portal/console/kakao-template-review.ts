@@ -97,7 +97,7 @@ export const kakaoTemplateReviewScreen: ConsoleScreen = {
     rejected: ['템플릿을 반려했습니다. 파트너에게 사유가 표시됩니다.', 'Template rejected: the partner sees the reason.'],
   },
   actions: [
-    { path: `${PATH}/:id/approve`, done: 'approved', run: (ctx, _c, _f, id) => approveTemplate(ctx, { templateId: id }) },
-    { path: `${PATH}/:id/reject`, done: 'rejected', run: (ctx, _c, form, id) => rejectTemplate(ctx, { templateId: id, input: form }) },
+    { path: `${PATH}/:id/approve`, done: 'approved', run: (ctx, c, _f, id) => approveTemplate(ctx, { templateId: id, actor: c.actor }) },
+    { path: `${PATH}/:id/reject`, done: 'rejected', run: (ctx, c, form, id) => rejectTemplate(ctx, { templateId: id, input: form, actor: c.actor }) },
   ],
 };

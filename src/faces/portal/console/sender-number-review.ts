@@ -90,8 +90,8 @@ export const senderNumberReviewScreen: ConsoleScreen = {
     rejected: ['발신번호를 거절했습니다. 파트너에게 사유가 표시됩니다.', 'Rejected: the partner sees the reason.'],
   },
   actions: [
-    { path: `${PATH}/:id/approve`, done: 'approved', run: (ctx, _c, form, id) => reviewSenderNumber(ctx, { id, decision: 'approve', input: form }) },
-    { path: `${PATH}/:id/reject`, done: 'rejected', run: (ctx, _c, form, id) => reviewSenderNumber(ctx, { id, decision: 'reject', input: form }) },
+    { path: `${PATH}/:id/approve`, done: 'approved', run: (ctx, c, form, id) => reviewSenderNumber(ctx, { id, decision: 'approve', input: form, actor: c.actor }) },
+    { path: `${PATH}/:id/reject`, done: 'rejected', run: (ctx, c, form, id) => reviewSenderNumber(ctx, { id, decision: 'reject', input: form, actor: c.actor }) },
   ],
   files: [{ path: `${PATH}/:id/proof`, read: (ctx, id) => getSenderNumberProof(ctx, id) }],
 };
