@@ -1,7 +1,8 @@
 // Message delivery under trouble (issue 10 items 3–4): carrier faults (5xx, time-outs, lost answers), reports never
 // pushed (polling), the 48-hour rule with an injected clock and a late report ignored, 10,000 results, and the
 // stand-alone `hanbill carrier-sim` used through CARRIER_GATEWAY_URL.
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -11,6 +12,16 @@ import { startTestSystem } from '../support/test-system.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { attemptsOf, batchRow, insertBatch, recipientsOf, statesOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
 import type { System } from '../../src/main.ts';
+
+// a database of its own on PostgreSQL: the message job queues are not per channel (yet), and the 48-hour test moves
+// the clock of the whole sweep (it would expire other files' messages)
+let privateDb: PrivateDatabase;
+before(async () => {
+  privateDb = await usePrivateDatabase('msgfault');
+});
+after(async () => {
+  await privateDb?.drop();
+});
 
 async function untilDone(sys: System, b: TestBatch, timeoutMs = 60_000) {
   return waitFor(() => batchRow(sys, b), (r) => r.state === 'done', { what: `batch ${b.batchId} to be done`, timeoutMs, show: (r) => ({ state: r.state, pending: r.pending, success: r.success, failure: r.failure }) });

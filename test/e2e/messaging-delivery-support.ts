@@ -43,7 +43,7 @@ export async function insertBatch(
         template_id: null,
         template_code: opts.type === 'alimtalk' ? 'T_DELIVERY' : null,
         template_name: null,
-        content: JSON.stringify(opts.content ?? {}),
+        content: sql`${JSON.stringify(opts.content ?? {})}::jsonb`,
         state: 'queued',
         hold_reason: null,
         total: opts.recipients.length,

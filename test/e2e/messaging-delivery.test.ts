@@ -1,6 +1,7 @@
 // Message delivery (issue 10 items 3–5): from an accepted batch through the carrier simulator to results, fallback
 // and usage; the push receiver's signature; duplicates and a re-run dispatch charged once.
 import { after, before, test } from 'node:test';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import assert from 'node:assert/strict';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -9,12 +10,17 @@ import { recordResults } from '../../src/modules/messaging/delivery/record-resul
 import { signReportBody } from '../../src/modules/messaging/delivery/carrier-report-signature.ts';
 import { attemptsOf, batchRow, insertBatch, recipientsOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
 
+// a database of its own on PostgreSQL: the message job queues are not per channel (yet), so a system of another
+// test file would run this file's dispatch jobs through its own simulator
+let privateDb: PrivateDatabase;
 let sys: TestSystem;
 before(async () => {
+  privateDb = await usePrivateDatabase('msgdeliv');
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 async function untilDone(b: TestBatch, timeoutMs = 30_000) {

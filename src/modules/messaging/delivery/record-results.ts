@@ -85,13 +85,16 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - ctx.config.carrier.resultTimeoutHours * 3_600_000);
   const input = JSON.stringify(results.map((r) => ({ id: r.attemptId, ok: r.delivered, code: r.code, message: r.message })));
-  const fromState = mode === 'refusal' ? 'queued' : 'sent';
+  // a report may overtake the mark of its send (the carrier answered, its report came before our 'sent' committed):
+  // the carrier knows the message, so a queued attempt takes a report too
+  const fromStates = mode === 'refusal' ? ['queued'] : mode === 'report' ? ['queued', 'sent'] : ['sent'];
   const updated = await sql<UpdatedAttempt>`
     UPDATE message_attempts a
-       SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now}
+       SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now},
+           sent_at = coalesce(a.sent_at, ${now}::timestamptz)
       FROM jsonb_to_recordset(${input}::jsonb) AS r(id bigint, ok boolean, code text, message text)
-     WHERE a.id = r.id AND a.state = ${fromState}
-       ${mode === 'report' ? sql`AND a.sent_at > ${cutoff}` : sql``}
+     WHERE a.id = r.id AND a.state IN (${sql.join(fromStates)})
+       ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
     RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message`.execute(tx);
   const rows = updated.rows.map((r) => ({ ...r, id: Number(r.id), recipient_id: Number(r.recipient_id), batch_id: Number(r.batch_id), accepted_at: new Date(r.accepted_at) }));
   const out: RecordOutcome = { applied: rows.length, ignored: results.length - rows.length, delivered: 0, failed: 0, fallbacks: 0 };
