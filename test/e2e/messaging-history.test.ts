@@ -5,41 +5,59 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
-import { messagingPartner, type MessagingPartner } from './messaging-support.ts';
-import { seedBatch } from './messaging-history-support.ts';
+import { jpeg, sender, type Sender } from './messaging-send-support.ts';
 
-// 2026-05-20 00:30 KST
-const NOW = new Date('2026-05-20T00:30:00+09:00');
+// Data goes through POST /v1/messages at chosen clock times and through the carrier simulator (patterns by number:
+// 0108888NNNN fails with NNNN, 0107777XXXX is never reported, 0109999XXXX answers Kakao XXXX). The clock is set in
+// next year (00:30 KST on 20 May) so reservations (release jobs run at reserveAt in real time) stay reserved.
+const YEAR = new Date().getUTCFullYear() + 1;
+const kstTime = (monthDay: string, time: string) => new Date(`${YEAR}-${monthDay}T${time}+09:00`);
+const NOW = kstTime('05-20', '00:30:00');
 const clock = new ManualClock(NOW);
 let sys: TestSystem;
 before(async () => {
-  sys = await startTestSystem({}, { clock });
+  sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10' }, { clock });
 });
 after(async () => {
   await sys?.close();
 });
 
-const at = (iso: string) => new Date(iso);
 const ids = (body: { data: { id: number }[] }) => body.data.map((r) => r.id);
+const AD = '(광고) 봄 세일 20% 할인\n무료수신거부 080-123-4567';
+const vars = { 고객명: '홍길동', 상품: '우산', 주문번호: 'A-1' };
 
-/** A partner with a spread of batches around the KST boundaries of NOW. */
-async function spread(p: MessagingPartner) {
-  const channel = await p.channel('active');
-  const b = {
-    tenMinutes: await seedBatch(sys, p.partnerId, { at: at('2026-05-20T00:20:00+09:00'), type: 'sms', from: '0212345678', text: '오늘 배송이 시작됩니다', results: ['delivered', 'delivered', 'failed'] }),
-    lastNight: await seedBatch(sys, p.partnerId, { at: at('2026-05-19T23:50:00+09:00'), type: 'alimtalk', channelId: channel, templateName: '주문 완료 안내', text: '주문이 완료되었습니다', results: ['delivered', 'sending'] }),
-    sevenDays: await seedBatch(sys, p.partnerId, { at: at('2026-05-13T00:00:00+09:00'), type: 'friendtalk', channelId: channel, text: '(광고) 5월 할인 080-123-4567', images: true, results: ['delivered'] }),
-    eightDays: await seedBatch(sys, p.partnerId, { at: at('2026-05-12T23:59:59+09:00'), type: 'lms', from: '0212345678', subject: '공지', text: '시스템 점검 안내', results: ['failed'] }),
-    oneMonth: await seedBatch(sys, p.partnerId, { at: at('2026-04-20T00:00:00+09:00'), type: 'sms', from: '0212345678', text: '한 달 전 문자', results: ['delivered'] }),
-    older: await seedBatch(sys, p.partnerId, { at: at('2026-04-19T23:59:00+09:00'), type: 'sms', from: '0212345678', text: '한 달 넘은 문자', results: ['delivered'] }),
+/** Send at clock time `at` (then back to NOW) and, unless `wait` is false, wait until no recipient is queued. */
+async function sendAt(s: Sender, at: Date, body: Record<string, unknown>, o: { settle?: (b: any) => boolean } = {}): Promise<number> {
+  clock.set(at);
+  const r = await s.call('POST', '/v1/messages', body);
+  assert.equal(r.status, 202, r.text);
+  const id = r.body.id as number;
+  const settle = o.settle ?? ((b: any) => b.state === 'done');
+  await waitFor(async () => (await s.call('GET', `/v1/messages/${id}`)).body, settle, { what: `batch ${id} settled`, timeoutMs: 30_000 });
+  clock.set(NOW);
+  return id;
+}
+
+/** A partner with a spread of batches around the KST boundaries of NOW, all sent through the API. */
+async function spread(s: Sender) {
+  const sms = (text: string, to: string[]) => ({ type: 'sms', from: s.from, text, recipients: to.map((t) => ({ to: t })) });
+  const sendingOne = (b: any) => b.success === 1 && b.pending === 1 && b.state === 'sending';
+  return {
+    tenMinutes: await sendAt(s, kstTime('05-20', '00:20:00'), sms('오늘 배송이 시작됩니다', ['01012340001', '01012340002', '01088883003'])),
+    lastNight: await sendAt(s, kstTime('05-19', '23:50:00'), { type: 'alimtalk', channelId: s.channelId, templateCode: s.templateCode, recipients: [{ to: '01099991000', variables: vars }, { to: '01077770000', variables: vars }] }, { settle: sendingOne }),
+    photo: await sendAt(s, kstTime('05-16', '10:00:00'), { type: 'friendtalk', channelId: s.channelId, text: AD, images: [jpeg(800, 600).toString('base64')], recipients: [{ to: '01099991000' }] }),
+    sevenDays: await sendAt(s, kstTime('05-13', '00:00:00'), sms('7일 전 자정 문자', ['01012340003'])),
+    eightDays: await sendAt(s, kstTime('05-12', '23:59:59'), { type: 'lms', from: s.from, subject: '공지', text: '시스템 점검 안내', recipients: [{ to: '01088883003' }] }),
+    oneMonth: await sendAt(s, kstTime('04-20', '00:00:00'), sms('한 달 전 문자', ['01012340004'])),
+    older: await sendAt(s, kstTime('04-19', '23:59:00'), sms('한 달 넘은 문자', ['01012340005'])),
   };
-  return { ...b, channel };
 }
 
 test('periods at KST boundaries, filters, search, the period total and paging', async () => {
   clock.set(NOW);
-  const p = await messagingPartner(sys);
+  const p = await sender(sys);
   const b = await spread(p);
   const list = async (qs: string) => {
     const r = await p.call('GET', `/v1/message-history?${qs}`);
@@ -48,14 +66,14 @@ test('periods at KST boundaries, filters, search, the period total and paging', 
   };
   assert.deepEqual(ids(await list('period=1h')), [b.tenMinutes, b.lastNight], 'the last hour crosses midnight');
   assert.deepEqual(ids(await list('period=today')), [b.tenMinutes], 'today starts at 00:00 KST');
-  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight, b.sevenDays], '7d starts at 00:00 KST 7 days ago');
+  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight, b.photo, b.sevenDays], '7d starts at 00:00 KST 7 days ago');
   const month = await list('period=1m');
-  assert.deepEqual(ids(month), [b.tenMinutes, b.lastNight, b.sevenDays, b.eightDays, b.oneMonth], '1m starts at 00:00 KST the same day last month');
+  assert.deepEqual(ids(month), [b.tenMinutes, b.lastNight, b.photo, b.sevenDays, b.eightDays, b.oneMonth], '1m starts at 00:00 KST the same day last month');
   assert.deepEqual(ids(await list('')), ids(month), '1m is the default');
-  assert.equal(month.period.from, '2026-04-19T15:00:00.000Z');
-  assert.equal(month.total, 5);
-  assert.deepEqual(month.summary, { recipients: 8, success: 5, failure: 2, pending: 1, cancelled: 0 });
-  const custom = await list('from=2026-04-19&to=20260419');
+  assert.equal(month.period.from, kstTime('04-20', '00:00:00').toISOString());
+  assert.equal(month.total, 6);
+  assert.deepEqual(month.summary, { recipients: 9, success: 6, failure: 2, pending: 1, cancelled: 0 });
+  const custom = await list(`from=${YEAR}-04-19&to=${YEAR}0419`);
   assert.equal(custom.period.name, 'custom');
   assert.deepEqual(ids(custom), [b.older], 'a custom day is 00:00–24:00 KST');
 
@@ -63,39 +81,42 @@ test('periods at KST boundaries, filters, search, the period total and paging', 
   const row = month.data.find((r: { id: number }) => r.id === b.tenMinutes);
   assert.deepEqual(
     { type: row.type, typeName: row.typeName, title: row.title, sender: row.sender, total: row.total, success: row.success, failure: row.failure, pending: row.pending, state: row.state },
-    { type: 'sms', typeName: 'SMS', title: '오늘 배송이 시작됩니다', sender: '0212345678', total: 3, success: 2, failure: 1, pending: 0, state: 'done' },
+    { type: 'sms', typeName: 'SMS', title: '오늘 배송이 시작됩니다', sender: p.from, total: 3, success: 2, failure: 1, pending: 0, state: 'done' },
   );
   const alim = month.data.find((r: { id: number }) => r.id === b.lastNight);
-  assert.equal(alim.title, '주문 완료 안내');
+  assert.equal(alim.title, '주문 접수 안내');
+  assert.equal(alim.templateCode, p.templateCode);
   assert.match(alim.sender, /^@t/);
   assert.equal(alim.state, 'sending');
-  assert.equal(month.data.find((r: { id: number }) => r.id === b.sevenDays).typeName, '친구톡 포토');
+  assert.equal(month.data.find((r: { id: number }) => r.id === b.photo).typeName, '친구톡 포토');
+  assert.equal(month.data.find((r: { id: number }) => r.id === b.eightDays).title, '공지', 'the subject when there is no template');
 
   // filters and search
-  assert.deepEqual(ids(await list('period=1m&type=sms')), [b.tenMinutes, b.oneMonth]);
+  assert.deepEqual(ids(await list('period=1m&type=sms')), [b.tenMinutes, b.sevenDays, b.oneMonth]);
   assert.deepEqual(ids(await list('period=1m&state=sending')), [b.lastNight]);
-  assert.deepEqual(ids(await list(`period=1m&q=${encodeURIComponent('주문 완료')}`)), [b.lastNight], 'search by template title');
+  assert.deepEqual(ids(await list(`period=1m&q=${encodeURIComponent('주문 접수')}`)), [b.lastNight], 'search by template title');
   assert.deepEqual(ids(await list(`period=1m&q=${encodeURIComponent('점검')}`)), [b.eightDays], 'search by content');
-  assert.deepEqual(ids(await list('period=1m&q=%25')), [], 'a % is searched literally');
+  assert.deepEqual(ids(await list('period=1m&q=%25')), [b.photo], 'a % is searched literally (only the "20%" text)');
+  assert.deepEqual(ids(await list('period=1m&q=_')), [], 'and so is _');
   const sms = await list('period=1m&type=sms');
-  assert.deepEqual(sms.summary, { recipients: 4, success: 3, failure: 1, pending: 0, cancelled: 0 }, 'sums follow the filters');
+  assert.deepEqual(sms.summary, { recipients: 5, success: 4, failure: 1, pending: 0, cancelled: 0 }, 'sums follow the filters');
 
   // paging
-  const p1 = await list('period=1m&pageSize=2');
-  assert.deepEqual([ids(p1), p1.total, p1.nextPage], [[b.tenMinutes, b.lastNight], 5, 2]);
-  const p3 = await list('period=1m&pageSize=2&page=3');
-  assert.deepEqual([ids(p3), p3.nextPage], [[b.oneMonth], null]);
-  assert.deepEqual(ids(await list('period=1m&pageSize=2&page=9')), []);
+  const p1 = await list('period=1m&pageSize=4');
+  assert.deepEqual([ids(p1), p1.total, p1.nextPage], [[b.tenMinutes, b.lastNight, b.photo, b.sevenDays], 6, 2]);
+  const p2 = await list('period=1m&pageSize=4&page=2');
+  assert.deepEqual([ids(p2), p2.nextPage], [[b.eightDays, b.oneMonth], null]);
+  assert.deepEqual(ids(await list('period=1m&pageSize=4&page=9')), []);
 
   // the clock moves: 'today' follows the KST day
-  clock.set(new Date('2026-05-21T00:00:00+09:00'));
+  clock.set(kstTime('05-21', '00:00:00'));
   assert.deepEqual(ids(await list('period=today')), []);
-  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight], '05-14 00:00 KST onwards');
+  assert.deepEqual(ids(await list('period=7d')), [b.tenMinutes, b.lastNight, b.photo], 'from 05-14 00:00 KST');
   clock.set(NOW);
 });
 
 test('bad queries answer 400 naming the field and change nothing', async () => {
-  const p = await messagingPartner(sys);
+  const p = await sender(sys);
   for (const [qs, field] of [
     ['period=2h', 'period'],
     ['type=fax', 'type'],
@@ -120,14 +141,14 @@ test('bad queries answer 400 naming the field and change nothing', async () => {
 
 test('선택삭제 and 전체삭제: all or nothing, confirmed, reserved refused, usage kept, no other tenant touched', async () => {
   clock.set(NOW);
-  const a = await messagingPartner(sys);
-  const other = await messagingPartner(sys);
-  const done1 = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'a', results: ['delivered', 'failed'], usage: true });
-  const done2 = await seedBatch(sys, a.partnerId, { at: at('2026-05-18T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'b', results: ['delivered'] });
-  const reserved = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T11:00:00+09:00'), type: 'sms', from: '0212345678', text: 'c', results: ['reserved'], reserveAt: at('2026-05-25T09:00:00+09:00') });
-  const sending = await seedBatch(sys, a.partnerId, { at: at('2026-05-19T12:00:00+09:00'), type: 'sms', from: '0212345678', text: 'd', results: ['sending'] });
-  const old = await seedBatch(sys, a.partnerId, { at: at('2026-03-02T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'e', results: ['delivered'] });
-  const theirs = await seedBatch(sys, other.partnerId, { at: at('2026-05-19T10:00:00+09:00'), type: 'sms', from: '0212345678', text: 'x', results: ['delivered'] });
+  const a = await sender(sys);
+  const other = await sender(sys);
+  const done1 = await sendAt(a, kstTime('05-19', '10:00:00'), { type: 'sms', from: a.from, text: 'a', recipients: [{ to: '01012340001' }, { to: '01088883003' }] });
+  const done2 = await sendAt(a, kstTime('05-18', '10:00:00'), { type: 'sms', from: a.from, text: 'b', recipients: [{ to: '01012340002' }] });
+  const reserved = await sendAt(a, kstTime('05-19', '11:00:00'), { type: 'sms', from: a.from, text: 'c', reserveAt: kstTime('05-25', '09:00:00').toISOString(), recipients: [{ to: '01012340003' }] }, { settle: (x) => x.state === 'reserved' });
+  const sending = await sendAt(a, kstTime('05-19', '12:00:00'), { type: 'sms', from: a.from, text: 'd', recipients: [{ to: '01077770000' }] }, { settle: (x) => x.state === 'sending' });
+  const old = await sendAt(a, kstTime('03-02', '10:00:00'), { type: 'sms', from: a.from, text: 'e', recipients: [{ to: '01012340004' }] });
+  const theirs = await sendAt(other, kstTime('05-19', '10:00:00'), { type: 'sms', from: other.from, text: 'x', recipients: [{ to: '01012340005' }] });
 
   // the other partner sees nothing of a and cannot delete it
   assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs]);
@@ -135,6 +156,8 @@ test('선택삭제 and 전체삭제: all or nothing, confirmed, reserved refused
   assert.equal(steal.status, 404, steal.text);
   assert.equal(steal.body.error.field, 'ids[1]');
   assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs], 'all or nothing: its own batch is still there');
+  const stealAll = await other.call('DELETE', '/v1/message-history', { all: true, confirm: true, period: '7d' });
+  assert.deepEqual(stealAll.body, { deleted: 1, recipients: 1, skipped: 0 }, 'its 전체삭제 takes only its own');
 
   // 선택삭제 of a reserved batch: refused, nothing deleted
   const r1 = await a.call('DELETE', '/v1/message-history', { ids: [done1, reserved] });
@@ -145,13 +168,14 @@ test('선택삭제 and 전체삭제: all or nothing, confirmed, reserved refused
   assert.equal(await countRows(done1), 2, 'nothing deleted');
 
   const usageBefore = await usageOf(a.partnerId);
-  assert.ok(usageBefore > 0);
+  assert.equal(usageBefore, 3, 'one usage record per delivered message (done1, done2, old)');
   const d1 = await a.call('DELETE', '/v1/message-history', { ids: [done1] }, { 'idempotency-key': 'del-1' });
   assert.equal(d1.status, 200, d1.text);
   assert.deepEqual(d1.body, { deleted: 1, recipients: 2, skipped: 0 });
   const again = await a.call('DELETE', '/v1/message-history', { ids: [done1] }, { 'idempotency-key': 'del-1' });
   assert.deepEqual([again.status, again.body], [200, d1.body], 'a retry with the same Idempotency-Key gets the first answer');
   assert.equal(await countRows(done1), 0, 'recipients and attempts gone');
+  assert.equal((await a.call('GET', `/v1/messages/${done1}`)).status, 404);
   assert.equal(await usageOf(a.partnerId), usageBefore, 'usage records are kept for settlement');
 
   // 전체삭제 needs the confirmation
@@ -167,8 +191,7 @@ test('선택삭제 and 전체삭제: all or nothing, confirmed, reserved refused
   assert.equal(all.status, 200, all.text);
   assert.deepEqual(all.body, { deleted: 1, recipients: 1, skipped: 2 }, 'reserved and sending batches are left');
   assert.deepEqual(ids((await a.call('GET', '/v1/message-history?period=7d')).body), [sending, reserved]);
-  assert.deepEqual(ids((await a.call('GET', '/v1/message-history?from=2026-03-01&to=2026-03-31')).body), [old], 'outside the period: kept');
-  assert.deepEqual(ids((await other.call('GET', '/v1/message-history')).body), [theirs], 'the other tenant untouched');
+  assert.deepEqual(ids((await a.call('GET', `/v1/message-history?from=${YEAR}-03-01&to=${YEAR}-03-31`)).body), [old], 'outside the period: kept');
 });
 
 async function countRows(batchId: number): Promise<number> {
@@ -202,7 +225,7 @@ async function workbook(auth: string, qs: string) {
 }
 
 /** A second Access Key of the partner (fetch reads the binary answer). */
-async function keyOf(p: MessagingPartner): Promise<string> {
+async function keyOf(p: Sender): Promise<string> {
   const r = await p.member.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.1'] } });
   assert.equal(r.status, 201, r.text);
   return `Bearer ${r.body.accessKey as string}`;
@@ -210,29 +233,28 @@ async function keyOf(p: MessagingPartner): Promise<string> {
 
 test('엑셀 다운로드: the same query as a streamed .xlsx, rows equal to the JSON; a selection; recipients sheet', async () => {
   clock.set(NOW);
-  const p = await messagingPartner(sys);
+  const p = await sender(sys);
   const auth = await keyOf(p);
   const b = await spread(p);
-  const fallback = await seedBatch(sys, p.partnerId, { at: at('2026-05-19T09:00:00+09:00'), type: 'alimtalk', channelId: b.channel, templateName: '배송 안내', text: '배송이 시작되었습니다', results: ['failed'], fallback: true });
+  const fallback = await sendAt(p, kstTime('05-19', '09:00:00'), { type: 'alimtalk', channelId: p.channelId, templateCode: p.templateCode, from: p.from, fallback: { type: 'lms', subject: '알림' }, recipients: [{ to: '01099993018', variables: vars }] });
   const json = (await p.call('GET', '/v1/message-history?period=1m&pageSize=100')).body;
   const x = await workbook(auth, 'period=1m');
   const sheet = x.rows('발송내역');
   assert.deepEqual(sheet[0], ['번호', '유형', '템플릿 제목', '발신번호 / 채널ID', '발송 건수', '성공', '실패', '대기', '취소', '상태', '접수 일시', '최근 발송 일시']);
+  assert.equal(json.total, 7);
   assert.equal(sheet.length - 1, json.total);
-  assert.equal(json.total, 6);
   const kst = (iso: string) => new Date(new Date(iso).getTime() + 9 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
   const state: Record<string, string> = { reserved: '예약', queued: '대기', sending: '진행중', done: '완료', cancelled: '취소' };
   json.data.forEach((r: any, i: number) => {
     assert.deepEqual(sheet[i + 1], [r.id, r.typeName, r.title, r.sender, r.total, r.success, r.failure, r.pending, r.cancelled, state[r.state], kst(r.acceptedAt), kst(r.lastSentAt)], `row ${i + 1}`);
   });
-  assert.equal(sheet[1]![10], '2026-05-20 00:20:00', 'KST times');
-  assert.equal(x.rows('발송내역').length, 7);
+  assert.equal(sheet[1]![10], `${YEAR}-05-20 00:20:00`, 'KST times');
   assert.equal(x.wb.getWorksheet('수신자'), undefined, 'no recipients sheet unless asked');
 
   const sel = await workbook(auth, `period=1m&ids=${b.lastNight},${fallback},${b.eightDays}&detail=recipients`);
   assert.deepEqual(sel.rows('발송내역').slice(1).map((r) => r[0]), [b.lastNight, fallback, b.eightDays], 'only the selected batches');
   const rec = sel.rows('수신자');
   assert.deepEqual(rec[0], ['발송내역 번호', '순번', '수신번호', 'clientRef', '유형', '상태', '결과 코드', '결과 메시지', '발송 일시', '완료 일시', '시도 (대체발송 포함)']);
-  assert.deepEqual(rec.slice(1).map((r) => [r[0], r[1], r[5], r[6] ?? '']), [[b.lastNight, 1, '성공', '1000'], [b.lastNight, 2, '발송중', ''], [fallback, 1, '실패', '3018'], [b.eightDays, 1, '실패', '3018']]);
-  assert.equal(rec[3]![10], '#1 alimtalk failed 3019; #2 lms (대체발송) failed 3018', 'Kakao and fallback attempts both shown');
+  assert.deepEqual(rec.slice(1).map((r) => [r[0], r[1], r[2], r[5]]), [[b.lastNight, 1, '01099991000', '성공'], [b.lastNight, 2, '01077770000', '발송중'], [fallback, 1, '01099993018', '성공'], [b.eightDays, 1, '01088883003', '실패']]);
+  assert.match(String(rec[3]![10]), /^#1 alimtalk failed 3018; #2 lms \(대체발송\) delivered/, 'Kakao and fallback attempts both shown');
 });
