@@ -11,6 +11,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { sender, type Sender } from '../e2e/messaging-send-support.ts';
 
@@ -23,8 +24,11 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 let sys: TestSystem;
 let browser: Browser | undefined;
 let shot = 0;
+// the message job queues are not per channel: on a shared PostgreSQL another file's worker could take our batches
+let privateDb: PrivateDatabase | undefined;
 before(async () => {
   if (SKIP) return;
+  privateDb = await usePrivateDatabase('msghistb');
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
@@ -34,6 +38,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await sys?.close();
+  await privateDb?.drop();
 });
 
 const snap = async (page: Page, name: string) => {

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { jpeg, sender, type Sender } from './messaging-send-support.ts';
@@ -17,11 +18,15 @@ const kstTime = (monthDay: string, time: string) => new Date(`${YEAR}-${monthDay
 const NOW = kstTime('05-20', '00:30:00');
 const clock = new ManualClock(NOW);
 let sys: TestSystem;
+// the message job queues are not per channel: on a shared PostgreSQL another file's worker could take our batches
+let privateDb: PrivateDatabase;
 before(async () => {
+  privateDb = await usePrivateDatabase('msghist');
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10' }, { clock });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 const ids = (body: { data: { id: number }[] }) => body.data.map((r) => r.id);
