@@ -13,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { silentLogger } from '../../src/platform/context.ts';
 import { sender, type Sender } from '../e2e/messaging-send-support.ts';
 
 const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -22,6 +23,8 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/messa
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
 let sys: TestSystem;
+/** the system's error log lines, shown when a send fails */
+const errorLog: string[] = [];
 let browser: Browser | undefined;
 let shot = 0;
 // the message job queues are not per channel: on a shared PostgreSQL another file's worker could take our batches
@@ -31,7 +34,7 @@ before(async () => {
   privateDb = await usePrivateDatabase('msghistb');
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
+  sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' }, { logger: { ...silentLogger, error: (o: object | string, m?: string) => void errorLog.push(`${m ?? ''} ${o instanceof Object && 'err' in o ? String((o as { err: unknown }).err) : JSON.stringify(o)}`) } });
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 });
@@ -48,7 +51,7 @@ const snap = async (page: Page, name: string) => {
 
 async function send(s: Sender, body: Record<string, unknown>): Promise<number> {
   const r = await s.call('POST', '/v1/messages', body);
-  assert.equal(r.status, 202, r.text);
+  assert.equal(r.status, 202, `${r.text}\n${errorLog.join('\n')}`);
   return r.body.id as number;
 }
 
