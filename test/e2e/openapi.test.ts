@@ -45,6 +45,7 @@ const IDEMPOTENT = [
   'post /v1/kakao/templates/{id}/submit',
   'post /v1/operator/kakao/templates/{id}/approve',
   'post /v1/operator/kakao/templates/{id}/reject',
+  'delete /v1/message-history',
 ];
 
 describe('OpenAPI', () => {

@@ -20,7 +20,6 @@ import { runIdempotent } from './idempotency.ts';
 import { errors, IdempotencyKeyHeader, StringEnum } from './schemas.ts';
 
 const Time = Type.String({ format: 'date-time' });
-const NullableTime = Type.Union([Time, Type.Null()]);
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const HistoryRowSchema = Type.Object(
@@ -43,7 +42,7 @@ const HistoryRowSchema = Type.Object(
     acceptedAt: Type.String({ format: 'date-time', description: '접수 일시 (accepted)' }),
     reserveAt: Type.Union([Time, Type.Null()], { description: '예약 일시 (reserved for)' }),
     lastSentAt: Type.String({ format: 'date-time', description: '최근 발송 일시: the last send, else the acceptance (last sent)' }),
-    doneAt: Type.Union([NullableTime], { description: '완료 일시 (every recipient final)' }),
+    doneAt: Type.Union([Time, Type.Null()], { description: '완료 일시 (every recipient final)' }),
   },
   { $id: 'MessageHistoryRow', additionalProperties: false },
 );
