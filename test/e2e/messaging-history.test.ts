@@ -9,6 +9,7 @@ import { usePrivateDatabase, type PrivateDatabase } from '../support/private-dat
 import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { jpeg, sender, type Sender } from './messaging-send-support.ts';
+import { makeCompany, operatorClient, request } from './portal-support.ts';
 
 // Data goes through POST /v1/messages at chosen clock times and through the carrier simulator (patterns by number:
 // 0108888NNNN fails with NNNN, 0107777XXXX is never reported, 0109999XXXX answers Kakao XXXX). The clock is set in
@@ -262,4 +263,32 @@ test('엑셀 다운로드: the same query as a streamed .xlsx, rows equal to the
   assert.deepEqual(rec[0], ['발송내역 번호', '순번', '수신번호', 'clientRef', '유형', '상태', '결과 코드', '결과 메시지', '발송 일시', '완료 일시', '시도 (대체발송 포함)']);
   assert.deepEqual(rec.slice(1).map((r) => [r[0], r[1], r[2], r[5]]), [[b.lastNight, 1, '01099991000', '성공'], [b.lastNight, 2, '01077770000', '발송중'], [fallback, 1, '01099993018', '성공'], [b.eightDays, 1, '01088883003', '실패']]);
   assert.match(String(rec[3]![10]), /^#1 alimtalk failed 3018; #2 lms \(대체발송\) delivered/, 'Kakao and fallback attempts both shown');
+});
+
+test('portal: the history and reservation screens are for partners only; the download needs the session\'s CSRF token', async () => {
+  const op = await operatorClient(sys);
+  const company = await makeCompany(sys, op);
+  for (const path of ['/portal/api/history', '/portal/api/reservations', '/portal/api/history/batch?id=1']) {
+    const r = await company.client.call('GET', path);
+    assert.equal(r.status, 403, `${path}: a company member without the API service`);
+    assert.match(r.text, /연동 API 서비스 승인 후 이용할 수 있습니다/);
+    const anon = await request(sys.url, 'GET', path);
+    assert.equal(anon.status, 303, `${path}: anonymous → login`);
+    assert.match(String(anon.headers.location), /^\/portal\/login\?next=/);
+  }
+  clock.set(NOW);
+  const p = await sender(sys);
+  const id = await sendAt(p, kstTime('05-19', '10:00:00'), { type: 'sms', from: p.from, text: '포털 확인', recipients: [{ to: '01012340001' }] });
+  const page = await p.member.call('GET', '/portal/api/history?period=7d');
+  assert.equal(page.status, 200);
+  assert.match(page.text, new RegExp(`data-batch-id="${id}"`));
+  const other = await sender(sys);
+  const detail = await other.member.call('GET', `/portal/api/history/batch?id=${id}`);
+  assert.equal(detail.status, 404, 'another partner\'s batch is not found');
+  const noCsrf = await p.member.call('POST', '/portal/api/history/download', { form: { period: '7d' }, noCsrf: true });
+  assert.equal(noCsrf.status, 403);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const xlsx = await p.member.call('POST', '/portal/api/history/download', { form: { _csrf: csrf, period: '7d' }, noCsrf: true });
+  assert.equal(xlsx.status, 200);
+  assert.equal(xlsx.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
 });
