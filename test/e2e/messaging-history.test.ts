@@ -282,6 +282,9 @@ test('portal: the history and reservation screens are for partners only; the dow
   const page = await p.member.call('GET', '/portal/api/history?period=7d');
   assert.equal(page.status, 200);
   assert.match(page.text, new RegExp(`data-batch-id="${id}"`));
+  const en = await p.member.call('GET', '/portal/api/history?period=7d&lang=en');
+  assert.match(en.text, /<h1>Send history<\/h1>/);
+  assert.match(en.text, /Delete selected[\s\S]*Delete all[\s\S]*Excel download/, 'English through the language switch');
   const other = await sender(sys);
   const detail = await other.member.call('GET', `/portal/api/history/batch?id=${id}`);
   assert.equal(detail.status, 404, 'another partner\'s batch is not found');
