@@ -97,10 +97,6 @@ export const ERROR_KINDS = {
   template_state_conflict: { status: 409, legacy: '3002', meaning: '템플릿의 검수 상태에서는 할 수 없습니다: 수정은 REG/REJ, 검수 요청은 REG/REJ, 승인·반려는 REQ (not allowed in the template\'s review state: edit and submit from REG/REJ, approve and reject from REQ)' },
   template_delete_refused: { status: 409, legacy: '3002', meaning: '승인되었거나 발송에 사용된 템플릿은 삭제할 수 없습니다 (an approved or used template cannot be deleted)' },
   template_channel_unusable: { status: 400, legacy: '1002', meaning: '템플릿의 채널이 내 활성 카카오 채널이 아닙니다 (the template\'s channel is not one of your active Kakao channels)' },
-  message_batch_not_found: { status: 404, legacy: '3001', meaning: '메시지 요청(배치)이 없습니다 (no such message batch)' },
-  // message history (messaging, docs/messaging.md "History")
-  message_history_not_final: { status: 409, legacy: '3002', meaning: '예약 중이거나 발송 중인 내역은 삭제할 수 없습니다: 예약은 먼저 취소하고, 발송 중인 건은 결과를 기다리세요 (a reserved or still sending batch cannot be deleted: cancel the reservation first, or wait for its results)' },
-  message_history_unconfirmed: { status: 400, legacy: '1001', meaning: '전체삭제는 복구할 수 없어 확인(confirm: true)이 필요합니다 (deleting all needs confirm: true; there is no recovery)' },
   // messaging: sending (docs/messaging.md "Sending")
   message_text_too_long: { status: 400, legacy: '1002', meaning: '메시지가 길이 제한을 넘었습니다: SMS 90바이트, LMS/MMS 2,000바이트, 제목 40바이트 (EUC-KR), 카카오 1,000자 (message too long: SMS 90 bytes, LMS/MMS 2,000, subject 40 in EUC-KR; Kakao 1,000 characters)' },
   message_charset: { status: 400, legacy: '1002', meaning: 'EUC-KR(KS X 1001)로 보낼 수 없는 문자가 있습니다, 이모지 등 (a character EUC-KR (KS X 1001) cannot hold, e.g. an emoji)' },
@@ -114,6 +110,9 @@ export const ERROR_KINDS = {
   message_batch_not_found: { status: 404, legacy: '3001', meaning: '메시지 요청(배치)이 없습니다 (no such message batch)' },
   reservation_not_found: { status: 404, legacy: '3001', meaning: '예약이 없습니다 (no such reservation)' },
   reservation_not_cancellable: { status: 409, legacy: '3002', meaning: '예약 시각 10분 전부터는, 또는 이미 발송되었거나 취소된 예약은 취소할 수 없습니다 (a reservation is cancelled only until 10 minutes before its time, and only while reserved)' },
+  // message history (messaging, docs/messaging.md "History")
+  message_history_not_final: { status: 409, legacy: '3002', meaning: '예약 중이거나 발송 중인 내역은 삭제할 수 없습니다: 예약은 먼저 취소하고, 발송 중인 건은 결과를 기다리세요 (a reserved or still sending batch cannot be deleted: cancel the reservation first, or wait for its results)' },
+  message_history_unconfirmed: { status: 400, legacy: '1001', meaning: '전체삭제는 복구할 수 없어 확인(confirm: true)이 필요합니다 (deleting all needs confirm: true; there is no recovery)' },
   route_not_found: { status: 404, legacy: '3001', meaning: '없는 경로입니다 (no such route)' },
   method_not_allowed: { status: 405, legacy: '1003', meaning: '이 경로에서 지원하지 않는 메서드입니다 (method not allowed on this route)' },
   request_invalid: { status: 400, legacy: '1002', meaning: '요청을 처리할 수 없습니다 (the request cannot be processed)' },
