@@ -22,6 +22,8 @@ CREATE TABLE message_batches (
   -- the subscription billed for a document notice
   subscription_id  bigint      REFERENCES subscriptions (id),
   source           text        NOT NULL DEFAULT 'api' CHECK (source IN ('api', 'document_notice')),
+  -- the job channel (HANBILL_CHANNEL) that accepted it: only that channel's workers dispatch, poll and sweep it
+  channel          text        NOT NULL,
   -- the requested type; a recipient's resolved kind is on the recipient ('auto' → sms | lms)
   type             text        NOT NULL CHECK (type IN ('alimtalk', 'friendtalk', 'brand', 'sms', 'lms', 'mms', 'auto')),
   -- digits of the registered sender number (SMS/LMS/MMS and fallbacks)
@@ -50,7 +52,8 @@ CREATE TABLE message_batches (
   PRIMARY KEY (id, accepted_at)
 ) PARTITION BY RANGE (accepted_at);
 CREATE INDEX message_batches_partner_idx ON message_batches (partner_id, accepted_at DESC, id DESC);
-CREATE INDEX message_batches_reserved_idx ON message_batches (reserve_at) WHERE state = 'reserved';
+CREATE INDEX message_batches_reserved_idx ON message_batches (channel, reserve_at) WHERE state = 'reserved';
+CREATE INDEX message_batches_open_idx ON message_batches (channel, accepted_at) WHERE state IN ('queued', 'sending');
 
 -- One recipient of a batch. `kind` is what is sent first (alimtalk | friendtalk | brand | sms | lms | mms);
 -- `fallback` the validated fallback (kind sms | lms, text, subject) or NULL.
@@ -91,6 +94,8 @@ CREATE TABLE message_attempts (
   recipient_id     bigint      NOT NULL,
   batch_id         bigint      NOT NULL,
   partner_id       bigint,
+  -- the batch's job channel (the 48-hour rule and the sweeper read attempts of their own channel)
+  channel          text        NOT NULL,
   attempt_no       smallint    NOT NULL CHECK (attempt_no >= 1),
   kind             text        NOT NULL CHECK (kind IN ('alimtalk', 'friendtalk', 'brand', 'sms', 'lms', 'mms')),
   is_fallback      boolean     NOT NULL DEFAULT false,
@@ -109,7 +114,8 @@ CREATE TABLE message_attempts (
   UNIQUE (recipient_id, attempt_no, accepted_at)
 ) PARTITION BY RANGE (accepted_at);
 CREATE INDEX message_attempts_batch_idx ON message_attempts (batch_id, state);
-CREATE INDEX message_attempts_sent_idx ON message_attempts (sent_at) WHERE state = 'sent';
+CREATE INDEX message_attempts_sent_idx ON message_attempts (channel, sent_at) WHERE state = 'sent';
+CREATE INDEX message_attempts_queued_idx ON message_attempts (channel, created_at) WHERE state = 'queued';
 
 -- A partner's clientRef, unique for ever (12 months of history, then purged with it); a repeat is answered with
 -- the recipient it names and not sent again.

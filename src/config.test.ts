@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config.ts';
+import fs from 'node:fs';
+import { ConfigError, loadConfig, VARIABLES } from './config.ts';
 
 test('defaults: port 8080, ./data, both roles, embedded database', () => {
   const c = loadConfig({});
@@ -66,4 +67,10 @@ test('the ASP key: key and certificate come together; with DATABASE_URL a real N
   // one without the other
   assert.deepEqual(problemsOf({ HANBILL_NTS_ASP_KEY: '/k.pem' }).map((p) => p.split(':')[0]), ['HANBILL_NTS_ASP_CERT']);
   assert.deepEqual(problemsOf({ HANBILL_NTS_ASP_CERT: '/c.pem' }).map((p) => p.split(':')[0]), ['HANBILL_NTS_ASP_KEY']);
+});
+
+test('the README configuration table names every variable the configuration reads', () => {
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const missing = VARIABLES.map((v) => v.name).filter((name) => !readme.includes(`| \`${name}\` |`));
+  assert.deepEqual(missing, [], 'add these rows to the README configuration table');
 });

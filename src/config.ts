@@ -42,7 +42,6 @@ export interface Config {
   nts: NtsConfig;
   /** Password of the `admin` operator created at first start when no operator exists (embedded default: generated). */
   adminPassword?: string | undefined;
-  /** Kakao dealer API base URL; undefined = the shipped Kakao simulator, in-process (a real transport is not written yet). */
   /** Message delivery through the carrier gateway (docs/messaging.md "Delivery"). */
   carrier: CarrierConfig;
 }
@@ -63,6 +62,11 @@ export interface CarrierConfig {
   resultTimeoutHours: number;
   /** In-process simulator: delay between acceptance and the result. */
   simDelayMs: number;
+  /**
+   * The daily drop of message-history partitions older than 12 months. It is database-wide: of several
+   * installations (channels) sharing one database, one should do it (HANBILL_MESSAGE_HISTORY_PURGE=off elsewhere).
+   */
+  historyPurge: boolean;
   /** In-process simulator: fault knobs (name=value list, docs/messaging.md). */
   simFaults: Record<string, number | boolean>;
 }
@@ -131,7 +135,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_NTS_ASP_BIZNO', default: '0000000000', meaning: 'our business number in the KEC message header (From/PartyID)' },
   { name: 'HANBILL_NTS_ASP_KEY', default: '(unset: self-signed in the data dir; embedded or in-process simulator only)', meaning: 'our WS-Security private key for the NTS: PEM text or a file (PEM or PKCS#8 DER); required with DATABASE_URL and NTS_GATEWAY_URL' },
   { name: 'HANBILL_NTS_ASP_CERT', default: '(unset: with HANBILL_NTS_ASP_KEY)', meaning: 'the certificate of that key registered with the NTS: PEM text or a file (PEM or DER)' },
-  { name: 'HANBILL_CHANNEL', default: 'main', meaning: 'job channel: mail (and, unless HANBILL_NTS_CHANNEL is set, filing) jobs are run only by workers of the same channel; give installations that share one database different channels' },
+  { name: 'HANBILL_CHANNEL', default: 'main', meaning: 'job channel: mail, message (and, unless HANBILL_NTS_CHANNEL is set, filing) jobs are run only by workers of the same channel; give installations that share one database different channels' },
   { name: 'HANBILL_NTS_CHANNEL', default: 'nts (or HANBILL_CHANNEL when set)', meaning: 'filing channel: jobs and submissions of a channel are handled only by workers of that channel (installations sharing one database)' },
   { name: 'HANBILL_NTS_TIMEOUT_MS', default: '30000', meaning: 'time-out of one call to the NTS' },
   { name: 'HANBILL_NTS_RETRY_MS', default: '5000', meaning: 'first retry delay after a failed NTS call (doubles, at most 10 minutes)' },
@@ -145,6 +149,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_CARRIER_POLL_MS', default: '60000', meaning: 'poll the carrier for results this long after a send when no report was pushed (and between polls)' },
   { name: 'HANBILL_CARRIER_SWEEP_MS', default: '60000', meaning: 'period of the delivery sweeper (48-hour rule, lost jobs, daily template dormancy and history purge)' },
   { name: 'HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', default: '48', meaning: 'a message without a result this long after sending fails with HB4800 and is not charged' },
+  { name: 'HANBILL_MESSAGE_HISTORY_PURGE', default: 'on', meaning: 'on: drop the message-history partitions of months older than 12 months once a day (database-wide: one of several installations sharing a database does it); off: keep them' },
   { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
   { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
@@ -264,6 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const SIM_FAULT_NAMES = ['failRate', 'failAfterRate', 'timeoutRate', 'duplicateRate', 'lateRate', 'lateMs', 'dropPushRate', 'pushDisabled', 'hangMs'];
 
+function onOff(name: string, value: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (value === undefined) return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  problems.push(`${name}: expected on or off`);
+  return fallback;
+}
+
 function carrierConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): CarrierConfig {
   const gatewayUrl = get('CARRIER_GATEWAY_URL')?.replace(/\/+$/, '');
   if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl)) problems.push('CARRIER_GATEWAY_URL: expected an http:// or https:// URL');
@@ -291,6 +304,7 @@ function carrierConfig(get: (name: string) => string | undefined, int: (name: st
     resultTimeoutHours: int('HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', 48, 1, 24 * 30),
     simDelayMs: int('HANBILL_CARRIER_SIM_DELAY_MS', 100, 0, 3_600_000),
     simFaults,
+    historyPurge: onOff('HANBILL_MESSAGE_HISTORY_PURGE', get('HANBILL_MESSAGE_HISTORY_PURGE'), true, problems),
   };
 }
 

@@ -100,6 +100,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   });
 
   let worker: JobWorker | undefined;
+  let workerHasHandlers = false;
   if (config.roles.has('worker')) {
     const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
@@ -107,7 +108,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       concurrency: database.engine === 'pglite' ? 2 : 4,
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
-    if (Object.keys(handlers).length > 0) worker.start();
+    workerHasHandlers = Object.keys(handlers).length > 0;
     const running = worker;
     started.push(() => running.stop());
   }
@@ -157,6 +158,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   nts.setApiUrl(url);
   if (worker) await nts.filing.start();
   carrier.setApiUrl(url);
+  // the worker starts once the API listens: work left from before a restart (a due reservation, a pending
+  // filing) gives the carrier and the NTS this process's report URLs, not none
+  if (worker && workerHasHandlers) worker.start();
   if (worker) await carrier.delivery.start();
 
   let closed = false;

@@ -99,9 +99,9 @@ export const ERROR_KINDS = {
   template_channel_unusable: { status: 400, legacy: '1002', meaning: '템플릿의 채널이 내 활성 카카오 채널이 아닙니다 (the template\'s channel is not one of your active Kakao channels)' },
   // messaging: sending (docs/messaging.md "Sending")
   message_text_too_long: { status: 400, legacy: '1002', meaning: '메시지가 길이 제한을 넘었습니다: SMS 90바이트, LMS/MMS 2,000바이트, 제목 40바이트 (EUC-KR), 카카오 1,000자 (message too long: SMS 90 bytes, LMS/MMS 2,000, subject 40 in EUC-KR; Kakao 1,000 characters)' },
-  message_charset: { status: 400, legacy: '1002', meaning: 'EUC-KR(KS X 1001)로 보낼 수 없는 문자가 있습니다, 이모지 등 (a character EUC-KR (KS X 1001) cannot hold, e.g. an emoji)' },
+  message_charset: { status: 400, legacy: '1002', meaning: 'EUC-KR 완성형(KS X 1001)으로 보낼 수 없는 문자가 있습니다, 이모지 등 (a character EUC-KR, KS X 1001, cannot hold, e.g. an emoji)' },
   message_image_invalid: { status: 400, legacy: '1002', meaning: '이미지는 300KB 이하, 1000×1000px 이하의 JPEG여야 합니다 (the image must be a JPEG of at most 300 KB and 1000×1000 px)' },
-  message_ad_rules: { status: 400, legacy: '1002', meaning: '광고 메시지는 (광고)로 시작하고 080 무료수신거부 번호를 담아야 합니다 (an advertisement starts with (광고) and carries a free 080 opt-out number)' },
+  message_ad_rules: { status: 400, legacy: '1002', meaning: '광고 메시지는 "(광고)" 표기로 시작하고 080 무료수신거부 번호를 담아야 합니다 (an advertisement starts with the ad mark and carries a free 080 opt-out number)' },
   message_ad_night: { status: 400, legacy: '1002', meaning: '야간에는 광고를 보낼 수 없습니다: 카카오 20:50~08:00, 문자 21:00~08:00 KST (no advertisements at night: Kakao 20:50–08:00, SMS 21:00–08:00 KST; or adNight "hold")' },
   template_text_mismatch: { status: 400, legacy: '1002', meaning: '메시지가 승인된 템플릿과 일치하지 않습니다, 카카오 결과 3016 (the text does not match the approved template: Kakao result 3016)' },
   recipients_invalid: { status: 400, legacy: '1002', meaning: '수신자 오류가 있어 요청을 받지 않았습니다, details.errors에 수신자별 오류 (recipient errors: nothing accepted; details.errors lists them)' },

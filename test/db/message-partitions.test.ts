@@ -24,7 +24,7 @@ async function insertBatch(acceptedAt: Date): Promise<number> {
   await ensureMessagePartitions(database.db, acceptedAt);
   const row = await database.db
     .insertInto('message_batches')
-    .values({ accepted_at: acceptedAt, type: 'sms', sender_number: '0212345678', state: 'done', total: 1, pending: 0 })
+    .values({ accepted_at: acceptedAt, channel: 'test', type: 'sms', sender_number: '0212345678', state: 'done', total: 1, pending: 0 })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -110,8 +110,8 @@ test('10,000 results are stored (simulator delay 0): time printed', async () => 
     const b = await insertBatch(sys, { type: 'sms', recipients: phones(10_000, '0102') , dispatch: false });
     const started = performance.now();
     const { enqueueJob } = await import('../../src/platform/jobs.ts');
-    const { MESSAGE_QUEUES, batchJobPayload } = await import('../../src/modules/messaging/sending/message-queues.ts');
-    await enqueueJob(sys.ctx.db, MESSAGE_QUEUES.dispatch, batchJobPayload(b.batchId, b.acceptedAt));
+    const { messageQueuesOf, batchJobPayload } = await import('../../src/modules/messaging/sending/message-queues.ts');
+    await enqueueJob(sys.ctx.db, messageQueuesOf(sys.ctx).dispatch, batchJobPayload(b.batchId, b.acceptedAt));
     const batch = await untilDone(sys, b, 180_000);
     const ms = performance.now() - started;
     console.log(`# 10,000 recipients: dispatch → all results stored in ${(ms / 1000).toFixed(2)} s (${sys.database.engine})`);

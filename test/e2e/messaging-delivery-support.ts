@@ -7,7 +7,7 @@ import type { System } from '../../src/main.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { enqueueJob } from '../../src/platform/jobs.ts';
 import { ensureMessagePartitions } from '../../src/modules/messaging/sending/message-partitions.ts';
-import { batchJobPayload, MESSAGE_QUEUES } from '../../src/modules/messaging/sending/message-queues.ts';
+import { batchJobPayload, messageQueuesOf } from '../../src/modules/messaging/sending/message-queues.ts';
 import type { MessageKind, MessageType, RecipientFallback } from '../../src/modules/messaging/sending/tables.ts';
 
 export interface TestRecipient {
@@ -37,6 +37,7 @@ export async function insertBatch(
       .values({
         accepted_at: acceptedAt,
         partner_id: opts.partnerId ?? null,
+        channel: sys.ctx.config.channel,
         type: opts.type,
         sender_number: opts.senderNumber ?? '0212345678',
         channel_id: null,
@@ -75,7 +76,7 @@ export async function insertBatch(
         )
         .execute();
     }
-    if (opts.dispatch !== false) await enqueueJob(tx, MESSAGE_QUEUES.dispatch, batchJobPayload(batchId, acceptedAt));
+    if (opts.dispatch !== false) await enqueueJob(tx, messageQueuesOf(sys.ctx).dispatch, batchJobPayload(batchId, acceptedAt));
     return { batchId, acceptedAt };
   });
 }

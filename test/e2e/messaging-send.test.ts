@@ -5,6 +5,7 @@
 // acceptValid, and a bulk of 10,000 recipients in one call.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { messageQueuesOf } from '../../src/modules/messaging/sending/message-queues.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { PNG } from './messaging-support.ts';
@@ -186,7 +187,7 @@ test('ads: (광고) and the 080 opt-out required; Kakao refused from 20:50 and S
   assert.equal(held.body.state, 'reserved');
   assert.equal(held.body.holdReason, 'ad_night');
   assert.equal(held.body.reserveAt, new Date('2026-03-03T08:00:00+09:00').toISOString());
-  const job = await sys.database.pool.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE queue = 'messages.release' AND dedupe_key = $1`, [`batch:${held.body.id}`]);
+  const job = await sys.database.pool.query<{ run_at: Date }>(`SELECT run_at FROM jobs WHERE queue = $1 AND dedupe_key = $2`, [messageQueuesOf(sys.ctx).release, `batch:${held.body.id}`]);
   assert.equal(new Date(job.rows[0]!.run_at).toISOString(), held.body.reserveAt);
   // a reservation inside the night is refused
   clock.set(DAY);

@@ -17,6 +17,8 @@ export interface MessagingPartner {
   partnerId: number;
   /** the partner's signed-in portal member (cookie session) */
   member: Client;
+  /** the Access Key (Bearer) of the partner */
+  accessKey: string;
   call: (method: string, path: string, json?: unknown, headers?: Record<string, string>) => Promise<Answer>;
   /** a Kakao channel of this partner in `state` (a senderKey unless pending); its id */
   channel: (state?: 'pending' | 'active' | 'dormant' | 'blocked') => Promise<number>;
@@ -31,6 +33,7 @@ export async function messagingPartner(sys: TestSystem): Promise<MessagingPartne
   return {
     partnerId: p.partnerId,
     member: p.client,
+    accessKey: key.body.accessKey as string,
     call: (method, path, json, headers = {}) => request(sys.url, method, path, { ...(json !== undefined ? { json } : {}), headers: { ...auth, ...headers } }),
     channel: async (state = 'active') => {
       const now = sys.ctx.clock.now();

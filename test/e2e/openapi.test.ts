@@ -24,6 +24,7 @@ after(async () => sys?.close());
 /** Every POST / PUT / PATCH that runs through runIdempotent (a retry with the same key is answered once). */
 const IDEMPOTENT = [
   'post /v1/members',
+  'post /v1/messages',
   'post /v1/subscriptions',
   'post /v1/catalog/units',
   'post /v1/catalog/packages',

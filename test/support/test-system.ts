@@ -27,6 +27,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_RESPONSE_CHECK: 'strict',
     // test files share one PostgreSQL: each system runs only its own jobs (its mail goes to its own catcher)
     HANBILL_CHANNEL: `t${crypto.randomBytes(6).toString('hex')}`,
+    // … and the partitions of the message history are everyone's: a test clock a year ahead must not drop them
+    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
     ...env,
   });
   const system = await startSystem(config, { database: await openTestDatabase(), logger: silentLogger, ...opts });

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { enqueueJob } from '../../../platform/jobs.ts';
-import { batchJobPayload, MESSAGE_QUEUES } from '../sending/message-queues.ts';
+import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
 import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
 import '../sending/tables.ts';
 import '../tables.ts';
@@ -75,6 +75,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
               recipient_id: Number(r.id),
               batch_id: batchId,
               partner_id: r.partner_id,
+              channel: batch.channel,
               attempt_no: Number(r.attempts) + 1,
               kind: r.kind,
               state: 'queued' as const,
@@ -105,7 +106,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
   if (out.sent > 0) {
     const runAt = new Date(Date.now() + ctx.config.carrier.pollMs);
     const slot = Math.floor(runAt.getTime() / ctx.config.carrier.pollMs);
-    await enqueueJob(ctx.db, MESSAGE_QUEUES.poll, { ...batchJobPayload(batchId, acceptedAt), round: 0 }, { dedupeKey: `poll:${batchId}:${slot}`, runAt });
+    await enqueueJob(ctx.db, messageQueuesOf(ctx).poll, { ...batchJobPayload(batchId, acceptedAt), round: 0 }, { dedupeKey: `poll:${batchId}:${slot}`, runAt });
   }
   return out;
 }

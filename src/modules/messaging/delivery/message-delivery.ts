@@ -9,7 +9,7 @@
  */
 import type { Ctx } from '../../../platform/context.ts';
 import type { JobHandler } from '../../../platform/jobs.ts';
-import { MESSAGE_QUEUES, readBatchJobPayload } from '../sending/message-queues.ts';
+import { messageQueuesOf, readBatchJobPayload } from '../sending/message-queues.ts';
 import type { CarrierGateway } from './carrier-gateway.ts';
 import { dispatchBatch } from './dispatch-batch.ts';
 import { pollBatch } from './poll-reports.ts';
@@ -34,15 +34,15 @@ export function createMessageDelivery(ctx: Ctx, opts: MessageDeliveryOptions): M
   return {
     gateway: opts.gateway,
     handlers: {
-      [MESSAGE_QUEUES.dispatch]: async (job) => {
+      [messageQueuesOf(ctx).dispatch]: async (job) => {
         const { batchId, acceptedAt } = readBatchJobPayload(job.payload);
         await dispatchBatch(ctx, deps, batchId, acceptedAt);
       },
-      [MESSAGE_QUEUES.poll]: async (job) => {
+      [messageQueuesOf(ctx).poll]: async (job) => {
         const { batchId, acceptedAt } = readBatchJobPayload(job.payload);
         await pollBatch(ctx, opts.gateway, batchId, acceptedAt, Number(job.payload['round'] ?? 0) || 0);
       },
-      [MESSAGE_QUEUES.sweep]: async (job) => sweepDeliveries(ctx, job.payload),
+      [messageQueuesOf(ctx).sweep]: async (job) => sweepDeliveries(ctx, job.payload),
     },
     receivePush: (body, timestamp, signature) => receiveReportPush(ctx, opts.reportSecret, body, timestamp, signature),
     start: () => armDeliverySweeper(ctx, 1),

@@ -7,7 +7,7 @@
  */
 import type { Ctx } from '../../../platform/context.ts';
 import { enqueueJob } from '../../../platform/jobs.ts';
-import { batchJobPayload, MESSAGE_QUEUES } from '../sending/message-queues.ts';
+import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
 import '../sending/tables.ts';
 import type { CarrierGateway } from './carrier-gateway.ts';
 import { recordResults } from './record-results.ts';
@@ -44,11 +44,11 @@ export async function pollBatch(ctx: Ctx, gateway: CarrierGateway, batchId: numb
   }
   if (resent > 0) {
     ctx.log.warn({ batchId, resent }, 'carrier does not know sent messages: sending them again');
-    await enqueueJob(ctx.db, MESSAGE_QUEUES.dispatch, { ...batchJobPayload(batchId, acceptedAt), reason: 'poll' });
+    await enqueueJob(ctx.db, messageQueuesOf(ctx).dispatch, { ...batchJobPayload(batchId, acceptedAt), reason: 'poll' });
   }
   if (pending > 0) {
     const delay = Math.min(ctx.config.carrier.pollMs * 2 ** Math.min(round + 1, 20), 10 * 60_000);
-    await enqueueJob(ctx.db, MESSAGE_QUEUES.poll, { ...batchJobPayload(batchId, acceptedAt), round: round + 1 }, { dedupeKey: `poll:${batchId}:r${round + 1}:${Math.floor(Date.now() / 1000)}`, runAt: new Date(Date.now() + delay) });
+    await enqueueJob(ctx.db, messageQueuesOf(ctx).poll, { ...batchJobPayload(batchId, acceptedAt), round: round + 1 }, { dedupeKey: `poll:${batchId}:r${round + 1}:${Math.floor(Date.now() / 1000)}`, runAt: new Date(Date.now() + delay) });
   }
   return { reported, pending, resent };
 }

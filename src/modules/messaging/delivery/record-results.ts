@@ -17,7 +17,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import type { Tx } from '../../../platform/db/transaction.ts';
 import { enqueueJob } from '../../../platform/jobs.ts';
-import { batchJobPayload, MESSAGE_QUEUES } from '../sending/message-queues.ts';
+import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
 import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
 import '../sending/tables.ts';
 import { KAKAO_KINDS, meteredItemOf } from './delivery-codes.ts';
@@ -62,6 +62,7 @@ interface UpdatedAttempt {
   recipient_id: number;
   batch_id: number;
   partner_id: number | null;
+  channel: string;
   kind: MessageKind;
   is_fallback: boolean;
   state: 'delivered' | 'failed';
@@ -95,7 +96,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
       FROM jsonb_to_recordset(${input}::jsonb) AS r(id bigint, ok boolean, code text, message text)
      WHERE a.id = r.id AND a.state IN (${sql.join(fromStates)})
        ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
-    RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message`.execute(tx);
+    RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.channel, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message`.execute(tx);
   const rows = updated.rows.map((r) => ({ ...r, id: Number(r.id), recipient_id: Number(r.recipient_id), batch_id: Number(r.batch_id), accepted_at: new Date(r.accepted_at) }));
   const out: RecordOutcome = { applied: rows.length, ignored: results.length - rows.length, delivered: 0, failed: 0, fallbacks: 0 };
   if (rows.length === 0) return out;
@@ -171,6 +172,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
             recipient_id: attempt.recipient_id,
             batch_id: attempt.batch_id,
             partner_id: attempt.partner_id,
+            channel: attempt.channel,
             attempt_no: Number(recipient.attempts) + 1,
             kind: fb.kind,
             is_fallback: true,
@@ -189,7 +191,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
         FROM jsonb_to_recordset(${fbKeys}::jsonb) AS f(id bigint, at timestamptz, code text, message text)
        WHERE m.id = f.id AND m.accepted_at = f.at`.execute(tx);
     const batches = new Map(fallbackAttempts.map(({ attempt }) => [attempt.batch_id, attempt.accepted_at]));
-    for (const [batchId, acceptedAt] of batches) await enqueueJob(tx, MESSAGE_QUEUES.dispatch, { ...batchJobPayload(batchId, acceptedAt), reason: 'fallback' });
+    for (const [batchId, acceptedAt] of batches) await enqueueJob(tx, messageQueuesOf(ctx).dispatch, { ...batchJobPayload(batchId, acceptedAt), reason: 'fallback' });
     out.fallbacks = fallbackAttempts.length;
   }
   if (perBatch.size > 0) {

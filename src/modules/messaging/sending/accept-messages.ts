@@ -25,7 +25,7 @@ import { approvedTemplateFor } from '../templates/approved-template-for.ts';
 import type { KakaoTemplate } from '../templates/template-repo.ts';
 import type { BatchState, MessageType } from './tables.ts';
 import { ensureMessagePartitions } from './message-partitions.ts';
-import { batchJobPayload, MESSAGE_QUEUES } from './message-queues.ts';
+import { batchJobPayload, messageQueuesOf } from './message-queues.ts';
 import { isKakao, readCommonRequest, type CommonRequest } from './message-request.ts';
 import { readRecipient, type CheckCache, type ValidRecipient } from './accept-recipients.ts';
 import { adNightError, isAdNight, nextAdMorning } from './ad-rules.ts';
@@ -204,6 +204,7 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
         accepted_at: now,
         partner_id: partnerId,
         source: 'api',
+        channel: ctx.config.channel,
         type: c.type,
         sender_number: c.from ?? null,
         channel_id: c.channelId ?? null,
@@ -229,8 +230,8 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
                       ${col((r) => (r.variables === null ? null : JSON.stringify(r.variables)))}::text[], ${col((r) => (r.fallback === null ? null : JSON.stringify(r.fallback)))}::text[])
             AS t(id, seq, phone, ref, kind, subject, text, variables, fallback)`.execute(tx);
     }
-    if (reserveAt) await enqueueJob(tx, MESSAGE_QUEUES.release, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}`, runAt: reserveAt });
-    else await enqueueJob(tx, MESSAGE_QUEUES.dispatch, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}` });
+    if (reserveAt) await enqueueJob(tx, messageQueuesOf(ctx).release, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}`, runAt: reserveAt });
+    else await enqueueJob(tx, messageQueuesOf(ctx).dispatch, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}` });
     return { ...base, id: batchId, state, total: stored.length, reserveAt, holdReason };
   });
 }

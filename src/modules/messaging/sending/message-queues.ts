@@ -9,12 +9,24 @@
  *   report (push) / poll ─► attempt delivered | failed ─► fallback attempt | recipient final ─► usage (once)
  *   sweep ─► the 48-hour rule, lost jobs re-armed, template dormancy, history purge
  */
-export const MESSAGE_QUEUES = {
-  dispatch: 'messages.dispatch',
-  release: 'messages.release',
-  poll: 'messages.poll',
-  sweep: 'messages.sweep',
-} as const;
+export interface MessageQueues {
+  dispatch: string;
+  release: string;
+  poll: string;
+  sweep: string;
+}
+
+/**
+ * The queues of a job channel (HANBILL_CHANNEL): installations (and test systems) sharing one database run only
+ * their own batches' jobs, as batches carry the channel they were accepted on (message_batches.channel).
+ */
+export function messageQueues(channel: string): MessageQueues {
+  return { dispatch: `${channel}.messages.dispatch`, release: `${channel}.messages.release`, poll: `${channel}.messages.poll`, sweep: `${channel}.messages.sweep` };
+}
+
+export function messageQueuesOf(ctx: { config: { channel: string } }): MessageQueues {
+  return messageQueues(ctx.config.channel);
+}
 
 /** The payload of `dispatch` and `release` jobs: a batch is found by id and partition key. */
 export interface BatchJobPayload {

@@ -8,14 +8,14 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { enqueueJob, type JobHandler } from '../../../platform/jobs.ts';
-import { batchJobPayload, MESSAGE_QUEUES, readBatchJobPayload } from './message-queues.ts';
+import { batchJobPayload, messageQueuesOf, readBatchJobPayload } from './message-queues.ts';
 
 /** Returns true when this call released the batch. */
 export async function releaseReservation(ctx: Ctx, batchId: number, acceptedAt: Date): Promise<boolean> {
   return inTransaction(ctx.db, async (tx) => {
     const released = await sql<{ id: string }>`
       UPDATE message_batches SET state = 'queued'
-       WHERE id = ${batchId} AND accepted_at = ${acceptedAt} AND state = 'reserved'
+       WHERE id = ${batchId} AND accepted_at = ${acceptedAt} AND state = 'reserved' AND reserve_at <= ${ctx.clock.now()}
       RETURNING id`.execute(tx);
     if (released.rows.length === 0) return false;
     await tx
@@ -25,7 +25,7 @@ export async function releaseReservation(ctx: Ctx, batchId: number, acceptedAt: 
       .where('accepted_at', '=', acceptedAt)
       .where('state', '=', 'reserved')
       .execute();
-    await enqueueJob(tx, MESSAGE_QUEUES.dispatch, batchJobPayload(batchId, acceptedAt), { dedupeKey: `batch:${batchId}` });
+    await enqueueJob(tx, messageQueuesOf(ctx).dispatch, batchJobPayload(batchId, acceptedAt), { dedupeKey: `batch:${batchId}` });
     ctx.log.info({ batchId }, 'reserved message batch released');
     return true;
   });
@@ -36,6 +36,7 @@ export async function releaseDueReservations(ctx: Ctx, limit = 1000): Promise<nu
   const due = await ctx.db
     .selectFrom('message_batches')
     .select(['id', 'accepted_at'])
+    .where('channel', '=', ctx.config.channel)
     .where('state', '=', 'reserved')
     .where('reserve_at', '<=', ctx.clock.now())
     .orderBy('reserve_at')
@@ -50,7 +51,7 @@ export async function releaseDueReservations(ctx: Ctx, limit = 1000): Promise<nu
 export function messageAcceptance(ctx: Ctx): { handlers: Record<string, JobHandler> } {
   return {
     handlers: {
-      [MESSAGE_QUEUES.release]: async (job) => {
+      [messageQueuesOf(ctx).release]: async (job) => {
         const { batchId, acceptedAt } = readBatchJobPayload(job.payload);
         await releaseReservation(ctx, batchId, acceptedAt);
       },

@@ -31,6 +31,7 @@ export interface MessageBatchesTable {
   partner_id: number | null;
   subscription_id: number | null;
   source: Generated<'api' | 'document_notice'>;
+  channel: string;
   type: MessageType;
   sender_number: string | null;
   channel_id: number | null;
@@ -79,6 +80,7 @@ export interface MessageAttemptsTable {
   recipient_id: number;
   batch_id: number;
   partner_id: number | null;
+  channel: string;
   attempt_no: number;
   kind: MessageKind;
   is_fallback: Generated<boolean>;
