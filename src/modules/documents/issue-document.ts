@@ -1,14 +1,15 @@
 /**
- * Issuing (발행) inside the caller's transaction: count usage, assign the approval number, mark the
- * document issued, and queue the mail in the outbox with its job. Everything commits together or not at
- * all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * Issuing (발행) inside the caller's transaction: check the unit limits from the usage ledger, assign the
+ * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts)
+ * and queue the mail in the outbox with its job. Everything commits together or not at all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { assignIssueId } from './issue-serials.ts';
-import { meterUsage } from './meter-usage.ts';
+import { assertUsageLimit } from '../settlement/usage-limits.ts';
+import { DOCUMENT_ISSUED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import type { DocumentInput } from './model.ts';
 import type { DocumentRow } from './document-views.ts';
 
@@ -16,11 +17,11 @@ import type { DocumentRow } from './document-views.ts';
 export function mailQueue(config: { channel: string }): string {
   return `${config.channel}.mail`;
 }
-export const ISSUED_METERED_ITEM = 'tax_invoice_issued';
+export const ISSUED_METERED_ITEM = DOCUMENT_ISSUED_ITEM;
 
 export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<DocumentRow> {
   const now = ctx.clock.now();
-  await meterUsage(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
+  await assertUsageLimit(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
   const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
   const issued = await tx
     .updateTable('documents')
@@ -28,6 +29,7 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await recordUsage(ctx, tx, [{ eventKey: `doc:${row.id}`, subscriptionId: row.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
   const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
   return queued ? { ...issued, mail_result: 'pending' } : issued;
 }

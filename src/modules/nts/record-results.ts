@@ -2,11 +2,13 @@
  * Store NTS results for the filings of one submission: filings move to succeeded / failed with the NTS code,
  * their documents to NTS state 3 / 4. Idempotent and order-proof: only open filings (packing / sent) change,
  * so a duplicate push, a late poll answer or an ack arriving after the results changes nothing; the submission
- * is settled when no open filing is left.
+ * is settled when no open filing is left. A success writes the filing's usage-ledger row (nts:<filing id>) in the
+ * same transaction (settlement/record-usage.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { NTS_FILED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import { isSuccessCode, resultMessage } from './result-codes.ts';
 import './tables.ts';
 
@@ -28,8 +30,12 @@ export async function settleFilings(tx: Tx, ctx: Ctx, filingIds: number[], code:
     .set({ state: success ? 'succeeded' : 'failed', result_code: code, result_msg: message, settled_at: now })
     .where('id', 'in', filingIds)
     .where('state', 'in', ['packing', 'sent'])
-    .returning('document_id')
+    .returning(['id', 'document_id', 'subscription_id'])
     .execute();
+  if (changed.length > 0 && success) {
+    // billable: one ledger row per filing accepted by the NTS (nts:<filing id>), in this transaction
+    await recordUsage(ctx, tx, changed.map((c) => ({ eventKey: `nts:${c.id}`, subscriptionId: Number(c.subscription_id), meteredItem: NTS_FILED_ITEM, occurredAt: now })));
+  }
   if (changed.length > 0) {
     await tx
       .updateTable('documents')

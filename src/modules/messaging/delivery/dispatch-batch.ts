@@ -43,7 +43,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
     const ch = await ctx.db.selectFrom('kakao_channels').select('sender_key').where('id', '=', Number(batch.channel_id)).executeTakeFirst();
     senderKey = ch?.sender_key ?? null;
   }
-  const prices = await currentUnitPrices(ctx.db);
+  const prices = await currentUnitPrices(ctx.db, ctx.clock.now(), [batch.partner_id]);
   const hasImage = contentHasImage(content);
   let touched = false;
 
@@ -69,7 +69,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
         .insertInto('message_attempts')
         .values(
           claimed.map((r) => {
-            const unit = prices(r.kind, hasImage);
+            const unit = prices(r.kind, hasImage, r.partner_id);
             return {
               accepted_at: acceptedAt,
               recipient_id: Number(r.id),

@@ -161,12 +161,12 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
     await tx.insertInto('usage_records').values(usage).onConflict((oc) => oc.column('event_key').doNothing()).execute();
   }
   if (fallbackAttempts.length > 0) {
-    const prices = await currentUnitPrices(tx);
+    const prices = await currentUnitPrices(tx, now, fallbackAttempts.map(({ attempt }) => attempt.partner_id));
     await tx
       .insertInto('message_attempts')
       .values(
         fallbackAttempts.map(({ recipient, attempt, fb }) => {
-          const unit = prices(fb.kind, false);
+          const unit = prices(fb.kind, false, attempt.partner_id);
           return {
             accepted_at: attempt.accepted_at,
             recipient_id: attempt.recipient_id,
