@@ -170,7 +170,7 @@ export interface ExpectedChargesTotals {
 }
 
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const idAfter = (prefix: string) => sql`CASE WHEN u.event_key LIKE ${`${prefix}:%`} THEN substring(u.event_key from ${prefix.length + 2})::bigint END`;
+const idAfter = (prefix: string) => sql`CASE WHEN u.event_key LIKE ${`${prefix}:%`} THEN substring(u.event_key from ${prefix.length + 2}::int)::bigint END`;
 
 /** FROM … WHERE of a query: the partner's ledger rows joined to what they bill. */
 function fromWhere(partnerId: number, q: Pick<ExpectedChargesQuery, 'from' | 'to' | 'type' | 'search' | 'ids'>): RawBuilder<unknown> {
