@@ -162,6 +162,30 @@ test('messages, documents and a filing billed once each at the contract price in
   const sel = await xlsx(p, `from=${from}&to=${to}&ids=${docRow.id}`);
   const selValues = sel.getWorksheet('결제예정내역')!.getSheetValues().filter(Boolean);
   assert.equal(selValues.length, 1 + 1 + 3, 'header, the selected row, the totals');
+
+  // the portal page 연동 API 관리 > 정산 > 결제예정내역 over HTTP: totals, rows, filters, the download with the session's CSRF token
+  const pageHtml = await p.member.call('GET', `/portal/api/billing/expected?from=${from}&to=${to}`);
+  assert.equal(pageHtml.status, 200, pageHtml.text);
+  assert.match(pageHtml.text, /<strong id="charges-supply">293<\/strong>/);
+  assert.match(pageHtml.text, /<strong id="charges-vat">29<\/strong>/);
+  assert.match(pageHtml.text, /<strong id="charges-total">322<\/strong>/);
+  assert.equal((pageHtml.text.match(/data-row-id="/g) ?? []).length, 6);
+  assert.match(pageHtml.text, /href="\/portal\/api\/billing\/expected"[^>]*>정산 · 결제예정내역/, 'in the 연동 API 관리 menu');
+  const docsHtml = await p.member.call('GET', `/portal/api/billing/expected?from=${from}&to=${to}&type=document`);
+  assert.equal((docsHtml.text.match(/data-row-id="/g) ?? []).length, 2);
+  assert.match(docsHtml.text, new RegExp(d1!.issueId));
+  const en = await p.member.call('GET', `/portal/api/billing/expected?from=${from}&to=${to}&lang=en`);
+  assert.match(en.text, /Expected charges/);
+  const badMonth = await p.member.call('GET', '/portal/api/billing/expected?month=2026-13');
+  assert.match(badMonth.text, /role="alert">month: /);
+  const noCsrf = await p.member.call('POST', '/portal/api/billing/expected/download', { form: { from, to }, noCsrf: true });
+  assert.equal(noCsrf.status, 403);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(pageHtml.text)![1]!;
+  const dl = await p.member.call('POST', '/portal/api/billing/expected/download', { form: { _csrf: csrf, from, to }, noCsrf: true });
+  assert.equal(dl.status, 200);
+  assert.equal(dl.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const company = await other.member.call('GET', `/portal/api/billing/expected?from=${from}&to=${to}`);
+  assert.doesNotMatch(company.text, /data-row-id=/, 'another partner sees none of these rows');
 });
 
 async function xlsx(p: Sender, qs: string) {

@@ -42,6 +42,7 @@ export function userMenus(t: T, user: PortalUser, current: string): Raw {
         ['/portal/api/keys', t('연동 API Key 발급', 'API keys')],
         ['/portal/api/history', t('연동 API 발송내역', 'Send history')],
         ['/portal/api/reservations', t('연동 API 예약목록', 'Reservations')],
+        ['/portal/api/billing/expected', t('정산 · 결제예정내역', 'Settlement · Expected charges')],
         ['/portal/api/guide', t('연동 API 사용 가이드', 'API guide')],
       ], current)
     : raw('');

@@ -23,10 +23,11 @@ import { apiGuidePage } from './api-guide.ts';
 import { historyDownloadRoute, messageHistoryPage } from './message-history.ts';
 import { messageHistoryBatchPage } from './message-history-batch.ts';
 import { reservationsPage } from './reservations.ts';
+import { expectedChargesDownloadRoute, expectedChargesPage } from './expected-charges.ts';
 import { authPageRoutes } from './auth.ts';
 
 /** The screens of a signed-in member, in menu order. */
-export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, apiGuidePage];
+export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, expectedChargesPage, apiGuidePage];
 
 export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
   const { ctx } = opts;
@@ -92,5 +93,6 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
   }
   documentUploadRoute(app, ctx, renderUserPage);
   historyDownloadRoute(app, ctx);
+  expectedChargesDownloadRoute(app, ctx);
   await authPageRoutes(app, { ctx });
 }
