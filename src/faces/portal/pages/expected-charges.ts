@@ -20,6 +20,8 @@ const QUERY_KEYS = ['type', 'month', 'from', 'to', 'q', 'page'] as const;
 export function expectedFilters(f: Form): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of QUERY_KEYS) if (str(f, k) !== '') out[k] = str(f, k);
+  // the form's month field keeps a value while a period is typed in: the period wins
+  if (out['from'] || out['to']) delete out['month'];
   return out;
 }
 const qs = (f: Record<string, string>, extra: Record<string, string> = {}) => {
