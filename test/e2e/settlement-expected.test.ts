@@ -213,6 +213,11 @@ test('document limits from the ledger: the contract limit refuses the issue past
   assert.equal(third.body.error.legacyCode, '2007');
   const ledger = await ledgerOf(p.partnerId);
   assert.deepEqual(ledger.map((l) => Number(l.unit_price_krw)), [50, 50], 'two rows at the contract price; the refused issue wrote none');
+  // concurrent issues under a fresh limit of 4 (2 used): exactly 2 more pass, however they interleave
+  await setPrice(p.partnerId, docUnit, { unitPriceKrw: 50, limitPerPeriod: 4, validFrom: new Date(clock.now().getTime() - 30_000).toISOString() });
+  const burst = await Promise.all(Array.from({ length: 5 }, () => rest(sys.url, 'POST', url, doc(), h)));
+  assert.deepEqual(burst.map((b) => b.status).sort(), [201, 201, 429, 429, 429], JSON.stringify(burst.map((b) => b.body)));
+  assert.equal((await ledgerOf(p.partnerId)).length, 4, 'the ledger never passes the limit');
   // another partner's member on the same unit is not limited by this contract
   const q = await sender(sys);
   const n = await partnerMember(q.partnerId);
