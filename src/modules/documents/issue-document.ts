@@ -1,7 +1,8 @@
 /**
  * Issuing (발행) inside the caller's transaction: check the unit limits from the usage ledger, assign the
  * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts)
- * and queue the mail in the outbox with its job. Everything commits together or not at all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * and queue the mail in the outbox with its job. Everything commits together or not at all. The buyer's
+ * purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
