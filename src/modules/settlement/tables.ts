@@ -1,5 +1,5 @@
 /**
- * Row types of the settlement tables (migrations/0010_settlement_usage.sql), added to the Kysely `DB` interface by
+ * Row types of the settlement tables (migrations/0011_settlement_usage.sql), added to the Kysely `DB` interface by
  * module augmentation. The ledger (usage_records) is declared by the messaging module that created it (0009).
  */
 import type { ColumnType } from 'kysely';
