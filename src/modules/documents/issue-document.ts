@@ -1,12 +1,14 @@
 /**
  * Issuing (발행) inside the caller's transaction: count usage, assign the approval number, mark the
- * document issued, and queue the mail in the outbox with its job. Everything commits together or not at
- * all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * document issued, queue the mail in the outbox with its job, and — with alimtalk.notify — the buyer's AlimTalk
+ * notice (document-notice.ts; prepareDocumentNotice runs before the transaction). Everything commits together or
+ * not at all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
+import { queueDocumentNotice } from './document-notice.ts';
 import { assignIssueId } from './issue-serials.ts';
 import { meterUsage } from './meter-usage.ts';
 import type { DocumentInput } from './model.ts';
@@ -29,6 +31,7 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
     .returningAll()
     .executeTakeFirstOrThrow();
   const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
+  await queueDocumentNotice(ctx, tx, issued, doc);
   return queued ? { ...issued, mail_result: 'pending' } : issued;
 }
 

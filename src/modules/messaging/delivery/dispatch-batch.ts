@@ -42,6 +42,9 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
   if (batch.channel_id !== null) {
     const ch = await ctx.db.selectFrom('kakao_channels').select('sender_key').where('id', '=', Number(batch.channel_id)).executeTakeFirst();
     senderKey = ch?.sender_key ?? null;
+  } else if (batch.source === 'document_notice') {
+    // the platform's own channel (no kakao_channels row): HANBILL_NOTICE_SENDER_KEY (docs/messaging.md "Document notices")
+    senderKey = ctx.config.notices.sender?.senderKey ?? null;
   }
   const prices = await currentUnitPrices(ctx.db);
   const hasImage = contentHasImage(content);
