@@ -8,15 +8,21 @@ import { freshBizno, startTestSystem, type TestSystem } from '../support/test-sy
 import { legacyPost, rest } from '../support/http.ts';
 import { legacyInvoiceFields, onboard, type Onboarded } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { legacyInsertMember, makePartner, operatorClient } from './portal-support.ts';
 import { NOTICE_TEMPLATE_CODE } from '../../src/modules/messaging/notices/notice-template.ts';
 
+// a database of its own on PostgreSQL: the shared test database may hold an older 0009 schema (message_batches
+// without channel) migrated before that migration was last edited
+let privateDb: PrivateDatabase;
 let sys: TestSystem;
 before(async () => {
+  privateDb = await usePrivateDatabase('msgnotice');
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 const auth = (s: Onboarded) => ({ 'x-svc-key': s.svcKey });
