@@ -5,8 +5,8 @@
  * one INSERT … SELECT FROM unnest(…) of the same 10,000 rows into message_recipients (rolled back), and the
  * carrier simulator's own send rate (1,000 messages per call, no report URL).
  *
- * The carrier simulator runs in its own process (`hanbill carrier-sim --result-delay-ms 0`), as the carrier is
- * another machine; API and worker share this Node process (the embedded default).
+ * The carrier simulator runs in its own process (`hanbill carrier-sim --result-delay-ms 0`, from the sources), as
+ * the carrier is another machine; API and worker share this Node process (the embedded default).
  *
  * Run: node --import tsx bench/messaging.bench.ts             (embedded PGlite in a temp folder)
  *      DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench node --import tsx bench/messaging.bench.ts
@@ -37,7 +37,9 @@ const perS = (n: number, tookMs: number, what: string) => `${((n * 1000) / tookM
 const phone = (k: number) => `0102${String(k).padStart(7, '0')}`;
 
 async function startSim(secret: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ['bin/hanbill.js', 'carrier-sim', '--port', '0', '--result-delay-ms', '0', '--report-secret', secret], {
+  // `hanbill carrier-sim` from the sources (bin/hanbill.js runs dist/, which may be older than the tree)
+  const cli = "const { runCarrierSim } = await import('./src/simulators/carrier/cli.ts'); await runCarrierSim(process.argv.slice(1), process.stdout, process.stderr);";
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', cli, '--port', '0', '--result-delay-ms', '0', '--report-secret', secret], {
     cwd: path.resolve(import.meta.dirname, '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -60,7 +62,8 @@ async function simRate(url: string, total = 20_000): Promise<number> {
   for (let i = 0; i < total; i += 1000) {
     const messages = Array.from({ length: 1000 }, (_, k) => ({ messageId: `bench-${tag}-${i + k}`, kind: 'sms', from: '0212345678', to: phone(i + k), text: '[한빌] 벤치마크 문자입니다', ad: false }));
     // a fresh connection per call: the simulator's keep-alive may close an idle socket as it is reused
-    const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ messages }) });
+    const call = () => fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ messages }) });
+    const res = await call().catch(call);
     await res.arrayBuffer();
   }
   return (total * 1000) / (performance.now() - t0);

@@ -83,7 +83,8 @@ export async function readRecipients(db: Db, batch: { id: number; acceptedAt: Da
     state: r.state,
     resultCode: r.result_code,
     resultMessage: r.result_message,
-    sentAt: r.sent_at,
+    // stored with the result (delivery writes it then); while out, the first attempt's send time
+    sentAt: r.sent_at ?? byRecipient.get(Number(r.id))?.find((a) => a.sentAt !== null)?.sentAt ?? null,
     doneAt: r.done_at,
     attempts: byRecipient.get(Number(r.id)) ?? [],
   }));
