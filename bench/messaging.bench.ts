@@ -39,7 +39,7 @@ const phone = (k: number) => `0102${String(k).padStart(7, '0')}`;
 async function startSim(secret: string): Promise<{ url: string; stop: () => void }> {
   // `hanbill carrier-sim` from the sources (bin/hanbill.js runs dist/, which may be older than the tree)
   const cli = "const { runCarrierSim } = await import('./src/simulators/carrier/cli.ts'); await runCarrierSim(process.argv.slice(1), process.stdout, process.stderr);";
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', cli, '--port', '0', '--result-delay-ms', '0', '--report-secret', secret], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', cli, '--', '--port', '0', '--result-delay-ms', '0', '--report-secret', secret], {
     cwd: path.resolve(import.meta.dirname, '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -90,14 +90,16 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   // a report may overtake the mark of its send (the carrier answered, its report came before our 'sent' committed):
   // the carrier knows the message, so a queued attempt takes a report too
   const fromStates = mode === 'refusal' ? ['queued'] : mode === 'report' ? ['queued', 'sent'] : ['sent'];
-  // the attempts' update and what the recipients and batches tell about them, in one statement
+  // the attempts' update and what the recipients and batches tell about them, in one statement. A report does
+  // not carry the partition key (accepted_at): `id = ANY(…)` keeps the lookup on each partition's primary key
+  // (a join on the recordset alone may be planned as a scan of every partition)
   const updated = await sql<UpdatedAttempt & { info_id: number | null; attempts: number; fallback: RecipientFallback | null; sender_number: string | null; subscription_id: number | null; content: Record<string, unknown> | null }>`
     WITH u AS (
       UPDATE message_attempts a
          SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now},
              sent_at = coalesce(a.sent_at, ${now}::timestamptz)
         FROM jsonb_to_recordset(${input}::jsonb) AS r(id bigint, ok boolean, code text, message text)
-       WHERE a.id = r.id AND a.state IN (${sql.join(fromStates)})
+       WHERE a.id = ANY(${results.map((r) => r.attemptId)}::bigint[]) AND a.id = r.id AND a.state IN (${sql.join(fromStates)})
          ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
       RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.channel, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message, a.sent_at)
     SELECT u.*, m.id AS info_id, m.attempts, m.fallback, b.sender_number, b.subscription_id, b.content
