@@ -21,7 +21,7 @@ import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
 import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
 import '../sending/tables.ts';
 import { KAKAO_KINDS, meteredItemOf } from './delivery-codes.ts';
-import { contentHasImage, currentUnitPrices } from './unit-prices.ts';
+import { currentUnitPrices } from './unit-prices.ts';
 
 export interface ResultInput {
   attemptId: number;
@@ -80,7 +80,8 @@ interface RecipientInfo {
   fallback: RecipientFallback | null;
   sender_number: string | null;
   subscription_id: number | null;
-  content: Record<string, unknown> | null;
+  /** the batch's content carries images (contentHasImage in SQL: the content itself is not read back per row) */
+  has_image: boolean | null;
 }
 
 async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: RecordMode): Promise<RecordOutcome> {
@@ -93,7 +94,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   // the attempts' update and what the recipients and batches tell about them, in one statement. A report does
   // not carry the partition key (accepted_at): `id = ANY(…)` keeps the lookup on each partition's primary key
   // (a join on the recordset alone may be planned as a scan of every partition)
-  const updated = await sql<UpdatedAttempt & { info_id: number | null; attempts: number; fallback: RecipientFallback | null; sender_number: string | null; subscription_id: number | null; content: Record<string, unknown> | null }>`
+  const updated = await sql<UpdatedAttempt & { info_id: number | null; attempts: number; fallback: RecipientFallback | null; sender_number: string | null; subscription_id: number | null; has_image: boolean | null }>`
     WITH u AS (
       UPDATE message_attempts a
          SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now},
@@ -102,7 +103,9 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
        WHERE a.id = ANY(${results.map((r) => r.attemptId)}::bigint[]) AND a.id = r.id AND a.state IN (${sql.join(fromStates)})
          ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
       RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.channel, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message, a.sent_at)
-    SELECT u.*, m.id AS info_id, m.attempts, m.fallback, b.sender_number, b.subscription_id, b.content
+    SELECT u.*, m.id AS info_id, m.attempts, m.fallback, b.sender_number, b.subscription_id,
+           CASE WHEN jsonb_typeof(b.content->'images') = 'array' THEN jsonb_array_length(b.content->'images') > 0
+                ELSE coalesce(jsonb_typeof(b.content->'images'), 'null') <> 'null' END AS has_image
       FROM u
       LEFT JOIN message_recipients m ON m.id = u.recipient_id AND m.accepted_at = u.accepted_at
       LEFT JOIN message_batches b ON b.id = m.batch_id AND b.accepted_at = m.accepted_at`.execute(tx);
@@ -110,7 +113,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   const out: RecordOutcome = { applied: rows.length, ignored: results.length - rows.length, delivered: 0, failed: 0, fallbacks: 0 };
   if (rows.length === 0) return out;
   const info = new Map<number, RecipientInfo>(
-    rows.filter((r) => r.info_id !== null).map((r) => [r.recipient_id, { id: r.recipient_id, accepted_at: r.accepted_at, attempts: r.attempts, fallback: r.fallback, sender_number: r.sender_number, subscription_id: r.subscription_id, content: r.content }]),
+    rows.filter((r) => r.info_id !== null).map((r) => [r.recipient_id, { id: r.recipient_id, accepted_at: r.accepted_at, attempts: r.attempts, fallback: r.fallback, sender_number: r.sender_number, subscription_id: r.subscription_id, has_image: r.has_image }]),
   );
 
   const finals: { id: number; at: string; state: string; code: string; message: string; sent: string }[] = [];
@@ -136,7 +139,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
           partner_id: a.partner_id === null ? null : Number(a.partner_id),
           subscription_id: r?.subscription_id == null ? null : Number(r.subscription_id),
           unit_id: Number(a.unit_id),
-          metered_item: meteredItemOf(a.kind, contentHasImage(r?.content)),
+          metered_item: meteredItemOf(a.kind, r?.has_image === true),
           unit_price_krw: Number(a.unit_price_krw),
           occurred_at: now,
         });
