@@ -44,7 +44,19 @@ export interface Config {
   adminPassword?: string | undefined;
   /** Message delivery through the carrier gateway (docs/messaging.md "Delivery"). */
   carrier: CarrierConfig;
+  /** Document notices: the platform's own AlimTalk sender (docs/messaging.md "Document notices"). */
+  notices: NoticeConfig;
 }
+
+export interface NoticeConfig {
+  /** The notice channel's Kakao sender key and the LMS fallback's sender number; undefined when notices are off. */
+  sender: { senderKey: string; senderNumber: string } | undefined;
+  /** Why notices are off (logged once at start, kept on each skipped notice). */
+  offReason: string | undefined;
+}
+
+/** Embedded defaults of the notice sender: accepted by the in-process carrier simulator only. */
+export const NOTICE_DEFAULTS = { senderKey: 'HANBILLNOTICESIMULATOR000000000000000000', senderNumber: '15880000' } as const;
 
 export interface CarrierConfig {
   /** Base URL of the carrier relay (our protocol); undefined = the shipped carrier simulator, in-process. */
@@ -152,6 +164,8 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_MESSAGE_HISTORY_PURGE', default: 'on', meaning: 'on: drop the message-history partitions of months older than 12 months once a day (database-wide: one of several installations sharing a database does it); off: keep them' },
   { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
   { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
+  { name: 'HANBILL_NOTICE_SENDER_KEY', default: `${NOTICE_DEFAULTS.senderKey} (in-process carrier simulator only)`, meaning: 'Kakao sender key (40 letters and digits) of the platform\'s own channel that sends document notices (AlimTalk HANBILL_DOC_ISSUED); with CARRIER_GATEWAY_URL and without it (or HANBILL_NOTICE_SENDER_NUMBER) notices are not sent: logged at start, each one kept as skipped' },
+  { name: 'HANBILL_NOTICE_SENDER_NUMBER', default: `${NOTICE_DEFAULTS.senderNumber} (in-process carrier simulator only)`, meaning: 'registered sender number (digits) of the document notices\' LMS fallback' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
@@ -240,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const carrier = carrierConfig(get, int, problems);
+  const notices = noticeConfig(get, carrier.gatewayUrl, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -264,7 +279,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nts,
     adminPassword,
     carrier,
+    notices,
   };
+}
+
+/**
+ * The notice sender: both variables, or — with the in-process carrier simulator (no CARRIER_GATEWAY_URL) — the
+ * embedded defaults for what is unset. A real carrier would refuse the defaults, so there notices are off until
+ * both are set (not a configuration error: issuing works, notices are skipped and visible as such).
+ */
+function noticeConfig(get: (name: string) => string | undefined, carrierUrl: string | undefined, problems: string[]): NoticeConfig {
+  const senderKey = get('HANBILL_NOTICE_SENDER_KEY');
+  const senderNumber = get('HANBILL_NOTICE_SENDER_NUMBER');
+  if (senderKey !== undefined && !/^[0-9A-Za-z]{40}$/.test(senderKey)) problems.push('HANBILL_NOTICE_SENDER_KEY: expected a Kakao sender key of 40 letters and digits');
+  if (senderNumber !== undefined && !/^(0\d{8,10}|1[568]\d{6})$/.test(senderNumber)) problems.push('HANBILL_NOTICE_SENDER_NUMBER: expected a registered sender number in digits, e.g. 0212345678 or 15881234');
+  if (senderKey !== undefined && senderNumber !== undefined) return { sender: { senderKey, senderNumber }, offReason: undefined };
+  if (carrierUrl === undefined) return { sender: { senderKey: senderKey ?? NOTICE_DEFAULTS.senderKey, senderNumber: senderNumber ?? NOTICE_DEFAULTS.senderNumber }, offReason: undefined };
+  const missing = [senderKey === undefined ? 'HANBILL_NOTICE_SENDER_KEY' : undefined, senderNumber === undefined ? 'HANBILL_NOTICE_SENDER_NUMBER' : undefined].filter(Boolean).join(' and ');
+  return { sender: undefined, offReason: `${missing} not set with CARRIER_GATEWAY_URL: document notices are not sent` };
 }
 
 const SIM_FAULT_NAMES = ['failRate', 'failAfterRate', 'timeoutRate', 'duplicateRate', 'lateRate', 'lateMs', 'dropPushRate', 'pushDisabled', 'hangMs'];

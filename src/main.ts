@@ -107,6 +107,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
+      // message jobs (dispatch, poll, release, sweep) run in a lane of their own: a bulk does not wait behind mail
+      lanes: [{ queues: [...Object.keys(carrier.delivery.handlers), ...Object.keys(messageAcceptance(ctx).handlers)], concurrency: database.engine === 'pglite' ? 2 : 4 }],
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
     workerHasHandlers = Object.keys(handlers).length > 0;

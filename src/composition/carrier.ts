@@ -20,6 +20,8 @@ export interface CarrierSystem {
 
 export async function startCarrier(ctx: Ctx): Promise<CarrierSystem> {
   const cfg = ctx.config.carrier;
+  // once at start: a real carrier without the notice sender sends no document notices (each is kept as skipped)
+  if (!ctx.config.notices.sender) ctx.log.warn({ reason: ctx.config.notices.offReason }, 'document notices are off: set HANBILL_NOTICE_SENDER_KEY and HANBILL_NOTICE_SENDER_NUMBER');
   let apiUrl: string | undefined;
   const reportUrl = () => cfg.reportUrl ?? (apiUrl ? `${apiUrl}/carrier/reports` : undefined);
   const setApiUrl = (url: string | undefined) => {

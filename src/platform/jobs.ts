@@ -53,8 +53,13 @@ export function retryDelayMs(attempts: number): number {
 
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
-  /** Concurrent jobs in this process. */
+  /** Concurrent jobs in this process (of the queues not in a lane). */
   concurrency?: number;
+  /**
+   * Queues with loops of their own (e.g. message delivery): a lane's loops run only its queues and the general
+   * loops never do, so a 10,000-recipient batch does not wait behind mail, nor mail behind it.
+   */
+  lanes?: { queues: string[]; concurrency: number }[];
   /** How long a claimed job is ours before another worker may take it over. */
   leaseMs?: number;
   idlePollMs?: number;
@@ -79,8 +84,14 @@ export class JobWorker {
     if (this.running) return;
     this.running = true;
     wakeListeners.add(this.wakeListener);
+    const laned = new Set((this.opts.lanes ?? []).flatMap((l) => l.queues));
+    const general = Object.keys(this.opts.handlers).filter((q) => !laned.has(q));
     const n = this.opts.concurrency ?? 2;
-    for (let i = 0; i < n; i++) this.loops.push(this.loop());
+    for (let i = 0; i < n; i++) this.loops.push(this.loop(general));
+    for (const lane of this.opts.lanes ?? []) {
+      const queues = lane.queues.filter((q) => q in this.opts.handlers);
+      for (let i = 0; i < lane.concurrency && queues.length > 0; i++) this.loops.push(this.loop(queues));
+    }
   }
 
   async stop(): Promise<void> {
@@ -103,12 +114,12 @@ export class JobWorker {
     for (const wake of [...this.sleepers]) wake();
   }
 
-  private async loop(): Promise<void> {
+  private async loop(queues: string[]): Promise<void> {
     while (this.running) {
       const seen = this.wakeups;
       let worked = false;
       try {
-        worked = await this.runOne();
+        worked = await this.runOne(queues);
       } catch {
         worked = false; // database unavailable: wait and retry
       }
@@ -127,8 +138,8 @@ export class JobWorker {
     }
   }
 
-  private async runOne(): Promise<boolean> {
-    const queues = Object.keys(this.opts.handlers);
+  private async runOne(queues: string[] = Object.keys(this.opts.handlers)): Promise<boolean> {
+    if (queues.length === 0) return false;
     const leaseMs = this.opts.leaseMs ?? 60_000;
     const claimed = await sql<{ id: number; queue: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
       UPDATE jobs SET state = 'running', attempts = attempts + 1,

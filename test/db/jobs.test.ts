@@ -114,3 +114,40 @@ test(
     assert.equal(first, 'stopped', 'stop() did not return within 1 s');
   },
 );
+
+test('lanes: a queue with loops of its own runs while the general loop is busy, and the general loop never takes it', async () => {
+  const slow = `q_${freshLoginId()}`;
+  const bulk = `q_${freshLoginId()}`;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const ran: string[] = [];
+  let slowStarted!: () => void;
+  const slowRunning = new Promise<void>((r) => (slowStarted = r));
+  const w = new JobWorker(database.db, {
+    concurrency: 1,
+    lanes: [{ queues: [bulk], concurrency: 1 }],
+    idlePollMs: 20,
+    handlers: {
+      [slow]: async () => {
+        slowStarted();
+        await held; // the general loop is busy until released
+        ran.push('slow');
+      },
+      [bulk]: async (j: Job) => void ran.push(`bulk${String(j.payload['n'])}`),
+    },
+  });
+  await enqueueJob(database.db, slow, {});
+  w.start();
+  try {
+    await slowRunning;
+    await enqueueJob(database.db, bulk, { n: 1 });
+    await enqueueJob(database.db, bulk, { n: 2 });
+    const deadline = Date.now() + 10_000;
+    while (ran.filter((r) => r.startsWith('bulk')).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(ran, ['bulk1', 'bulk2'], 'the lane ran both while the general loop was held');
+  } finally {
+    release();
+    await w.stop();
+  }
+  assert.deepEqual(ran, ['bulk1', 'bulk2', 'slow']);
+});

@@ -10,7 +10,8 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { expireUnreported } from '../../src/modules/messaging/delivery/sweep-deliveries.ts';
 import { startTestSystem } from '../support/test-system.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { attemptsOf, batchRow, insertBatch, recipientsOf, statesOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
+import { attemptsOf, batchRow, insertBatch, orderVariables, recipientsOf, sendBatch, statesOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
+import { sender, type Sender } from './messaging-send-support.ts';
 import type { System } from '../../src/main.ts';
 
 // a database of its own on PostgreSQL: the message job queues are not per channel (yet), and the 48-hour test moves
@@ -28,6 +29,9 @@ async function untilDone(sys: System, b: TestBatch, timeoutMs = 60_000) {
 }
 
 const phones = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ phone: `${prefix}${String(i).padStart(11 - prefix.length, '0')}` }));
+const tos = (n: number, prefix: string) => phones(n, prefix).map((p, i) => ({ to: p.phone, variables: orderVariables(i) }));
+/** An AlimTalk of the sender's approved template (fallbacks from its registered number). */
+const alimtalk = (s: Sender, recipients: Record<string, unknown>[]) => ({ type: 'alimtalk', channelId: s.channelId, templateCode: s.templateCode, from: s.from, recipients });
 
 describe('carrier faults', () => {
   test('30 % of calls fail (5xx, lost answers, time-outs): every recipient ends exactly once, billed once', async () => {
@@ -39,7 +43,8 @@ describe('carrier faults', () => {
     });
     try {
       const batches: TestBatch[] = [];
-      for (let i = 0; i < 6; i++) batches.push(await insertBatch(sys, { type: 'alimtalk', recipients: [...phones(5, `0106${i}`), { phone: `0109999301${i}`, fallback: { kind: 'sms', text: '대체' } }] }));
+      const s = await sender(sys);
+      for (let i = 0; i < 6; i++) batches.push(await sendBatch(s, alimtalk(s, [...tos(5, `0106${i}`), { to: `0109999301${i}`, variables: orderVariables(i), fallback: { type: 'sms', text: '대체' } }])));
       for (const b of batches) {
         const batch = await untilDone(sys, b, 120_000);
         assert.equal(batch.success + batch.failure, 6);
@@ -59,7 +64,8 @@ describe('carrier faults', () => {
   test('reports never pushed: polling finds the results', async () => {
     const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10', HANBILL_CARRIER_SIM_FAULTS: 'pushDisabled=1', HANBILL_CARRIER_POLL_MS: '200' });
     try {
-      const b = await insertBatch(sys, { type: 'sms', recipients: [...phones(3, '010444'), { phone: '01088883012' }] });
+      const s = await sender(sys);
+      const b = await sendBatch(s, { type: 'sms', from: s.from, text: '폴링 시험', recipients: [...phones(3, '010444'), { phone: '01088883012' }].map((p) => ({ to: p.phone })) });
       const batch = await untilDone(sys, b);
       assert.deepEqual([batch.success, batch.failure], [3, 1]);
       assert.equal(sys.carrier.simulator!.stats().pushes, 0);
@@ -78,13 +84,14 @@ test('the 48-hour rule: no result 48 h after sending → failed HB4800, not char
   const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '10' }, { clock });
   try {
     sys.carrier.simulator!.setFaults({ lateRate: 1, lateMs: 3_000 });
-    const b = await insertBatch(sys, {
-      type: 'alimtalk',
-      recipients: [
-        { phone: '01077770010', fallback: { kind: 'sms', text: '대체' } }, // never reported
-        { phone: '01012349999', fallback: { kind: 'sms', text: '대체' } }, // reported 3 s late (a success)
-      ],
-    });
+    const s = await sender(sys);
+    const b = await sendBatch(
+      s,
+      alimtalk(s, [
+        { to: '01077770010', variables: orderVariables(1), fallback: { type: 'sms', text: '대체' } }, // never reported
+        { to: '01012349999', variables: orderVariables(2), fallback: { type: 'sms', text: '대체' } }, // reported 3 s late (a success)
+      ]),
+    );
     await waitFor(() => attemptsOf(sys, b), (a) => a.length === 2 && a.every((x) => x.state === 'sent'), { what: 'both attempts to be sent' });
     clock.advance(47 * 3_600_000);
     assert.equal(await expireUnreported(sys.ctx), 0, 'nothing expires before 48 hours');
@@ -107,7 +114,9 @@ test('the 48-hour rule: no result 48 h after sending → failed HB4800, not char
 test('10,000 results are stored (simulator delay 0): time printed', async () => {
   const sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '0' });
   try {
-    const b = await insertBatch(sys, { type: 'sms', recipients: phones(10_000, '0102') , dispatch: false });
+    // inserted, not sent: the time is taken from dispatch on, so the batch must exist without its dispatch job (the
+    // API enqueues that job in the accepting transaction); acceptance of 10,000 is timed in messaging-send.test.ts
+    const b = await insertBatch(sys, { type: 'sms', recipients: phones(10_000, '0102'), dispatch: false });
     const started = performance.now();
     const { enqueueJob } = await import('../../src/platform/jobs.ts');
     const { messageQueuesOf, batchJobPayload } = await import('../../src/modules/messaging/sending/message-queues.ts');
@@ -141,7 +150,8 @@ test('`hanbill carrier-sim` runs alone and the system delivers through it (CARRI
     const sys = await startTestSystem({ CARRIER_GATEWAY_URL: url, CARRIER_REPORT_SECRET: secret });
     try {
       assert.equal(sys.carrier.simulator, undefined);
-      const b = await insertBatch(sys, { type: 'alimtalk', recipients: [{ phone: '01012345678' }, { phone: '01099993019', fallback: { kind: 'sms', text: '대체' } }] });
+      const s = await sender(sys);
+      const b = await sendBatch(s, alimtalk(s, [{ to: '01012345678', variables: orderVariables(1) }, { to: '01099993019', variables: orderVariables(2), fallback: { type: 'sms', text: '대체' } }]));
       const batch = await untilDone(sys, b);
       assert.deepEqual([batch.success, batch.failure], [2, 0]);
       const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { accepted: number; reportsPushed: number };

@@ -1,7 +1,9 @@
 /**
- * Batches for the delivery tests, inserted as acceptance leaves them (batch and recipients queued, a dispatch job
- * enqueued in the same transaction): the delivery pipeline is tested on its own, from the accepted batch on.
+ * Batches for the delivery tests. `sendBatch` goes the customer's way (POST /v1/messages with a partner's key);
+ * `insertBatch` writes a batch as acceptance leaves it (batch and recipients queued, a dispatch job enqueued in the
+ * same transaction, or none) for the states the API cannot make — a test that uses it says why.
  */
+import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { System } from '../../src/main.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
@@ -9,6 +11,7 @@ import { enqueueJob } from '../../src/platform/jobs.ts';
 import { ensureMessagePartitions } from '../../src/modules/messaging/sending/message-partitions.ts';
 import { batchJobPayload, messageQueuesOf } from '../../src/modules/messaging/sending/message-queues.ts';
 import type { MessageKind, MessageType, RecipientFallback } from '../../src/modules/messaging/sending/tables.ts';
+import type { Sender } from './messaging-send-support.ts';
 
 export interface TestRecipient {
   phone: string;
@@ -22,6 +25,16 @@ export interface TestBatch {
   batchId: number;
   acceptedAt: Date;
 }
+
+/** A batch accepted through POST /v1/messages by the partner `s`; its id and partition key. */
+export async function sendBatch(s: Sender, body: Record<string, unknown>): Promise<TestBatch> {
+  const r = await s.call('POST', '/v1/messages', body);
+  assert.equal(r.status, 202, r.text);
+  return { batchId: r.body.id as number, acceptedAt: new Date(r.body.acceptedAt as string) };
+}
+
+/** An AlimTalk recipient of the sender's approved template (messaging-send-support.ts TEMPLATE_BODY). */
+export const orderVariables = (n: number | string) => ({ 고객명: '홍길동', 상품: '한빌 머그컵', 주문번호: String(n) });
 
 export async function insertBatch(
   sys: System,

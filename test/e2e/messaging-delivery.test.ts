@@ -8,15 +8,19 @@ import { waitFor } from '../support/wait-for.ts';
 import { dispatchBatch } from '../../src/modules/messaging/delivery/dispatch-batch.ts';
 import { recordResults } from '../../src/modules/messaging/delivery/record-results.ts';
 import { signReportBody } from '../../src/modules/messaging/delivery/carrier-report-signature.ts';
-import { attemptsOf, batchRow, insertBatch, recipientsOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
+import { attemptsOf, batchRow, orderVariables, recipientsOf, sendBatch, usageOf, type TestBatch } from './messaging-delivery-support.ts';
+import { jpeg, sender, type Sender } from './messaging-send-support.ts';
 
 // a database of its own on PostgreSQL: the message job queues are not per channel (yet), so a system of another
 // test file would run this file's dispatch jobs through its own simulator
 let privateDb: PrivateDatabase;
 let sys: TestSystem;
+/** a partner with an approved sender number, an active channel and an approved template: every batch is sent through POST /v1/messages */
+let s: Sender;
 before(async () => {
   privateDb = await usePrivateDatabase('msgdeliv');
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
+  s = await sender(sys);
 });
 after(async () => {
   await sys?.close();
@@ -28,7 +32,8 @@ async function untilDone(b: TestBatch, timeoutMs = 30_000) {
 }
 
 test('delivered AlimTalk and SMS: recipients delivered, batch done, one usage row each at the unit price of send time', async () => {
-  const b = await insertBatch(sys, { type: 'alimtalk', recipients: [{ phone: '01012340001' }, { phone: '01012340002' }] });
+  const alimtalk = { type: 'alimtalk', channelId: s.channelId, templateCode: s.templateCode };
+  const b = await sendBatch(s, { ...alimtalk, recipients: [{ to: '01012340001', variables: orderVariables(1) }, { to: '01012340002', variables: orderVariables(2) }] });
   const batch = await untilDone(b);
   assert.deepEqual([batch.total, batch.success, batch.failure, batch.pending], [2, 2, 0, 0]);
   assert.ok(batch.last_sent_at && batch.done_at);
@@ -41,20 +46,22 @@ test('delivered AlimTalk and SMS: recipients delivered, batch done, one usage ro
   assert.equal(usage.length, 2);
   assert.ok(usage.every((u) => u.metered_item === 'message_alimtalk' && Number(u.unit_id) === Number(unit.id) && Number(u.unit_price_krw) === Number(unit.unit_price_krw) && u.quantity === 1));
 
-  const photo = await insertBatch(sys, { type: 'friendtalk', recipients: [{ phone: '01012340003' }], content: { images: [{ id: 'img1' }] } });
+  const photo = await sendBatch(s, { type: 'friendtalk', channelId: s.channelId, ad: false, text: '주문하신 상품 사진입니다', images: [jpeg(200, 200).toString('base64')], recipients: [{ to: '01012340003' }] });
   await untilDone(photo);
   assert.deepEqual((await usageOf(sys, photo)).map((u) => u.metered_item), ['message_friendtalk_photo']);
 });
 
 test('a Kakao failure falls back to SMS (3019) and LMS (3018): history shows both attempts, only the success is billed', async () => {
-  const b = await insertBatch(sys, {
+  const b = await sendBatch(s, {
     type: 'alimtalk',
-    senderNumber: '0212345678',
+    channelId: s.channelId,
+    templateCode: s.templateCode,
+    from: s.from,
     recipients: [
-      { phone: '01099993019', fallback: { kind: 'sms', text: '대체 문자입니다' } },
-      { phone: '01099993018', fallback: { kind: 'lms', text: '긴 대체 문자입니다 '.repeat(10), subject: '알림' } },
-      { phone: '01099993020' }, // blocked, no fallback asked: fails
-      { phone: '01011113015', fallback: { kind: 'sms', text: '즉시 거절 후 대체' } }, // refused in the send answer, and so is its fallback (the pattern holds for every kind)
+      { to: '01099993019', variables: orderVariables(1), fallback: { type: 'sms', text: '대체 문자입니다' } },
+      { to: '01099993018', variables: orderVariables(2), fallback: { type: 'lms', text: '긴 대체 문자입니다 '.repeat(10), subject: '알림' } },
+      { to: '01099993020', variables: orderVariables(3) }, // blocked, no fallback asked: fails
+      { to: '01011113015', variables: orderVariables(4), fallback: { type: 'sms', text: '즉시 거절 후 대체' } }, // refused in the send answer, and so is its fallback (the pattern holds for every kind)
     ],
   });
   const batch = await untilDone(b);
@@ -86,7 +93,7 @@ test('a Kakao failure falls back to SMS (3019) and LMS (3018): history shows bot
 test('duplicate reports and a re-run dispatch record usage once', async () => {
   sys.carrier.simulator!.setFaults({ duplicateRate: 1 });
   try {
-    const b = await insertBatch(sys, { type: 'sms', recipients: Array.from({ length: 20 }, (_, i) => ({ phone: `010555${String(i).padStart(5, '0')}` })) });
+    const b = await sendBatch(s, { type: 'sms', from: s.from, text: '중복 보고 시험', recipients: Array.from({ length: 20 }, (_, i) => ({ to: `010555${String(i).padStart(5, '0')}` })) });
     await untilDone(b);
     await waitFor(() => sys.carrier.simulator!.stats().injected.duplicate, (n) => n >= 20, { what: 'duplicates to be pushed' });
     // the same results again, through the recorder, and the dispatch job run again
@@ -105,7 +112,7 @@ test('duplicate reports and a re-run dispatch record usage once', async () => {
 });
 
 test('the report receiver refuses a forged or missing signature (401), changing nothing', async () => {
-  const b = await insertBatch(sys, { type: 'sms', recipients: [{ phone: '01077770002' }] }); // never reported
+  const b = await sendBatch(s, { type: 'sms', from: s.from, text: '보고 없는 문자', recipients: [{ to: '01077770002' }] }); // never reported
   await waitFor(() => attemptsOf(sys, b), (a) => a[0]?.state === 'sent', { what: 'the attempt to be sent' });
   const [attempt] = await attemptsOf(sys, b);
   const body = JSON.stringify({ reports: [{ messageId: String(attempt!.id), carrierRef: 'x', code: '1000', message: 'forged', delivered: true, reportedAt: new Date().toISOString() }] });

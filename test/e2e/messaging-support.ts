@@ -35,14 +35,17 @@ export async function messagingPartner(sys: TestSystem): Promise<MessagingPartne
     member: p.client,
     accessKey: key.body.accessKey as string,
     call: (method, path, json, headers = {}) => request(sys.url, method, path, { ...(json !== undefined ? { json } : {}), headers: { ...auth, ...headers } }),
-    channel: async (state = 'active') => {
-      const now = sys.ctx.clock.now();
-      const r = await sys.database.pool.query<{ id: string }>(
-        `INSERT INTO kakao_channels (partner_id, search_id, admin_phone, category_code, sender_key, state, confirmed_at, created_at, updated_at)
-         VALUES ($1, $2, '01012345678', '00100010001', $3, $4, $5, $6, $6) RETURNING id`,
-        [p.partnerId, `@t${crypto.randomBytes(5).toString('hex')}`, state === 'pending' ? null : crypto.randomBytes(20).toString('hex'), state, state === 'pending' ? null : now, now],
-      );
-      return Number(r.rows[0]!.id);
-    },
+    channel: (state = 'active') => insertKakaoChannel(sys, p.partnerId, state),
   };
+}
+
+/** A Kakao channel of `partnerId` in `state` (a senderKey unless pending), inserted directly; its id. */
+export async function insertKakaoChannel(sys: TestSystem, partnerId: number, state: 'pending' | 'active' | 'dormant' | 'blocked' = 'active'): Promise<number> {
+  const now = sys.ctx.clock.now();
+  const r = await sys.database.pool.query<{ id: string }>(
+    `INSERT INTO kakao_channels (partner_id, search_id, admin_phone, category_code, sender_key, state, confirmed_at, created_at, updated_at)
+     VALUES ($1, $2, '01012345678', '00100010001', $3, $4, $5, $6, $6) RETURNING id`,
+    [partnerId, `@t${crypto.randomBytes(5).toString('hex')}`, state === 'pending' ? null : crypto.randomBytes(20).toString('hex'), state, state === 'pending' ? null : now, now],
+  );
+  return Number(r.rows[0]!.id);
 }

@@ -4,13 +4,17 @@
  * credentials-only member for the password pages (a successful RESETKEY there would otherwise log
  * tenant A out for the rest of the run), partner 1's portal session and API keys (one to call with,
  * one spare that the key routes may switch off or delete), and a spare partner, conversion and
- * application that the operator routes may approve, reject or suspend.
+ * application that the operator routes may approve, reject or suspend. For the messaging routes partner 1 has an
+ * approved sender number (FUZZ_SENDER), an active Kakao channel with an approved template (FUZZ_TEMPLATE), a
+ * sent batch and a reservation, and a sender number and a template waiting for the operator's review.
  */
 import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { legacyPost } from '../support/http.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { Client, legacyInsertMember, makePartner, operatorClient, signUpAndLogin } from '../e2e/portal-support.ts';
 import { kstDate } from '../../src/platform/clock.ts';
+import { insertKakaoChannel, proofOf } from '../e2e/messaging-support.ts';
+import { approvedTemplate, senderNumber } from '../e2e/messaging-send-support.ts';
 
 export interface Tenant extends Onboarded {
   label: string;
@@ -26,10 +30,15 @@ export interface World {
   credentials: Onboarded;
   partnerKey: string;
   portal: Client;
+  /** partner 1's active Kakao channel (with the approved template FUZZ_TEMPLATE) */
+  channelId: number;
   /** ids for `{id}` path parameters, by the route prefix they belong to. */
   ids: Record<string, number>;
   today: string;
 }
+
+export const FUZZ_SENDER = '0212345678';
+export const FUZZ_TEMPLATE = 'FUZZ_OK';
 
 export function invoiceBody(today: string, buyerBizno: string) {
   return {
@@ -88,6 +97,19 @@ export async function buildWorld(): Promise<World> {
   const pending = await signUpAndLogin(sys);
   const conv = await pending.client.call('POST', '/v1/portal/company-conversion', { json: { bizno: freshBizno(), comName: '대기상사', ceoName: '대기자' } });
   if (conv.status !== 201) throw new Error(`setup: conversion ${conv.status} ${conv.text}`);
+  // messaging: registered senders inserted directly (their review flows are the routes under test), sends through the API
+  await senderNumber(sys, partner.partnerId, FUZZ_SENDER);
+  const channelId = await insertKakaoChannel(sys, partner.partnerId, 'active');
+  await approvedTemplate(sys, partner.partnerId, channelId, FUZZ_TEMPLATE);
+  const partnerCall = async (method: string, path: string, body: unknown) =>
+    json(await fetch(`${sys.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${partnerKey}` }, body: JSON.stringify(body) }));
+  const sms = { type: 'sms', from: FUZZ_SENDER, text: '퍼즈 안내 문자입니다' };
+  const batch = await partnerCall('POST', '/v1/messages', { ...sms, recipients: [{ to: '01012345678', clientRef: 'fuzz-1' }, { to: '01087654321' }] });
+  const reserved = await partnerCall('POST', '/v1/messages', { ...sms, reserveAt: new Date(sys.ctx.clock.now().getTime() + 7 * 86_400_000).toISOString(), recipients: [{ to: '01012345678' }] });
+  const pendingNumber = await partnerCall('POST', '/v1/sender-numbers', { number: '0311234567', proof: proofOf() });
+  const reviewed = await partnerCall('POST', '/v1/kakao/templates', { channelId, code: 'FUZZ_REQ', name: '퍼즈 안내', body: '#{고객명}님, 안내드립니다.' });
+  await partnerCall('POST', `/v1/kakao/templates/${Number(reviewed['id'])}/submit`, {});
+
   const unit = await sys.database.pool.query('SELECT min(id) AS id FROM service_units');
   const pack = await sys.database.pool.query('SELECT min(id) AS id FROM service_packages');
   const spareApp = await sys.database.pool.query('SELECT application_id FROM partners WHERE id = $1', [spare.partnerId]);
@@ -98,7 +120,16 @@ export async function buildWorld(): Promise<World> {
     partnerKey,
     portal: partner.client,
     today,
+    channelId,
     ids: {
+      '/v1/messages/': Number(batch['id']),
+      '/v1/reservations/': Number(reserved['id']),
+      '/v1/sender-numbers/': Number(pendingNumber['id']),
+      '/v1/kakao/templates/': Number(reviewed['id']),
+      '/v1/kakao/channels/': channelId,
+      '/v1/operator/sender-numbers/': Number(pendingNumber['id']),
+      '/v1/operator/kakao/templates/': Number(reviewed['id']),
+      '/v1/operator/kakao/channels/': channelId,
       '/v1/catalog/units/': Number(unit.rows[0].id),
       '/v1/catalog/packages/': Number(pack.rows[0].id),
       '/v1/portal/api-keys/': Number(spareKey.body.key.id),

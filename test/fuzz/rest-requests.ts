@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import type { RawRequest } from '../support/raw-http.ts';
 import { biznoFrom, percentEncodeBytes, rarely, GARBAGE_IDS, textValue } from './fuzz-values.ts';
-import { invoiceBody, type World } from './fuzz-world.ts';
+import { FUZZ_SENDER, FUZZ_TEMPLATE, invoiceBody, type World } from './fuzz-world.ts';
 
 export interface RestRoute {
   method: string;
@@ -129,7 +129,22 @@ function baseBody(w: World, route: RestRoute, head: number): Json {
   if (route.path.endsWith('/nts-filings')) return { dockeys: [t.issued] };
   if (route.path === '/v1/partner/members') return { bizno, companyName: '고객상사', ceoName: '홍길동', loginId: `fzp${head}`, password: 'Secret123', userName: '김담당', email: 'tax@example.kr' };
   if (route.path.startsWith('/v1/portal/api-keys') && route.path.includes('ips')) return route.method === 'PUT' ? { ips: ['127.0.0.1'] } : { ip: '10.1.2.3' };
+  if (route.path === '/v1/messages') return messageBody(w, head);
+  if (route.path === '/v1/sender-numbers') return { number: `031${String(head).slice(-7)}`, proof: { fileName: '통신서비스이용증명원.pdf', data: PDF_BASE64 } };
+  if (route.path === '/v1/kakao/channels') return { searchId: `@fz${head}`, adminPhone: '01087654321', categoryCode: '00100010001' };
+  if (route.path === '/v1/kakao/templates') return { channelId: w.channelId, code: `FZ${head}`, name: '퍼즈 안내', body: '#{고객명}님, 안내드립니다.', buttons: [{ type: 'WL', name: '조회', linkMo: 'https://shop.example.kr/o/#{주문번호}' }] };
+  if (route.path === '/v1/kakao/templates/{id}' && route.method === 'PUT') return { name: '퍼즈 안내 수정', body: '#{고객명}님, 다시 안내드립니다.' };
   return sample(route.body);
+}
+
+const PDF_BASE64 = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n', 'latin1').toString('base64');
+
+/** A send that would be accepted: an AlimTalk of the approved template, an LMS with a repeated clientRef, or an ad held at night. */
+function messageBody(w: World, head: number): Json {
+  const to = `010${String(head).padStart(8, '0').slice(-8)}`;
+  if (head % 3 === 0) return { type: 'alimtalk', channelId: w.channelId, templateCode: FUZZ_TEMPLATE, recipients: [{ to, clientRef: `fz${head}`, variables: { 고객명: '홍길동', 상품: '퍼즈 상품', 주문번호: String(head) } }] };
+  if (head % 3 === 1) return { type: 'lms', from: FUZZ_SENDER, subject: '안내', text: '퍼즈 장문 안내입니다. '.repeat(8), recipients: [{ to }, { to: '01012345678', clientRef: 'fuzz-1' }] };
+  return { type: 'auto', from: FUZZ_SENDER, text: '(광고) 퍼즈 할인 안내 무료수신거부 0801234567', ad: true, adNight: 'hold', recipients: [{ to }] };
 }
 
 /** Every member path of a JSON value (objects and arrays), the root included. */
@@ -174,6 +189,7 @@ function fittingAuth(path: string, tenant: string): (typeof AUTHS)[number] {
   if (path.startsWith('/v1/catalog') || path.startsWith('/v1/operator')) return 'operator';
   if (path.startsWith('/v1/portal')) return 'session';
   if (path.startsWith('/v1/partner')) return 'bearer';
+  if (/^\/v1\/(messages|message-history|reservations|sender-numbers|kakao)\b/.test(path)) return 'bearer';
   return 'none';
 }
 

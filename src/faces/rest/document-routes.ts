@@ -6,6 +6,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { insertDocument } from '../../modules/documents/insert-document.ts';
 import { insertDocumentsBulk, MAX_BULK_DOCUMENTS } from '../../modules/documents/insert-documents-bulk.ts';
 import { updateDocument } from '../../modules/documents/update-document.ts';
+import { prepareIssue } from '../../modules/documents/document-notice.ts';
 import { resendDocument } from '../../modules/documents/resend-document.ts';
 import { deleteDraft } from '../../modules/documents/delete-draft.ts';
 import { checkFilter, listDocumentsAfter, type DocumentFilter } from '../../modules/documents/list-documents.ts';
@@ -42,6 +43,7 @@ export async function documentRoutes(instance: FastifyInstance, opts: { ctx: Ctx
     async (req, reply) => {
       const tenant = await tenantOf(req);
       const body = req.body;
+      await prepareIssue(ctx, body.issue ?? false); // the notice's message partitions, outside the Idempotency-Key transaction
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
         const w = await insertDocument(c, tenant, { input: body.document, issue: body.issue ?? false, subkey: body.subkey });
         return { status: w.created ? 201 : 200, body: documentView(w.document) };
@@ -136,6 +138,7 @@ export async function documentRoutes(instance: FastifyInstance, opts: { ctx: Ctx
     async (req, reply) => {
       const tenant = await tenantOf(req);
       const body = req.body;
+      await prepareIssue(ctx, body.issue ?? false); // the notice's message partitions, outside the Idempotency-Key transaction
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
         const w = await updateDocument(c, tenant, req.params.dockey, { input: body.document, issue: body.issue ?? false, subkey: body.subkey });
         return { status: 200, body: { document: documentView(w.document), replacedDockey: w.replaced?.dockey ?? null } };

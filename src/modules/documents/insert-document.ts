@@ -8,6 +8,7 @@ import { inTransaction, type Db } from '../../platform/db/transaction.ts';
 import { AppError, invalidError } from '../../platform/errors.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
+import { prepareDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
 import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
 import { prepareDocument } from './prepare-document.ts';
@@ -52,6 +53,7 @@ export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumen
     if (prior) return { document: prior, created: false };
   }
   const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
+  await prepareDocumentNotice(ctx, req.issue, doc);
   return inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     // Two concurrent inserts with one subkey: documents_subkey_uq lets one win. ON CONFLICT DO NOTHING (not a

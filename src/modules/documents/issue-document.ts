@@ -1,13 +1,15 @@
 /**
  * Issuing (발행) inside the caller's transaction: check the unit limits from the usage ledger, assign the
- * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts)
- * and queue the mail in the outbox with its job. Everything commits together or not at all. The buyer's
- * purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts),
+ * queue the mail in the outbox with its job, and — with alimtalk.notify — the buyer's AlimTalk notice
+ * (document-notice.ts; prepareDocumentNotice runs before the transaction). Everything commits together or not at
+ * all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
+import { queueDocumentNotice } from './document-notice.ts';
 import { assignIssueId } from './issue-serials.ts';
 import { assertUsageLimit } from '../settlement/usage-limits.ts';
 import { DOCUMENT_ISSUED_ITEM, recordUsage } from '../settlement/record-usage.ts';
@@ -32,6 +34,7 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
     .executeTakeFirstOrThrow();
   await recordUsage(ctx, tx, [{ eventKey: `doc:${row.id}`, subscriptionId: row.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
   const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
+  await queueDocumentNotice(ctx, tx, issued, doc);
   return queued ? { ...issued, mail_result: 'pending' } : issued;
 }
 

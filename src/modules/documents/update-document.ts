@@ -9,6 +9,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
+import { prepareDocumentNotice } from './document-notice.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
 import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
@@ -50,6 +51,7 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
   const current = await findIssuedDocument(ctx.db, tenant.subscriptionId, dockey);
   assertReplaceable(current);
   const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
+  await prepareDocumentNotice(ctx, req.issue, doc);
   const subkey = readSubkey(req.subkey) ?? current.subkey;
   return inTransaction(ctx.db, async (tx) => {
     const locked = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });

@@ -55,7 +55,7 @@ export interface CarrierSimulatorOptions {
   /** First retry delay of a push our endpoint did not take (doubles); attempts at most `pushAttempts`. */
   pushRetryMs?: number;
   pushAttempts?: number;
-  /** Reports per push request. */
+  /** Reports per push request (default 1,000: one recorder transaction each). */
   pushChunk?: number;
   clock?: () => Date;
   log?: Logger;
@@ -293,7 +293,7 @@ export class CarrierSimulator {
         this.flushScheduled = false;
         const all = this.pending;
         this.pending = new Map();
-        const chunk = this.opts.pushChunk ?? 500;
+        const chunk = this.opts.pushChunk ?? 1000;
         for (const [reportUrl, reports] of all) {
           for (let i = 0; i < reports.length; i += chunk) void this.push(reportUrl, reports.slice(i, i + chunk), 1);
         }

@@ -8,13 +8,14 @@ import { html, type T } from '../html.ts';
 import { kst } from '../layout.ts';
 import { str, type UserPage } from '../page-kit.ts';
 import { partnerOf } from '../portal-http.ts';
-import { getHistoryBatch, type HistoryRecipient } from '../../../modules/messaging/history/get-history-batch.ts';
+import { getHistoryBatch } from '../../../modules/messaging/history/get-history-batch.ts';
+import type { RecipientState } from '../../../modules/messaging/sending/tables.ts';
 import { stateName, typeName } from '../../../modules/messaging/history/history-rows.ts';
 
 const PATH = '/portal/api/history/batch';
 
-function recipientState(t: T, s: HistoryRecipient['state']): string {
-  const m: Record<HistoryRecipient['state'], [string, string]> = { reserved: ['예약', 'Reserved'], queued: ['대기', 'Queued'], sending: ['발송중', 'Sending'], delivered: ['성공', 'Delivered'], failed: ['실패', 'Failed'], cancelled: ['취소', 'Cancelled'] };
+function recipientState(t: T, s: RecipientState): string {
+  const m: Record<RecipientState, [string, string]> = { reserved: ['예약', 'Reserved'], queued: ['대기', 'Queued'], sending: ['발송중', 'Sending'], delivered: ['성공', 'Delivered'], failed: ['실패', 'Failed'], cancelled: ['취소', 'Cancelled'] };
   return t(...m[s]);
 }
 
@@ -43,7 +44,7 @@ ${b.reserveAt ? html`<tr><th scope="row">${t('예약 일시', 'Reserved for')}</
 <h2>${t('수신자', 'Recipients')}</h2>
 <table class="recipients"><thead><tr><th scope="col">${t('순번', 'No.')}</th><th scope="col">${t('수신번호', 'Phone')}</th><th scope="col">clientRef</th><th scope="col">${t('상태', 'State')}</th><th scope="col">${t('결과 코드', 'Result')}</th>
 <th scope="col">${t('시도', 'Attempts')}</th><th scope="col">${t('발송 일시', 'Sent')}</th><th scope="col">${t('완료 일시', 'Done')}</th></tr></thead>
-<tbody>${d.recipients.map((r) => html`<tr data-recipient-id="${r.id}"><td>${r.seq + 1}</td><td>${r.phone}</td><td>${r.clientRef ?? ''}</td><td>${recipientState(t, r.state)}</td><td>${r.resultCode ?? ''}${r.resultMessage ? html` <span class="muted">${r.resultMessage}</span>` : ''}</td>
+<tbody>${d.recipients.map((r) => html`<tr data-recipient-id="${r.id}"><td>${r.index + 1}</td><td>${r.to}</td><td>${r.clientRef ?? ''}</td><td>${recipientState(t, r.state)}</td><td>${r.resultCode ?? ''}${r.resultMessage ? html` <span class="muted">${r.resultMessage}</span>` : ''}</td>
 <td><ul class="attempts">${r.attempts.map((a) => html`<li>#${a.attemptNo} ${a.kind.toUpperCase()}${a.isFallback ? html` <strong>${t('대체발송', 'fallback')}</strong>` : ''} · ${a.state}${a.resultCode ? ` · ${a.resultCode}` : ''}${a.resultMessage ? ` ${a.resultMessage}` : ''}${a.reportedAt ? html` <span class="muted">${kst(a.reportedAt)}</span>` : ''}</li>`)}</ul></td>
 <td>${kst(r.sentAt)}</td><td>${kst(r.doneAt)}</td></tr>`)}</tbody></table>
 <nav class="row" aria-label="${t('페이지', 'Pages')}">${d.page > 1 ? html`<a href="${PATH}?id=${b.id}&page=${d.page - 1}" rel="prev">${t('이전', 'Previous')}</a>` : ''}

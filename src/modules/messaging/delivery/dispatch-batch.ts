@@ -42,6 +42,9 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
   if (batch.channel_id !== null) {
     const ch = await ctx.db.selectFrom('kakao_channels').select('sender_key').where('id', '=', Number(batch.channel_id)).executeTakeFirst();
     senderKey = ch?.sender_key ?? null;
+  } else if (batch.source === 'document_notice') {
+    // the platform's own channel (no kakao_channels row): HANBILL_NOTICE_SENDER_KEY (docs/messaging.md "Document notices")
+    senderKey = ctx.config.notices.sender?.senderKey ?? null;
   }
   const prices = await currentUnitPrices(ctx.db, ctx.clock.now(), [batch.partner_id]);
   const hasImage = contentHasImage(content);
@@ -65,32 +68,19 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
         .execute();
       if (claimed.length === 0) return 0;
       const now = ctx.clock.now();
-      await tx
-        .insertInto('message_attempts')
-        .values(
-          claimed.map((r) => {
-            const unit = prices(r.kind, hasImage, r.partner_id);
-            return {
-              accepted_at: acceptedAt,
-              recipient_id: Number(r.id),
-              batch_id: batchId,
-              partner_id: r.partner_id,
-              channel: batch.channel,
-              attempt_no: Number(r.attempts) + 1,
-              kind: r.kind,
-              state: 'queued' as const,
-              unit_id: unit?.unitId ?? null,
-              unit_price_krw: unit?.priceKrw ?? null,
-              created_at: now,
-            };
-          }),
-        )
-        .onConflict((oc) => oc.columns(['recipient_id', 'attempt_no', 'accepted_at']).doNothing())
-        .execute();
+      // one statement whatever the chunk size (arrays as parameters)
+      const units = claimed.map((r) => prices(r.kind, hasImage, r.partner_id));
+      await sql`
+        INSERT INTO message_attempts (accepted_at, recipient_id, batch_id, partner_id, channel, attempt_no, kind, state, unit_id, unit_price_krw, created_at)
+        SELECT ${acceptedAt}, t.rid, ${batchId}, t.pid, ${batch.channel}, t.no, t.kind, 'queued', t.unit, t.price, ${now}
+          FROM unnest(${claimed.map((r) => Number(r.id))}::bigint[], ${claimed.map((r) => (r.partner_id === null ? null : Number(r.partner_id)))}::bigint[],
+                      ${claimed.map((r) => Number(r.attempts) + 1)}::int[], ${claimed.map((r) => r.kind)}::text[],
+                      ${units.map((u) => u?.unitId ?? null)}::bigint[], ${units.map((u) => u?.priceKrw ?? null)}::bigint[]) AS t(rid, pid, no, kind, unit, price)
+        ON CONFLICT (recipient_id, attempt_no, accepted_at) DO NOTHING`.execute(tx);
       await tx
         .updateTable('message_recipients')
         .set({ state: 'sending', attempts: sql`attempts + 1` })
-        .where('id', 'in', claimed.map((r) => Number(r.id)))
+        .where(sql<boolean>`id = ANY(${claimed.map((r) => Number(r.id))}::bigint[])`)
         .where('accepted_at', '=', acceptedAt)
         .execute();
       const moved = await tx.updateTable('message_batches').set({ state: 'sending' }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).where('state', '=', 'queued').returning('id').executeTakeFirst();
@@ -138,15 +128,12 @@ async function sendQueued(ctx: Ctx, deps: DispatchDeps, batchId: number, accepte
   const now = ctx.clock.now();
   const accepted = outcomes.filter((o) => o.status === 'accepted');
   if (accepted.length > 0) {
-    const marks = JSON.stringify(accepted.map((o) => ({ id: Number(o.messageId), ref: o.carrierRef })));
+    // the recipients' sent_at is set with their result (record-results.ts): one write less per message here
     await inTransaction(ctx.db, async (tx) => {
-      const marked = await sql<{ recipient_id: number }>`
+      await sql`
         UPDATE message_attempts a SET state = 'sent', carrier_ref = m.ref, sent_at = ${now}
-          FROM jsonb_to_recordset(${marks}::jsonb) AS m(id bigint, ref text)
-         WHERE a.id = m.id AND a.accepted_at = ${acceptedAt} AND a.state = 'queued'
-        RETURNING a.recipient_id`.execute(tx);
-      const ids = marked.rows.map((r) => Number(r.recipient_id));
-      if (ids.length > 0) await tx.updateTable('message_recipients').set({ sent_at: now }).where('id', 'in', ids).where('accepted_at', '=', acceptedAt).execute();
+          FROM unnest(${accepted.map((o) => Number(o.messageId))}::bigint[], ${accepted.map((o) => o.carrierRef)}::text[]) AS m(id, ref)
+         WHERE a.id = m.id AND a.accepted_at = ${acceptedAt} AND a.state = 'queued'`.execute(tx);
       await tx.updateTable('message_batches').set({ last_sent_at: now }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).execute();
     });
     out.sent += accepted.length;

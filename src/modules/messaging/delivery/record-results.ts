@@ -21,7 +21,7 @@ import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
 import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
 import '../sending/tables.ts';
 import { KAKAO_KINDS, meteredItemOf } from './delivery-codes.ts';
-import { contentHasImage, currentUnitPrices } from './unit-prices.ts';
+import { currentUnitPrices } from './unit-prices.ts';
 
 export interface ResultInput {
   attemptId: number;
@@ -70,6 +70,7 @@ interface UpdatedAttempt {
   unit_price_krw: number | null;
   result_code: string;
   result_message: string;
+  sent_at: Date;
 }
 
 interface RecipientInfo {
@@ -79,7 +80,8 @@ interface RecipientInfo {
   fallback: RecipientFallback | null;
   sender_number: string | null;
   subscription_id: number | null;
-  content: Record<string, unknown> | null;
+  /** the batch's content carries images (contentHasImage in SQL: the content itself is not read back per row) */
+  has_image: boolean | null;
 }
 
 async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: RecordMode): Promise<RecordOutcome> {
@@ -89,27 +91,32 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   // a report may overtake the mark of its send (the carrier answered, its report came before our 'sent' committed):
   // the carrier knows the message, so a queued attempt takes a report too
   const fromStates = mode === 'refusal' ? ['queued'] : mode === 'report' ? ['queued', 'sent'] : ['sent'];
-  const updated = await sql<UpdatedAttempt>`
-    UPDATE message_attempts a
-       SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now},
-           sent_at = coalesce(a.sent_at, ${now}::timestamptz)
-      FROM jsonb_to_recordset(${input}::jsonb) AS r(id bigint, ok boolean, code text, message text)
-     WHERE a.id = r.id AND a.state IN (${sql.join(fromStates)})
-       ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
-    RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.channel, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message`.execute(tx);
-  const rows = updated.rows.map((r) => ({ ...r, id: Number(r.id), recipient_id: Number(r.recipient_id), batch_id: Number(r.batch_id), accepted_at: new Date(r.accepted_at) }));
+  // the attempts' update and what the recipients and batches tell about them, in one statement. A report does
+  // not carry the partition key (accepted_at): `id = ANY(…)` keeps the lookup on each partition's primary key
+  // (a join on the recordset alone may be planned as a scan of every partition)
+  const updated = await sql<UpdatedAttempt & { info_id: number | null; attempts: number; fallback: RecipientFallback | null; sender_number: string | null; subscription_id: number | null; has_image: boolean | null }>`
+    WITH u AS (
+      UPDATE message_attempts a
+         SET state = CASE WHEN r.ok THEN 'delivered' ELSE 'failed' END, result_code = r.code, result_message = r.message, reported_at = ${now},
+             sent_at = coalesce(a.sent_at, ${now}::timestamptz)
+        FROM jsonb_to_recordset(${input}::jsonb) AS r(id bigint, ok boolean, code text, message text)
+       WHERE a.id = ANY(${results.map((r) => r.attemptId)}::bigint[]) AND a.id = r.id AND a.state IN (${sql.join(fromStates)})
+         ${mode === 'report' ? sql`AND (a.sent_at IS NULL OR a.sent_at > ${cutoff})` : sql``}
+      RETURNING a.id, a.accepted_at, a.recipient_id, a.batch_id, a.partner_id, a.channel, a.kind, a.is_fallback, a.state, a.unit_id, a.unit_price_krw, a.result_code, a.result_message, a.sent_at)
+    SELECT u.*, m.id AS info_id, m.attempts, m.fallback, b.sender_number, b.subscription_id,
+           CASE WHEN jsonb_typeof(b.content->'images') = 'array' THEN jsonb_array_length(b.content->'images') > 0
+                ELSE coalesce(jsonb_typeof(b.content->'images'), 'null') <> 'null' END AS has_image
+      FROM u
+      LEFT JOIN message_recipients m ON m.id = u.recipient_id AND m.accepted_at = u.accepted_at
+      LEFT JOIN message_batches b ON b.id = m.batch_id AND b.accepted_at = m.accepted_at`.execute(tx);
+  const rows = updated.rows.map((r) => ({ ...r, id: Number(r.id), recipient_id: Number(r.recipient_id), batch_id: Number(r.batch_id), accepted_at: new Date(r.accepted_at), sent_at: new Date(r.sent_at) }));
   const out: RecordOutcome = { applied: rows.length, ignored: results.length - rows.length, delivered: 0, failed: 0, fallbacks: 0 };
   if (rows.length === 0) return out;
+  const info = new Map<number, RecipientInfo>(
+    rows.filter((r) => r.info_id !== null).map((r) => [r.recipient_id, { id: r.recipient_id, accepted_at: r.accepted_at, attempts: r.attempts, fallback: r.fallback, sender_number: r.sender_number, subscription_id: r.subscription_id, has_image: r.has_image }]),
+  );
 
-  const keys = JSON.stringify(rows.map((r) => ({ id: r.recipient_id, at: r.accepted_at.toISOString() })));
-  const infoRows = await sql<RecipientInfo>`
-    SELECT m.id, m.accepted_at, m.attempts, m.fallback, b.sender_number, b.subscription_id, b.content
-      FROM jsonb_to_recordset(${keys}::jsonb) AS k(id bigint, at timestamptz)
-      JOIN message_recipients m ON m.id = k.id AND m.accepted_at = k.at
-      JOIN message_batches b ON b.id = m.batch_id AND b.accepted_at = m.accepted_at`.execute(tx);
-  const info = new Map(infoRows.rows.map((r) => [Number(r.id), r]));
-
-  const finals: { id: number; at: string; state: string; code: string; message: string }[] = [];
+  const finals: { id: number; at: string; state: string; code: string; message: string; sent: string }[] = [];
   const usage: { event_key: string; partner_id: number | null; subscription_id: number | null; unit_id: number; metered_item: string; unit_price_krw: number; occurred_at: Date }[] = [];
   const fallbackAttempts: { recipient: RecipientInfo; attempt: UpdatedAttempt; fb: RecipientFallback }[] = [];
   const perBatch = new Map<string, { id: number; at: Date; success: number; failure: number }>();
@@ -124,7 +131,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
     const r = info.get(a.recipient_id);
     if (a.state === 'delivered') {
       out.delivered++;
-      finals.push({ id: a.recipient_id, at: a.accepted_at.toISOString(), state: 'delivered', code: a.result_code, message: a.result_message });
+      finals.push({ id: a.recipient_id, at: a.accepted_at.toISOString(), state: 'delivered', code: a.result_code, message: a.result_message, sent: a.sent_at.toISOString() });
       bump(a, true);
       if (a.unit_id !== null && a.unit_price_krw !== null) {
         usage.push({
@@ -132,7 +139,7 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
           partner_id: a.partner_id === null ? null : Number(a.partner_id),
           subscription_id: r?.subscription_id == null ? null : Number(r.subscription_id),
           unit_id: Number(a.unit_id),
-          metered_item: meteredItemOf(a.kind, contentHasImage(r?.content)),
+          metered_item: meteredItemOf(a.kind, r?.has_image === true),
           unit_price_krw: Number(a.unit_price_krw),
           occurred_at: now,
         });
@@ -147,18 +154,23 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
       continue;
     }
     out.failed++;
-    finals.push({ id: a.recipient_id, at: a.accepted_at.toISOString(), state: 'failed', code: a.result_code, message: a.result_message });
+    finals.push({ id: a.recipient_id, at: a.accepted_at.toISOString(), state: 'failed', code: a.result_code, message: a.result_message, sent: a.sent_at.toISOString() });
     bump(a, false);
   }
 
   if (finals.length > 0) {
     await sql`
-      UPDATE message_recipients m SET state = f.state, result_code = f.code, result_message = f.message, done_at = ${now}
-        FROM jsonb_to_recordset(${JSON.stringify(finals)}::jsonb) AS f(id bigint, at timestamptz, state text, code text, message text)
+      UPDATE message_recipients m SET state = f.state, result_code = f.code, result_message = f.message, done_at = ${now}, sent_at = coalesce(m.sent_at, f.sent)
+        FROM jsonb_to_recordset(${JSON.stringify(finals)}::jsonb) AS f(id bigint, at timestamptz, state text, code text, message text, sent timestamptz)
        WHERE m.id = f.id AND m.accepted_at = f.at AND m.state = 'sending'`.execute(tx);
   }
   if (usage.length > 0) {
-    await tx.insertInto('usage_records').values(usage).onConflict((oc) => oc.column('event_key').doNothing()).execute();
+    // one statement whatever the chunk size (a VALUES list would take 7 parameters a row)
+    await sql`
+      INSERT INTO usage_records (event_key, partner_id, subscription_id, unit_id, metered_item, unit_price_krw, occurred_at)
+      SELECT u.event_key, u.partner_id, u.subscription_id, u.unit_id, u.metered_item, u.unit_price_krw, ${now}
+        FROM jsonb_to_recordset(${JSON.stringify(usage)}::jsonb) AS u(event_key text, partner_id bigint, subscription_id bigint, unit_id bigint, metered_item text, unit_price_krw bigint)
+      ON CONFLICT (event_key) DO NOTHING`.execute(tx);
   }
   if (fallbackAttempts.length > 0) {
     const prices = await currentUnitPrices(tx, now, fallbackAttempts.map(({ attempt }) => attempt.partner_id));

@@ -12,7 +12,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { kstDate, kstDateTime } from '../../../platform/clock.ts';
 import { resolveHistoryQuery, type HistoryQuery, type HistoryQueryInput } from './history-query.ts';
 import { historyRowOf, historyRows, historyWhere, stateName, typeName, type HistoryRow } from './history-rows.ts';
-import { historyRecipients, type HistoryRecipient } from './get-history-batch.ts';
+import { readRecipients, type RecipientView } from '../sending/list-message-recipients.ts';
 
 export const HISTORY_SHEET = '발송내역';
 export const RECIPIENT_SHEET = '수신자';
@@ -41,14 +41,14 @@ export function historyCells(r: HistoryRow): (string | number)[] {
   return [r.id, typeName(r), r.title, r.sender, r.total, r.success, r.failure, r.pending, r.cancelled, stateName(r.state), time(r.acceptedAt), time(r.lastSentAt)];
 }
 
-const RECIPIENT_STATE: Record<HistoryRecipient['state'], string> = { reserved: '예약', queued: '대기', sending: '발송중', delivered: '성공', failed: '실패', cancelled: '취소' };
+const RECIPIENT_STATE: Record<RecipientView['state'], string> = { reserved: '예약', queued: '대기', sending: '발송중', delivered: '성공', failed: '실패', cancelled: '취소' };
 
-export function attemptsText(r: HistoryRecipient): string {
+export function attemptsText(r: RecipientView): string {
   return r.attempts.map((a) => `#${a.attemptNo} ${a.kind}${a.isFallback ? ' (대체발송)' : ''} ${a.state}${a.resultCode ? ` ${a.resultCode}` : ''}`).join('; ');
 }
 
-export function recipientCells(batchId: number, r: HistoryRecipient): (string | number)[] {
-  return [batchId, r.seq + 1, r.phone, r.clientRef ?? '', r.kind, RECIPIENT_STATE[r.state], r.resultCode ?? '', r.resultMessage ?? '', time(r.sentAt), time(r.doneAt), attemptsText(r)];
+export function recipientCells(batchId: number, r: RecipientView): (string | number)[] {
+  return [batchId, r.index + 1, r.to, r.clientRef ?? '', r.kind, RECIPIENT_STATE[r.state], r.resultCode ?? '', r.resultMessage ?? '', time(r.sentAt), time(r.doneAt), attemptsText(r)];
 }
 
 /** The matching batches in pages (keyset on accepted_at, id: stable under concurrent inserts). */
@@ -92,11 +92,11 @@ async function writeWorkbook(ctx: Ctx, partnerId: number, query: HistoryQuery, o
     for (const b of withRecipients) {
       let afterSeq = -1;
       for (;;) {
-        const page = await historyRecipients(ctx.db, b, { afterSeq, limit: RECIPIENT_PAGE });
+        const page = await readRecipients(ctx.db, b, { afterSeq, limit: RECIPIENT_PAGE });
         for (const r of page) rs.addRow(recipientCells(b.id, r)).commit();
         await drained(out);
         if (page.length < RECIPIENT_PAGE) break;
-        afterSeq = page[page.length - 1]!.seq;
+        afterSeq = page[page.length - 1]!.index;
       }
     }
     rs.commit();

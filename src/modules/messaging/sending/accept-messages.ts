@@ -143,21 +143,28 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
   return inTransaction(ctx.db, async (tx) => {
     const [batchRow] = (await sql<{ id: string }>`SELECT nextval('message_batches_id_seq') AS id`.execute(tx)).rows;
     const batchId = Number(batchRow!.id);
-    const ids = (await sql<{ id: string }>`SELECT nextval('message_recipients_id_seq') AS id FROM generate_series(1, ${fresh.length})`.execute(tx)).rows.map((r) => Number(r.id));
+    // one row back, not one per id (rows are the cost of a round trip on PGlite)
+    const [idRow] = (await sql<{ ids: (string | number)[] }>`SELECT array_agg(nextval('message_recipients_id_seq')) AS ids FROM generate_series(1, ${fresh.length})`.execute(tx)).rows;
+    const ids = (idRow?.ids ?? []).map(Number);
     const idOf = new Map<ValidRecipient, number>(fresh.map((r, k) => [r, ids[k]!]));
 
     // clientRefs first: the (partner_id, client_ref) key decides who stores a repeated one, even concurrently
     const withRef = fresh.filter((r) => r.clientRef !== null);
     const won = new Set<string>();
+    const lostRefs = new Set<string>();
     for (const part of chunks(withRef, REF_CHUNK)) {
-      const rows = await sql<{ client_ref: string }>`
-        INSERT INTO message_client_refs (partner_id, client_ref, batch_id, recipient_id, accepted_at)
-        SELECT ${partnerId}, t.ref, ${batchId}, t.id, ${now}
-          FROM unnest(${part.map((r) => r.clientRef!)}::text[], ${part.map((r) => idOf.get(r)!)}::bigint[]) AS t(ref, id)
-        ON CONFLICT (partner_id, client_ref) DO NOTHING
-        RETURNING client_ref`.execute(tx);
-      for (const row of rows.rows) won.add(row.client_ref);
+      // answers only the refs not inserted (usually none)
+      const rows = await sql<{ ref: string }>`
+        WITH ins AS (
+          INSERT INTO message_client_refs (partner_id, client_ref, batch_id, recipient_id, accepted_at)
+          SELECT ${partnerId}, t.ref, ${batchId}, t.id, ${now}
+            FROM unnest(${part.map((r) => r.clientRef!)}::text[], ${part.map((r) => idOf.get(r)!)}::bigint[]) AS t(ref, id)
+          ON CONFLICT (partner_id, client_ref) DO NOTHING
+          RETURNING client_ref)
+        SELECT t.ref FROM unnest(${part.map((r) => r.clientRef!)}::text[]) AS t(ref) WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.client_ref = t.ref)`.execute(tx);
+      for (const row of rows.rows) lostRefs.add(row.ref);
     }
+    for (const r of withRef) if (!lostRefs.has(r.clientRef!)) won.add(r.clientRef!);
     const earlier = new Map<string, { batchId: number; recipientId: number }>();
     const lost = withRef.filter((r) => !won.has(r.clientRef!)).map((r) => r.clientRef!);
     for (const part of chunks(lost, REF_CHUNK)) {

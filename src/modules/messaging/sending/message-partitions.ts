@@ -46,7 +46,14 @@ function ensuredOf(db: Db): Set<string> {
   return set;
 }
 
-/** Make sure the partitions for the months of `at` and the month after exist. */
+/**
+ * Make sure the partitions for the months of `at` and the month after exist.
+ *
+ * A partition is made as a plain table and then attached: ATTACH PARTITION locks the parent SHARE UPDATE
+ * EXCLUSIVE, which readers and writers of the parent do not conflict with. CREATE TABLE … PARTITION OF would lock
+ * each parent ACCESS EXCLUSIVE in turn, and deadlock with a delivery transaction that had read one of the tables
+ * and then wrote another (test/db/message-partitions-concurrency.test.ts); POST /v1/messages answered 500.
+ */
 export async function ensureMessagePartitions(db: Db, at: Date): Promise<void> {
   const first = kstMonthOf(at);
   const ensured = ensuredOf(db);
@@ -54,10 +61,14 @@ export async function ensureMessagePartitions(db: Db, at: Date): Promise<void> {
     const key = `${m.year}-${m.month}`;
     if (ensured.has(key)) continue;
     await db.transaction().execute(async (tx) => {
-      // one creator at a time across processes; IF NOT EXISTS makes a repeat a no-op
+      // one creator at a time across processes; a partition already attached is left as it is
       await sql`SELECT pg_advisory_xact_lock(hashtext('hanbill.message_partitions'))`.execute(tx);
       for (const table of PARTITIONED_TABLES) {
-        await sql`CREATE TABLE IF NOT EXISTS ${sql.id(partitionName(table, m))} PARTITION OF ${sql.id(table)} FOR VALUES FROM (${sql.lit(monthStart(m).toISOString())}) TO (${sql.lit(monthStart(addMonths(m, 1)).toISOString())})`.execute(tx);
+        const name = partitionName(table, m);
+        const attached = await sql<{ one: number }>`SELECT 1 AS one FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relname = ${name}`.execute(tx);
+        if (attached.rows.length) continue;
+        await sql`CREATE TABLE IF NOT EXISTS ${sql.id(name)} (LIKE ${sql.id(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`.execute(tx);
+        await sql`ALTER TABLE ${sql.id(table)} ATTACH PARTITION ${sql.id(name)} FOR VALUES FROM (${sql.lit(monthStart(m).toISOString())}) TO (${sql.lit(monthStart(addMonths(m, 1)).toISOString())})`.execute(tx);
       }
     });
     ensured.add(key);
