@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from './errors.ts';
-import { optionalInteger, optionalList, optionalString, requiredString } from './input.ts';
+import { memberPath, optionalInteger, optionalList, optionalString, requiredString } from './input.ts';
 
 const refused = (fn: () => unknown, field: string) => assert.throws(fn, (e: unknown) => e instanceof AppError && e.code === 'field_invalid' && e.field === field);
 
@@ -26,4 +26,11 @@ test('list items obey the single-line rule; integers beyond the safe range are r
   refused(() => optionalInteger({ id: '9223372036854775808' }, 'id'), 'id');
   refused(() => optionalInteger({ id: 2 ** 63 }, 'id'), 'id');
   assert.equal(optionalInteger({ id: '9007199254740991' }, 'id'), Number.MAX_SAFE_INTEGER);
+});
+
+test('memberPath names odd keys in brackets so an error always names a field', () => {
+  assert.equal(memberPath('', 'name'), 'name');
+  assert.equal(memberPath('buyer', 'id'), 'buyer.id');
+  assert.equal(memberPath('', ''), '[""]');
+  assert.equal(memberPath('recipients[0]', 'a.b'), 'recipients[0]["a.b"]');
 });

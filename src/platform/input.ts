@@ -99,3 +99,12 @@ export const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$
 export function assertNever(x: never, what: string): never {
   throw new AppError('internal', `unexpected ${what}: ${String(x)}`);
 }
+
+/**
+ * The path of member `key` under `base` (`base.key`, or `key` at the top), with a key that is not a plain name —
+ * empty, or with dots, spaces or brackets — written as `base["…"]` so that an error still names a field.
+ */
+export function memberPath(base: string, key: string): string {
+  if (/^[A-Za-z0-9_$가-힣-]+$/.test(key)) return base ? `${base}.${key}` : key;
+  return `${base}[${JSON.stringify(key)}]`;
+}

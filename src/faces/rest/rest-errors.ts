@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { AppError, composeMessage, invalidError, requiredError, toAppError } from '../../platform/errors.ts';
+import { memberPath } from '../../platform/input.ts';
 
 export const ErrorBody = Type.Object(
   {
@@ -43,7 +44,7 @@ export function validationToAppError(error: FastifyError & { validation?: AjvErr
   }
   if (first.keyword === 'additionalProperties') {
     const extra = String(first.params['additionalProperty'] ?? '');
-    return invalidError(named(base ? `${base}.${extra}` : extra), '알 수 없는 항목입니다 (unknown field)');
+    return invalidError(named(memberPath(base, extra)), '알 수 없는 항목입니다 (unknown field)');
   }
   const field = named(base) || error.validationContext || 'body';
   return invalidError(field, `형식이 올바르지 않습니다 (${first.message ?? 'invalid'})`);

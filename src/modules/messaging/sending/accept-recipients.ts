@@ -5,7 +5,7 @@
  * acceptMessages collects them.
  */
 import { AppError, invalidError, requiredError } from '../../../platform/errors.ts';
-import { textCharacterProblem, type Input } from '../../../platform/input.ts';
+import { memberPath, textCharacterProblem, type Input } from '../../../platform/input.ts';
 import { isMobileNumber } from '../sender-number-rules.ts';
 import { LIMITS as TEMPLATE_LIMITS } from '../templates/template-model.ts';
 import type { KakaoTemplate } from '../templates/template-repo.ts';
@@ -66,7 +66,7 @@ export function readRecipient(c: CommonRequest, template: KakaoTemplate | undefi
   const path = `recipients[${index}]`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidError(path, '객체여야 합니다: {to, clientRef?, variables?, text?, subject?, fallback?} (expected an object)');
   const o = value as Input;
-  for (const k of Object.keys(o)) if (!RECIPIENT_FIELDS.has(k) && o[k] !== undefined) throw invalidError(`${path}.${k}`, '알 수 없는 항목입니다 (unknown field)');
+  for (const k of Object.keys(o)) if (!RECIPIENT_FIELDS.has(k) && o[k] !== undefined) throw invalidError(memberPath(path, k), '알 수 없는 항목입니다 (unknown field)');
 
   const to = o['to'];
   if (to === undefined || to === null || to === '') throw requiredError(`${path}.to`);

@@ -5,7 +5,7 @@
  * No database here: the sender number, the channel and the template are checked by acceptMessages.
  */
 import { AppError, invalidError, requiredError } from '../../../platform/errors.ts';
-import { optionalBoolean, optionalInteger, optionalString, textCharacterProblem, type Input } from '../../../platform/input.ts';
+import { memberPath, optionalBoolean, optionalInteger, optionalString, textCharacterProblem, type Input } from '../../../platform/input.ts';
 import { BUTTON_TYPES, LIMITS as TEMPLATE_LIMITS, type TemplateButton } from '../templates/template-model.ts';
 import type { MessageType } from './tables.ts';
 import { readMessageImage, type MessageImage } from './message-image.ts';
@@ -78,7 +78,7 @@ export function readFallback(value: unknown, field: string): FallbackRequest | u
   if (value === undefined || value === null || value === false) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw invalidError(field, '객체여야 합니다: {type, text?, subject?} (expected an object)');
   const o = value as Input;
-  for (const k of Object.keys(o)) if (!['type', 'text', 'subject'].includes(k) && o[k] !== undefined) throw invalidError(`${field}.${k}`, '알 수 없는 항목입니다 (unknown field)');
+  for (const k of Object.keys(o)) if (!['type', 'text', 'subject'].includes(k) && o[k] !== undefined) throw invalidError(memberPath(field, k), '알 수 없는 항목입니다 (unknown field)');
   const type = o['type'] === undefined ? 'auto' : o['type'];
   if (type !== 'sms' && type !== 'lms' && type !== 'auto') throw invalidError(`${field}.type`, 'sms, lms, auto 중 하나여야 합니다 (one of sms, lms, auto)');
   const f: FallbackRequest = { type };
@@ -135,7 +135,7 @@ function readImages(value: unknown): MessageImage[] {
 
 /** The common part of a request at `now`. */
 export function readCommonRequest(input: Input, now: Date): CommonRequest {
-  for (const k of Object.keys(input)) if (!TOP_FIELDS.has(k) && input[k] !== undefined) throw invalidError(k, '알 수 없는 항목입니다 (unknown field)');
+  for (const k of Object.keys(input)) if (!TOP_FIELDS.has(k) && input[k] !== undefined) throw invalidError(memberPath('', k), '알 수 없는 항목입니다 (unknown field)');
   const typeText = input['type'];
   if (typeText === undefined || typeText === null) throw requiredError('type');
   if (typeof typeText !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(typeText)) throw invalidError('type', `${MESSAGE_TYPES.join(', ')} 중 하나여야 합니다 (one of ${MESSAGE_TYPES.join(', ')})`);
