@@ -43,6 +43,8 @@ export interface PartnersTable {
   application_id: number;
   state: Generated<PartnerState>;
   suspended_reason: Generated<string>;
+  /** migrations/0012: why suspended — an operator, or arrears (lifted when paid); empty while active. */
+  suspension_kind: Generated<'' | 'operator' | 'arrears'>;
   suspended_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;

@@ -18,7 +18,7 @@ export async function approveApplication(ctx: Ctx, op: Actor, id: number): Promi
     const partnerId = existing
       ? existing.id
       : (await tx.insertInto('partners').values({ user_id: a.user_id, application_id: id }).returning('id').executeTakeFirstOrThrow()).id;
-    if (existing) await tx.updateTable('partners').set({ application_id: id, state: 'active', suspended_reason: '', suspended_at: null, updated_at: now }).where('id', '=', existing.id).execute();
+    if (existing) await tx.updateTable('partners').set({ application_id: id, state: 'active', suspension_kind: '', suspended_reason: '', suspended_at: null, updated_at: now }).where('id', '=', existing.id).execute();
     await audit(tx, op, { action: 'application.approved', targetKind: 'application', targetId: id, details: { userId: a.user_id, partnerId } });
     return { partnerId };
   });

@@ -7,7 +7,7 @@ import type { Partner } from './list-partners.ts';
 export async function restorePartner(ctx: Ctx, op: Actor, id: number): Promise<Partner> {
   const r = await ctx.db
     .updateTable('partners')
-    .set({ state: 'active', suspended_reason: '', suspended_at: null, updated_at: ctx.clock.now() })
+    .set({ state: 'active', suspension_kind: '', suspended_reason: '', suspended_at: null, updated_at: ctx.clock.now() })
     .where('id', '=', id)
     .returning('id')
     .executeTakeFirst();

@@ -18,7 +18,7 @@ export async function suspendPartner(ctx: Ctx, op: Actor, opts: SuspendPartnerOp
   if (!reason) throw requiredError('reason', '정지 사유');
   const r = await ctx.db
     .updateTable('partners')
-    .set({ state: 'suspended', suspended_reason: reason, suspended_at: ctx.clock.now(), updated_at: ctx.clock.now() })
+    .set({ state: 'suspended', suspension_kind: 'operator', suspended_reason: reason, suspended_at: ctx.clock.now(), updated_at: ctx.clock.now() })
     .where('id', '=', id)
     .returning('id')
     .executeTakeFirst();
