@@ -46,6 +46,8 @@ export interface Config {
   carrier: CarrierConfig;
   /** Document notices: the platform's own AlimTalk sender (docs/messaging.md "Document notices"). */
   notices: NoticeConfig;
+  /** Monthly billing: the run on the billing day, due dates, the invoice issuer, the tick (docs/settlement.md "Monthly billing"). */
+  billing: BillingConfig;
 }
 
 export interface NoticeConfig {
@@ -53,6 +55,20 @@ export interface NoticeConfig {
   sender: { senderKey: string; senderNumber: string } | undefined;
   /** Why notices are off (logged once at start, kept on each skipped notice). */
   offReason: string | undefined;
+}
+
+export interface BillingConfig {
+  /** KST day of the month on which the previous month is billed (1–28). */
+  day: number;
+  /** Payment is due at the end of the billing date + this many days (KST). */
+  dueDays: number;
+  /** Period of the billing tick (run, pending invoices, due debits, arrears). */
+  tickMs: number;
+  /** Subscription that issues the bills' tax invoices; undefined = bootstrapped on the embedded default / in-process NTS simulator. */
+  issuerSubscription: number | undefined;
+  /** The platform company (the bootstrapped issuer). */
+  platformBizno: string;
+  platformName: string;
 }
 
 /** Embedded defaults of the notice sender: accepted by the in-process carrier simulator only. */
@@ -166,6 +182,12 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
   { name: 'HANBILL_NOTICE_SENDER_KEY', default: `${NOTICE_DEFAULTS.senderKey} (in-process carrier simulator only)`, meaning: 'Kakao sender key (40 letters and digits) of the platform\'s own channel that sends document notices (AlimTalk HANBILL_DOC_ISSUED); with CARRIER_GATEWAY_URL and without it (or HANBILL_NOTICE_SENDER_NUMBER) notices are not sent: logged at start, each one kept as skipped' },
   { name: 'HANBILL_NOTICE_SENDER_NUMBER', default: `${NOTICE_DEFAULTS.senderNumber} (in-process carrier simulator only)`, meaning: 'registered sender number (digits) of the document notices\' LMS fallback' },
+  { name: 'HANBILL_BILLING_DAY', default: '5', meaning: 'KST day of the month (1–28) on which the previous month is billed (docs/settlement.md "Monthly billing")' },
+  { name: 'HANBILL_BILLING_DUE_DAYS', default: '7', meaning: 'payment is due at the end (24:00 KST) of the billing date plus this many days; unpaid after it the bill is 미납 and the partner suspended' },
+  { name: 'HANBILL_BILLING_TICK_MS', default: '60000', meaning: 'period of the billing tick (the run on the billing day, pending bill invoices, due CMS debits, arrears)' },
+  { name: 'HANBILL_BILLING_ISSUER_SUBSCRIPTION', default: '(unset: a platform member bootstrapped with a test certificate, in-process NTS simulator only)', meaning: 'subscription id (sinchno) of the platform company\'s own member, with its certificate, that issues the bills\' tax invoices; unset with NTS_GATEWAY_URL: bills are made and their invoices wait (logged)' },
+  { name: 'HANBILL_PLATFORM_BIZNO', default: '2208812340', meaning: 'business number of the platform company (the bootstrapped invoice issuer)' },
+  { name: 'HANBILL_PLATFORM_NAME', default: '(주)한빌플랫폼', meaning: 'company name of the platform company (the bootstrapped invoice issuer)' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
@@ -255,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const carrier = carrierConfig(get, int, problems);
   const notices = noticeConfig(get, carrier.gatewayUrl, problems);
+  const billing = billingConfig(get, int, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -280,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     carrier,
     notices,
+    billing,
   };
 }
 
@@ -395,4 +419,19 @@ function isKeyText(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function billingConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): BillingConfig {
+  const issuer = get('HANBILL_BILLING_ISSUER_SUBSCRIPTION');
+  if (issuer !== undefined && !/^[1-9]\d{0,15}$/.test(issuer)) problems.push('HANBILL_BILLING_ISSUER_SUBSCRIPTION: expected a subscription id (a positive integer)');
+  const platformBizno = get('HANBILL_PLATFORM_BIZNO') ?? '2208812340';
+  if (!/^\d{10}$/.test(platformBizno)) problems.push('HANBILL_PLATFORM_BIZNO: expected 10 digits');
+  return {
+    day: int('HANBILL_BILLING_DAY', 5, 1, 28),
+    dueDays: int('HANBILL_BILLING_DUE_DAYS', 7, 0, 60),
+    tickMs: int('HANBILL_BILLING_TICK_MS', 60_000, 100, 86_400_000),
+    issuerSubscription: issuer !== undefined && /^[1-9]\d{0,15}$/.test(issuer) ? Number(issuer) : undefined,
+    platformBizno,
+    platformName: get('HANBILL_PLATFORM_NAME') ?? '(주)한빌플랫폼',
+  };
 }

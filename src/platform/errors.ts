@@ -119,6 +119,7 @@ export const ERROR_KINDS = {
   body_too_large: { status: 413, legacy: '1002', meaning: '요청 본문이 너무 큽니다 (request body too large)' },
   media_type_unsupported: { status: 415, legacy: '1002', meaning: '지원하지 않는 Content-Type입니다 (unsupported media type)' },
   internal: { status: 500, legacy: '9999', meaning: '시스템 오류입니다, 변경된 내용은 없습니다 (system error; nothing was changed)' },
+  billing_period_open: { status: 409, legacy: '3002', meaning: '아직 끝나지 않은 기간은 청구할 수 없습니다 (the period has not ended yet: a month is billed after it)' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;

@@ -267,3 +267,30 @@ export async function listExpectedCharges(ctx: Ctx, partnerId: number, input: Ex
   const nextPage = query.page * query.pageSize < totals.count ? query.page + 1 : null;
   return { query, totals, rows, nextPage };
 }
+
+export interface ExpectedChargeLine {
+  type: ChargeType;
+  unitId: number;
+  meteredItem: string;
+  unitPriceKrw: number;
+  quantity: number;
+  /** unit price × quantity (KRW, VAT excluded) */
+  supplyKrw: number;
+}
+
+/** The period's rows summed per unit and unit price (what a bill charges, its bill_lines), oldest unit first. */
+export async function expectedChargeLines(db: Db, partnerId: number, q: Pick<ExpectedChargesQuery, 'from' | 'to'>): Promise<ExpectedChargeLine[]> {
+  const r = await sql<{ unit_id: string; metered_item: string; unit_price_krw: string; quantity: string }>`
+    SELECT u.unit_id, u.metered_item, u.unit_price_krw, sum(u.quantity) AS quantity
+      ${fromWhere(partnerId, { ...q, type: undefined, search: undefined, ids: undefined })}
+     GROUP BY u.unit_id, u.metered_item, u.unit_price_krw
+     ORDER BY u.unit_id, u.unit_price_krw`.execute(db);
+  return r.rows.map((l) => ({
+    type: TYPE_OF.get(l.metered_item) ?? 'other',
+    unitId: Number(l.unit_id),
+    meteredItem: l.metered_item,
+    unitPriceKrw: Number(l.unit_price_krw),
+    quantity: Number(l.quantity),
+    supplyKrw: Number(l.unit_price_krw) * Number(l.quantity),
+  }));
+}
