@@ -28,6 +28,7 @@ import { reservationRoutes } from './faces/rest/reservation-routes.ts';
 import { messageAcceptance } from './modules/messaging/sending/release-reservation.ts';
 import { messageHistoryRoutes } from './faces/rest/message-history-routes.ts';
 import { settlementRoutes } from './faces/rest/settlement-routes.ts';
+import { billRoutes } from './faces/rest/bill-routes.ts';
 import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
@@ -138,6 +139,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => reservationRoutes(instance, { ctx, guard }),
         (instance) => messageHistoryRoutes(instance, { ctx, guard }),
         (instance) => settlementRoutes(instance, { ctx, guard }),
+        (instance) => billRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
         // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)

@@ -113,6 +113,9 @@ export const ERROR_KINDS = {
   // message history (messaging, docs/messaging.md "History")
   message_history_not_final: { status: 409, legacy: '3002', meaning: '예약 중이거나 발송 중인 내역은 삭제할 수 없습니다: 예약은 먼저 취소하고, 발송 중인 건은 결과를 기다리세요 (a reserved or still sending batch cannot be deleted: cancel the reservation first, or wait for its results)' },
   message_history_unconfirmed: { status: 400, legacy: '1001', meaning: '전체삭제는 복구할 수 없어 확인(confirm: true)이 필요합니다 (deleting all needs confirm: true; there is no recovery)' },
+  // bills (docs/settlement.md "Bills, adjustments and pages")
+  bill_not_found: { status: 404, legacy: '3001', meaning: '청구서가 없습니다, 다른 파트너의 주문번호 포함 (no such bill, or another partner\'s order number)' },
+  bill_adjustment_refused: { status: 409, legacy: '3002', meaning: '청구서를 지금 조정할 수 없습니다: 세금계산서에 승인번호가 없음 (the bill cannot be adjusted now: its tax invoice has no approval number)' },
   route_not_found: { status: 404, legacy: '3001', meaning: '없는 경로입니다 (no such route)' },
   method_not_allowed: { status: 405, legacy: '1003', meaning: '이 경로에서 지원하지 않는 메서드입니다 (method not allowed on this route)' },
   request_invalid: { status: 400, legacy: '1002', meaning: '요청을 처리할 수 없습니다 (the request cannot be processed)' },

@@ -13,6 +13,7 @@ import { addPortalSchemas } from './rest/schemas.ts';
 import { portalUserRoutes } from './rest/user-routes.ts';
 import { operatorRoutes } from './rest/operator-routes.ts';
 import { operatorSettlementRoutes } from './rest/operator-settlement-routes.ts';
+import { operatorBillRoutes } from './rest/operator-bill-routes.ts';
 import { partnerRoutes } from './rest/partner-routes.ts';
 
 export interface PortalPluginOptions {
@@ -51,6 +52,7 @@ export function portalPlugin(opts: PortalPluginOptions) {
     await app.register(portalUserRoutes, { ctx: opts.ctx });
     await app.register(operatorRoutes, { ctx: opts.ctx, operatorToken: opts.operatorToken });
     await app.register(operatorSettlementRoutes, { ctx: opts.ctx, operatorToken: opts.operatorToken });
+    await app.register(operatorBillRoutes, { ctx: opts.ctx, operatorToken: opts.operatorToken });
     await app.register(partnerRoutes, { ctx: opts.ctx, guard: opts.guard });
   };
 }

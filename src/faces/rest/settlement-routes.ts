@@ -16,7 +16,7 @@ import { errors, StringEnum } from './schemas.ts';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Time = Type.String({ format: 'date-time' });
 
-const ChargeRowSchema = Type.Object(
+export const ChargeRowSchema = Type.Object(
   {
     id: Type.Integer({ description: '이용내역 번호 (the ledger row; ids= selects it for the download)' }),
     eventKey: Type.String({ description: 'msg:<attempt id>, doc:<document id>, nts:<filing id>' }),

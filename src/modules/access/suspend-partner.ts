@@ -23,6 +23,6 @@ export async function suspendPartner(ctx: Ctx, op: Actor, opts: SuspendPartnerOp
     .returning('id')
     .executeTakeFirst();
   if (!r) throw partnerNotFound(id);
-  await audit(ctx, op, { action: 'partner.suspended', targetKind: 'partner', targetId: id, details: { reason } });
+  await audit(ctx, op, { action: 'partner.suspended', targetKind: 'partner', targetId: id, details: { reason, kind: 'operator' } });
   return getPartner(ctx, id);
 }

@@ -77,6 +77,7 @@ export const ApplicationStatusSchema = Type.Object(
 export const PartnerSchema = Type.Object(
   {
     id: Type.Integer(), userId: Type.Integer(), loginId: Type.String(), comName: Type.String(), bizno: Type.String(), state: Type.String({ enum: ['active', 'suspended'] }),
+    suspensionKind: Type.String({ enum: ['', 'operator', 'arrears'], description: 'why suspended: operator (restored by an operator) or arrears (restored at once when the overdue bills are paid); empty while active' }),
     suspendedReason: Type.String(), suspendedAt: NullableDateTime, createdAt: DateTime, activeKeys: Type.Integer(), members: Type.Integer(),
   },
   { $id: 'Partner' },
