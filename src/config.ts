@@ -46,6 +46,8 @@ export interface Config {
   carrier: CarrierConfig;
   /** Document notices: the platform's own AlimTalk sender (docs/messaging.md "Document notices"). */
   notices: NoticeConfig;
+  /** The bank: virtual accounts, CMS debits, deposit notices (docs/settlement.md "Bank"). */
+  bank: BankConfig;
   /** Monthly billing: the run on the billing day, due dates, the invoice issuer, the tick (docs/settlement.md "Monthly billing"). */
   billing: BillingConfig;
 }
@@ -69,6 +71,18 @@ export interface BillingConfig {
   /** The platform company (the bootstrapped issuer). */
   platformBizno: string;
   platformName: string;
+}
+
+export interface BankConfig {
+  /** Base URL of the bank relay (our protocol); undefined = the shipped bank simulator, in-process. */
+  gatewayUrl: string | undefined;
+  /** HMAC secret of the notices the bank pushes; required with gatewayUrl, random per start for the in-process simulator. */
+  noticeSecret: string | undefined;
+  timeoutMs: number;
+  /** In-process simulator: delay between a deposit / debit and its notice. */
+  simDelayMs: number;
+  /** In-process simulator: fault knobs (name=value list, docs/settlement.md "Bank"). */
+  simFaults: Record<string, number>;
 }
 
 /** Embedded defaults of the notice sender: accepted by the in-process carrier simulator only. */
@@ -180,6 +194,11 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_MESSAGE_HISTORY_PURGE', default: 'on', meaning: 'on: drop the message-history partitions of months older than 12 months once a day (database-wide: one of several installations sharing a database does it); off: keep them' },
   { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
   { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
+  { name: 'BANK_GATEWAY_URL', default: '(unset: in-process bank simulator)', meaning: 'base URL of the bank relay (virtual accounts, CMS debits; our protocol, docs/settlement.md "Bank"), e.g. a standalone `hanbill bank-sim`; set, POST /dev/bank/deposits does not exist' },
+  { name: 'BANK_NOTICE_SECRET', default: '(unset: random per start, in-process simulator only)', meaning: 'shared HMAC secret of the notices (deposits, cancellations, debit results) the bank pushes to /bank/notices; required with BANK_GATEWAY_URL' },
+  { name: 'HANBILL_BANK_TIMEOUT_MS', default: '10000', meaning: 'time-out of one call to the bank gateway' },
+  { name: 'HANBILL_BANK_SIM_DELAY_MS', default: '100', meaning: 'in-process bank simulator: delay between a deposit, cancellation or debit and its notice' },
+  { name: 'HANBILL_BANK_SIM_FAULTS', default: '(none)', meaning: 'in-process bank simulator faults, e.g. failRate=0.2,duplicateRate=0.5,pushFailRate=0.3,lostAckRate=0.2,lateRate=0.1,lateMs=5000' },
   { name: 'HANBILL_NOTICE_SENDER_KEY', default: `${NOTICE_DEFAULTS.senderKey} (in-process carrier simulator only)`, meaning: 'Kakao sender key (40 letters and digits) of the platform\'s own channel that sends document notices (AlimTalk HANBILL_DOC_ISSUED); with CARRIER_GATEWAY_URL and without it (or HANBILL_NOTICE_SENDER_NUMBER) notices are not sent: logged at start, each one kept as skipped' },
   { name: 'HANBILL_NOTICE_SENDER_NUMBER', default: `${NOTICE_DEFAULTS.senderNumber} (in-process carrier simulator only)`, meaning: 'registered sender number (digits) of the document notices\' LMS fallback' },
   { name: 'HANBILL_BILLING_DAY', default: '5', meaning: 'KST day of the month (1–28) on which the previous month is billed (docs/settlement.md "Monthly billing")' },
@@ -277,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const carrier = carrierConfig(get, int, problems);
   const notices = noticeConfig(get, carrier.gatewayUrl, problems);
+  const bank = bankConfig(get, int, problems);
   const billing = billingConfig(get, int, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -303,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword,
     carrier,
     notices,
+    bank,
     billing,
   };
 }
@@ -433,5 +454,31 @@ function billingConfig(get: (name: string) => string | undefined, int: (name: st
     issuerSubscription: issuer !== undefined && /^[1-9]\d{0,15}$/.test(issuer) ? Number(issuer) : undefined,
     platformBizno,
     platformName: get('HANBILL_PLATFORM_NAME') ?? '(주)한빌플랫폼',
+  };
+}
+
+const BANK_SIM_FAULT_NAMES = ['failRate', 'duplicateRate', 'pushFailRate', 'lostAckRate', 'lateRate', 'lateMs'];
+
+function bankConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): BankConfig {
+  const gatewayUrl = get('BANK_GATEWAY_URL')?.replace(/\/+$/, '');
+  if (gatewayUrl !== undefined && !/^https?:\/\//.test(gatewayUrl)) problems.push('BANK_GATEWAY_URL: expected an http:// or https:// URL');
+  const noticeSecret = get('BANK_NOTICE_SECRET');
+  if (noticeSecret !== undefined && noticeSecret.length < 16) problems.push('BANK_NOTICE_SECRET: expected at least 16 characters');
+  if (gatewayUrl !== undefined && noticeSecret === undefined) problems.push('BANK_NOTICE_SECRET: required with BANK_GATEWAY_URL (the bank signs its notices with it)');
+  const simFaults: Record<string, number> = {};
+  for (const part of (get('HANBILL_BANK_SIM_FAULTS') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]+)=([0-9.]+)$/.exec(part);
+    if (!m || !BANK_SIM_FAULT_NAMES.includes(m[1]!) || !Number.isFinite(Number(m[2]))) {
+      problems.push(`HANBILL_BANK_SIM_FAULTS: expected name=number items of ${BANK_SIM_FAULT_NAMES.join(', ')}, got "${part}"`);
+      continue;
+    }
+    simFaults[m[1]!] = Number(m[2]);
+  }
+  return {
+    gatewayUrl,
+    noticeSecret,
+    timeoutMs: int('HANBILL_BANK_TIMEOUT_MS', 10_000, 50, 600_000),
+    simDelayMs: int('HANBILL_BANK_SIM_DELAY_MS', 100, 0, 3_600_000),
+    simFaults,
   };
 }

@@ -20,6 +20,10 @@ import { databaseTarget } from './composition/database-target.ts';
 import { startKakao, type KakaoSystem } from './composition/kakao.ts';
 import { startCarrier, type CarrierSystem } from './composition/carrier.ts';
 import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
+import { startBank, type BankSystem } from './composition/bank.ts';
+import { bankNoticeRoutes } from './faces/rest/bank-notice-routes.ts';
+import { billingAccountRoutes } from './faces/rest/billing-account-routes.ts';
+import { bankDepositPlugin } from './faces/dev-bank/bank-deposit-routes.ts';
 import { senderNumberRoutes } from './faces/rest/sender-number-routes.ts';
 import { kakaoChannelRoutes } from './faces/rest/kakao-channel-routes.ts';
 import { kakaoTemplateRoutes } from './faces/rest/kakao-template-routes.ts';
@@ -56,6 +60,8 @@ export interface System {
   kakao: KakaoSystem;
   /** Message delivery: the carrier gateway, the pipeline and (embedded default) the in-process carrier simulator. */
   carrier: CarrierSystem;
+  /** The bank: virtual accounts, CMS debits, notices; (embedded default) the in-process bank simulator. */
+  bank: BankSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   close(): Promise<void>;
@@ -95,6 +101,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   started.push(() => nts.close());
   const carrier = await startCarrier(ctx);
   started.push(() => carrier.close());
+  const bank = await startBank(ctx);
+  started.push(() => bank.close());
   const mail = await startMail(config, log);
   started.push(async () => {
     await mail.transport.close();
@@ -130,6 +138,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => certificateRoutes(instance, { ctx, guard }),
         (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
         (instance) => carrierReportRoutes(instance, { receivePush: carrier.delivery.receivePush }),
+        (instance) => bankNoticeRoutes(instance, { receiveNotice: bank.receiveNotice }),
+        (instance) => billingAccountRoutes(instance, { ctx, guard, gateway: bank.gateway }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
@@ -142,6 +152,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => billRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
+        // sandbox money: the in-process bank simulator sends a deposit notice (loopback callers only; absent with BANK_GATEWAY_URL)
+        ...(bank.simulator ? [bankDepositPlugin(bank.simulator)] : []),
         // the mailbox: loopback callers, or a console operator's session (never the operator bearer token in a browser)
         ...(mail.catcher ? [mailboxPlugin(mail.catcher, { isOperator: async (req) => (await requireOperator(ctx, req, { csrf: false })).operator !== undefined })] : []),
       ],
@@ -164,6 +176,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   nts.setApiUrl(url);
   if (worker) await nts.filing.start();
   carrier.setApiUrl(url);
+  bank.setApiUrl(url);
   // the worker starts once the API listens: work left from before a restart (a due reservation, a pending
   // filing) gives the carrier and the NTS this process's report URLs, not none
   if (worker && workerHasHandlers) worker.start();
@@ -180,6 +193,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     nts,
     kakao,
     carrier,
+    bank,
     mail,
     close: async () => {
       if (closed) return;
@@ -188,6 +202,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       await worker?.stop();
       await nts.close();
       await carrier.close();
+      await bank.close();
       await mail.transport.close();
       await mail.catcher?.stop();
       await closePdfRenderPool();

@@ -20,6 +20,8 @@ Commands:
                [--result-delay-ms N] [--registration-id 8 digits]...; then set NTS_GATEWAY_URL to it
   carrier-sim  run the carrier (Kakao/SMS) simulator alone: [--port 8091] [--result-delay-ms N] [--report-secret S]
                [--fail-rate P] [--timeout-rate P] [--no-push] …; then set CARRIER_GATEWAY_URL to it
+  bank-sim     run the bank simulator (virtual accounts, CMS debits, deposit notices) alone: [--port 8092]
+               [--notice-secret S] [--notice-url URL] [--notice-delay-ms N] …; then set BANK_GATEWAY_URL to it
   help         show this help (also --help, -h)
   version      print the version
 
@@ -54,6 +56,10 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'carrier-sim': {
       const { runCarrierSim } = await import('../simulators/carrier/cli.ts');
       return runCarrierSim(rest, process.stdout, process.stderr);
+    }
+    case 'bank-sim': {
+      const { runBankSim } = await import('../simulators/bank/cli.ts');
+      return runBankSim(rest, process.stdout, process.stderr);
     }
     case 'migrate': {
       const config = loadConfig();
