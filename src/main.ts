@@ -20,6 +20,12 @@ import { databaseTarget } from './composition/database-target.ts';
 import { startKakao, type KakaoSystem } from './composition/kakao.ts';
 import { startCarrier, type CarrierSystem } from './composition/carrier.ts';
 import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
+import { createBilling, type BillingSystem } from './composition/billing.ts';
+import { billingRunRoutes } from './faces/rest/billing-run-routes.ts';
+import { devClockPlugin } from './faces/dev-clock/dev-clock-routes.ts';
+import { loadOffsetClock } from './faces/dev-clock/clock-offset-file.ts';
+import { expireUnreported } from './modules/messaging/delivery/sweep-deliveries.ts';
+import { releaseDueReservations } from './modules/messaging/sending/release-reservation.ts';
 import { startBank, type BankSystem } from './composition/bank.ts';
 import { bankNoticeRoutes } from './faces/rest/bank-notice-routes.ts';
 import { billingAccountRoutes } from './faces/rest/billing-account-routes.ts';
@@ -64,6 +70,8 @@ export interface System {
   bank: BankSystem;
   /** Outgoing mail; `catcher` is the in-process SMTP server of the embedded default (SMTP_URL unset). */
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
+  /** Monthly billing: the tick (run on the billing day, invoices, arrears) and the arrears notice mail. */
+  billing: BillingSystem;
   close(): Promise<void>;
 }
 
@@ -94,7 +102,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   const migrated = await migrate(database.pool);
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
 
-  const ctx: Ctx = { db: database.db, clock: opts.clock ?? systemClock, config, masterKey: secrets.masterKey, log };
+  // the embedded default's clock can be moved forward (POST /dev/clock); production runs on the system clock
+  const clock = opts.clock ?? (config.databaseUrl ? systemClock : loadOffsetClock(config.dataDir));
+  const ctx: Ctx = { db: database.db, clock, config, masterKey: secrets.masterKey, log };
   await bootstrapOperator(ctx, { embedded: !config.databaseUrl, dataDir: config.dataDir, adminPassword: config.adminPassword });
   const kakao = await startKakao(ctx);
   const nts = await startNts(ctx);
@@ -108,11 +118,13 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     await mail.transport.close();
     await mail.catcher?.stop();
   });
+  // TODO(lead): hand in H1's requestDueDebits(ctx, bank.gateway) from modules/settlement/bank/request-due-debits.ts once it lands
+  const billing = createBilling(ctx, { transport: mail.transport });
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -149,6 +161,11 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => reservationRoutes(instance, { ctx, guard }),
         (instance) => messageHistoryRoutes(instance, { ctx, guard }),
         (instance) => settlementRoutes(instance, { ctx, guard }),
+        (instance) => billingRunRoutes(instance, { ctx, operatorToken: secrets.operatorToken }),
+        // the sandbox clock: embedded default with the simulators in process only, loopback callers only
+        ...(!config.databaseUrl && nts.simulator && carrier.simulator
+          ? [devClockPlugin({ ctx, billingTick: () => billing.tick(), messageSweep: async () => ({ expired: await expireUnreported(ctx), released: await releaseDueReservations(ctx) }) })]
+          : []),
         (instance) => billRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
@@ -181,6 +198,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   // filing) gives the carrier and the NTS this process's report URLs, not none
   if (worker && workerHasHandlers) worker.start();
   if (worker) await carrier.delivery.start();
+  if (worker) await billing.start();
 
   let closed = false;
   return {
@@ -193,6 +211,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     nts,
     kakao,
     carrier,
+    billing,
     bank,
     mail,
     close: async () => {

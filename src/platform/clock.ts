@@ -6,7 +6,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock tests move by hand. */
-export class ManualClock implements Clock {
+export class ManualClock implements AdjustableClock {
   constructor(private current: Date) {}
   now(): Date {
     return new Date(this.current);
@@ -16,6 +16,32 @@ export class ManualClock implements Clock {
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** A clock that can be moved forward (POST /dev/clock): ManualClock in tests, OffsetClock on the embedded default. */
+export interface AdjustableClock extends Clock {
+  advance(ms: number): void;
+}
+
+export function isAdjustable(clock: Clock): clock is AdjustableClock {
+  return typeof (clock as Partial<AdjustableClock>).advance === 'function';
+}
+
+/**
+ * The embedded default's clock: system time + an offset that only grows (POST /dev/clock moves it forward, like
+ * a payment provider's test clock), so an integrator can watch a billing cycle, a due date, the 48-hour rule.
+ */
+export class OffsetClock implements AdjustableClock {
+  constructor(private offsetMs = 0) {}
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+  get offset(): number {
+    return this.offsetMs;
   }
 }
 
