@@ -138,7 +138,7 @@ export async function adjustBill(ctx: Ctx, op: Actor, orderNoInput: unknown, inp
     const lastLine = await tx.selectFrom('bill_lines').select(sql<number | null>`max(line_no)`.as('n')).where('bill_id', '=', bill.id).executeTakeFirstOrThrow();
     await tx
       .insertInto('bill_lines')
-      .values({ bill_id: bill.id, line_no: Number(lastLine.n ?? 0) + 1, unit_id: null, metered_item: 'adjustment', name: `조정: ${reason}`.slice(0, 200), quantity: 1, unit_price_krw: delta, supply_krw: delta })
+      .values({ bill_id: bill.id, line_no: Number(lastLine.n ?? 0) + 1, unit_id: null, metered_item: 'adjustment', name: `조정: ${reason}`.slice(0, 200), quantity: delta < 0 ? -1 : 1, unit_price_krw: Math.abs(delta), supply_krw: delta })
       .execute();
     await tx.updateTable('bills').set({ supply_krw: supply, vat_krw: vat, total_krw: total, updated_at: now }).where('id', '=', bill.id).execute();
     const refreshed = await refreshBill(ctx, tx, bill.id);
