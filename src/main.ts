@@ -118,8 +118,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     await mail.transport.close();
     await mail.catcher?.stop();
   });
-  // TODO(lead): hand in H1's requestDueDebits(ctx, bank.gateway) from modules/settlement/bank/request-due-debits.ts once it lands
-  const billing = createBilling(ctx, { transport: mail.transport });
+  const billing = createBilling(ctx, { transport: mail.transport, bankGateway: bank.gateway });
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;

@@ -12,6 +12,7 @@ import { kstDate } from '../../../platform/clock.ts';
 import { MailSendError, type MailTransport } from '../../mail/mail-transport.ts';
 import { escapeHtml } from '../../documents/render/html.ts';
 import { arrearsOf } from './mark-arrears.ts';
+import { bankName } from '../bank/bank-gateway.ts';
 import '../tables.ts';
 
 const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
@@ -28,7 +29,12 @@ export interface ArrearsNotice {
 }
 
 /** The notice of a bill, or undefined when none is due (paid meanwhile, mailed already, no recipient). */
-export async function composeArrearsNotice(ctx: Ctx, billId: number): Promise<ArrearsNotice | undefined> {
+export interface ArrearsNoticeDeps {
+  /** Issue the partner's virtual account when it has none yet (bank/billing-account.ts ensureBillingAccount). */
+  ensureAccount?: (partnerId: number) => Promise<unknown>;
+}
+
+export async function composeArrearsNotice(ctx: Ctx, billId: number, deps: ArrearsNoticeDeps = {}): Promise<ArrearsNotice | undefined> {
   const bill = await ctx.db.selectFrom('bills').select(['id', 'partner_id', 'order_no', 'state', 'notice_mailed_at']).where('id', '=', billId).executeTakeFirst();
   if (!bill || bill.state !== 'overdue' || bill.notice_mailed_at !== null) return undefined;
   const user = await ctx.db
@@ -40,8 +46,15 @@ export async function composeArrearsNotice(ctx: Ctx, billId: number): Promise<Ar
   if (!user.email) return undefined;
   const open = await arrearsOf(ctx, Number(bill.partner_id));
   const left = open.reduce((s, b) => s + Number(b.total_krw) - Number(b.paid_krw), 0);
+  if (deps.ensureAccount) {
+    try {
+      await deps.ensureAccount(Number(bill.partner_id));
+    } catch (err) {
+      ctx.log.warn({ partnerId: bill.partner_id, err: String(err) }, 'virtual account not issued for the arrears notice: the notice points at the portal');
+    }
+  }
   const acct = await ctx.db.selectFrom('billing_accounts').select(['va_bank_code', 'va_account_no', 'va_holder']).where('partner_id', '=', bill.partner_id).executeTakeFirst();
-  const account = acct?.va_account_no ? `은행코드 ${acct.va_bank_code ?? ''} · 계좌번호 ${acct.va_account_no} · 예금주 ${acct.va_holder ?? ''}` : '포털 연동 API 관리 > 정산 > 결제하기에서 입금 계좌를 확인하세요';
+  const account = acct?.va_account_no ? `${bankName(acct.va_bank_code)} ${acct.va_account_no} (예금주 ${acct.va_holder ?? ''})` : '포털 연동 API 관리 > 정산 > 결제하기에서 입금 계좌를 확인하세요';
   const rows = open.map((b) => `주문번호 ${b.order_no} (${b.period} 이용분): 청구 ${won(Number(b.total_krw))}, 납부 ${won(Number(b.paid_krw))}, 납부기한 ${day(new Date(new Date(b.due_at).getTime() - 1))}`);
   const subject = `[Hanbill] 미납 요금 안내: ${won(left)} (주문번호 ${bill.order_no}) · API 이용이 정지되었습니다`;
   const ko = [
@@ -64,10 +77,10 @@ export async function composeArrearsNotice(ctx: Ctx, billId: number): Promise<Ar
   return { to: user.email, subject, text, html };
 }
 
-export function sendArrearsNoticeHandler(ctx: Ctx, transport: MailTransport) {
+export function sendArrearsNoticeHandler(ctx: Ctx, transport: MailTransport, deps: ArrearsNoticeDeps = {}) {
   return async (job: Job): Promise<void> => {
     const billId = Number(job.payload['billId']);
-    const notice = await composeArrearsNotice(ctx, billId);
+    const notice = await composeArrearsNotice(ctx, billId, deps);
     if (!notice) return;
     const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
     try {
