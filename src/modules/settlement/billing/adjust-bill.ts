@@ -148,7 +148,7 @@ export async function adjustBill(ctx: Ctx, op: Actor, orderNoInput: unknown, inp
     if (refreshed.state !== 'overdue') await liftArrearsIfCleared(ctx, tx, Number(bill.partner_id));
     await audit(tx, op, {
       action: 'bill.adjusted', targetKind: 'bill', targetId: bill.id,
-      details: { orderNo, reason, supplyDeltaKrw: delta, vatDeltaKrw: vatDelta, from: { supplyKrw: oldSupply, vatKrw: oldVat, totalKrw: oldTotal }, to: { supplyKrw: supply, vatKrw: vat, totalKrw: total }, creditKrw: credit, amendedDockey: amended?.dockey ?? null },
+      details: { orderNo, reason, supplyDeltaKrw: delta, vatDeltaKrw: vatDelta, from: { supplyKrw: oldSupply, vatKrw: oldVat, totalKrw: oldTotal }, to: { supplyKrw: supply, vatKrw: vat, totalKrw: total }, creditKrw: credit, amendedDocument: amended?.dockey ?? null, amendedIssueId: amended?.ntsIssueId ?? null },
     });
     ctx.log.info({ orderNo, delta, vatDelta, amended: amended?.dockey }, 'bill adjusted');
     return { adjustmentId: Number(adj.id), orderNo, supplyDeltaKrw: delta, vatDeltaKrw: vatDelta, supplyKrw: supply, vatKrw: vat, totalKrw: total, creditKrw: credit, amendedInvoice: amended };
