@@ -64,7 +64,7 @@ export interface BillingConfig {
   day: number;
   /** Payment is due at the end of the billing date + this many days (KST). */
   dueDays: number;
-  /** Period of the billing tick (run, pending invoices, due debits, arrears). */
+  /** Period of the billing tick (run, pending invoices, due debits, arrears); 0 = not scheduled here (POST /dev/clock still runs it). */
   tickMs: number;
   /** Subscription that issues the bills' tax invoices; undefined = bootstrapped on the embedded default / in-process NTS simulator. */
   issuerSubscription: number | undefined;
@@ -203,7 +203,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_NOTICE_SENDER_NUMBER', default: `${NOTICE_DEFAULTS.senderNumber} (in-process carrier simulator only)`, meaning: 'registered sender number (digits) of the document notices\' LMS fallback' },
   { name: 'HANBILL_BILLING_DAY', default: '5', meaning: 'KST day of the month (1–28) on which the previous month is billed (docs/settlement.md "Monthly billing")' },
   { name: 'HANBILL_BILLING_DUE_DAYS', default: '7', meaning: 'payment is due at the end (24:00 KST) of the billing date plus this many days; unpaid after it the bill is 미납 and the partner suspended' },
-  { name: 'HANBILL_BILLING_TICK_MS', default: '60000', meaning: 'period of the billing tick (the run on the billing day, pending bill invoices, due CMS debits, arrears)' },
+  { name: 'HANBILL_BILLING_TICK_MS', default: '60000', meaning: 'period of the billing tick (the run on the billing day, pending bill invoices, due CMS debits, arrears); 0: not scheduled on this installation (another one sharing the database runs it; POST /dev/clock still does; the test suite runs so)' },
   { name: 'HANBILL_BILLING_ISSUER_SUBSCRIPTION', default: '(unset: a platform member bootstrapped with a test certificate, in-process NTS simulator only)', meaning: 'subscription id (sinchno) of the platform company\'s own member, with its certificate, that issues the bills\' tax invoices; unset with NTS_GATEWAY_URL: bills are made and their invoices wait (logged)' },
   { name: 'HANBILL_PLATFORM_BIZNO', default: '2208812340', meaning: 'business number of the platform company (the bootstrapped invoice issuer)' },
   { name: 'HANBILL_PLATFORM_NAME', default: '(주)한빌플랫폼', meaning: 'company name of the platform company (the bootstrapped invoice issuer)' },
@@ -445,12 +445,14 @@ function isKeyText(text: string): boolean {
 function billingConfig(get: (name: string) => string | undefined, int: (name: string, fallback: number, min: number, max: number) => number, problems: string[]): BillingConfig {
   const issuer = get('HANBILL_BILLING_ISSUER_SUBSCRIPTION');
   if (issuer !== undefined && !/^[1-9]\d{0,15}$/.test(issuer)) problems.push('HANBILL_BILLING_ISSUER_SUBSCRIPTION: expected a subscription id (a positive integer)');
+  const tick = get('HANBILL_BILLING_TICK_MS');
+  if (tick !== undefined && /^\d+$/.test(tick) && Number(tick) > 0 && Number(tick) < 100) problems.push('HANBILL_BILLING_TICK_MS: expected 0 (off) or at least 100');
   const platformBizno = get('HANBILL_PLATFORM_BIZNO') ?? '2208812340';
   if (!/^\d{10}$/.test(platformBizno)) problems.push('HANBILL_PLATFORM_BIZNO: expected 10 digits');
   return {
     day: int('HANBILL_BILLING_DAY', 5, 1, 28),
     dueDays: int('HANBILL_BILLING_DUE_DAYS', 7, 0, 60),
-    tickMs: int('HANBILL_BILLING_TICK_MS', 60_000, 100, 86_400_000),
+    tickMs: int('HANBILL_BILLING_TICK_MS', 60_000, 0, 86_400_000),
     issuerSubscription: issuer !== undefined && /^[1-9]\d{0,15}$/.test(issuer) ? Number(issuer) : undefined,
     platformBizno,
     platformName: get('HANBILL_PLATFORM_NAME') ?? '(주)한빌플랫폼',

@@ -9,6 +9,7 @@ import type { TestSystem } from '../support/test-system.ts';
 import { startTestSystem } from '../support/test-system.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { rest } from '../support/http.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { runBilling } from '../../src/modules/settlement/billing/run-billing.ts';
@@ -22,8 +23,8 @@ let sys: TestSystem;
 let privateDb: PrivateDatabase;
 before(async () => {
   privateDb = await usePrivateDatabase('billrun');
-  // the background tick stays out of the way: these tests call the run themselves
-  sys = await startTestSystem(ntsTestEnv({ HANBILL_BILLING_TICK_MS: '3600000' }), { clock });
+  // test systems do not schedule the billing tick (HANBILL_BILLING_TICK_MS=0): these tests run it themselves
+  sys = await startTestSystem(ntsTestEnv(), { clock });
 });
 after(async () => {
   await sys?.close();
@@ -33,20 +34,20 @@ after(async () => {
 const op = () => ({ authorization: `Bearer ${sys.operatorToken}` });
 let seq = 0;
 
-async function partner(): Promise<number> {
-  return (await makePartner(sys, await operatorClient(sys))).partnerId;
+async function partner(on: TestSystem = sys): Promise<number> {
+  return (await makePartner(on, await operatorClient(on))).partnerId;
 }
 
-async function unitOf(item: string): Promise<number> {
-  const r = await sys.ctx.db.selectFrom('service_units').select('id').where('metered_item', '=', item).where('retired_at', 'is', null).orderBy('id').executeTakeFirstOrThrow();
+async function unitOf(item: string, on: TestSystem = sys): Promise<number> {
+  const r = await on.ctx.db.selectFrom('service_units').select('id').where('metered_item', '=', item).where('retired_at', 'is', null).orderBy('id').executeTakeFirstOrThrow();
   return Number(r.id);
 }
 
 /** Ledger rows of a partner (what delivery and issuing write), directly. */
-async function usage(partnerId: number, item: string, price: number, n: number, at: string): Promise<void> {
-  const unit = await unitOf(item);
+async function usage(partnerId: number, item: string, price: number, n: number, at: string, on: TestSystem = sys): Promise<void> {
+  const unit = await unitOf(item, on);
   for (let i = 0; i < n; i++) {
-    await sys.database.pool.query(
+    await on.database.pool.query(
       'INSERT INTO usage_records (event_key, partner_id, subscription_id, unit_id, metered_item, quantity, unit_price_krw, occurred_at) VALUES ($1, $2, NULL, $3, $4, 1, $5, $6)',
       [`test:${partnerId}:${++seq}`, partnerId, unit, item, price, at],
     );
@@ -187,11 +188,31 @@ test('/dev/clock: now in UTC and KST, moved forward by an ISO duration (the tick
 });
 
 test('/dev/clock does not exist in production mode (a real NTS gateway: the simulators are not in process)', async () => {
-  const prod = await startTestSystem({ NTS_GATEWAY_URL: 'http://127.0.0.1:9', HANBILL_BILLING_TICK_MS: '3600000' });
+  const prod = await startTestSystem({ NTS_GATEWAY_URL: 'http://127.0.0.1:9' });
   try {
     assert.equal((await rest(prod.url, 'GET', '/dev/clock')).status, 404);
     assert.equal((await rest(prod.url, 'POST', '/dev/clock', { advance: 'P1D' })).status, 404);
   } finally {
     await prod.close();
+  }
+});
+
+test('the scheduled tick (HANBILL_BILLING_TICK_MS > 0) bills the previous month on its own on the billing day', async () => {
+  const clock2 = new ManualClock(new Date('2026-12-05T00:30:00Z')); // 09:30 KST on the 5th
+  const sched = await startTestSystem(ntsTestEnv({ HANBILL_BILLING_TICK_MS: '200' }), { clock: clock2 });
+  try {
+    const p = await partner(sched);
+    await usage(p, 'message_alimtalk', 10, 5, '2026-11-20T12:00:00+09:00', sched);
+    const bill = await waitFor(
+      async () => (await sched.database.pool.query('SELECT total_krw, invoice_document_id FROM bills WHERE partner_id = $1', [p])).rows[0],
+      (b: any) => b !== undefined && b.invoice_document_id !== null,
+      { what: 'the November bill and its invoice, by the scheduled tick', timeoutMs: 20_000 },
+    );
+    assert.equal(Number(bill.total_krw), 55);
+    const run = (await sched.database.pool.query("SELECT started_by, finished_at FROM billing_runs WHERE period = '2026-11-01'")).rows[0];
+    assert.equal(run.started_by, 'schedule');
+    assert.ok(run.finished_at);
+  } finally {
+    await sched.close();
   }
 });

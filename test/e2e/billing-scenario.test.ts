@@ -20,8 +20,8 @@ let sys: TestSystem;
 let privateDb: PrivateDatabase;
 before(async () => {
   privateDb = await usePrivateDatabase('billscen');
-  // the background tick stays out of the way: the clock route runs it when the test moves time
-  sys = await startTestSystem(ntsTestEnv({ HANBILL_BILLING_TICK_MS: '3600000', HANBILL_CARRIER_SIM_DELAY_MS: '10' }), { clock });
+  // test systems do not schedule the billing tick (HANBILL_BILLING_TICK_MS=0): POST /dev/clock runs it as time moves
+  sys = await startTestSystem(ntsTestEnv({ HANBILL_CARRIER_SIM_DELAY_MS: '10' }), { clock });
 });
 after(async () => {
   await sys?.close();

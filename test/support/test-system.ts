@@ -29,6 +29,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_CHANNEL: `t${crypto.randomBytes(6).toString('hex')}`,
     // … and the partitions of the message history are everyone's: a test clock a year ahead must not drop them
     HANBILL_MESSAGE_HISTORY_PURGE: 'off',
+    // … and so are bills: a system's billing tick (its own clock) would bill, mark overdue and debit other files' bills
+    HANBILL_BILLING_TICK_MS: '0',
     ...env,
   });
   const system = await startSystem(config, { database: await openTestDatabase(), logger: silentLogger, ...opts });

@@ -57,9 +57,10 @@ export async function billingTick(ctx: Ctx, deps: BillingTickDeps = {}): Promise
   return { period: target.period, ran: ran === true, invoicesIssued, arrears };
 }
 
-/** Arm the tick chain: the run of the slot `offsetSlots` from now (deduplicated across processes and restarts). */
+/** Arm the tick chain: the run of the slot `offsetSlots` from now (deduplicated across processes and restarts); none when the period is 0. */
 export async function armBillingTick(ctx: Ctx, offsetSlots = 1): Promise<void> {
   const period = ctx.config.billing.tickMs;
+  if (period === 0) return; // not scheduled on this installation (HANBILL_BILLING_TICK_MS=0)
   const slot = Math.floor(Date.now() / period) + offsetSlots;
   await enqueueJob(ctx.db, billingQueuesOf(ctx).tick, { slot }, { dedupeKey: `tick:${period}:${slot}`, runAt: new Date(Math.max(Date.now(), slot * period)), maxAttempts: 1 });
 }
