@@ -216,3 +216,20 @@ test('the scheduled tick (HANBILL_BILLING_TICK_MS > 0) bills the previous month 
     await sched.close();
   }
 });
+
+test('the embedded default runs on an OffsetClock: /dev/clock moves it, and the offset is kept in the data folder', async () => {
+  const emb = await startTestSystem();
+  try {
+    const before = Date.now();
+    const r = await rest(emb.url, 'POST', '/dev/clock', { advance: 'P2D' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.offsetMs, 2 * 86_400_000);
+    const now = new Date((await rest(emb.url, 'GET', '/dev/clock')).body.now).getTime();
+    assert.ok(now >= before + 2 * 86_400_000 && now < Date.now() + 2 * 86_400_000 + 1000, 'system time + 2 days');
+    assert.ok(emb.ctx.clock.now().getTime() >= before + 2 * 86_400_000);
+    const { loadOffsetClock } = await import('../../src/faces/dev-clock/clock-offset-file.ts');
+    assert.equal(loadOffsetClock(emb.dataDir).offset, 2 * 86_400_000, 'a restart keeps the offset');
+  } finally {
+    await emb.close();
+  }
+});
