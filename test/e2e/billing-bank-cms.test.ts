@@ -9,6 +9,9 @@ import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { requestDueDebits } from '../../src/modules/settlement/bank/request-due-debits.ts';
+import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-account.ts';
+import { BankTransientError, type BankGateway } from '../../src/modules/settlement/bank/bank-gateway.ts';
+import { AppError } from '../../src/platform/errors.ts';
 import { messagingPartner } from './messaging-support.ts';
 import { assertStatus, billOf, insertBill, paymentsOf } from './billing-bank-support.ts';
 
@@ -115,4 +118,19 @@ test('a debit whose request never reached the bank is sent again with the same r
   assert.equal(sys.bank.simulator!.stats().debits, debitsBefore + 1);
   assert.deepEqual(await billOf(sys, bill.id).then((b) => [b.state, b.paid]), ['paid', 7_700]);
   assert.equal((await debitsOf(bill.id)).length, 1);
+});
+
+test('the bank unreachable: the account is not issued (bank_unavailable, 502) and is issued by a later call', async () => {
+  const p = await messagingPartner(sys);
+  const down: BankGateway = {
+    issueVirtualAccount: () => Promise.reject(new BankTransientError('bank gateway: timed out')),
+    registerPayer: () => Promise.reject(new BankTransientError('bank gateway: timed out')),
+    requestDebit: () => Promise.reject(new BankTransientError('bank gateway: timed out')),
+  };
+  await assert.rejects(ensureBillingAccount(sys.ctx, down, p.partnerId), (e: unknown) => e instanceof AppError && e.code === 'bank_unavailable' && e.status === 502);
+  const row = await sys.database.pool.query('SELECT va_account_no FROM billing_accounts WHERE partner_id = $1', [p.partnerId]);
+  assert.equal(row.rows[0]?.va_account_no ?? null, null);
+  const acc = await p.call('GET', '/v1/partner/billing/account');
+  assertStatus(acc, 200);
+  assert.match(acc.body.virtualAccount.accountNo, /^\d{14}$/);
 });

@@ -54,6 +54,10 @@ test('a fixed virtual account; exact, partial and over-payment; the credit spent
   const company = await sys.database.pool.query<{ com_name: string }>('SELECT u.com_name FROM partners p JOIN portal_users u ON u.id = p.user_id WHERE p.id = $1', [p.partnerId]);
   assert.equal(va.holder, company.rows[0]!.com_name, 'the holder is the partner company');
   assert.equal((await accountOf(p)).accountNo, va.accountNo, 'the same account every time');
+  const q = await messagingPartner(sys);
+  const concurrent = await Promise.all([accountOf(q), accountOf(q), accountOf(q)]);
+  assert.equal(new Set(concurrent.map((c) => c.accountNo)).size, 1, 'concurrent first calls: one account');
+  assert.notEqual(concurrent[0]!.accountNo, va.accountNo, 'another partner, another account');
 
   const dueAt = new Date(clock.now().getTime() + 7 * DAY);
   const b1 = await insertBill(sys, p.partnerId, { totalKrw: 11_000, dueAt, monthsAgo: 3 });
@@ -216,4 +220,32 @@ test('the simulator retries a notice until our endpoint acknowledges it', async 
   } finally {
     await new Promise<void>((resolve) => proxy.close(() => resolve()));
   }
+});
+
+test('through the simulator\'s faults (lost pushes, lost acknowledgements, duplicates, late notices) every deposit is applied exactly once', async () => {
+  const p = await messagingPartner(sys);
+  const va = await accountOf(p);
+  const bills = [];
+  for (let i = 0; i < 10; i++) bills.push(await insertBill(sys, p.partnerId, { totalKrw: 1_000 * (i + 1), dueAt: new Date(clock.now().getTime() + DAY), monthsAgo: 24 - i }));
+  const sim = sys.bank.simulator!;
+  sim.setPushRetryMs(20, 200);
+  sim.setFaults({ pushFailRate: 0.3, lostAckRate: 0.3, duplicateRate: 0.5, lateRate: 0.3, lateMs: 200 });
+  const injected = () => sim.stats().injected.pushFail + sim.stats().injected.lostAck;
+  const injectedBefore = injected();
+  try {
+    const txs = [];
+    for (let i = 0; i < 10; i++) txs.push(sim.deposit({ accountNo: va.accountNo, amountKrw: 1_000 * (i + 1), depositor: `입금${i}` }));
+    for (const tx of txs) await acknowledged(sys, tx, 30_000);
+    assert.ok(injected() > injectedBefore, `faults were injected: ${JSON.stringify(sim.stats().injected)}`);
+  } finally {
+    sim.setFaults({ pushFailRate: 0, lostAckRate: 0, duplicateRate: 0, lateRate: 0, lateMs: 0 });
+    sim.setPushRetryMs(500, 60_000);
+  }
+  // whatever order the notices came in, the 55,000 paid the ten bills and nothing twice
+  const paid = await sys.database.pool.query<{ n: string; sum: string }>('SELECT count(*) AS n, sum(amount_krw) AS sum FROM bill_payments WHERE partner_id = $1 AND reversed_at IS NULL', [p.partnerId]);
+  assert.equal(Number(paid.rows[0]!.sum), 55_000);
+  const notices = await sys.database.pool.query<{ n: string }>("SELECT count(*) AS n FROM bank_notices WHERE partner_id = $1 AND kind = 'deposit'", [p.partnerId]);
+  assert.equal(Number(notices.rows[0]!.n), 10);
+  for (const b of bills) assert.equal((await billOf(sys, b.id)).state, 'paid');
+  assert.equal(await creditOf(sys, p.partnerId), 0);
 });

@@ -117,6 +117,7 @@ export class BankSimulator {
   private noticeUrl: string | undefined;
   private noticeDelayMs: number;
   private pushRetryMs: number;
+  private pushRetryMaxMs = 60_000;
   private readonly bankCode: string;
   private readonly accounts = new Map<string, Account>(); // by accountNo
   private readonly payers = new Map<string, Payer>(); // by payerId
@@ -179,8 +180,10 @@ export class BankSimulator {
     this.noticeDelayMs = ms;
   }
 
-  setPushRetryMs(ms: number): void {
+  /** First retry delay (doubling) and its cap. */
+  setPushRetryMs(ms: number, maxMs = 60_000): void {
     this.pushRetryMs = ms;
+    this.pushRetryMaxMs = maxMs;
   }
 
   stats(): BankSimulatorStats {
@@ -441,7 +444,7 @@ export class BankSimulator {
       this.log.warn({ transactionId: entry.body['transactionId'], url }, 'bank simulator: notice given up');
       return;
     }
-    this.later(Math.min(this.pushRetryMs * 2 ** (attempt - 1), 60_000), () => void this.push(entry, attempt + 1, tracked));
+    this.later(Math.min(this.pushRetryMs * 2 ** (attempt - 1), this.pushRetryMaxMs), () => void this.push(entry, attempt + 1, tracked));
   }
 }
 
