@@ -2,10 +2,12 @@
 // only a masked account kept; audited), debits requested on the due date once per bill (requestDueDebits, as the
 // billing tick calls it), a debit that succeeds (paid, source cms) and one that fails (잔액부족: result code kept, the
 // bill unpaid), withdrawal of the consent (no more debits). Bills are SQL rows satisfying migrations/0012.
+// Own database on PostgreSQL: the billing tick and requestDueDebits of other files work on every bill of a shared one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { requestDueDebits } from '../../src/modules/settlement/bank/request-due-debits.ts';
@@ -19,11 +21,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
+let privateDb: PrivateDatabase;
 before(async () => {
+  privateDb = await usePrivateDatabase('bankcms');
   sys = await startTestSystem({ BANK_NOTICE_SECRET: crypto.randomBytes(24).toString('base64url'), HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 const debitsOf = async (billId: number) =>

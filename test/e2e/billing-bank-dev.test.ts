@@ -2,10 +2,12 @@
 // sends a signed deposit notice; loopback callers only; bad input names the field. With BANK_GATEWAY_URL set
 // (production) the route does not exist, and the bank is reached over the relay protocol: here a second system uses
 // the first one's simulator as its standalone bank (as `hanbill bank-sim` would be), notices pushed to its own URL.
+// Own database on PostgreSQL: the billing tick and requestDueDebits of other files work on every bill of a shared one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { messagingPartner } from './messaging-support.ts';
@@ -16,11 +18,14 @@ const SECRET = crypto.randomBytes(24).toString('base64url');
 const DAY = 86_400_000;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
+let privateDb: PrivateDatabase;
 before(async () => {
+  privateDb = await usePrivateDatabase('bankdev');
   sys = await startTestSystem({ BANK_NOTICE_SECRET: SECRET, HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 const post = (base: string, body: unknown) =>

@@ -4,12 +4,14 @@
 // its deposit; arrears lifted at once by a payment and re-suspended by a cancellation; the simulator retrying until
 // our endpoint acknowledges. Bills are SQL rows satisfying migrations/0012 (what the monthly run writes; the run is
 // tested in billing-run*.test.ts), and the credit is spent by SQL the way the run spends it.
+// Own database on PostgreSQL: the billing tick and requestDueDebits of other files work on every bill of a shared one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { refreshBill, suspendForArrears } from '../../src/modules/settlement/billing/bill-state.ts';
@@ -23,11 +25,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
+let privateDb: PrivateDatabase;
 before(async () => {
+  privateDb = await usePrivateDatabase('bank');
   sys = await startTestSystem({ BANK_NOTICE_SECRET: SECRET, HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
 });
 after(async () => {
   await sys?.close();
+  await privateDb?.drop();
 });
 
 async function accountOf(p: MessagingPartner): Promise<{ bankCode: string; accountNo: string; holder: string; bankName: string }> {
