@@ -77,10 +77,19 @@ test('BANK_GATEWAY_URL set: no /dev/bank/deposits; virtual accounts and notices 
     assertStatus(acc, 200);
     assert.equal(acc.body.virtualAccount.bankCode, '088');
     const bill = await insertBill(prod, p.partnerId, { totalKrw: 20_000, dueAt: new Date(clock.now().getTime() + DAY) });
-    // the bank (here: the other system's simulator) pushes to the notice URL the gateway gave with the account
-    const tx = sys.bank.simulator!.deposit({ accountNo: acc.body.virtualAccount.accountNo, amountKrw: 20_000, depositor: '홍길동' });
-    await waitFor(async () => sys.bank.simulator!.notice(tx), (n) => n?.acknowledged === true, { what: 'the notice acknowledged by the production system' });
+    // the bank (here: the other system's simulator, driven through its HTTP control endpoints as a standalone
+    // `hanbill bank-sim` would be) pushes to the notice URL the gateway gave with the account
+    const control = async (path: string, body: unknown) => {
+      const r = await fetch(`${sys.bank.simulator!.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      assert.equal(r.status, 200);
+      return ((await r.json()) as { transactionId: string }).transactionId;
+    };
+    const settledBy = (tx: string) => waitFor(async () => sys.bank.simulator!.notice(tx), (n) => n?.acknowledged === true, { what: `notice ${tx} acknowledged by the production system` });
+    const tx = await control('/_sim/deposits', { account: acc.body.virtualAccount.accountNo, amount: 20_000, depositor: '홍길동' });
+    await settledBy(tx);
     assert.deepEqual(await billOf(prod, bill.id).then((b) => [b.state, b.paid]), ['paid', 20_000]);
+    await settledBy(await control('/_sim/deposits/cancel', { transactionId: tx }));
+    assert.deepEqual(await billOf(prod, bill.id).then((b) => [b.state, b.paid]), ['due', 0], 'the cancellation reversed it');
   } finally {
     await prod.close();
   }
