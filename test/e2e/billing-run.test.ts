@@ -13,6 +13,7 @@ import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { runBilling } from '../../src/modules/settlement/billing/run-billing.ts';
+import { billingTick } from '../../src/modules/settlement/billing/billing-tick.ts';
 import { allocateVat } from '../../src/modules/settlement/billing/issue-bill-invoice.ts';
 import { parseIsoDuration } from '../../src/faces/dev-clock/iso-duration.ts';
 import { ntsTestEnv } from './nts-support.ts';
@@ -140,6 +141,23 @@ test('a run killed midway resumes: one bill per partner', async () => {
     assert.equal(b.length, 1);
     assert.equal(Number(b[0]!.total_krw), 39 + 3);
   }
+  // their invoices were not issued (as after a crash between the bill and its invoice): the next tick issues them
+  assert.equal((await Promise.all(ps.map(billsOf))).filter((b) => b[0]!.invoice_document_id !== null).length, 0);
+  const tick = await billingTick(sys.ctx);
+  assert.equal(tick.invoicesIssued, 3);
+  const billed2 = (await Promise.all(ps.map(billsOf))).map((b) => b[0]!);
+  for (const b of billed2) {
+    const [d] = (await sys.database.pool.query('SELECT nts_state, subkey, total_amt FROM documents WHERE id = $1', [b.invoice_document_id])).rows;
+    assert.equal(d.subkey, b.invoice_subkey);
+    assert.equal(Number(d.total_amt), 42);
+    assert.ok(['1', '2', '3'].includes(d.nts_state), `queued for filing: ${d.nts_state}`);
+  }
+  // a crash after the issue but before the bill learnt it: the next tick finds the same document (its subkey)
+  const lost = billed2[0]!;
+  await sys.database.pool.query('UPDATE bills SET invoice_document_id = NULL WHERE id = $1', [lost.id]);
+  assert.equal((await billingTick(sys.ctx)).invoicesIssued, 1);
+  assert.equal((await billsOf(lost.partner_id))[0]!.invoice_document_id, lost.invoice_document_id);
+  assert.equal(Number((await sys.database.pool.query('SELECT count(*) AS n FROM documents WHERE subkey = $1', [lost.invoice_subkey])).rows[0].n), 1, 'issued once');
 });
 
 test('operator route: runs a period, 400 / 409 naming period, 401 without the operator, audited', async () => {
@@ -198,11 +216,15 @@ test('/dev/clock does not exist in production mode (a real NTS gateway: the simu
 });
 
 test('the scheduled tick (HANBILL_BILLING_TICK_MS > 0) bills the previous month on its own on the billing day', async () => {
-  const clock2 = new ManualClock(new Date('2026-12-05T00:30:00Z')); // 09:30 KST on the 5th
+  // the 4th (KST): the tick already runs, but November is not billed before the 5th
+  const clock2 = new ManualClock(new Date('2026-12-04T00:30:00Z'));
   const sched = await startTestSystem(ntsTestEnv({ HANBILL_BILLING_TICK_MS: '200' }), { clock: clock2 });
   try {
     const p = await partner(sched);
     await usage(p, 'message_alimtalk', 10, 5, '2026-11-20T12:00:00+09:00', sched);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await sched.database.pool.query('SELECT id FROM bills WHERE partner_id = $1', [p])).rows.length, 0, 'not before the billing day');
+    clock2.set(new Date('2026-12-05T00:30:00Z')); // 09:30 KST on the 5th
     const bill = await waitFor(
       async () => (await sched.database.pool.query('SELECT total_krw, invoice_document_id FROM bills WHERE partner_id = $1', [p])).rows[0],
       (b: any) => b !== undefined && b.invoice_document_id !== null,

@@ -3,7 +3,8 @@
  * failing run does not stop the chain, and every start re-arms it), by the injected clock:
  *  1. on or after the billing day (HANBILL_BILLING_DAY, KST) the previous month is billed if its run has not
  *     finished (before the billing day: the month before, should a run have been missed);
- *  2. bills without their tax invoice get it (issuePendingInvoices);
+ *  2. bills without their tax invoice get it (issuePendingInvoices), and invoices never queued for filing are
+ *     queued (fileBillInvoices);
  *  3. CMS debits due are requested through the bank (when the composition hands a requester in);
  *  4. arrears: bills past their due date → 미납, the partner suspended, the notice mailed (markArrears).
  * Each step runs even when an earlier one failed; the first failure is rethrown after the last step.
@@ -14,7 +15,7 @@ import { kstParts } from '../../../platform/clock.ts';
 import { billingQueuesOf } from './billing-queues.ts';
 import { previousPeriod } from './billing-period.ts';
 import { runBilling } from './run-billing.ts';
-import { issuePendingInvoices } from './issue-bill-invoice.ts';
+import { fileBillInvoices, issuePendingInvoices } from './issue-bill-invoice.ts';
 import { markArrears, type ArrearsResult } from './mark-arrears.ts';
 import '../tables.ts';
 
@@ -51,6 +52,7 @@ export async function billingTick(ctx: Ctx, deps: BillingTickDeps = {}): Promise
     return true;
   });
   const invoicesIssued = (await step('invoices', () => issuePendingInvoices(ctx))) ?? 0;
+  await step('filings', () => fileBillInvoices(ctx));
   if (deps.requestDueDebits) await step('debits', deps.requestDueDebits);
   const arrears = await step('arrears', () => markArrears(ctx));
   if (failures.length > 0) throw failures[0];

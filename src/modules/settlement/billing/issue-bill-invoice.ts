@@ -12,7 +12,8 @@
  *   once       insertDocument(issue: true, subkey: bills.invoice_subkey): a retry after a crash finds the first
  *              document; requestFiling then queues it with the NTS (an already queued / filed one is left as it is)
  *
- * bills.invoice_document_id is set last. Bills without it are issued by the next billing tick.
+ * bills.invoice_document_id is set once the invoice is issued, before filing. Bills without it are issued by the next
+ * billing tick; invoices never queued for filing (a certificate problem, a crash) are queued by it (fileBillInvoices).
  */
 import type { Ctx } from '../../../platform/context.ts';
 import { kstDate } from '../../../platform/clock.ts';
@@ -54,6 +55,39 @@ export async function issuePendingInvoices(ctx: Ctx, opts: { limit?: number } = 
       if (await issueBillInvoice(ctx, issuer, Number(b.id))) n++;
     } catch (err) {
       ctx.log.warn({ billId: b.id, err: String(err) }, 'bill invoice not issued (retried by the next billing tick)');
+    }
+  }
+  return n;
+}
+
+/** Queue an issued invoice with the NTS unless it is queued, sent or filed already. */
+async function fileInvoice(ctx: Ctx, issuer: Tenant, dockey: string, ntsState: string | null): Promise<void> {
+  if (ntsState === '1' || ntsState === '2' || ntsState === '3') return;
+  const [answer] = await requestFiling(ctx, issuer, [dockey]);
+  if (answer?.error && answer.error.code !== 'not_fileable') throw answer.error;
+}
+
+/** Bill invoices issued but never queued for filing (a crash or a certificate problem after the issue): queue them. */
+export async function fileBillInvoices(ctx: Ctx, opts: { limit?: number } = {}): Promise<number> {
+  const rows = await ctx.db
+    .selectFrom('bills as b')
+    .innerJoin('documents as d', 'd.id', 'b.invoice_document_id')
+    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
+    .select(['d.dockey', 'd.nts_state', 'd.subscription_id', 's.member_id', 's.package_id'])
+    .where('d.nts_state', '=', '0')
+    .where('d.doc_state', '<>', 'D')
+    .orderBy('b.id')
+    .limit(opts.limit ?? 100)
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    // filed by the subscription that issued it (the issuer may have been configured since)
+    const tenant: Tenant = { subscriptionId: Number(r.subscription_id), memberId: Number(r.member_id), packageId: Number(r.package_id) };
+    try {
+      await fileInvoice(ctx, tenant, r.dockey, r.nts_state);
+      n++;
+    } catch (err) {
+      ctx.log.warn({ dockey: r.dockey, err: String(err) }, 'bill invoice not queued for filing (retried by the next billing tick)');
     }
   }
   return n;
@@ -115,11 +149,9 @@ export async function issueBillInvoice(ctx: Ctx, issuer: Tenant, billId: number)
   };
   const written = await insertDocument(ctx, issuer, { input, issue: true, subkey: bill.invoice_subkey });
   const doc = written.document;
-  if (doc.nts_state !== '1' && doc.nts_state !== '2' && doc.nts_state !== '3') {
-    const [answer] = await requestFiling(ctx, issuer, [doc.dockey]);
-    if (answer?.error && answer.error.code !== 'not_fileable') throw answer.error;
-  }
+  // the bill has its invoice from here on; filing follows (a failure there is retried by fileBillInvoices)
   await ctx.db.updateTable('bills').set({ invoice_document_id: doc.id, updated_at: ctx.clock.now() }).where('id', '=', billId).where('invoice_document_id', 'is', null).execute();
-  ctx.log.info({ billId, orderNo: bill.order_no, dockey: doc.dockey, issueId: doc.nts_issue_id, created: written.created }, 'bill invoice issued and queued for filing');
+  ctx.log.info({ billId, orderNo: bill.order_no, dockey: doc.dockey, issueId: doc.nts_issue_id, created: written.created }, 'bill invoice issued');
+  await fileInvoice(ctx, issuer, doc.dockey, doc.nts_state);
   return true;
 }
