@@ -74,7 +74,10 @@ export async function readBillingAccount(ctx: Ctx, partnerId: number): Promise<B
 
 /** A gateway failure as the API shows it: the bank refused (400) or could not be reached (502); nothing changed. */
 export function bankError(err: unknown): AppError {
-  if (err instanceof BankRefusedError) return new AppError('bank_refused', `은행이 요청을 거절했습니다: ${err.message} (the bank refused: ${err.code})`, { details: { bankCode: err.code } });
+  if (err instanceof BankRefusedError) {
+    const said = err.message.replace(/\s*\([^()]*\)$/, '');
+    return new AppError('bank_refused', `은행이 요청을 거절했습니다: ${said} (the bank refused: ${err.code})`, { details: { bankReason: err.code } });
+  }
   if (err instanceof BankTransientError) return new AppError('bank_unavailable', '은행에 연결할 수 없습니다, 잠시 후 다시 시도하세요 (the bank cannot be reached; try again later)', { cause: err });
   throw err;
 }

@@ -39,7 +39,10 @@ export async function registerCmsConsent(ctx: Ctx, gateway: BankGateway, partner
   try {
     payer = await gateway.registerPayer({ payerRef: `partner:${partnerId}`, bankCode: input.bankCode, accountNo, holder, consentEvidence: evidence });
   } catch (err) {
-    throw bankError(err);
+    // the protocol's refusal codes name what the bank could not accept
+    const e = bankError(err);
+    const field = { unknown_bank: 'bankCode', no_such_account: 'accountNo', holder_mismatch: 'holder' }[String(e.details?.['bankReason'] ?? '')];
+    throw field ? e.withField(field) : e;
   }
   await ctx.db.transaction().execute(async (tx) => {
     await tx
