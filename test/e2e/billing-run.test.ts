@@ -170,15 +170,21 @@ test('operator route: runs a period, 400 / 409 naming period, 401 without the op
   const again = await rest(sys.url, 'POST', '/v1/operator/billing/runs', { period: '2026-08' }, op());
   assert.equal(again.body.billsCreated, 0);
   assert.equal((await billsOf(p)).length, 1);
-  for (const [body, status] of [[{ period: '2026-13' }, 400], [{ period: '202608' }, 400], [{ period: '2026-11' }, 409], [{ period: '2027-01' }, 409]] as const) {
+  for (const [body, status] of [[{}, 400], [{ period: 202608 }, 400], [{ period: '2026-13' }, 400], [{ period: '202608' }, 400], [{ period: '2026-11' }, 409], [{ period: '2027-01' }, 409]] as const) {
     const bad = await rest(sys.url, 'POST', '/v1/operator/billing/runs', body, op());
     assert.equal(bad.status, status, JSON.stringify(bad.body));
     assert.equal(bad.body.error.field, 'period');
   }
   const anon = await rest(sys.url, 'POST', '/v1/operator/billing/runs', { period: '2026-08' });
   assert.equal(anon.status, 401);
+  // a console operator's session: with its CSRF token, not without
+  const console = await operatorClient(sys);
+  assert.equal((await console.call('POST', '/v1/operator/billing/runs', { json: { period: '2026-08' }, noCsrf: true })).status, 403);
+  const bySession = await console.call('POST', '/v1/operator/billing/runs', { json: { period: '2026-08' } });
+  assert.equal(bySession.status, 200, bySession.text);
+  assert.equal(bySession.body.billsTotal, 1);
   const audited = (await sys.database.pool.query("SELECT details FROM audit_log WHERE action = 'billing.run' ORDER BY id")).rows;
-  assert.equal(audited.length, 2);
+  assert.equal(audited.length, 3);
   assert.equal(audited[0].details.period, '2026-08');
 });
 
@@ -203,6 +209,13 @@ test('/dev/clock: now in UTC and KST, moved forward by an ISO duration (the tick
   assert.equal(missing.status, 400);
   assert.equal(missing.body.error.field, 'advance');
   assert.equal(clock.now().toISOString(), '2026-11-07T03:00:00.000Z', 'nothing moved on bad input');
+  // callers on other machines: 403, nothing moved (a forwarding header changes nothing)
+  const remoteGet = await sys.app!.inject({ method: 'GET', url: '/dev/clock', remoteAddress: '203.0.113.5' });
+  assert.equal(remoteGet.statusCode, 403);
+  const remotePost = await sys.app!.inject({ method: 'POST', url: '/dev/clock', remoteAddress: '203.0.113.5', headers: { 'x-forwarded-for': '127.0.0.1' }, payload: { advance: 'P7D' } });
+  assert.equal(remotePost.statusCode, 403);
+  assert.equal(remotePost.json().error.code, 'forbidden');
+  assert.equal(clock.now().toISOString(), '2026-11-07T03:00:00.000Z', 'nothing moved for a remote caller');
 });
 
 test('/dev/clock does not exist in production mode (a real NTS gateway: the simulators are not in process)', async () => {
