@@ -56,6 +56,8 @@ test('CMS consent is required and recorded masked; debits on the due date succee
   assert.deepEqual([badNo.status, badNo.body.error.field], [400, 'accountNo']);
   const refused = await p.call('PUT', '/v1/partner/billing/cms', { ...body, accountNo: '1111111111' });
   assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.field], [400, 'bank_refused', 'accountNo'], 'the bank does not know the account');
+  const rows = await sys.database.pool.query('SELECT 1 FROM billing_accounts WHERE partner_id = $1', [p.partnerId]);
+  assert.equal(rows.rowCount, 0, 'the refusals (ours and the bank\'s) changed nothing');
   const before = await p.call('GET', '/v1/partner/billing/account');
   assert.deepEqual([before.body.method, before.body.cms], ['virtual_account', null], 'nothing changed by the refusals');
 

@@ -34,7 +34,9 @@ export async function registerCmsConsent(ctx: Ctx, gateway: BankGateway, partner
   const holder = input.holder.trim();
   const now = ctx.clock.now();
   const evidence = typeof input.evidence === 'string' && input.evidence.trim() ? input.evidence.trim() : `REST 동의 ${now.toISOString()} (${actor.label ?? actor.kind}${actor.ip ? `, ${actor.ip}` : ''})`;
-  await ensureBillingAccount(ctx, gateway, partnerId);
+  // the bank first: a refusal (bad account, holder) leaves nothing changed here; then the account row (and the
+  // virtual account, which stays valid beside CMS) and the consent. A failure between them is repaired by the retry:
+  // the bank registers the same payerRef once.
   let payer;
   try {
     payer = await gateway.registerPayer({ payerRef: `partner:${partnerId}`, bankCode: input.bankCode, accountNo, holder, consentEvidence: evidence });
@@ -44,6 +46,7 @@ export async function registerCmsConsent(ctx: Ctx, gateway: BankGateway, partner
     const field = { unknown_bank: 'bankCode', no_such_account: 'accountNo', holder_mismatch: 'holder' }[String(e.details?.['bankReason'] ?? '')];
     throw field ? e.withField(field) : e;
   }
+  await ensureBillingAccount(ctx, gateway, partnerId);
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('billing_accounts')
