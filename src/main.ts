@@ -145,7 +145,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       operatorToken: secrets.operatorToken,
       guard,
       plugins: [
-        portalPlugin({ ctx, operatorToken: secrets.operatorToken, guard }),
+        portalPlugin({ ctx, operatorToken: secrets.operatorToken, guard, bankGateway: bank.gateway }),
         (instance) => certificateRoutes(instance, { ctx, guard }),
         (instance) => ntsRoutes(instance, { ctx, receiver: nts.filing.receiver, guard }),
         (instance) => carrierReportRoutes(instance, { receivePush: carrier.delivery.receivePush }),

@@ -12,15 +12,17 @@ import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { recordUsage } from '../../src/modules/settlement/record-usage.ts';
 import { runBilling } from '../../src/modules/settlement/billing/run-billing.ts';
 import { messagingPartner, type MessagingPartner } from './messaging-support.ts';
+import { PASSWORD } from './portal-support.ts';
 import { registerMember, type TestMember } from './nts-support.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The KST month before the real one (YYYY-MM) and moments in it and on the billing day after it. */
-export function billingMonths(now = new Date()) {
+/** The KST month `monthsBack` before the real one (YYYY-MM) and moments in it and in the month after it (billed on the 5th). */
+export function billingMonths(now = new Date(), monthsBack = 1) {
   const k = new Date(now.getTime() + 9 * 3_600_000);
-  const y = k.getUTCFullYear();
-  const m = k.getUTCMonth() + 1;
+  const shifted = new Date(Date.UTC(k.getUTCFullYear(), k.getUTCMonth() - (monthsBack - 1), 1));
+  const y = shifted.getUTCFullYear();
+  const m = shifted.getUTCMonth() + 1;
   const prev = m === 1 ? { y: y - 1, m: 12 } : { y, m: m - 1 };
   const period = `${prev.y}-${pad(prev.m)}`;
   return {
@@ -84,4 +86,12 @@ export async function billRowOf(sys: TestSystem, partnerId: number, period: stri
   const r = await sys.database.pool.query<{ id: string; order_no: string }>('SELECT id, order_no FROM bills WHERE partner_id = $1 AND period = $2::date', [partnerId, `${period}-01`]);
   assert.ok(r.rows[0], `a bill of partner ${partnerId} for ${period}`);
   return { id: Number(r.rows[0].id), orderNo: r.rows[0].order_no };
+}
+
+/** Log the partner's portal member in again (a session does not outlive a clock moved by weeks); its cookies for a browser. */
+export async function relogin(sys: TestSystem, p: BillingPartner): Promise<Map<string, string>> {
+  const r = await sys.database.pool.query<{ login_id: string }>('SELECT u.login_id FROM partners p JOIN portal_users u ON u.id = p.user_id WHERE p.id = $1', [p.partnerId]);
+  const l = await p.member.call('POST', '/v1/portal/session', { json: { loginId: r.rows[0]!.login_id, password: PASSWORD } });
+  assert.equal(l.status, 200, l.text);
+  return p.member.cookies;
 }

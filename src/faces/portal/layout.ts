@@ -43,6 +43,7 @@ export function userMenus(t: T, user: PortalUser, current: string): Raw {
         ['/portal/api/history', t('연동 API 발송내역', 'Send history')],
         ['/portal/api/reservations', t('연동 API 예약목록', 'Reservations')],
         ['/portal/api/billing/expected', t('정산 · 결제예정내역', 'Settlement · Expected charges')],
+        ['/portal/api/billing/bills', t('정산 · 결제완료/미납내역', 'Settlement · Bills')],
         ['/portal/api/guide', t('연동 API 사용 가이드', 'API guide')],
       ], current)
     : raw('');

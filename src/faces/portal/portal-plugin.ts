@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import type { ApiGuard } from '../../modules/access/api-guard.ts';
+import type { BankGateway } from '../../modules/settlement/bank/bank-gateway.ts';
 import { MAX_DOCUMENT_BYTES } from '../../modules/access/application-view.ts';
 import { PORTAL_JS } from './assets.ts';
 import { portalPageRoutes } from './pages/user-page-routes.ts';
@@ -20,6 +21,8 @@ export interface PortalPluginOptions {
   ctx: Ctx;
   operatorToken: string;
   guard: ApiGuard;
+  /** the bank (결제하기 issues the partner's virtual account when it has none) */
+  bankGateway?: BankGateway | undefined;
 }
 
 /** application/x-www-form-urlencoded → an object; a repeated name (e.g. `ips`) → an array. */
@@ -45,7 +48,7 @@ export function portalPlugin(opts: PortalPluginOptions) {
     app.get('/portal/assets/portal.js', { schema: { hide: true } }, (_req, reply) =>
       reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_JS),
     );
-    await app.register(portalPageRoutes, { ctx: opts.ctx });
+    await app.register(portalPageRoutes, { ctx: opts.ctx, bankGateway: opts.bankGateway });
     await app.register(consolePageRoutes, { ctx: opts.ctx });
     // the REST face by audience; its shared models are registered once, before any route refers to them
     addPortalSchemas(app);

@@ -24,12 +24,16 @@ import { historyDownloadRoute, messageHistoryPage } from './message-history.ts';
 import { messageHistoryBatchPage } from './message-history-batch.ts';
 import { reservationsPage } from './reservations.ts';
 import { expectedChargesDownloadRoute, expectedChargesPage } from './expected-charges.ts';
+import { billsDownloadRoute, billsPage } from './bills.ts';
+import { billDetailPage, billGuidePage, billPayPage, payAccountRoute } from './bill-detail.ts';
+import { billReceiptRoute } from './bill-receipt.ts';
+import type { BankGateway } from '../../../modules/settlement/bank/bank-gateway.ts';
 import { authPageRoutes } from './auth.ts';
 
 /** The screens of a signed-in member, in menu order. */
-export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, expectedChargesPage, apiGuidePage];
+export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, expectedChargesPage, billsPage, billDetailPage, billPayPage, billGuidePage, apiGuidePage];
 
-export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx }): Promise<void> {
+export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx; bankGateway?: BankGateway | undefined }): Promise<void> {
   const { ctx } = opts;
   const hide = { schema: { hide: true } };
   const byPath = new Map(USER_PAGES.map((p) => [p.path, p]));
@@ -94,5 +98,8 @@ export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx })
   documentUploadRoute(app, ctx, renderUserPage);
   historyDownloadRoute(app, ctx);
   expectedChargesDownloadRoute(app, ctx);
+  billsDownloadRoute(app, ctx);
+  billReceiptRoute(app, ctx);
+  payAccountRoute(app, ctx, opts.bankGateway);
   await authPageRoutes(app, { ctx });
 }
