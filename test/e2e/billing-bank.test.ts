@@ -2,8 +2,8 @@
 // bank simulator, signed and applied once — exact, partial and over-payment (credit), a cancellation taking the money
 // and its spent credit back, duplicates, bad signatures, malformed notices, an unknown account, a cancellation before
 // its deposit; arrears lifted at once by a payment and re-suspended by a cancellation; the simulator retrying until
-// our endpoint acknowledges. Bills are SQL rows satisfying migrations/0012 (what the monthly run writes; the run is
-// tested in billing-run*.test.ts), and the credit is spent by SQL the way the run spends it.
+// our endpoint acknowledges. Most bills are SQL rows satisfying migrations/0012 (what the monthly run writes) and the
+// credit is spent by SQL the way the run spends it; the last test bills through runBilling itself.
 // Own database on PostgreSQL: the billing tick and requestDueDebits of other files work on every bill of a shared one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
-import { ManualClock } from '../../src/platform/clock.ts';
+import { ManualClock, kstParts } from '../../src/platform/clock.ts';
+import { runBilling } from '../../src/modules/settlement/billing/run-billing.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { refreshBill, suspendForArrears } from '../../src/modules/settlement/billing/bill-state.ts';
 import { applyBankNotice } from '../../src/modules/settlement/bank/receive-bank-notice.ts';
@@ -252,5 +253,54 @@ test('through the simulator\'s faults (lost pushes, lost acknowledgements, dupli
   const notices = await sys.database.pool.query<{ n: string }>("SELECT count(*) AS n FROM bank_notices WHERE partner_id = $1 AND kind = 'deposit'", [p.partnerId]);
   assert.equal(Number(notices.rows[0]!.n), 10);
   for (const b of bills) assert.equal((await billOf(sys, b.id)).state, 'paid');
+  assert.equal(await creditOf(sys, p.partnerId), 0);
+});
+
+test('with the monthly run: an over-payment\'s credit is spent by the next month\'s bill; the deposit cancelled, that credit comes back off it', async () => {
+  const p = await messagingPartner(sys);
+  const va = await accountOf(p);
+  const unit = await sys.database.pool.query<{ id: string }>("SELECT id FROM service_units WHERE metered_item = 'message_alimtalk' AND retired_at IS NULL ORDER BY id LIMIT 1");
+  const k = kstParts(clock.now());
+  const month = (back: number) => {
+    const d = new Date(Date.UTC(k.year, k.month - 1 - back, 15));
+    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  };
+  const usage = async (period: string, priceKrw: number) =>
+    sys.database.pool.query('INSERT INTO usage_records (event_key, partner_id, unit_id, metered_item, unit_price_krw, occurred_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+      `test:${crypto.randomBytes(6).toString('hex')}`,
+      p.partnerId,
+      Number(unit.rows[0]!.id),
+      'message_alimtalk',
+      priceKrw,
+      new Date(`${period}-15T03:00:00Z`),
+    ]);
+  const billOfPeriod = async (period: string) => {
+    const r = await sys.database.pool.query<{ id: string }>('SELECT id FROM bills WHERE partner_id = $1 AND period = $2', [p.partnerId, `${period}-01`]);
+    return Number(r.rows[0]!.id);
+  };
+
+  await usage(month(2), 10_000);
+  await runBilling(sys.ctx, { period: month(2), startedBy: 'dev', issueInvoices: false });
+  const a = await billOfPeriod(month(2));
+  assert.deepEqual(await billOf(sys, a).then((b) => [b.state, b.total]), ['due', 11_000], 'supply 10,000 + VAT 1,000');
+  const over = await depositAndWait(sys, va.accountNo, 15_000);
+  assert.equal((await billOf(sys, a)).state, 'paid');
+  assert.equal(await creditOf(sys, p.partnerId), 4_000);
+
+  await usage(month(1), 5_000);
+  await runBilling(sys.ctx, { period: month(1), startedBy: 'dev', issueInvoices: false });
+  const b = await billOfPeriod(month(1));
+  assert.deepEqual(await billOf(sys, b).then((x) => [x.state, x.total, x.paid]), ['due', 5_500, 4_000], 'the run spent the credit');
+  assert.equal(await creditOf(sys, p.partnerId), 0);
+  await depositAndWait(sys, va.accountNo, 1_500);
+  assert.equal((await billOf(sys, b)).state, 'paid');
+
+  await acknowledged(sys, sys.bank.simulator!.cancelDeposit(over)!);
+  assert.deepEqual(await billOf(sys, a).then((x) => [x.state, x.paid]), ['due', 0]);
+  assert.deepEqual(await billOf(sys, b).then((x) => [x.state, x.paid]), ['due', 1_500], 'the 4,000 of credit it was paid with is gone; the 1,500 deposit stays');
+  assert.deepEqual(await paymentsOf(sys, b), [
+    { source: 'credit', amount: 4_000, reversed: true },
+    { source: 'virtual_account', amount: 1_500, reversed: false },
+  ]);
   assert.equal(await creditOf(sys, p.partnerId), 0);
 });
