@@ -115,7 +115,7 @@ export const ERROR_KINDS = {
   message_history_unconfirmed: { status: 400, legacy: '1001', meaning: '전체삭제는 복구할 수 없어 확인(confirm: true)이 필요합니다 (deleting all needs confirm: true; there is no recovery)' },
   // bills (docs/settlement.md "Bills, adjustments and pages")
   bill_not_found: { status: 404, legacy: '3001', meaning: '청구서가 없습니다, 다른 파트너의 주문번호 포함 (no such bill, or another partner\'s order number)' },
-  bill_adjustment_refused: { status: 409, legacy: '3002', meaning: '청구서를 지금 조정할 수 없습니다: 세금계산서에 승인번호가 없음 (the bill cannot be adjusted now: its tax invoice has no approval number)' },
+  bill_adjustment_refused: { status: 409, legacy: '3002', meaning: '청구서를 지금 조정할 수 없습니다: 세금계산서에 승인번호가 없거나 다른 조정이 먼저 처리됨 (the bill cannot be adjusted now: its tax invoice has no approval number, or another adjustment came first)' },
   // settlement: the bank (docs/settlement.md "Bank")
   bank_unavailable: { status: 502, legacy: '9999', meaning: '은행에 연결할 수 없습니다, 변경된 내용은 없습니다 (the bank cannot be reached; nothing was changed)' },
   bank_refused: { status: 400, legacy: '1002', meaning: '은행이 요청을 거절했습니다: 은행 코드, 계좌번호, 예금주 확인 (the bank refused the request: check the bank code, account number and holder)' },

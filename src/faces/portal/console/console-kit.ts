@@ -29,6 +29,8 @@ export interface ConsoleAction {
   /** the `?done=` code shown once after the redirect */
   done: string;
   run: (ctx: Ctx, call: OperatorCall, form: Form, id: number) => Promise<unknown>;
+  /** where to go back to (default the screen's path), e.g. a detail view named by a form field */
+  back?: (form: Form, id: number) => string;
 }
 
 export interface ConsoleFile {
@@ -97,7 +99,8 @@ export async function consoleScreenRoutes(app: FastifyInstance, opts: { ctx: Ctx
         }
         try {
           await action.run(ctx, call, form, idOf(req));
-          return reply.redirect(`${screen.path}?done=${encodeURIComponent(action.done)}`, 303);
+          const back = action.back?.(form, idOf(req)) ?? screen.path;
+          return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=${encodeURIComponent(action.done)}`, 303);
         } catch (err) {
           const e = toAppError(err);
           if (e.code === 'internal') throw err;

@@ -3,5 +3,7 @@ import type { ConsoleScreen } from './console-kit.ts';
 import { senderNumberReviewScreen } from './sender-number-review.ts';
 import { kakaoTemplateReviewScreen } from './kakao-template-review.ts';
 import { kakaoChannelAdminScreen } from './kakao-channel-admin.ts';
+import { billsConsoleScreen } from './bills-console.ts';
+import { billConsoleScreen } from './bill-console.ts';
 
-export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen];
+export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen, billsConsoleScreen, billConsoleScreen];

@@ -74,6 +74,7 @@ export async function operatorBillRoutes(instance: FastifyInstance, opts: { ctx:
     body: Type.Object({
       supplyDeltaKrw: Type.Integer({ minimum: -MAX_ADJUSTMENT_KRW, maximum: MAX_ADJUSTMENT_KRW, description: '공급가액 증감, 원 (± won, not 0)' }),
       reason: Type.String({ maxLength: MAX_REASON_LENGTH, description: '조정 사유 (required; on the amended invoice\'s remark and in the audit log)' }),
+      seenAdjustments: Type.Optional(Type.Integer({ minimum: 0, description: 'the number of adjustments the caller saw on the bill: when another came first the request is refused (409 bill_adjustment_refused), so a form sent twice adjusts once' })),
     }),
     response: { 201: AdjustmentResult, ...errors(400, 401, 403, 404, 409) },
   }), async (req, reply) => {

@@ -15,7 +15,8 @@
  *
  * Exactly once: the adjustment's invoice subkey `<order no>-A<n>` (n = the bill's adjustments + 1, counted under
  * the bill's lock) is unique in bill_adjustments and is the amended document's subkey; a REST Idempotency-Key
- * replays the first answer.
+ * replays the first answer; the console's form sends `seenAdjustments` (the count it showed), so a double submit
+ * is refused instead of adjusting twice.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
@@ -23,7 +24,7 @@ import { withDb } from '../../../platform/context.ts';
 import { inTransaction, type Tx } from '../../../platform/db/transaction.ts';
 import { AppError, invalidError } from '../../../platform/errors.ts';
 import { kstDate, kstParts } from '../../../platform/clock.ts';
-import { requiredInteger, requiredString, type Input } from '../../../platform/input.ts';
+import { optionalInteger, requiredInteger, requiredString, type Input } from '../../../platform/input.ts';
 import { audit, type Actor } from '../../access/audit-log.ts';
 import { insertDocument } from '../../documents/insert-document.ts';
 import type { DocumentInput } from '../../documents/model.ts';
@@ -91,6 +92,7 @@ export async function adjustBill(ctx: Ctx, op: Actor, orderNoInput: unknown, inp
   const delta = requiredInteger(input, 'supplyDeltaKrw', { min: -MAX_ADJUSTMENT_KRW, max: MAX_ADJUSTMENT_KRW });
   if (delta === 0) throw invalidError('supplyDeltaKrw', '0이 아닌 금액이어야 합니다 (a non-zero amount of won)');
   const reason = requiredString(input, 'reason', { max: MAX_REASON_LENGTH });
+  const seen = optionalInteger(input, 'seenAdjustments', { min: 0 });
 
   return inTransaction(ctx.db, async (tx) => {
     const tctx = withDb(ctx, tx);
@@ -106,6 +108,10 @@ export async function adjustBill(ctx: Ctx, op: Actor, orderNoInput: unknown, inp
     const vatDelta = vat - oldVat;
     const total = supply + vat;
     const n = await tx.selectFrom('bill_adjustments').select(sql<string>`count(*)`.as('n')).where('bill_id', '=', bill.id).executeTakeFirstOrThrow();
+    // a form that showed the bill with k adjustments adjusts it once: sent again (double submit) it is refused
+    if (seen !== undefined && seen !== Number(n.n)) {
+      throw new AppError('bill_adjustment_refused', `주문번호 ${orderNo}에 다른 조정이 먼저 처리되었습니다, 새로 고친 후 다시 하세요 (another adjustment of this bill came first: reload and retry)`, { field: 'seenAdjustments' });
+    }
     const subkey = `${orderNo}-A${Number(n.n) + 1}`;
     const period = String(bill.period).slice(0, 7);
 
