@@ -17,7 +17,7 @@ import { listBills } from '../../../modules/settlement/billing/list-bills.ts';
 import { getBill } from '../../../modules/settlement/billing/get-bill.ts';
 import { adjustBill, MAX_ADJUSTMENT_KRW, MAX_REASON_LENGTH } from '../../../modules/settlement/billing/adjust-bill.ts';
 import { listBillNotices, listUnmatchedNotices, type BankNoticeView } from '../../../modules/settlement/billing/list-bank-notices.ts';
-import { billDetailJson, BillDetailJson, BillDetailQuery, billPaging, billQueryFields, billsPageJson, BillsPageJson, OrderNoParams } from '../../rest/bill-routes.ts';
+import { billDetailJson, BillDetailJson, BillDetailQuery, billPaging, billQueryFields, billsPageJson, BillsPageJson, OrderNoParams } from '../../rest/bill-json.ts';
 import { requireOperator } from '../portal-http.ts';
 import { csrfHeader, opSecurity, schema } from './schemas.ts';
 
