@@ -54,14 +54,20 @@ test('before the invoice: only the bill changes, and the invoice issued afterwar
     [501, 50, 2501, 250, 2751, null, 0],
     'VAT floor(250.1) − 200',
   );
+  const down = await adjust(bill.orderNo, { supplyDeltaKrw: -1001, reason: '중복 발송분 제외' });
+  assert.equal(down.status, 201, JSON.stringify(down.body));
+  assert.deepEqual([down.body.vatDeltaKrw, down.body.supplyKrw, down.body.vatKrw, down.body.totalKrw, down.body.amendedInvoice], [-100, 1500, 150, 1650, null]);
   const lines = (await c.call('GET', `/v1/partner/bills/${bill.orderNo}`)).body.lines;
-  assert.deepEqual(lines.at(-1), { lineNo: 2, unitId: null, meteredItem: 'adjustment', name: '조정: 누락된 이용분 반영', quantity: 1, unitPriceKrw: 501, supplyKrw: 501 });
+  assert.deepEqual(lines.slice(1), [
+    { lineNo: 2, unitId: null, meteredItem: 'adjustment', name: '조정: 누락된 이용분 반영', quantity: 1, unitPriceKrw: 501, supplyKrw: 501 },
+    { lineNo: 3, unitId: null, meteredItem: 'adjustment', name: '조정: 중복 발송분 제외', quantity: -1, unitPriceKrw: 1001, supplyKrw: -1001 },
+  ]);
 
   await issuePendingInvoices(sys.ctx);
   const row = await billNow(bill.id);
   assert.ok(row.invoice_document_id, 'the invoice was issued');
   const inv = await docOf(row.invoice_document_id!);
-  assert.deepEqual([Number(inv.supply_amt), Number(inv.tax_amt), Number(inv.total_amt), inv.modify_code], [2501, 250, 2751, null], 'the invoice equals the adjusted bill');
+  assert.deepEqual([Number(inv.supply_amt), Number(inv.tax_amt), Number(inv.total_amt), inv.modify_code], [1500, 150, 1650, null], 'the invoice equals the adjusted bill');
 });
 
 test('after the invoice: a 수정세금계산서 for the difference, filed; the bill\'s totals; once under one Idempotency-Key; audited', async () => {
@@ -155,6 +161,7 @@ test('bad input answers 400 (or 404) naming the field and changes nothing', asyn
     [{ supplyDeltaKrw: 100, reason: '   ' }, 400, /reason/],
     [{ supplyDeltaKrw: 1.5, reason: '소수' }, 400, /supplyDeltaKrw/],
     [{ supplyDeltaKrw: -999_999, reason: '너무 큰 감액' }, 400, /supplyDeltaKrw/],
+    [{ supplyDeltaKrw: 100, reason: '이중 제출', seenAdjustments: 0 }, 409, /seenAdjustments/],
   ];
   for (const [body, status, field] of cases) {
     const r = await adjust(bill.orderNo, body);
@@ -167,5 +174,5 @@ test('bad input answers 400 (or 404) naming the field and changes nothing', asyn
   assert.equal((await rest(sys.url, 'POST', `/v1/operator/bills/${bill.orderNo}/adjustments`, { supplyDeltaKrw: 1, reason: 'x' })).status, 401, 'operator only');
   assert.deepEqual(await billNow(bill.id), before, 'nothing changed');
   const n = await sys.database.pool.query('SELECT count(*) AS n FROM bill_adjustments WHERE bill_id = $1', [bill.id]);
-  assert.equal(Number(n.rows[0].n), 1, 'only the first test\'s adjustment');
+  assert.equal(Number(n.rows[0].n), 2, 'only the first test\'s adjustments');
 });
