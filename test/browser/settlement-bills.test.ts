@@ -158,5 +158,10 @@ test('결제완료/미납내역 in Chromium', { skip: SKIP, timeout: 150_000 }, 
   // the API-service page shows the terms
   await page.goto(`${sys.url}/portal/mypage/api-service`);
   assert.match((await page.locator('#billing-terms').textContent()) ?? '', /후불[\s\S]*매월 5일[\s\S]*세금계산서[\s\S]*7일[\s\S]*정지/);
+
+  // English where the portal offers it
+  await page.goto(`${sys.url}/portal/api/billing/bills?lang=en`);
+  await page.getByRole('heading', { name: 'Settlement · Bills' }).waitFor();
+  assert.match((await page.locator(`tr[data-order-no="${dueBill.orderNo}"]`).textContent()) ?? '', /3,342 KRW[\s\S]*Overdue[\s\S]*Virtual account/);
   await ctx.close();
 });
