@@ -14,7 +14,7 @@ import { issuePendingInvoices } from '../../src/modules/settlement/billing/issue
 import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-account.ts';
 import { startNtsTestSystem } from './nts-support.ts';
 import { depositAndWait } from './billing-bank-support.ts';
-import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, opAuth, usage, type BillingPartner } from './billing-bills-support.ts';
+import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, invoicesFiled, opAuth, usage, closeFetchSockets, type BillingPartner } from './billing-bills-support.ts';
 
 const months = billingMonths();
 const clock = new ManualClock(months.usageAt(10));
@@ -36,6 +36,7 @@ before(async () => {
   await billAndFile(sys, months.period, { issueInvoices: false });
 });
 after(async () => {
+  await closeFetchSockets();
   await sys?.close();
   await privateDb?.drop();
 });
@@ -64,6 +65,7 @@ test('before the invoice: only the bill changes, and the invoice issued afterwar
   ]);
 
   await issuePendingInvoices(sys.ctx);
+  await invoicesFiled(sys, months.period); // every bill's invoice (a, b, c) filed: no filing left in flight at the end
   const row = await billNow(bill.id);
   assert.ok(row.invoice_document_id, 'the invoice was issued');
   const inv = await docOf(row.invoice_document_id!);

@@ -11,7 +11,7 @@ import { usePrivateDatabase, type PrivateDatabase } from '../support/private-dat
 import { rest } from '../support/http.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { startNtsTestSystem } from './nts-support.ts';
-import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, opAuth, usage, type BillingPartner } from './billing-bills-support.ts';
+import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, opAuth, usage, closeFetchSockets, type BillingPartner } from './billing-bills-support.ts';
 
 const months = billingMonths();
 const clock = new ManualClock(months.usageAt(10));
@@ -37,6 +37,7 @@ before(async () => {
   assert.equal(run.billsTotal, 2);
 });
 after(async () => {
+  await closeFetchSockets();
   await sys?.close();
   await privateDb?.drop();
 });
