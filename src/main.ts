@@ -21,7 +21,7 @@ import { startKakao, type KakaoSystem } from './composition/kakao.ts';
 import { startCarrier, type CarrierSystem } from './composition/carrier.ts';
 import { carrierReportRoutes } from './faces/rest/carrier-report-routes.ts';
 import { createBilling, type BillingSystem } from './composition/billing.ts';
-import { billingRunRoutes } from './faces/rest/billing-run-routes.ts';
+import { billingRunRoutes } from './faces/portal/rest/billing-run-routes.ts';
 import { devClockPlugin } from './faces/dev-clock/dev-clock-routes.ts';
 import { loadOffsetClock } from './faces/dev-clock/clock-offset-file.ts';
 import { expireUnreported } from './modules/messaging/delivery/sweep-deliveries.ts';

@@ -13,6 +13,7 @@ import { ensureBillingAccount } from '../modules/settlement/bank/billing-account
 import { billingQueuesOf } from '../modules/settlement/billing/billing-queues.ts';
 import { armBillingTick, billingTick, type BillingTickResult } from '../modules/settlement/billing/billing-tick.ts';
 import { sendArrearsNoticeHandler } from '../modules/settlement/billing/send-arrears-notice.ts';
+import { provideTestCertificates } from '../modules/settlement/billing/platform-issuer.ts';
 
 export interface BillingSystem {
   handlers: Record<string, JobHandler>;
@@ -24,6 +25,11 @@ export function createBilling(ctx: Ctx, opts: { transport: MailTransport; bankGa
   const gateway = opts.bankGateway;
   const deps = { requestDueDebits: () => requestDueDebits(ctx, gateway) };
   const queues = billingQueuesOf(ctx);
+  // the NTS simulator in process: the bootstrapped platform issuer gets a certificate of the test PKI it trusts
+  // (loaded only when asked: never with a real NTS)
+  if (ctx.config.nts.gatewayUrl === undefined) {
+    provideTestCertificates(ctx.db, async (bizno, validity) => (await import('../simulators/nts/test-pki.ts')).makeTestNpkiIdentity(bizno, validity));
+  }
   return {
     handlers: {
       [queues.tick]: async () => {

@@ -25,6 +25,7 @@ after(async () => sys?.close());
 const IDEMPOTENT = [
   'post /v1/members',
   'post /v1/messages',
+  'post /v1/operator/bills/{orderNo}/adjustments',
   'post /v1/subscriptions',
   'post /v1/catalog/units',
   'post /v1/catalog/packages',

@@ -6,11 +6,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Ctx } from '../../platform/context.ts';
-import { runBillingByOperator } from '../../modules/settlement/billing/operator-billing-run.ts';
-import { requireOperator } from '../portal/portal-http.ts';
-import { csrfHeader, opSecurity, schema } from '../portal/rest/schemas.ts';
-import { errors } from './schemas.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import { runBillingByOperator } from '../../../modules/settlement/billing/operator-billing-run.ts';
+import { requireOperator } from '../portal-http.ts';
+import { csrfHeader, opSecurity, schema } from './schemas.ts';
+import { errors } from '../../rest/schemas.ts';
 
 export async function billingRunRoutes(instance: FastifyInstance, opts: { ctx: Ctx; operatorToken: string }): Promise<void> {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();

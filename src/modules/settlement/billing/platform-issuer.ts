@@ -19,6 +19,18 @@ import '../../certificates/tables.ts';
 export const PLATFORM_LOGIN_ID = 'hanbill-platform';
 const DAY_MS = 86_400_000;
 
+/** A certificate the in-process NTS simulator trusts, for the bootstrapped platform member. */
+export type TestCertificateSource = (bizno: string, validity: { notBefore: Date; notAfter: Date }) => Promise<{ signCert: Buffer; signPri: Buffer; password: string }>;
+const testCertificates = new WeakMap<object, TestCertificateSource>();
+
+/**
+ * The composition root, with the NTS simulator in process, gives the test PKI the simulator trusts (modules never
+ * load simulators: test/architecture/layers.test.ts). Keyed by the system's database handle.
+ */
+export function provideTestCertificates(db: object, source: TestCertificateSource): void {
+  testCertificates.set(db, source);
+}
+
 /** Single flight per context: a tick and a run asking at once bootstrap once. */
 const pending = new WeakMap<object, Promise<Tenant | undefined>>();
 const warned = new WeakSet<object>();
@@ -91,10 +103,10 @@ async function bootstrapPlatformIssuer(ctx: Ctx): Promise<Tenant> {
     .where('not_before', '<=', now)
     .where('not_after', '>', new Date(now.getTime() + 30 * DAY_MS))
     .executeTakeFirst();
-  if (!cert) {
-    // loaded only here: the test PKI is never loaded with a real NTS
-    const { makeTestNpkiIdentity } = await import('../../../simulators/nts/test-pki.ts');
-    const id = makeTestNpkiIdentity(member.bizno, { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 3650 * DAY_MS) });
+  const source = testCertificates.get(ctx.db);
+  if (!cert && !source) ctx.log.warn({ memberId: member.id }, 'platform member has no certificate: bill invoices are issued but cannot be filed until one is uploaded');
+  if (!cert && source) {
+    const id = await source(member.bizno, { notBefore: new Date(now.getTime() - DAY_MS), notAfter: new Date(now.getTime() + 3650 * DAY_MS) });
     await uploadCertificate(ctx, tenant, { signCert: id.signCert, signPri: id.signPri, password: id.password });
     ctx.log.info({ memberId: member.id }, 'platform member: a test certificate the in-process NTS simulator trusts');
   }
