@@ -11,7 +11,7 @@ import { usePrivateDatabase, type PrivateDatabase } from '../support/private-dat
 import { rest } from '../support/http.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { startNtsTestSystem } from './nts-support.ts';
-import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, opAuth, usage, closeFetchSockets, type BillingPartner } from './billing-bills-support.ts';
+import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, opAuth, relogin, usage, closeFetchSockets, type BillingPartner } from './billing-bills-support.ts';
 
 const months = billingMonths();
 const clock = new ManualClock(months.usageAt(10));
@@ -171,4 +171,32 @@ test('bad input answers 400 naming the field and reads nothing', async () => {
   const badUsage = await a.call('GET', `/v1/partner/bills/${billA.orderNo}?usagePageSize=1000`);
   assert.equal(badUsage.status, 400, badUsage.text);
   assert.match(JSON.stringify(badUsage.body.error), /usagePageSize/);
+});
+
+test('the portal pages of a bill are the partner\'s own: another partner\'s order number is 404 on 상세내역, 결제하기, 안내, 영수증', async () => {
+  const billA = await billRowOf(sys, a.partnerId, months.period);
+  await relogin(sys, a);
+  await relogin(sys, b);
+  const own = await a.member.call('GET', `/portal/api/billing/bill?orderNo=${billA.orderNo}`);
+  assert.equal(own.status, 200);
+  assert.match(own.text, new RegExp(`id="bill-order-no">${billA.orderNo}<`));
+  const pay = await a.member.call('GET', `/portal/api/billing/pay?orderNo=${billA.orderNo}`);
+  assert.equal(pay.status, 200);
+  assert.match(pay.text, /가상계좌 발급받기/, 'no virtual account yet: the page offers to issue it');
+  const receipt = await a.member.call('GET', `/portal/api/billing/receipt?orderNo=${billA.orderNo}`);
+  assert.equal(receipt.status, 409, 'a bill not paid has no receipt');
+  for (const path of ['bill', 'pay', 'guide', 'receipt']) {
+    const r = await b.member.call('GET', `/portal/api/billing/${path}?orderNo=${billA.orderNo}`);
+    assert.equal(r.status, 404, `${path}: ${r.status}`);
+    assert.doesNotMatch(r.text, new RegExp(billA.orderNo + '</'), `${path} shows nothing of the bill`);
+  }
+  const bad = await a.member.call('GET', '/portal/api/billing/bill?orderNo=x');
+  assert.equal(bad.status, 400);
+  // 가상계좌 발급받기: the account is issued once through the bank, and 결제하기 shows it
+  const issue = await a.member.call('POST', '/portal/api/billing/pay/account', { form: { _csrf: a.member.csrf, orderNo: billA.orderNo } });
+  assert.equal(issue.status, 303, issue.text);
+  const after = await a.member.call('GET', `/portal/api/billing/pay?orderNo=${billA.orderNo}`);
+  const acct = await sys.database.pool.query<{ va_account_no: string }>('SELECT va_account_no FROM billing_accounts WHERE partner_id = $1', [a.partnerId]);
+  assert.match(after.text, new RegExp(`id="va-account">${acct.rows[0]!.va_account_no}<`));
+  assert.match(after.text, /id="pay-amount">3,385</);
 });
