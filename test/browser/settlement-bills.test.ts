@@ -36,7 +36,7 @@ before(async () => {
   privateDb = await usePrivateDatabase('billsb');
   fs.rmSync(ARTIFACTS, { recursive: true, force: true });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  sys = await startNtsTestSystem({ HANBILL_BILLING_TICK_MS: '86400000' }, { clock });
+  sys = await startNtsTestSystem({}, { clock });
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 });

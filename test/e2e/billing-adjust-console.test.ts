@@ -24,7 +24,7 @@ let op: Client;
 
 before(async () => {
   privateDb = await usePrivateDatabase('billcon');
-  sys = await startNtsTestSystem({ HANBILL_BILLING_TICK_MS: '86400000' }, { clock });
+  sys = await startNtsTestSystem({}, { clock });
   [a, b] = [await billingPartner(sys), await billingPartner(sys)];
   await contractPrice(sys, a.partnerId, 'message_sms', 1000, months.usageAt(1));
   await contractPrice(sys, b.partnerId, 'message_sms', 700, months.usageAt(1));

@@ -26,7 +26,7 @@ let c: BillingPartner; // adjusted before its invoice
 
 before(async () => {
   privateDb = await usePrivateDatabase('adjust');
-  sys = await startNtsTestSystem({ HANBILL_BILLING_TICK_MS: '86400000' }, { clock });
+  sys = await startNtsTestSystem({}, { clock });
   [a, b, c] = [await billingPartner(sys), await billingPartner(sys), await billingPartner(sys)];
   for (const [p, price] of [[a, 1000], [b, 500], [c, 1000]] as const) await contractPrice(sys, p.partnerId, 'message_sms', price, months.usageAt(1));
   await usage(sys, a, 'message_sms', 3); // 3,000 + 300

@@ -22,7 +22,7 @@ let b: BillingPartner;
 
 before(async () => {
   privateDb = await usePrivateDatabase('bills');
-  sys = await startNtsTestSystem({ HANBILL_BILLING_TICK_MS: '86400000' }, { clock });
+  sys = await startNtsTestSystem({}, { clock });
   a = await billingPartner(sys);
   b = await billingPartner(sys);
   const from = months.usageAt(1);
