@@ -119,10 +119,15 @@ test('a month of usage billed on the 5th with a mailed and filed tax invoice; pa
   assert.deepEqual(pb, { state: 'suspended', suspension_kind: 'arrears' });
   const [pa] = await q('SELECT state FROM partners WHERE id = $1', [a.partnerId]);
   assert.equal(pa.state, 'active');
-  const refused = await b.call('GET', '/v1/partner/billing/expected?month=2026-11');
+  const refused = await b.call('GET', '/v1/sender-numbers');
   assert.equal(refused.status, 403);
   assert.equal(refused.body.error.code, 'partner_suspended');
   assert.equal(refused.body.error.legacyCode, '2006');
+  // what to pay and where stays readable while suspended for arrears
+  const owed = await b.call('GET', '/v1/partner/bills?state=overdue');
+  assert.equal(owed.status, 200, owed.text);
+  assert.deepEqual(owed.body.data.map((x: any) => x.orderNo), [billB.order_no]);
+  assert.equal((await b.call('GET', '/v1/partner/billing/account')).status, 200);
   const emailB = await emailOf(b.partnerId);
   const notice = await sys.mail.catcher!.waitFor((mail) => mail.to.some((t) => t.address === emailB) && mail.subject.includes('미납'), 20_000);
   assert.ok(notice.text!.includes(billB.order_no), 'the notice names the order number');
@@ -139,6 +144,6 @@ test('a month of usage billed on the 5th with a mailed and filed tax invoice; pa
   await deposit(accountB.va_account_no, 11, '파트너상사');
   await waitFor(async () => (await q('SELECT state FROM partners WHERE id = $1', [b.partnerId]))[0].state, (s: string) => s === 'active', { what: 'B restored', timeoutMs: 15_000 });
   assert.equal((await billOf(b.partnerId)).state, 'paid');
-  const ok = await b.call('GET', '/v1/partner/billing/expected?month=2026-11');
+  const ok = await b.call('GET', '/v1/sender-numbers');
   assert.equal(ok.status, 200, ok.text);
 });

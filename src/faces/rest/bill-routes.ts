@@ -32,7 +32,7 @@ export async function billRoutes(instance: FastifyInstance, opts: { ctx: Ctx; gu
       response: { 200: BillsPageJson, ...errors(400, 401, 403) },
     },
   }, async (req) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     return billsPageJson(await listBills(ctx, req.query, { partnerId: p.partnerId }));
   });
 
@@ -45,7 +45,7 @@ export async function billRoutes(instance: FastifyInstance, opts: { ctx: Ctx; gu
       response: { ...errors(400, 401, 403) },
     },
   }, async (req, reply) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     const x = exportBills(ctx, req.query, { partnerId: p.partnerId });
     return reply.headers(xlsxHeaders(x.fileName, 'bills.xlsx')).send(x.stream);
   });
@@ -59,7 +59,7 @@ export async function billRoutes(instance: FastifyInstance, opts: { ctx: Ctx; gu
       response: { 200: BillDetailJson, ...errors(400, 401, 403, 404) },
     },
   }, async (req) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     return billDetailJson(await getBill(ctx, { orderNo: req.params.orderNo, partnerId: p.partnerId, usagePage: req.query.usagePage, usagePageSize: req.query.usagePageSize }));
   });
 }

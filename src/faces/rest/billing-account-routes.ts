@@ -83,7 +83,7 @@ export async function billingAccountRoutes(instance: FastifyInstance, opts: { ct
       response: { 200: Type.Ref('BillingAccount'), ...errors(401, 403, 502) },
     },
   }, async (req) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     return billingAccountJson(await ensureBillingAccount(ctx, gateway, p.partnerId));
   });
 

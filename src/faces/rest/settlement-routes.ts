@@ -89,7 +89,7 @@ export async function settlementRoutes(instance: FastifyInstance, opts: { ctx: C
       },
     },
   }, async (req) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     const r = await listExpectedCharges(ctx, p.partnerId, req.query);
     return {
       period: { month: r.query.month, from: r.query.from.toISOString(), to: r.query.to.toISOString() },
@@ -110,7 +110,7 @@ export async function settlementRoutes(instance: FastifyInstance, opts: { ctx: C
       response: { ...errors(400, 401, 403) },
     },
   }, async (req, reply) => {
-    const p = await partnerCaller(req, guard);
+    const p = await partnerCaller(req, guard, { readsOwnBilling: true });
     const x = exportExpectedCharges(ctx, p.partnerId, req.query);
     return reply
       .type(XLSX)

@@ -36,6 +36,11 @@ export interface GuardRequest {
   subject: GuardSubject | undefined;
   /** What was called (`_member.aspx insert`, `GET /v1/partner/me`): for the audit log and the warning only. */
   operation: string;
+  /**
+   * A read of the partner's own billing (bills, billing account, expected charges): still answered while the partner
+   * is suspended for arrears, so that it can see what to pay and where. An operator's suspension refuses it too.
+   */
+  readsOwnBilling?: boolean;
 }
 
 /** A partner (approved API-service company) identified by one of its API keys. */
@@ -135,7 +140,7 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
     const key = await ctx.db
       .selectFrom('api_keys as k')
       .innerJoin('partners as p', 'p.id', 'k.partner_id')
-      .select(['k.id', 'k.partner_id', 'k.prefix', 'k.enabled', 'k.deleted_at', 'p.state', 'p.suspended_reason'])
+      .select(['k.id', 'k.partner_id', 'k.prefix', 'k.enabled', 'k.deleted_at', 'p.state', 'p.suspended_reason', 'p.suspension_kind'])
       .where('k.key_hash', '=', hash)
       .executeTakeFirst();
     if (!key) {
@@ -164,7 +169,7 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
     if (!key.enabled) {
       throw await refuse(req, ip, new AppError('api_key_disabled', '사용 중지(OFF)된 API Key입니다 (this API key is switched OFF)', { field: 'Authorization' }), who);
     }
-    if (key.state === 'suspended') {
+    if (key.state === 'suspended' && !(req.readsOwnBilling && key.suspension_kind === 'arrears')) {
       throw await refuse(
         req,
         ip,
