@@ -227,6 +227,29 @@ test('document limits from the ledger: the contract limit refuses the issue past
   }
 });
 
+test('message limits: the partner\'s contract limit in effect caps its SMS of the month (429 / 2007), nothing stored; another partner is not capped', async () => {
+  clock.set(new Date());
+  const p = await sender(sys);
+  const smsUnit = await unitOf('message_sms');
+  await setPrice(p.partnerId, smsUnit, { unitPriceKrw: 12, limitPerPeriod: 2, validFrom: new Date(clock.now().getTime() - 60_000).toISOString() });
+  const sms = (s: Sender, to: string[], ref?: string) =>
+    s.call('POST', '/v1/messages', { type: 'sms', from: s.from, text: '안내', recipients: to.map((t, i) => ({ to: t, ...(ref ? { clientRef: `${ref}-${i}` } : {}) })) });
+  const ok = await sms(p, ['01012345678', '01012345679']);
+  assert.equal(ok.status, 202, ok.text);
+  const over = await sms(p, ['01012345670'], 'cap');
+  assert.equal(over.status, 429, over.text);
+  assert.equal(over.body.error.code, 'message_unit_limit');
+  assert.equal(over.body.error.legacyCode, '2007');
+  assert.equal(over.body.error.details.limit, 2);
+  const refs = await sys.database.pool.query(`SELECT 1 FROM message_client_refs WHERE partner_id = $1 AND client_ref LIKE 'cap-%'`, [p.partnerId]);
+  assert.equal(refs.rows.length, 0, 'the refused request stored nothing');
+  // a raised contract limit from now on lets it pass; another partner has no contract and the unit no limit
+  await setPrice(p.partnerId, smsUnit, { unitPriceKrw: 12, limitPerPeriod: 3, validFrom: new Date(clock.now().getTime() - 30_000).toISOString() });
+  assert.equal((await sms(p, ['01012345670'])).status, 202);
+  const q = await sender(sys);
+  assert.equal((await sms(q, ['01012345671', '01012345672', '01012345673'])).status, 202);
+});
+
 test('contract prices: bad input answers 400 naming the field and changes nothing; unknown partner or unit 404; audited', async () => {
   const p = await sender(sys);
   const unit = await unitOf('message_sms');

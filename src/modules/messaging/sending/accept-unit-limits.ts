@@ -1,6 +1,7 @@
 /**
- * Unit limits per period at acceptance (issue 10 item 5): each message kind has its service unit (metered_item
- * message_*); a unit not retired with limit_per_period > 0 caps the partner's recipients of that kind in the
+ * Unit limits per period at acceptance (issue 10 item 5, issue 11 item 1): each message kind has its service unit
+ * (metered_item message_*); a unit not retired with a limit > 0 — the partner's contract limit in effect
+ * (partner_unit_prices.limit_per_period) when one is set, else the unit's — caps the partner's recipients of that kind in the
  * current KST month (recipients not failed or cancelled, plus the new ones). Over the cap → 429
  * message_unit_limit naming the type, and nothing is stored (the caller's transaction rolls back). Runs inside
  * the accepting transaction under a per-partner advisory lock, so two concurrent requests cannot both pass.
@@ -20,13 +21,16 @@ export function meteredItemOf(kind: MessageKind, photo: boolean): MeteredMessage
 
 export async function assertUnitLimits(tx: Tx, partnerId: number, now: Date, adding: ReadonlyMap<MeteredMessage, number>): Promise<void> {
   if (adding.size === 0) return;
-  const units = await tx
-    .selectFrom('service_units')
-    .select(['metered_item', 'limit_per_period'])
-    .where('metered_item', 'in', [...adding.keys()])
-    .where('retired_at', 'is', null)
-    .where('limit_per_period', '>', 0)
-    .execute();
+  // the partner's contract limit in effect now (partner_unit_prices, docs/settlement.md "Prices") replaces the unit's
+  const limits = await sql<{ metered_item: string; limit_per_period: string }>`
+    SELECT u.metered_item, coalesce(pp.limit_per_period, u.limit_per_period) AS limit_per_period
+      FROM service_units u
+      LEFT JOIN LATERAL (
+        SELECT p.limit_per_period FROM partner_unit_prices p
+         WHERE p.partner_id = ${partnerId} AND p.unit_id = u.id AND p.valid_from <= ${now}
+         ORDER BY p.valid_from DESC LIMIT 1) pp ON true
+     WHERE u.metered_item = ANY(${[...adding.keys()]}::text[]) AND u.retired_at IS NULL`.execute(tx);
+  const units = limits.rows.filter((u) => Number(u.limit_per_period) > 0);
   if (units.length === 0) return;
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`hanbill.message_units:${partnerId}`}))`.execute(tx);
   const from = monthStart(kstMonthOf(now));
