@@ -167,21 +167,22 @@ test('arrears: paying the overdue bill restores the partner at once; a cancelled
     assert.equal((await refreshBill(sys.ctx, tx, bill.id)).state, 'overdue');
     await suspendForArrears(sys.ctx, tx, p.partnerId, [bill.orderNo]);
   });
-  const refused = await p.call('GET', '/v1/partner/billing/account');
+  const refused = await p.call('GET', '/v1/sender-numbers');
   assert.equal(refused.status, 403);
   assert.equal(refused.body.error.code, 'partner_suspended');
   assert.equal(refused.body.error.legacyCode, '2006');
+  assertStatus(await p.call('GET', '/v1/partner/billing/account'), 200); // what to pay and where stays readable
 
   const dep = await depositAndWait(sys, va.accountNo, 33_000);
   assert.equal((await billOf(sys, bill.id)).state, 'paid');
   assert.deepEqual(await partnerState(sys, p.partnerId), { state: 'active', kind: '' }, 'restored at once');
-  assertStatus(await p.call('GET', '/v1/partner/billing/account'), 200);
+  assertStatus(await p.call('GET', '/v1/sender-numbers'), 200);
 
   const cancel = sys.bank.simulator!.cancelDeposit(dep)!;
   await acknowledged(sys, cancel);
   assert.equal((await billOf(sys, bill.id)).state, 'overdue');
   assert.deepEqual(await partnerState(sys, p.partnerId), { state: 'suspended', kind: 'arrears' });
-  assert.equal((await p.call('GET', '/v1/partner/billing/account')).status, 403);
+  assert.equal((await p.call('GET', '/v1/sender-numbers')).status, 403);
 
   await depositAndWait(sys, va.accountNo, 33_000, '재입금');
   assert.deepEqual(await partnerState(sys, p.partnerId), { state: 'active', kind: '' });
