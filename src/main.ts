@@ -10,6 +10,7 @@ import type { Ctx, Logger } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { JobWorker, type JobHandler } from './platform/jobs.ts';
+import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
 import { makeApiGuard } from './modules/access/api-guard.ts';
@@ -123,7 +124,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,

@@ -120,6 +120,9 @@ export const ERROR_KINDS = {
   bank_unavailable: { status: 502, legacy: '9999', meaning: '은행에 연결할 수 없습니다, 변경된 내용은 없습니다 (the bank cannot be reached; nothing was changed)' },
   bank_refused: { status: 400, legacy: '1002', meaning: '은행이 요청을 거절했습니다: 은행 코드, 계좌번호, 예금주 확인 (the bank refused the request: check the bank code, account number and holder)' },
   cms_consent_required: { status: 400, legacy: '1002', meaning: '출금 동의가 있어야 추심(CMS 자동이체)을 등록할 수 있습니다 (prior withdrawal consent is required for CMS direct debit: Electronic Financial Transactions Act §15)' },
+  // member web: counterparty book and Excel bulk issue (docs/member-web.md "Write, certificate, 대량발행")
+  counterparty_not_found: { status: 404, legacy: '3001', meaning: '거래처가 없습니다 (no such counterparty in this subscription)' },
+  bulk_upload_not_found: { status: 404, legacy: '3001', meaning: '대량발행 업로드가 없습니다 (no such bulk upload in this subscription)' },
   route_not_found: { status: 404, legacy: '3001', meaning: '없는 경로입니다 (no such route)' },
   method_not_allowed: { status: 405, legacy: '1003', meaning: '이 경로에서 지원하지 않는 메서드입니다 (method not allowed on this route)' },
   request_invalid: { status: 400, legacy: '1002', meaning: '요청을 처리할 수 없습니다 (the request cannot be processed)' },
