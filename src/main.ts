@@ -45,6 +45,8 @@ import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
 import { viewRoutes } from './faces/view/view-routes.ts';
+import { memberPlugin } from './faces/member/member-plugin.ts';
+import { memberResetQueue, passwordResetMailHandler } from './modules/member-web/password-reset.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
@@ -124,7 +126,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -154,6 +156,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => billingAccountRoutes(instance, { ctx, guard, gateway: bank.gateway }),
         (instance) => documentRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
+        memberPlugin({ ctx }),
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),
         (instance) => kakaoChannelRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken, gateway: kakao.gateway }),
         (instance) => kakaoTemplateRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),

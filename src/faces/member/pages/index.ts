@@ -1,0 +1,10 @@
+/**
+ * Every screen of the member web, in one list (the plugin registers them; the menu is built from their `menu`).
+ * To add a screen: write `pages/<name>-page.ts` exporting a MemberPage (member-kit.ts) and add it here — one line.
+ */
+import type { MemberPage } from '../member-kit.ts';
+import { settingsPage } from './settings-page.ts';
+
+export const MEMBER_PAGES: MemberPage[] = [
+  settingsPage,
+];
