@@ -44,6 +44,7 @@ import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
 import { documentRoutes } from './faces/rest/document-routes.ts';
+import { reverseIssueRoutes } from './faces/rest/reverse-issue-routes.ts';
 import { viewRoutes } from './faces/view/view-routes.ts';
 import { memberPlugin } from './faces/member/member-plugin.ts';
 import { memberResetQueue, passwordResetMailHandler } from './modules/member-web/password-reset.ts';
@@ -53,6 +54,7 @@ import { createSmtpTransport, type MailTransport } from './modules/mail/mail-tra
 import type { MailCatcher } from './simulators/smtp/mail-catcher.ts';
 import { mailQueue } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
+import { noticeMailQueue, sendNoticeMailHandler } from './modules/documents/notice-mails.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
 
 export interface System {
@@ -126,7 +128,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -155,6 +157,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => bankNoticeRoutes(instance, { receiveNotice: bank.receiveNotice }),
         (instance) => billingAccountRoutes(instance, { ctx, guard, gateway: bank.gateway }),
         (instance) => documentRoutes(instance, { ctx, guard }),
+        (instance) => reverseIssueRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
         memberPlugin({ ctx }),
         (instance) => senderNumberRoutes(instance, { ctx, guard, operatorToken: secrets.operatorToken }),

@@ -123,6 +123,10 @@ export const ERROR_KINDS = {
   // member web: counterparty book and Excel bulk issue (docs/member-web.md "Write, certificate, 대량발행")
   counterparty_not_found: { status: 404, legacy: '3001', meaning: '거래처가 없습니다 (no such counterparty in this subscription)' },
   bulk_upload_not_found: { status: 404, legacy: '3001', meaning: '대량발행 업로드가 없습니다 (no such bulk upload in this subscription)' },
+  // 발행취소 and 역발행 (docs/documents.md "발행취소, 역발행, 승인/거부 알림")
+  document_already_filed: { status: 409, legacy: '3005', meaning: '국세청에 전송된 문서는 발행취소할 수 없습니다, 수정세금계산서를 발행하세요 (sent to the NTS: cannot be cancelled; issue an amended invoice)' },
+  reverse_request_not_found: { status: 404, legacy: '3001', meaning: '역발행 요청이 없습니다 (no such reverse-issuance request for this caller)' },
+  reverse_request_state_conflict: { status: 409, legacy: '3002', meaning: '역발행 요청의 현재 상태에서는 할 수 없습니다, 요청 중인 것만 발행, 거부, 철회 (not allowed in the request\'s state: only a requested one is issued, refused or withdrawn)' },
   route_not_found: { status: 404, legacy: '3001', meaning: '없는 경로입니다 (no such route)' },
   method_not_allowed: { status: 405, legacy: '1003', meaning: '이 경로에서 지원하지 않는 메서드입니다 (method not allowed on this route)' },
   request_invalid: { status: 400, legacy: '1002', meaning: '요청을 처리할 수 없습니다 (the request cannot be processed)' },

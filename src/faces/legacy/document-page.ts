@@ -1,5 +1,5 @@
 /**
- * `document.aspx` (LEGACY-API.md): INSERT, UPDATE, SEND, MULTILIST, and GET / DELETE (ours) over the
+ * `document.aspx` (LEGACY-API.md): INSERT, UPDATE, SEND, MULTILIST, and GET / DELETE / CANCEL (ours) over the
  * document use cases. Every call carries sinch_no + svc_key; `gubun` picks the sales (S, doclstmst) or
  * purchase (B, buydoclstmst) ledger. Errors from the core are renamed to the legacy field names.
  */
@@ -10,6 +10,7 @@ import { insertDocument, type WriteDocumentResult } from '../../modules/document
 import { updateDocument } from '../../modules/documents/update-document.ts';
 import { resendDocuments } from '../../modules/documents/resend-document.ts';
 import { deleteDraft } from '../../modules/documents/delete-draft.ts';
+import { cancelDocument } from '../../modules/documents/cancel-document.ts';
 import { checkFilter, listDocumentsPage, type DocumentFilter } from '../../modules/documents/list-documents.ts';
 import { findVisibleDocument } from '../../modules/documents/document-repo.ts';
 import { legacyDocumentRow } from '../../modules/documents/document-views.ts';
@@ -141,6 +142,14 @@ export const documentPage: LegacyPage = {
     const dockey = (call.fields['dockey'] ?? '').trim();
     if (!dockey) throw requiredError('dockey');
     return { ...OK, fields: legacyDocumentRow(await findVisibleDocument(call.ctx.db, tenant.subscriptionId, dockey)) };
+  },
+  cancel: async (call) => {
+    // 발행취소 (docs/documents.md): dockey, reason → the document's states and cancel_date
+    const tenant = await tenantOf(call);
+    const dockey = (call.fields['dockey'] ?? '').trim();
+    if (!dockey) throw requiredError('dockey');
+    const row = await cancelDocument(call.ctx, tenant, dockey, call.fields['reason'] ?? '');
+    return { ...OK, fields: { dockey: row.dockey, proc_state: row.proc_state, nts_state: row.nts_state, nts_issue_id: row.nts_issue_id ?? '', reason: row.cancel_reason ?? '', cancel_date: row.cancelled_at ? kstDateTime(row.cancelled_at) : '' } };
   },
   delete: async (call) => {
     const tenant = await tenantOf(call);

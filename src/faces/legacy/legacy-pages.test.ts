@@ -10,9 +10,10 @@ test('every page of LEGACY-API.md and its cmds are in the table without any regi
     '_member.aspx': ['checkid', 'insert'],
     '_service.aspx': ['sinchservice'],
     '_auth.aspx': ['getsvckey', 'resetkey'],
-    'document.aspx': ['delete', 'get', 'insert', 'multilist', 'send', 'update'],
+    'document.aspx': ['cancel', 'delete', 'get', 'insert', 'multilist', 'send', 'update'],
     'taxinvoice.aspx': ['reqnts'],
     'taxinvoce.aspx': ['reqnts'],
+    'reverse.aspx': ['get', 'issue', 'list', 'refuse', 'request', 'withdraw'],
   });
   assert.equal(LEGACY_PAGES['taxinvoce.aspx'], LEGACY_PAGES['taxinvoice.aspx'], 'the seed spelling is an alias of the same page');
 });

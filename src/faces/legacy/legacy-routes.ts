@@ -9,6 +9,7 @@ import { readSubscriptionId } from '../../modules/subscriptions/subscription-id.
 import { documentPage } from './document-page.ts';
 import { bearerOf } from '../bearer.ts';
 import { taxinvoicePage } from './taxinvoice-page.ts';
+import { reversePage } from './reverse-page.ts';
 
 /**
  * The page table (LEGACY-API.md): page → its command table. Static and frozen, built here from each page's
@@ -26,6 +27,7 @@ export const LEGACY_PAGES: Readonly<Record<string, Readonly<LegacyPage>>> = Obje
         ['document.aspx', documentPage],
         ['taxinvoice.aspx', taxinvoicePage],
         ['taxinvoce.aspx', taxinvoicePage],
+        ['reverse.aspx', reversePage],
       ] as const
     ).map(([name, page]) => [name, Object.freeze(page)]),
   ),

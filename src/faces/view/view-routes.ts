@@ -26,7 +26,7 @@ function text(fields: unknown, name: string): string | undefined {
   return v;
 }
 
-const PROC_LABEL: Record<string, string> = { S: '발행 (승인 대기)', A: '승인', R: '반려', T: '임시저장' };
+const PROC_LABEL: Record<string, string> = { S: '발행 (승인 대기)', A: '승인', R: '반려', T: '임시저장', C: '발행취소' };
 
 function page(reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
   return reply
@@ -41,6 +41,7 @@ function renderPage(ctx: Ctx, row: DocumentRow, token: string, lang: 'ko' | 'en'
   const meta = { ...renderMetaOf(row, lang), states: { proc: PROC_LABEL[row.proc_state] ?? row.proc_state } };
   const readOnlyReason =
     row.doc_state === 'D' ? '이 문서는 공급자가 수정하여 폐기되었습니다 (replaced by the supplier)' :
+    row.proc_state === 'C' ? `공급자가 발행취소한 문서입니다: ${row.cancel_reason ?? ''} (cancelled by the supplier before filing)` :
     row.proc_state === 'A' ? `승인한 문서입니다 (approved)` :
     row.proc_state === 'R' ? `반려한 문서입니다: ${row.reject_reason ?? ''} (rejected)` : undefined;
   const links = { approveUrl: `${base}/approve?${t}`, rejectUrl: `${base}/reject?${t}`, pdfUrl: `${base}/pdf?${t}`, xmlUrl: `${base}/xml?${t}` };

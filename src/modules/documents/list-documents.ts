@@ -34,7 +34,7 @@ export function checkFilter(f: DocumentFilter, names: Record<'from' | 'to' | 'pr
     if (v !== undefined && !isCalendarDate(v)) throw invalidError(names[k], '날짜는 YYYYMMDD 형식입니다 (date as YYYYMMDD)');
   }
   if (f.from && f.to && f.from > f.to) throw invalidError(names.to, '종료일이 시작일보다 빠릅니다 (end before start)');
-  if (f.procState !== undefined && !/^[TSAR]$/.test(f.procState)) throw invalidError(names.procState, 'T, S, A, R 중 하나입니다 (one of T S A R)');
+  if (f.procState !== undefined && !/^[TSARC]$/.test(f.procState)) throw invalidError(names.procState, 'T, S, A, R, C 중 하나입니다 (one of T S A R C)');
   if (f.readState !== undefined && !/^[NY]$/.test(f.readState)) throw invalidError(names.readState, 'N 또는 Y입니다 (N or Y)');
   if (f.ntsState !== undefined && !/^[0-4]$/.test(f.ntsState)) throw invalidError(names.ntsState, '0~4 중 하나입니다 (0 to 4)');
   if (f.dockeys && f.dockeys.length > MAX_PAGE_SIZE) throw invalidError(names.dockeys, `최대 ${MAX_PAGE_SIZE}건입니다 (at most ${MAX_PAGE_SIZE})`);

@@ -8,6 +8,8 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { viewToken, viewTokenMatches } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { notifySupplierOfResponse } from './notify-supplier.ts';
 
 const linkNotFound = () => new AppError('document_not_found', '문서를 찾을 수 없습니다. 링크를 확인하세요 (no such document; check the link)', { field: 'token' });
 
@@ -38,26 +40,40 @@ export async function openDocumentView(ctx: Ctx, dockey: string, token: string):
 }
 
 export async function respondToDocument(ctx: Ctx, dockey: string, token: string, decision: 'approve' | 'reject', reason?: string): Promise<DocumentRow> {
-  const row = await findByViewLink(ctx, dockey, token);
+  return respondToFoundDocument(ctx, await findByViewLink(ctx, dockey, token), decision, reason, 'view');
+}
+
+/**
+ * The buyer's answer to a document it may answer (found by the view link, or in its purchase ledger:
+ * respond-as-buyer.ts): proc_state S → A / R once; the event and the supplier's mail in the same transaction.
+ */
+export async function respondToFoundDocument(ctx: Ctx, row: DocumentRow, decision: 'approve' | 'reject', reason: string | undefined, via: 'view' | 'member_web'): Promise<DocumentRow> {
+  const dockey = row.dockey;
   const text = reason?.trim() ?? '';
   if (decision === 'reject' && text === '') throw new AppError('field_required', '반려 사유를 입력하세요 (a reason is required to reject)', { field: 'reason' });
   if ([...text].length > 500) throw new AppError('field_invalid', '최대 500자입니다 (at most 500 characters)', { field: 'reason' });
   if (row.doc_state === 'D') throw new AppError('document_state_conflict', '폐기된 문서입니다 (the document was replaced by its issuer)', { field: 'dockey' });
+  if (row.proc_state === 'C') throw new AppError('document_state_conflict', '공급자가 발행취소한 문서입니다 (the supplier cancelled the document)', { field: 'dockey' });
   const now = ctx.clock.now();
-  const updated = await ctx.db
-    .updateTable('documents')
-    .set({
-      proc_state: decision === 'approve' ? 'A' : 'R',
-      responded_at: now,
-      reject_reason: decision === 'reject' ? text : null,
-      read_state: 'Y',
-      read_at: sql`coalesce(read_at, ${now})`,
-      updated_at: now,
-    })
-    .where('id', '=', row.id)
-    .where('proc_state', '=', 'S')
-    .returningAll()
-    .executeTakeFirst();
+  // the change, its event and the supplier's mail commit together (notify-supplier.ts)
+  const updated = await inTransaction(ctx.db, async (tx) => {
+    const changed = await tx
+      .updateTable('documents')
+      .set({
+        proc_state: decision === 'approve' ? 'A' : 'R',
+        responded_at: now,
+        reject_reason: decision === 'reject' ? text : null,
+        read_state: 'Y',
+        read_at: sql`coalesce(read_at, ${now})`,
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .where('proc_state', '=', 'S')
+      .returningAll()
+      .executeTakeFirst();
+    if (changed) await notifySupplierOfResponse(ctx, tx, changed, via);
+    return changed;
+  });
   if (!updated) {
     throw new AppError('document_state_conflict', `이미 ${row.proc_state === 'A' ? '승인' : '반려'}된 문서입니다 (already ${row.proc_state === 'A' ? 'approved' : 'rejected'})`, { field: 'dockey' });
   }

@@ -18,6 +18,7 @@ export async function resendDocument(ctx: Ctx, tenant: Tenant, dockey: string): 
   return inTransaction(ctx.db, async (tx) => {
     const row = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });
     if (row.doc_state === 'D') throw new AppError('document_state_conflict', `폐기된 문서입니다 (document ${dockey} was discarded)`, { field: 'dockey' });
+    if (row.proc_state === 'C') throw new AppError('document_state_conflict', '발행취소된 문서는 재발송할 수 없습니다 (the document was cancelled)', { field: 'dockey' });
     if (row.proc_state === 'T') throw new AppError('document_state_conflict', `발행되지 않은 문서(임시저장)는 재발송할 수 없습니다 (a draft cannot be sent; issue it first)`, { field: 'dockey' });
     const doc = documentOf(row);
     if (!doc.buyer.contacts?.[0]?.email) throw new AppError('field_required', '받는 사람 이메일이 없습니다 (no recipient e-mail)', { field: 'buyer.contacts[0].email' });

@@ -21,6 +21,9 @@ export function assertReplaceable(row: DocumentRow): void {
   if (row.doc_state === 'D') {
     throw new AppError('document_state_conflict', `문서 ${row.dockey}은(는) 폐기된 문서입니다 (the document was discarded)`, { field: 'dockey' });
   }
+  if (row.proc_state === 'C') {
+    throw new AppError('document_state_conflict', `문서 ${row.dockey}은(는) 발행취소된 문서입니다. 새로 작성하세요 (the document was cancelled: write a new one)`, { field: 'dockey' });
+  }
   if (row.nts_state !== '0') {
     throw new AppError(
       'document_state_conflict',

@@ -33,6 +33,7 @@ export interface FilingAnswer {
 export function notFileableReason(row: DocumentRow): AppError | undefined {
   const refuse = (ko: string, en: string) => new AppError('not_fileable', `${row.dockey} ${ko} (${en})`, { field: 'dockey', details: { ntsState: row.nts_state } });
   if (row.doc_state === 'D') return refuse('폐기된 문서는 신고할 수 없습니다', 'the document was discarded');
+  if (row.proc_state === 'C') return refuse('발행취소된 문서는 신고할 수 없습니다', 'the document was cancelled');
   if (!row.nts_issue_id || row.proc_state === 'T') return refuse('발행되지 않은 문서는 신고할 수 없습니다', 'the document is not issued');
   if (row.nts_state === '1') return refuse('이미 전송 대기 중입니다', 'already queued for filing');
   if (row.nts_state === '2') return refuse('이미 전송 중입니다', 'filing in progress');

@@ -62,6 +62,7 @@ const table: ResultCode[] = [
   { code: 'HBL001', scope: 'local', success: false, ko: '서명용 인증서가 없거나 유효하지 않음 (인증서를 등록한 뒤 다시 신고하세요)', en: 'no valid signing certificate: upload one and file again' },
   { code: 'HBL002', scope: 'local', success: false, ko: '표준 XML 생성 또는 서명 실패', en: 'the standard XML could not be built or signed' },
   { code: 'HBL003', scope: 'local', success: false, ko: '국세청이 처리 완료를 알렸으나 이 건의 결과가 없음', en: 'the NTS finished the package without a result for this invoice' },
+  { code: 'HBL004', scope: 'local', success: false, ko: '전송 전에 발행취소되어 신고를 철회함', en: 'filing withdrawn: the document was cancelled before it was sent' },
 ];
 
 export const RESULT_CODES: ReadonlyMap<string, ResultCode> = new Map(table.map((c) => [c.code, c]));

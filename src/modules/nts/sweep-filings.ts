@@ -38,7 +38,7 @@ export async function autoFileDue(ctx: Ctx, opts: { subscriptionIds?: number[] }
         .where('d.nts_state', '=', '0')
         .where('d.nts_issue_id', 'is not', null)
         .where('d.doc_state', '<>', 'D')
-        .where('d.proc_state', '<>', 'T')
+        .where('d.proc_state', 'not in', ['T', 'C']) // drafts, and documents cancelled before filing (발행취소)
         .where('d.issued_at', '<', cutoff)
         .where('s.auto_file_nts', '=', true)
         .orderBy('d.id')

@@ -138,7 +138,7 @@ export interface DB {
 }
 
 export type DocState = 'N' | 'U' | 'D';
-export type ProcState = 'T' | 'S' | 'A' | 'R';
+export type ProcState = 'T' | 'S' | 'A' | 'R' | 'C';
 export type ReadState = 'N' | 'Y';
 export type NtsState = '0' | '1' | '2' | '3' | '4';
 
