@@ -72,3 +72,9 @@ export async function getBulkUpload(ctx: Ctx, tenant: Tenant, uploadId: number, 
   }
   return view;
 }
+
+/** The subscription's latest uploads (newest first). */
+export async function listBulkUploads(ctx: Ctx, tenant: Tenant, limit = 20): Promise<BulkUploadView[]> {
+  const ids = await ctx.db.selectFrom('bulk_uploads').select('id').where('subscription_id', '=', tenant.subscriptionId).orderBy('id', 'desc').limit(limit).execute();
+  return Promise.all(ids.map((r) => getBulkUpload(ctx, tenant, r.id)));
+}
