@@ -4,24 +4,16 @@
  */
 import type { MemberPage } from '../member-kit.ts';
 import { settingsPage } from './settings-page.ts';
-import { purchasesPage, salesPage } from './ledger-pages.ts';
 import { writePage } from './write-page.ts';
 import { counterpartiesPage } from './write-counterparties-page.ts';
 import { bulkPage, bulkUploadPage } from './bulk-page.ts';
 import { certificatePage } from './certificate-page.ts';
-import { reverseNewPage, reversePage } from './reverse-page.ts';
-import { cancelPage } from './cancel-page.ts';
 
 export const MEMBER_PAGES: MemberPage[] = [
-  salesPage,
-  purchasesPage,
   settingsPage,
   writePage,
   counterpartiesPage,
   bulkPage,
   bulkUploadPage,
   certificatePage,
-  reversePage,
-  reverseNewPage,
-  cancelPage,
 ];
