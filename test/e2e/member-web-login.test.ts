@@ -25,6 +25,7 @@ test('login: wrong password answered alike and throttled; the right one opens th
   assert.equal(page.status, 200);
   assert.match(page.text, /회원 로그인/);
   assert.match((await c.page('/member?lang=en')).text, /Member login/);
+  assert.match((await c.page('/member?lang=ko')).text, /회원 로그인/);
   const wrong = await c.login(m, 'wrong-password');
   assert.equal(wrong.status, 401);
   assert.match(wrong.text, /id="password-error"/);

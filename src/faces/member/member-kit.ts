@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
+import type { AppError } from '../../platform/errors.ts';
 import { html, raw, type Raw, type T } from './member-html.ts';
 import type { MemberCall } from './member-http.ts';
 
@@ -84,4 +85,10 @@ export function fieldError(v: Pick<MemberView, 'errors'>, id: string): Raw {
 
 export function csrfField(token: string): Raw {
   return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+/** An AppError's message in the page's language: the Korean text, or the English in its parentheses (`lang=en`). */
+export function errorText(t: T, e: AppError): string {
+  const en = /\(([^가-힣]*)\)\s*$/.exec(e.message)?.[1];
+  return t(en ? e.message.slice(0, e.message.length - en.length - 2).trim() : e.message, en ?? e.message);
 }

@@ -31,7 +31,7 @@ import {
   type MemberCall,
 } from './member-http.ts';
 import { layout, type MenuLink } from './member-layout.ts';
-import { csrfField, field, type Form, type MemberPage, type MemberView } from './member-kit.ts';
+import { csrfField, errorText, field, type Form, type MemberPage, type MemberView } from './member-kit.ts';
 import { MEMBER_PAGES } from './pages/index.ts';
 
 const HTML_HEADERS = {
@@ -59,9 +59,8 @@ const urlOf = (req: FastifyRequest) => req.url;
 
 /** Field errors of a refused action: the field's message beside it, else the message on top. */
 function errorsOf(e: AppError, t: T): { errors: Record<string, string>; top?: string } {
-  const msg = composeMessage(e);
-  const text = t(msg.replace(/\s*\([^가-힣]*\)\s*$/, ''), msg.match(/\(([^가-힣]*)\)\s*$/)?.[1] ?? msg);
-  if (e.field && e.field !== 'session' && e.field !== '_csrf') return { errors: { [e.field]: text }, top: t('입력한 내용을 확인하세요.', 'Check the fields marked below.') };
+  const text = errorText(t, e);
+  if (e.field && e.field !== 'session' && e.field !== '_csrf' && e.field !== 'Origin') return { errors: { [e.field]: text }, top: t('입력한 내용을 확인하세요.', 'Check the fields marked below.') };
   return { errors: {}, top: text };
 }
 

@@ -13,13 +13,21 @@ import { inPurchaseLedgerOf } from './purchase-ledger.ts';
 export interface DocumentFilter {
   ledger: 'sales' | 'purchase';
   dockeys?: string[];
-  dateType?: 'W' | 'S' | 'L';
+  /** W 작성일자, S 전송일시, L 최종변경, I 발행일시 (member web) */
+  dateType?: 'W' | 'S' | 'L' | 'I';
   from?: string;
   to?: string;
   subkey?: string;
   procState?: string;
   readState?: string;
   ntsState?: string;
+  /** 문서함 search (member web): the counterparty's name (part of it) or number (sales: the buyer, purchase: the supplier) */
+  counterparty?: string;
+  /** 합계금액 range, won (inclusive) */
+  amountMin?: number;
+  amountMax?: number;
+  /** text in the items (품목 summary) */
+  itemText?: string;
 }
 
 export interface PageRequest {
@@ -40,14 +48,15 @@ export function checkFilter(f: DocumentFilter, names: Record<'from' | 'to' | 'pr
   if (f.dockeys && f.dockeys.length > MAX_PAGE_SIZE) throw invalidError(names.dockeys, `최대 ${MAX_PAGE_SIZE}건입니다 (at most ${MAX_PAGE_SIZE})`);
 }
 
-function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
+/** The ledger's documents matching `f` (`documents as d`): the one reader behind every list, count and total. */
+export function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
   let q = ctx.db.selectFrom('documents as d');
   q =
     f.ledger === 'sales'
       ? q.where('d.subscription_id', '=', tenant.subscriptionId)
       : q.where(inPurchaseLedgerOf(tenant.subscriptionId));
   if (f.dockeys?.length) q = q.where('d.dockey', 'in', f.dockeys);
-  const col = f.dateType === 'S' ? 'd.send_at' : f.dateType === 'L' ? 'd.updated_at' : 'd.write_date';
+  const col = f.dateType === 'S' ? 'd.send_at' : f.dateType === 'L' ? 'd.updated_at' : f.dateType === 'I' ? 'd.issued_at' : 'd.write_date';
   if (f.from) {
     q = col === 'd.write_date' ? q.where(col, '>=', toSqlDate(f.from)) : q.where(col, '>=', new Date(`${toSqlDate(f.from)}T00:00:00+09:00`));
   }
@@ -58,8 +67,22 @@ function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
   if (f.procState) q = q.where('d.proc_state', '=', f.procState as 'T');
   if (f.readState) q = q.where('d.read_state', '=', f.readState as 'N');
   if (f.ntsState) q = q.where('d.nts_state', '=', f.ntsState as '0');
+  if (f.counterparty) {
+    const digits = f.counterparty.replace(/[\s-]/g, '');
+    const [nameCol, idCol] = f.ledger === 'sales' ? (['d.buy_name', 'd.buy_id'] as const) : (['d.sup_name', 'd.sup_bizno'] as const);
+    const like = `%${likeEscape(f.counterparty.trim())}%`;
+    q = /^\d{3,}$/.test(digits)
+      ? q.where((eb) => eb.or([eb(idCol, 'like', `${digits}%`), eb(nameCol, 'ilike', like)]))
+      : q.where(nameCol, 'ilike', like);
+  }
+  if (f.amountMin !== undefined) q = q.where('d.total_amt', '>=', f.amountMin);
+  if (f.amountMax !== undefined) q = q.where('d.total_amt', '<=', f.amountMax);
+  if (f.itemText) q = q.where('d.item_summary', 'ilike', `%${likeEscape(f.itemText.trim())}%`);
   return q;
 }
+
+/** A LIKE pattern's literal text: `%`, `_` and `\\` match themselves. */
+export const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function listDocumentsPage(ctx: Ctx, tenant: Tenant, f: DocumentFilter, page: PageRequest): Promise<{ total: number; rows: DocumentRow[] }> {
   const pageSize = Math.min(Math.max(page.pageSize, 1), MAX_PAGE_SIZE);

@@ -76,3 +76,10 @@ export async function checkMemberCode(ctx: Ctx, memberId: number, rawCode: strin
   else await recordFailure(ctx, 'totp', key);
   return ok;
 }
+
+/** The enrolment started and not yet confirmed (to show the QR code again after a wrong first code), if any. */
+export async function pendingMemberEnrolment(ctx: Ctx, memberId: number): Promise<TotpEnrolment | undefined> {
+  const m = await ctx.db.selectFrom('members').select(['login_id', 'bizno', 'totp_pending_sealed', 'totp_enabled_at']).where('id', '=', memberId).executeTakeFirstOrThrow();
+  if (m.totp_enabled_at || !m.totp_pending_sealed) return undefined;
+  return enrolmentOf(`${m.bizno}/${m.login_id}`, openSecret(ctx.masterKey, m.totp_pending_sealed, aad(memberId)));
+}

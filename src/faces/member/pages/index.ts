@@ -4,12 +4,15 @@
  */
 import type { MemberPage } from '../member-kit.ts';
 import { settingsPage } from './settings-page.ts';
+import { purchasesPage, salesPage } from './ledger-pages.ts';
 import { writePage } from './write-page.ts';
 import { counterpartiesPage } from './write-counterparties-page.ts';
 import { bulkPage, bulkUploadPage } from './bulk-page.ts';
 import { certificatePage } from './certificate-page.ts';
 
 export const MEMBER_PAGES: MemberPage[] = [
+  salesPage,
+  purchasesPage,
   settingsPage,
   writePage,
   counterpartiesPage,

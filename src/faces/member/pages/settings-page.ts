@@ -1,6 +1,6 @@
 /** 설정: the member's details, password change (current password required) and 보안로그인 (TOTP) on / off. */
 import { changeMemberPassword } from '../../../modules/member-web/change-member-password.ts';
-import { disableMemberSecondFactor, enableMemberSecondFactor, startMemberSecondFactor } from '../../../modules/member-web/member-second-factor.ts';
+import { disableMemberSecondFactor, enableMemberSecondFactor, pendingMemberEnrolment, startMemberSecondFactor } from '../../../modules/member-web/member-second-factor.ts';
 import { html, raw } from '../member-html.ts';
 import { csrfField, field, type MemberPage } from '../member-kit.ts';
 
@@ -13,10 +13,10 @@ export const settingsPage: MemberPage = {
     totp_on: (t) => t('보안로그인을 켰습니다. 다음 로그인부터 인증 코드를 묻습니다.', 'Secure login is on: the next login asks for a code.'),
     totp_off: (t) => t('보안로그인을 껐습니다.', 'Secure login is off.'),
   },
-  async render(_ctx, v) {
+  async render(ctx, v) {
     const { t, call } = v;
     const m = call.member;
-    const enrol = v.extra['enrolment'] as { secret: string; qrSvg: string } | undefined;
+    const enrol = (v.extra['enrolment'] as { secret: string; qrSvg: string } | undefined) ?? (v.errors['code'] && !m.totpOn ? await pendingMemberEnrolment(ctx, m.id) : undefined);
     const totp = m.totpOn
       ? html`<p>${t('보안로그인 사용 중입니다.', 'Secure login is on.')}</p>
 <form class="stack" method="post" action="/member/settings/totp/off">${csrfField(call.csrfToken)}
