@@ -9,6 +9,8 @@ import { writePage } from './write-page.ts';
 import { counterpartiesPage } from './write-counterparties-page.ts';
 import { bulkPage, bulkUploadPage } from './bulk-page.ts';
 import { certificatePage } from './certificate-page.ts';
+import { reverseNewPage, reversePage } from './reverse-page.ts';
+import { cancelPage } from './cancel-page.ts';
 
 export const MEMBER_PAGES: MemberPage[] = [
   salesPage,
@@ -19,4 +21,7 @@ export const MEMBER_PAGES: MemberPage[] = [
   bulkPage,
   bulkUploadPage,
   certificatePage,
+  reversePage,
+  reverseNewPage,
+  cancelPage,
 ];
