@@ -57,10 +57,10 @@ function requestInput(f: Form, member: { bizno: string }): unknown {
   };
 }
 
-function requestForm(v: MemberView): Raw {
+function requestForm(v: MemberView, now: Date): Raw {
   const { t, call } = v;
   const subkey = str(v.form, 'subkey') || `web-${crypto.randomBytes(9).toString('hex')}`;
-  const today = kstDate(new Date());
+  const today = kstDate(now);
   const rows = Array.from({ length: 5 }, (_, i) => {
     const cell = (k: string, label: string, mode: string) =>
       html`<td><input name="lines[${i}].${k}" aria-label="${label} ${i + 1}" value="${str(v.form, `lines[${i}].${k}`)}"${raw(mode)}${v.errors[`lines[${i}].${k}`] ? raw(' aria-invalid="true"') : ''}>${fieldError(v, `lines[${i}].${k}`)}</td>`;
@@ -144,11 +144,11 @@ export const reversePage: MemberPage = {
 export const reverseNewPage: MemberPage = {
   path: '/member/reverse/new',
   title: (t) => t('새 역발행 요청', 'New reverse-issuance request'),
-  async render(_ctx, v) {
+  async render(ctx, v) {
     const { t } = v;
     return html`<h1>${t('새 역발행 요청', 'New reverse-issuance request')}</h1>
 <p class="muted">${t('공급자의 사업자등록번호로 요청합니다. 공급자가 회원이면 요청함에 나타나고, 아니면 입력한 이메일로 요청 링크를 보냅니다.', 'Addressed by business number: a member supplier sees it in its box; otherwise the e-mail gets a link to it.')}</p>
-${requestForm(v)}`;
+${requestForm(v, ctx.clock.now())}`;
   },
   actions: [
     {

@@ -1,0 +1,128 @@
+// 역발행 and 발행취소 on the member web in a real browser (Debian Chromium through playwright-core): the buyer logs in
+// at /member, writes a request (a supplier number failing its checksum is shown beside its field, nothing stored), sends it; the
+// supplier logs in, finds it in 받은 요청, issues it (an ordinary issued document with an approval number, in both
+// ledgers) — and then cancels that invoice from its 발행취소 screen (the reason is required; the buyer is mailed).
+// The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestSystem } from '../support/test-system.ts';
+import { memberWithCertificate, startNtsTestSystem, type TestMember } from '../e2e/nts-support.ts';
+
+const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
+const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
+if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/member-web');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+let sys: TestSystem;
+let browser: Browser | undefined;
+let shot = 0;
+before(async () => {
+  if (SKIP) return;
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith('reverse-'))) fs.rmSync(path.join(ARTIFACTS, f));
+  sys = await startNtsTestSystem();
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+after(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+const snap = async (page: Page, name: string) => {
+  shot += 1;
+  await page.screenshot({ path: path.join(ARTIFACTS, `reverse-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+};
+
+async function logIn(m: TestMember): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1300, height: 950 } });
+  const page = await ctx.newPage();
+  await page.goto(`${sys.url}/member`);
+  await page.fill('#bizno', m.bizno);
+  await page.fill('#loginId', m.loginId);
+  await page.fill('#password', m.password);
+  await Promise.all([page.waitForURL(/\/member\/(sales|subscriptions)/), page.click('form button[type=submit]')]);
+  return { ctx, page };
+}
+
+test('역발행 request → the supplier issues it → 발행취소, in Chromium', { skip: SKIP, timeout: 120_000 }, async () => {
+  const supplier = (await memberWithCertificate(sys)).member;
+  const buyer = (await memberWithCertificate(sys)).member;
+  const buyerMail = `web-${crypto.randomBytes(4).toString('hex')}@buyer.example`;
+
+  // the buyer writes the request
+  const b = await logIn(buyer);
+  await b.page.click('nav a[href="/member/reverse"]');
+  await b.page.waitForURL(/\/member\/reverse/);
+  await b.page.click('#reverse-new');
+  await b.page.waitForURL(/\/member\/reverse\/new/);
+  await b.page.fill('[name="lines[0].name"]', '웹 유지보수');
+  await b.page.fill('[name="lines[0].supply"]', '300000');
+  await b.page.fill('#buyer\\.email', buyerMail);
+  await b.page.fill('#supplier\\.bizno', '1234567890');
+  await b.page.click('#reverse-submit');
+  // a business number failing its checksum: the error is beside the field and nothing is stored
+  const err = b.page.locator('#supplier\\.bizno-error');
+  await err.waitFor();
+  assert.match(await err.innerText(), /사업자등록번호|검증|형식/);
+  assert.equal(await b.page.getAttribute('#supplier\\.bizno', 'aria-invalid'), 'true');
+  assert.equal(await b.page.inputValue('[name="lines[0].supply"]'), '300000', 'the form keeps what was typed');
+  await snap(b.page, 'request-error');
+  const none = await sys.ctx.db.selectFrom('reverse_requests').select('id').where('buyer_subscription_id', '=', buyer.subscriptionId).execute();
+  assert.equal(none.length, 0);
+
+  await b.page.fill('#supplier\\.bizno', supplier.bizno);
+  await b.page.fill('#supplierEmail', `sup-${crypto.randomBytes(3).toString('hex')}@supplier.example`);
+  await Promise.all([b.page.waitForURL(/box=sent&done=sent/), b.page.click('#reverse-submit')]);
+  const sentRow = b.page.locator('#reverse-box tbody tr[data-reqkey]');
+  assert.equal(await sentRow.count(), 1);
+  assert.match(await sentRow.innerText(), /330,000/);
+  assert.equal(await sentRow.locator('[data-state]').getAttribute('data-state'), 'requested');
+  await snap(b.page, 'sent-box');
+  const reqkey = (await sentRow.getAttribute('data-reqkey'))!;
+
+  // the supplier issues it from 받은 요청
+  const s = await logIn(supplier);
+  await s.page.goto(`${sys.url}/member/reverse`);
+  const received = s.page.locator(`#reverse-box tr[data-reqkey="${reqkey}"]`);
+  await received.waitFor();
+  await snap(s.page, 'received-box');
+  await Promise.all([s.page.waitForURL(/done=issued/), received.locator('button[data-action=issue]').click()]);
+  await snap(s.page, 'issued');
+  const req = await sys.ctx.db.selectFrom('reverse_requests').select(['state', 'document_id']).where('reqkey', '=', reqkey).executeTakeFirstOrThrow();
+  assert.equal(req.state, 'issued');
+  const doc = await sys.ctx.db.selectFrom('documents').selectAll().where('id', '=', req.document_id!).executeTakeFirstOrThrow();
+  assert.ok(doc.nts_issue_id, 'an approval number');
+  assert.equal(doc.subscription_id, supplier.subscriptionId);
+  assert.equal(await s.page.locator(`#reverse-box tr[data-reqkey="${reqkey}"] [data-state]`).getAttribute('data-state'), 'issued');
+
+  // the buyer sees it issued
+  await b.page.goto(`${sys.url}/member/reverse?box=sent`);
+  assert.equal(await b.page.locator(`#reverse-box tr[data-reqkey="${reqkey}"] [data-state]`).getAttribute('data-state'), 'issued');
+
+  // 발행취소 of that invoice by the supplier
+  await s.page.goto(`${sys.url}/member/documents/${doc.dockey}/cancel`);
+  await s.page.fill('#reason', '   '); // blank once trimmed: the server refuses it beside the field
+  await s.page.click('#cancel-submit');
+  await s.page.locator('#reason-error').waitFor();
+  assert.equal((await sys.ctx.db.selectFrom('documents').select('proc_state').where('id', '=', doc.id).executeTakeFirstOrThrow()).proc_state, 'S');
+  await s.page.fill('#reason', '요청 금액 정정 필요');
+  await Promise.all([s.page.waitForURL(/done=cancelled/), s.page.click('#cancel-submit')]);
+  await s.page.locator('#cancel-done').waitFor();
+  await snap(s.page, 'cancelled');
+  const after = await sys.ctx.db.selectFrom('documents').select(['proc_state', 'nts_issue_id', 'cancel_reason']).where('id', '=', doc.id).executeTakeFirstOrThrow();
+  assert.deepEqual(after, { proc_state: 'C', nts_issue_id: doc.nts_issue_id, cancel_reason: '요청 금액 정정 필요' });
+  await sys.mail.catcher!.waitFor((m) => m.to.some((t) => t.address === buyerMail) && m.subject.includes('발행취소'));
+
+  // the 요청함 in English
+  await s.page.goto(`${sys.url}/member/reverse?lang=en`);
+  assert.match(await s.page.locator('h1').innerText(), /Reverse issuance/);
+  await snap(s.page, 'received-en');
+  await b.ctx.close();
+  await s.ctx.close();
+});
