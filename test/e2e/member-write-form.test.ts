@@ -105,6 +105,11 @@ test('write: the API\'s errors are shown beside their fields (a bad line, a miss
   assert.match(badLine.text, /id="lines\[1\]\.supply-error"/);
   assert.match(badLine.text, /aria-invalid="true" aria-describedby="lines\[1\]\.supply-error"/);
   assert.match(badLine.text, /value="2만원"/, 'the form comes back as sent');
+  // blank rows between lines are skipped; the error still lands beside the row it belongs to
+  const gap = await c.post('/member/documents/new', { ...writeForm(token, 'x@buyer.example', { 'lines[1].name': '', 'lines[1].supply': '', 'lines[1].tax': '', 'lines[3].name': '끝줄', 'lines[3].supply': '1.5' }), do: 'issue' });
+  assert.equal(gap.status, 400);
+  assert.match(gap.text, /id="lines\[3\]\.supply-error"/);
+  assert.doesNotMatch(gap.text, /id="lines\[1\]\.supply-error"/);
   const badTax = await c.post('/member/documents/new', { ...writeForm(token, 'x@buyer.example', { 'lines[0].tax': '5000' }), do: 'issue' });
   assert.equal(badTax.status, 400);
   assert.match(badTax.text, /id="lines\[0\]\.tax-error"[^>]*>[^<]*10%/);

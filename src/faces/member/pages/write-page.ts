@@ -15,7 +15,8 @@ import { listCounterparties, saveCounterparty } from '../../../modules/documents
 import { AMENDMENT_REASON_LABELS, AMENDMENT_REASON_CODES, PAYMENT_MEANS, PAYMENT_MEAN_LABELS, DOCUMENT_LIMITS, type DocumentInput } from '../../../modules/documents/model.ts';
 import { html, raw, won, type Raw, type T } from '../member-html.ts';
 import { csrfField, fieldError, str, type Form, type MemberPage, type MemberView } from '../member-kit.ts';
-import { documentInputOfForm } from '../write-form.ts';
+import { documentInputOfForm, screenField } from '../write-form.ts';
+import { toAppError } from '../../../platform/errors.ts';
 import { WRITE_JS } from '../write-assets.ts';
 import { amendmentFormOf, AMENDMENT_PLAIN_WORDS } from '../write-amend.ts';
 
@@ -169,7 +170,14 @@ ${fieldError(fv, 'lines')}${fieldError(fv, 'amounts.supply')}${fieldError(fv, 'a
         const token = str(form, 'formToken');
         const subkey = /^[A-Za-z0-9_-]{8,40}$/.test(token) ? `web:${token}` : undefined;
         if (str(form, 'saveCounterparty') && input['buyer']) await saveCounterparty(ctx, call.tenant, input['buyer']);
-        const r = await insertDocument(ctx, call.tenant, { input, issue, subkey });
+        let r;
+        try {
+          r = await insertDocument(ctx, call.tenant, { input, issue, subkey });
+        } catch (err) {
+          const e = toAppError(err);
+          const onScreen = screenField(input, e.field);
+          throw onScreen === e.field || onScreen === undefined ? err : e.withField(onScreen);
+        }
         return `/member/documents/${encodeURIComponent(r.document.dockey)}?done=${issue ? 'issued' : 'drafted'}`;
       },
     },

@@ -1,0 +1,145 @@
+// Member web 문서 작성 and 대량발행 in a real browser (Debian Chromium through playwright-core): the member logs in at
+// /member, writes a tax invoice in the standard-form layout — 수량 × 단가 fills 공급가액, 세액 follows at 10 %, totals
+// move live, a line is added by the button — sees the API's error beside a bad line, fixes it and issues (approval
+// number, mail in the catcher); then downloads the 대량발행 template, uploads it filled with a good and a bad row,
+// sees the preview naming row and column, issues, and watches the progress reach 완료.
+// Screenshots go to .test-artifacts/member-web/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import type { TestSystem } from '../support/test-system.ts';
+import { FIRST_DATA_ROW, TEMPLATE_COLUMNS, TEMPLATE_SHEET } from '../../src/modules/bulk-issue/xlsx-columns.ts';
+import { registerMember, startNtsTestSystem, todayKst } from '../e2e/nts-support.ts';
+
+const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
+const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
+if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/member-web');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+let sys: TestSystem;
+let browser: Browser | undefined;
+let shot = 0;
+before(async () => {
+  if (SKIP) return;
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith('write-')) fs.rmSync(path.join(ARTIFACTS, f));
+  sys = await startNtsTestSystem();
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+});
+after(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+const snap = async (page: Page, name: string) => {
+  shot += 1;
+  await page.screenshot({ path: path.join(ARTIFACTS, `write-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+};
+
+async function logIn(page: Page, m: { bizno: string; loginId: string; password: string }) {
+  await page.goto(`${sys.url}/member`);
+  await page.fill('#bizno', m.bizno);
+  await page.fill('#loginId', m.loginId);
+  await page.fill('#password', m.password);
+  await Promise.all([page.waitForURL(/\/member\/(sales|subscriptions)/), page.click('button[type=submit]')]);
+}
+
+const byName = (page: Page, name: string) => page.locator(`[name="${name}"]`);
+
+test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_000 }, async () => {
+  const m = await registerMember(sys);
+  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (msg) => {
+    // the refused form answers 400 on purpose (the page with the field errors): not a script error
+    if (msg.type() === 'error' && !/status of 400/.test(msg.text())) pageErrors.push(msg.text());
+  });
+  await logIn(page, m);
+
+  // ---- write and issue ----
+  await page.goto(`${sys.url}/member/documents/new`);
+  assert.equal(await byName(page, 'supplier.bizno').inputValue(), m.bizno, '공급자 from the member');
+  const buyerMail = `web-${m.loginId}@buyer.example`;
+  await byName(page, 'buyer.id').fill('2048631263');
+  await byName(page, 'buyer.name').fill('(주)브라우저상사');
+  await byName(page, 'buyer.ceoName').fill('최대표');
+  await byName(page, 'buyer.contacts[0].email').fill(buyerMail);
+  await byName(page, 'lines[0].name').fill('설치 용역');
+  await byName(page, 'lines[0].quantity').fill('3');
+  await byName(page, 'lines[0].unitPrice').fill('10000');
+  assert.equal(await byName(page, 'lines[0].supply').inputValue(), '30000', '수량 × 단가 → 공급가액');
+  assert.equal(await byName(page, 'lines[0].tax').inputValue(), '3000', '10 % VAT help');
+  await byName(page, 'lines[1].name').fill('부품');
+  await byName(page, 'lines[1].supply').fill('12345');
+  assert.equal(await byName(page, 'lines[1].tax').inputValue(), '1234', 'truncated');
+  assert.equal(await page.textContent('#tot-total'), '46,579');
+  await page.click('#add-line');
+  assert.equal(await page.locator('tr.line').count(), 5, 'a fifth line');
+  await byName(page, 'lines[4].name').fill('출장비');
+  await byName(page, 'lines[4].supply').fill('abc');
+  await snap(page, 'form-filled');
+  await Promise.all([page.waitForLoadState('load'), page.click('button[name=do][value=issue]')]);
+  await page.waitForSelector('[id="lines[4].supply-error"]');
+  assert.match((await page.textContent('[id="lines[4].supply-error"]')) ?? '', /정수/);
+  assert.equal(await byName(page, 'lines[4].supply').getAttribute('aria-invalid'), 'true');
+  await snap(page, 'field-error');
+  // fix the line (the form came back as sent) and issue
+  await byName(page, 'lines[4].supply').fill('5000');
+  assert.equal(await byName(page, 'lines[4].tax').inputValue(), '500');
+  await Promise.all([page.waitForURL(/\/member\/documents\/[^/?]+\?done=issued/), page.click('button[name=do][value=issue]')]);
+  const dockey = decodeURIComponent(/documents\/([^/?]+)/.exec(page.url())![1]!);
+  const doc = await sys.ctx.db.selectFrom('documents').select(['proc_state', 'nts_issue_id', 'total_amt']).where('dockey', '=', dockey).executeTakeFirstOrThrow();
+  assert.equal(doc.proc_state, 'S');
+  assert.match(doc.nts_issue_id ?? '', /^\d{24}$/);
+  assert.equal(Number(doc.total_amt), 46579 + 5500);
+  await sys.mail.catcher!.waitFor((x) => x.to.some((t) => t.address === buyerMail), 20_000);
+  await snap(page, 'issued');
+
+  // ---- 대량발행 ----
+  await page.goto(`${sys.url}/member/bulk`);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bulk-template')]);
+  const tplPath = path.join(ARTIFACTS, 'write-template.xlsx');
+  await download.saveAs(tplPath);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(tplPath);
+  const sheet = wb.getWorksheet(TEMPLATE_SHEET)!;
+  assert.equal(sheet.getRow(1).getCell(1).value, '행키');
+  const rows: Record<string, string | number>[] = [
+    { rowKey: 'B-1', writeDate: todayKst(sys.ctx.clock.now()), kind: '세금계산서', purpose: '영수', buyerId: '2048631263', buyerName: '대량상사', buyerCeoName: '정대표', buyerEmail: `bulk-${m.loginId}@buyer.example`, 'line1.name': '정기 점검', 'line1.supply': 200000 },
+    { rowKey: 'B-2', writeDate: todayKst(sys.ctx.clock.now()), kind: '세금계산서', purpose: '영수', buyerId: '2048631263', buyerName: '대량상사', buyerEmail: 'not-an-email', 'line1.name': '틀린 행', 'line1.supply': 1000 },
+  ];
+  rows.forEach((cells, i) => {
+    const row = sheet.getRow(FIRST_DATA_ROW + i);
+    TEMPLATE_COLUMNS.forEach((col, j) => {
+      if (cells[col.key] !== undefined) row.getCell(j + 1).value = cells[col.key]!;
+    });
+    row.commit();
+  });
+  const filledPath = path.join(ARTIFACTS, 'write-filled.xlsx');
+  await wb.xlsx.writeFile(filledPath);
+  await page.setInputFiles('#file', filledPath);
+  await Promise.all([page.waitForURL(/\/member\/bulk\/\d+$/), page.click('form[enctype="multipart/form-data"] button[type=submit]')]);
+  assert.match((await page.textContent('#bulk-summary')) ?? '', /2행 중 1행 정상, 1행 오류/);
+  assert.match((await page.textContent('#bulk-errors')) ?? '', /4행 이메일: /);
+  await snap(page, 'bulk-preview');
+  await Promise.all([page.waitForURL(/done=bulk_started/), page.click('#bulk-issue')]);
+  await page.waitForSelector('#bulk-progress');
+  await snap(page, 'bulk-progress');
+  // the script polls the progress JSON and reloads the page once the job is done
+  await page.waitForSelector('#bulk-progress[data-state="done"]', { timeout: 30_000 });
+  assert.equal(await page.getAttribute('#bulk-progress-bar', 'value'), '100');
+  assert.equal(await page.textContent('#bulk-issued'), '1');
+  assert.match((await page.textContent('tr[data-row="3"]')) ?? '', /발행됨/);
+  await snap(page, 'bulk-done');
+  const bulkDocs = await sys.ctx.db.selectFrom('documents').select(['subkey', 'proc_state']).where('subkey', 'like', 'xl:%').where('subscription_id', '=', m.subscriptionId).execute();
+  assert.deepEqual(bulkDocs.map((d) => [d.subkey, d.proc_state]), [['xl:B-1', 'S']]);
+  assert.deepEqual(pageErrors, [], 'no script errors (CSP included)');
+  await ctx.close();
+});
