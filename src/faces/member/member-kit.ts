@@ -30,6 +30,8 @@ export interface MemberView {
   params: Record<string, string>;
   /** the request path with its query (for links back, the language switch) */
   url: string;
+  /** the answer's status, when render decides it (e.g. 400 for a bad filter it shows beside its field) */
+  status?: number;
 }
 
 /** The outcome of an action: a path to redirect to (303), or values to render the screen with now. */

@@ -298,7 +298,7 @@ ${field({ form: {}, errors }, 'newPasswordConfirm', t('새 비밀번호 확인',
     const render = async (req: FastifyRequest, reply: FastifyReply, p: MemberPage, call: MemberCall, status: number, state: { form?: Form; errors?: Record<string, string>; extra?: Record<string, unknown>; error?: string | undefined; params: Record<string, string> }) => {
       const v: MemberView = { call, t: call.t, form: state.form ?? {}, errors: state.errors ?? {}, extra: state.extra ?? {}, query: fieldsOf(req.query), params: state.params, url: urlOf(req) };
       const body = await p.render(ctx, v);
-      return sendPage(reply, status, layout({ lang: call.lang, url: v.url, title: p.title(call.t, v), body, call, menu: menu(call.t), error: state.error, done: doneOf(pages, call.t, queryText(req, 'done')) }));
+      return sendPage(reply, v.status ?? status, layout({ lang: call.lang, url: v.url, title: p.title(call.t, v), body, call, menu: menu(call.t), error: state.error, done: doneOf(pages, call.t, queryText(req, 'done')) }));
     };
 
     const failPage = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {

@@ -5,6 +5,7 @@
 import type { MemberPage } from '../member-kit.ts';
 import { settingsPage } from './settings-page.ts';
 import { purchasesPage, salesPage } from './ledger-pages.ts';
+import { documentPage } from './document-page.ts';
 import { writePage } from './write-page.ts';
 import { counterpartiesPage } from './write-counterparties-page.ts';
 import { bulkPage, bulkUploadPage } from './bulk-page.ts';
@@ -15,6 +16,7 @@ import { cancelPage } from './cancel-page.ts';
 export const MEMBER_PAGES: MemberPage[] = [
   salesPage,
   purchasesPage,
+  documentPage,
   settingsPage,
   writePage,
   counterpartiesPage,

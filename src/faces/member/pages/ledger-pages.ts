@@ -72,6 +72,7 @@ async function renderLedger(ctx: Ctx, v: MemberView, ledger: 'sales' | 'purchase
     const e: AppError = toAppError(err);
     if (!e.field) throw err;
     v.errors[e.field === 'after' || e.field === 'before' ? 'from' : e.field] = errorText(t, e);
+    v.status = e.status;
     return html`<h1>${title}</h1>${filters(v, base, ledger)}<p class="alert" role="alert">${t('검색 조건을 확인하세요.', 'Check the search fields.')}</p>`;
   }
   const [page, totals] = await Promise.all([searchLedgerPage(ctx, call.tenant, q), ledgerTotals(ctx, call.tenant, q)]);

@@ -5,7 +5,7 @@
  */
 // The PDF renderer is not re-exported: it loads pdfkit and its fonts, which start-up must not pay for;
 // PDFs go through render/pdf-render-pool.ts (a worker thread), which loads it on the first PDF.
-export { renderInvoiceHtml, REJECT_REASON_MAX_LENGTH, type InvoiceActions, type InvoiceHtmlOptions } from './invoice-html.ts';
+export { renderInvoiceHtml, renderInvoiceSheet, INVOICE_CSS, REJECT_REASON_MAX_LENGTH, type InvoiceActions, type InvoiceHtmlOptions } from './invoice-html.ts';
 export { renderInvoiceMail, type InvoiceMail } from './invoice-mail.ts';
 export { invoiceView, FORM_TEXT, type InvoiceView, type RenderMeta, type RenderStates } from './invoice-view.ts';
 export * from './format.ts';

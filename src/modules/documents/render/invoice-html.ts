@@ -32,7 +32,8 @@ export interface InvoiceHtmlOptions extends RenderMeta {
 /** Longest rejection reason the form accepts. */
 export const REJECT_REASON_MAX_LENGTH = 500;
 
-const CSS = `
+/** The form's style sheet (the page's and, without its `html` / `body` rules, the member web's document screen). */
+export const INVOICE_CSS = `
 :root{--sup:#c8383b;--sup-bg:#fdeeee;--sup-ink:#b0282b;--buy:#2f5db4;--buy-bg:#ebf1fb;--buy-ink:#234a96;--ink:#1f1f1f;--muted:#5b5b5b}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -237,6 +238,23 @@ function respondSection(v: InvoiceView, opts: InvoiceHtmlOptions): Raw {
 }
 
 /**
+ * The standard form of one document without the page around it (the member web's document screen embeds it, with
+ * INVOICE_CSS): the title, the draft notice, the form with its facts, and the attached 거래명세서. No actions.
+ */
+export function renderInvoiceSheet(doc: DocumentInput, opts: RenderMeta): { title: string; html: string } {
+  const v = invoiceView(doc, opts);
+  const draft = v.draft ? html`<p class="draft" role="note">${v.text.draftNotice}</p>` : '';
+  return {
+    title: v.title,
+    html: html`<div class="invoice-sheet">${draft}<section class="sheet" aria-label="${v.title}">
+${invoiceForm(v)}
+${factsList(v)}
+</section>
+${statementSection(v)}</div>`.html,
+  };
+}
+
+/**
  * The complete "문서보기" HTML page of one document (UTF-8, `<html lang>` from `opts.lang`).
  * With `opts.actions` it offers PDF / XML downloads and approve / reject forms (unless `readOnlyReason`).
  */
@@ -253,7 +271,7 @@ export function renderInvoiceHtml(doc: DocumentInput, opts: InvoiceHtmlOptions):
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${pageTitle}</title>
-<style>${raw(CSS)}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>
+<style>${raw(INVOICE_CSS)}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}</style>
 </head>
 <body>
 <main class="page">
