@@ -104,6 +104,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   const secrets = resolveSecrets(config);
   const database = opts.database ?? (await openDatabase(databaseTarget(config)));
   started.push(() => database.close());
+  // an idle pooled connection that the server ends (a PostgreSQL restart, an administrator's terminate) is dropped by
+  // the pool and replaced on the next query; without a listener its 'error' event would end the process
+  database.pool.on('error', (err) => log.warn({ err: String(err) }, 'idle database connection lost'));
   const migrated = await migrate(database.pool);
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
 
