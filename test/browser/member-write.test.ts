@@ -1,5 +1,5 @@
 // Member web 문서 작성 and 대량발행 in a real browser (Debian Chromium through playwright-core): the member logs in at
-// /member, writes a tax invoice in the standard-form layout — 수량 × 단가 fills 공급가액, 세액 follows at 10 %, totals
+// /member, saves two buyers in the counterparty book and picks one in the form, writes a tax invoice in the standard-form layout — 수량 × 단가 fills 공급가액, 세액 follows at 10 %, totals
 // move live, a line is added by the button — sees the API's error beside a bad line, fixes it and issues (approval
 // number, mail in the catcher); then downloads the 대량발행 template, uploads it filled with a good and a bad row,
 // sees the preview naming row and column, issues, and watches the progress reach 완료.
@@ -63,14 +63,27 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
   });
   await logIn(page, m);
 
-  // ---- write and issue ----
-  await page.goto(`${sys.url}/member/documents/new`);
-  assert.equal(await byName(page, 'supplier.bizno').inputValue(), m.bizno, '공급자 from the member');
+  // ---- the counterparty book: saved on its page, picked in the form (filtered as typed) ----
   const buyerMail = `web-${m.loginId}@buyer.example`;
+  await page.goto(`${sys.url}/member/counterparties`);
   await byName(page, 'buyer.id').fill('2048631263');
   await byName(page, 'buyer.name').fill('(주)브라우저상사');
   await byName(page, 'buyer.ceoName').fill('최대표');
   await byName(page, 'buyer.contacts[0].email').fill(buyerMail);
+  await Promise.all([page.waitForURL(/done=cp_saved/), page.click('form.stack button[type=submit]')]);
+  await byName(page, 'buyer.id').fill('1138621789');
+  await byName(page, 'buyer.name').fill('다른상회');
+  await Promise.all([page.waitForURL(/done=cp_saved/), page.click('form.stack button[type=submit]')]);
+  assert.equal(await page.locator('#counterparties tbody tr').count(), 2);
+
+  // ---- write and issue ----
+  await page.goto(`${sys.url}/member/documents/new`);
+  assert.equal(await byName(page, 'supplier.bizno').inputValue(), m.bizno, '공급자 from the member');
+  await page.fill('#cp-filter', '브라우저');
+  assert.equal(await page.locator('#cp-pick option:not([hidden])').count(), 2, 'the placeholder and the one match');
+  await page.selectOption('#cp-pick', { label: '(주)브라우저상사 (2048631263)' });
+  assert.equal(await byName(page, 'buyer.name').inputValue(), '(주)브라우저상사');
+  assert.equal(await byName(page, 'buyer.contacts[0].email').inputValue(), buyerMail);
   await byName(page, 'lines[0].name').fill('설치 용역');
   await byName(page, 'lines[0].quantity').fill('3');
   await byName(page, 'lines[0].unitPrice').fill('10000');

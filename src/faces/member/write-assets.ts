@@ -1,7 +1,7 @@
 /**
  * The write form's small script (served as /member/assets/write.js; the CSP allows only same-origin scripts):
  * live totals, 10 % VAT help (a line's 세액 follows its 공급가액 until typed by hand; 수량 × 단가 fills 공급가액),
- * adding lines up to 99, filling 공급받는자 from the counterparty book, and one submit per click.
+ * adding lines up to 99, filling 공급받는자 from the counterparty book (filtered as you type), and one submit per click.
  * The server decides everything again: without the script the form still works (4 lines, totals on submit).
  */
 export const WRITE_JS = `'use strict';
@@ -72,6 +72,14 @@ export const WRITE_JS = `'use strict';
     var map = { 'buyer.id': b.id, 'buyer.subBizno': b.subBizno, 'buyer.name': b.name, 'buyer.ceoName': b.ceoName, 'buyer.address': b.address,
       'buyer.businessType': b.businessType, 'buyer.businessItem': b.businessItem, 'buyer.contacts[0].name': c.name, 'buyer.contacts[0].email': c.email };
     Object.keys(map).forEach(function (k) { var i = form.querySelector('[name="' + k + '"]'); if (i) i.value = map[k] || ''; });
+  });
+  var filter = document.getElementById('cp-filter');
+  if (filter && pick) filter.addEventListener('input', function () {
+    var q = filter.value.trim().toLowerCase().replace(/-/g, '');
+    for (var i = 1; i < pick.options.length; i++) {
+      var o = pick.options[i];
+      o.hidden = q !== '' && o.textContent.toLowerCase().replace(/-/g, '').indexOf(q) < 0;
+    }
   });
   var sent = false;
   form.addEventListener('submit', function (e) {

@@ -1,5 +1,5 @@
 /**
- * The `bulk-issue` job: works through an upload's valid rows in row order, issuing each with `insertDocument`
+ * The `<channel>.bulk-issue` job: works through an upload's valid rows in row order, issuing each with `insertDocument`
  * (issue and mail, as the write form and the API do) under the row key as its subkey. A row is marked issued
  * (a new document), existing (the row key had already issued one) or failed (refused now, e.g. the usage limit),
  * and the counters move with it. Run again after a crash, it skips the rows already marked, and a row whose
@@ -12,7 +12,7 @@ import { toAppError } from '../../platform/errors.ts';
 import type { Job } from '../../platform/jobs.ts';
 import { insertDocument } from '../documents/insert-document.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
-import { BULK_ISSUE_QUEUE } from './start-bulk-issue.ts';
+import { bulkIssueQueue } from './start-bulk-issue.ts';
 import './tables.ts';
 
 export async function runBulkIssue(ctx: Ctx, uploadId: number): Promise<void> {
@@ -57,10 +57,10 @@ export async function runBulkIssue(ctx: Ctx, uploadId: number): Promise<void> {
   ctx.log.info({ uploadId, sinchno: tenant.subscriptionId, rows: rows.length }, 'bulk upload issued');
 }
 
-/** The worker's handler for the `bulk-issue` queue (composition root: main.ts). */
+/** The worker's handler for this channel's bulk-issue queue (composition root: main.ts). */
 export function bulkIssueHandlers(ctx: Ctx): Record<string, (job: Job) => Promise<void>> {
   return {
-    [BULK_ISSUE_QUEUE]: async (job) => {
+    [bulkIssueQueue(ctx.config)]: async (job) => {
       const uploadId = Number(job.payload['uploadId']);
       if (Number.isSafeInteger(uploadId)) await runBulkIssue(ctx, uploadId);
     },

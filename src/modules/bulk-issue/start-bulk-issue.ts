@@ -1,6 +1,6 @@
 /**
  * 대량발행, step 2: the member starts issuing a previewed upload. The upload turns `issuing` and one
- * `bulk-issue` job is enqueued in the same transaction (dedupe key per upload, so a second click or a second
+ * `<channel>.bulk-issue` job is enqueued in the same transaction (dedupe key per upload, so a second click or a second
  * tab starts nothing more); the job (bulk-issue-job.ts) issues the valid rows and the page polls the counters.
  */
 import type { Ctx } from '../../platform/context.ts';
@@ -10,7 +10,10 @@ import { enqueueJob } from '../../platform/jobs.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { getBulkUpload, type BulkUploadView } from './bulk-upload-view.ts';
 
-export const BULK_ISSUE_QUEUE = 'bulk-issue';
+/** The job queue of a channel (installations or test systems sharing one database run only their own jobs). */
+export function bulkIssueQueue(config: { channel: string }): string {
+  return `${config.channel}.bulk-issue`;
+}
 
 export async function startBulkIssue(ctx: Ctx, tenant: Tenant, uploadId: number): Promise<BulkUploadView> {
   await getBulkUpload(ctx, tenant, uploadId); // bulk_upload_not_found for another subscription's upload
@@ -24,7 +27,7 @@ export async function startBulkIssue(ctx: Ctx, tenant: Tenant, uploadId: number)
       .returning('id')
       .executeTakeFirst();
     if (!started) return; // already started: the same job keeps going
-    await enqueueJob(tx, BULK_ISSUE_QUEUE, { uploadId, subscriptionId: tenant.subscriptionId }, { dedupeKey: `upload:${uploadId}`, maxAttempts: 10 });
+    await enqueueJob(tx, bulkIssueQueue(ctx.config), { uploadId, subscriptionId: tenant.subscriptionId }, { dedupeKey: `upload:${uploadId}`, maxAttempts: 10 });
   });
   const view = await getBulkUpload(ctx, tenant, uploadId);
   if (view.state === 'previewed') throw new AppError('document_state_conflict', '발행을 시작할 수 없습니다 (the upload could not be started)', { field: 'uploadId' });

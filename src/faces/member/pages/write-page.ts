@@ -131,6 +131,7 @@ ${t('함', '')}${fieldError(fv, 'purpose')}</span>
 </tbody></table>
 <table class="std buyer"><caption>${t('공급받는자', 'Buyer')}</caption><tbody>
 <tr><td colspan="4"><label for="cp-pick">${t('거래처에서 선택', 'Pick from the counterparty book')}</label>
+<input id="cp-filter" type="search" size="10" placeholder="${t('검색', 'search')}" aria-label="${t('거래처 검색', 'Search counterparties')}">
 <select id="cp-pick"><option value="">${t(`— ${book.length}곳 —`, `— ${book.length} saved —`)}</option>${book.map((c) => html`<option value="${c.counterpartyId}" data-buyer="${JSON.stringify(c.buyer)}">${c.buyer.name} (${c.buyer.id})</option>`)}</select>
 <a href="/member/counterparties">${t('거래처 관리', 'Manage')}</a></td></tr>
 <tr><th>${t('등록번호', 'Business no.')}</th><td>${cell(fv, 'buyer.id', t('공급받는자 등록번호', 'Buyer business no.'), { size: 14, inputmode: 'numeric' })}</td>
