@@ -1,7 +1,8 @@
 // 역발행 and 발행취소 on the member web in a real browser (Debian Chromium through playwright-core): the buyer logs in
 // at /member, writes a request (a supplier number failing its checksum is shown beside its field, nothing stored), sends it; the
 // supplier logs in, finds it in 받은 요청, issues it (an ordinary issued document with an approval number, in both
-// ledgers) — and then cancels that invoice from its 발행취소 screen (the reason is required; the buyer is mailed).
+// ledgers); the buyer rejects it from its 매입 문서함's document screen (reason required; the supplier is mailed, the
+// event kept); the supplier cancels it from its document screen's 발행취소 (reason required; the buyer is mailed).
 // The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,12 +106,29 @@ test('역발행 request → the supplier issues it → 발행취소, in Chromium
   await b.page.goto(`${sys.url}/member/reverse?box=sent`);
   assert.equal(await b.page.locator(`#reverse-box tr[data-reqkey="${reqkey}"] [data-state]`).getAttribute('data-state'), 'issued');
 
-  // 발행취소 of that invoice by the supplier
-  await s.page.goto(`${sys.url}/member/documents/${doc.dockey}/cancel`);
+  // the buyer rejects it from its 매입 문서함's document screen: a reason is required; the supplier is mailed
+  await b.page.goto(`${sys.url}/member/documents/${doc.dockey}`);
+  await Promise.all([b.page.waitForURL(/\/respond$/), b.page.click(`#document-actions a[href$="/respond"]`)]);
+  await b.page.click('#reject');
+  await b.page.locator('#reason-error').waitFor();
+  await snap(b.page, 'reject-needs-reason');
+  await b.page.fill('#reason', '공급가액 확인 필요');
+  await Promise.all([b.page.waitForURL(/done=answered/), b.page.click('#reject')]);
+  assert.equal(await b.page.getAttribute('#respond-done', 'data-proc'), 'R');
+  await snap(b.page, 'rejected');
+  const supplierMail = (doc.body as { supplier: { contact?: { email?: string } } }).supplier.contact?.email;
+  assert.ok(supplierMail, 'the supplier contact has an address');
+  await sys.mail.catcher!.waitFor((m) => m.to.some((t) => t.address === supplierMail) && (m.text ?? '').includes('공급가액 확인 필요'));
+  const ev = await sys.ctx.db.selectFrom('document_events').select('type').where('document_id', '=', doc.id).orderBy('id').execute();
+  assert.deepEqual(ev.map((e) => e.type), ['reverse_issued', 'rejected']);
+
+  // 발행취소 of that invoice by the supplier, from its document screen's action
+  await s.page.goto(`${sys.url}/member/documents/${doc.dockey}`);
+  await Promise.all([s.page.waitForURL(/\/cancel$/), s.page.click(`#document-actions a[href$="/cancel"]`)]);
   await s.page.fill('#reason', '   '); // blank once trimmed: the server refuses it beside the field
   await s.page.click('#cancel-submit');
   await s.page.locator('#reason-error').waitFor();
-  assert.equal((await sys.ctx.db.selectFrom('documents').select('proc_state').where('id', '=', doc.id).executeTakeFirstOrThrow()).proc_state, 'S');
+  assert.equal((await sys.ctx.db.selectFrom('documents').select('proc_state').where('id', '=', doc.id).executeTakeFirstOrThrow()).proc_state, 'R', 'nothing changed: still rejected');
   await s.page.fill('#reason', '요청 금액 정정 필요');
   await Promise.all([s.page.waitForURL(/done=cancelled/), s.page.click('#cancel-submit')]);
   await s.page.locator('#cancel-done').waitFor();

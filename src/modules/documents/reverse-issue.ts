@@ -12,7 +12,6 @@ import { inTransaction } from '../../platform/db/transaction.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { insertDocument } from './insert-document.ts';
 import type { DocumentRow } from './document-views.ts';
-import { recordDocumentEvent } from './document-events.ts';
 import { answerRequest, findReceivedRequest, mailBuyerOfAnswer, notRequested, type ReverseRow } from './reverse-requests.ts';
 import { recordReverseEvent } from './reverse-events.ts';
 import { prepareDocumentNotice } from './document-notice.ts';
@@ -37,8 +36,8 @@ export async function issueReverseRequest(ctx: Ctx, tenant: Tenant, reqkey: stri
     const document = written.document;
     const now = ctx.clock.now();
     const done = (await answerRequest(tx, row, { state: 'issued', document_id: document.id, supplier_subscription_id: tenant.subscriptionId }, now))!;
+    // one event with both ids: the request's and the new document's
     await recordReverseEvent(tx, done, 'issued', now, { by: 'supplier', dockey: document.dockey, issueId: document.nts_issue_id, subscriptionId: tenant.subscriptionId });
-    await recordDocumentEvent(tx, document.id, 'reverse_issued', now, { reqkey: row.reqkey });
     await mailBuyerOfAnswer(ctx, tx, done, document.nts_issue_id ?? undefined);
     ctx.log.info({ sinchno: tenant.subscriptionId, reqkey, dockey: document.dockey }, 'reverse issuance request issued');
     return { request: done, document };

@@ -23,6 +23,7 @@ import { html, raw, won, type T } from '../member-html.ts';
 import { requireMember } from '../member-http.ts';
 import { csrfField, type MemberPage } from '../member-kit.ts';
 import { CANCEL_ACTION_SLOT } from './cancel-page.ts';
+import { RESPOND_ACTION_SLOT } from './respond-page.ts';
 
 /** An action another screen offers on the document screen: a button (POST with CSRF) or a link (GET). */
 export interface DocumentActionSlot {
@@ -36,6 +37,7 @@ export interface DocumentActionSlot {
 /** The slots of other screens (M3: 발행취소 …). */
 export const DOCUMENT_ACTION_SLOTS: DocumentActionSlot[] = [
   { ...CANCEL_ACTION_SLOT, when: (row, ledger) => ledger === 'sales' && CANCEL_ACTION_SLOT.when(row) },
+  RESPOND_ACTION_SLOT,
 ];
 
 /** 수정세금계산서 reasons in plain words (the standard's modifyCode 1–6). */

@@ -12,6 +12,7 @@ import { bulkPage, bulkUploadPage } from './bulk-page.ts';
 import { certificatePage } from './certificate-page.ts';
 import { reverseNewPage, reversePage } from './reverse-page.ts';
 import { cancelPage } from './cancel-page.ts';
+import { respondPage } from './respond-page.ts';
 
 export const MEMBER_PAGES: MemberPage[] = [
   salesPage,
@@ -26,4 +27,5 @@ export const MEMBER_PAGES: MemberPage[] = [
   reversePage,
   reverseNewPage,
   cancelPage,
+  respondPage,
 ];
