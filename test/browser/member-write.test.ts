@@ -2,17 +2,20 @@
 // /member, saves two buyers in the counterparty book and picks one in the form, writes a tax invoice in the standard-form layout — 수량 × 단가 fills 공급가액, 세액 follows at 10 %, totals
 // move live, a line is added by the button — sees the API's error beside a bad line, fixes it and issues (approval
 // number, mail in the catcher); then downloads the 대량발행 template, uploads it filled with a good and a bad row,
-// sees the preview naming row and column, issues, and watches the progress reach 완료.
+// sees the preview naming row and column, issues, and watches the progress reach 완료; last, uploads an expiring
+// certificate (VID matched, the 30-day warning shown).
 // Screenshots go to .test-artifacts/member-web/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
 import { FIRST_DATA_ROW, TEMPLATE_COLUMNS, TEMPLATE_SHEET } from '../../src/modules/bulk-issue/xlsx-columns.ts';
 import { registerMember, startNtsTestSystem, todayKst } from '../e2e/nts-support.ts';
+import { makeTestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
 
 const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
 const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
@@ -153,6 +156,24 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
   await snap(page, 'bulk-done');
   const bulkDocs = await sys.ctx.db.selectFrom('documents').select(['subkey', 'proc_state']).where('subkey', 'like', 'xl:%').where('subscription_id', '=', m.subscriptionId).execute();
   assert.deepEqual(bulkDocs.map((d) => [d.subkey, d.proc_state]), [['xl:B-1', 'S']]);
+
+  // ---- 인증서: an expiring certificate of the member's number, uploaded as signCert.der + signPri.key ----
+  const now = sys.ctx.clock.now().getTime();
+  const id = makeTestNpkiIdentity(m.bizno, { notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 20 * 86_400_000) });
+  const certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hb-npki-'));
+  fs.writeFileSync(path.join(certDir, 'signCert.der'), id.signCert);
+  fs.writeFileSync(path.join(certDir, 'signPri.key'), id.signPri);
+  await page.goto(`${sys.url}/member/certificate`);
+  await page.setInputFiles('#signCert', path.join(certDir, 'signCert.der'));
+  await page.setInputFiles('#signPri', path.join(certDir, 'signPri.key'));
+  await page.fill('#password', id.password);
+  await Promise.all([page.waitForLoadState('load'), page.click('#npki-form button[type=submit]')]);
+  await page.waitForSelector('#cert-vid', { timeout: 10_000 }).catch(async () => assert.fail(((await page.content()) ?? '').slice(0, 600)));
+  assert.match(page.url(), /done=certificate/);
+  assert.match((await page.textContent('#cert-vid')) ?? '', new RegExp(`${m.bizno}와 일치`));
+  assert.match((await page.textContent('#cert-warning')) ?? '', /만료됩니다/);
+  await snap(page, 'certificate');
+  fs.rmSync(certDir, { recursive: true, force: true });
   assert.deepEqual(pageErrors, [], 'no script errors (CSP included)');
   await ctx.close();
 });

@@ -67,15 +67,19 @@ ${c
 </tbody></table>`
   : html`<p class="alert" id="cert-none">${t('등록된 인증서가 없습니다. 국세청 전송 전에 등록하세요.', 'No certificate yet: register one before filing with the NTS.')}</p>`}
 <h2>${c ? t('인증서 교체', 'Replace the certificate') : t('인증서 등록', 'Register a certificate')}</h2>
-<form class="stack" method="post" action="/member/certificate" enctype="multipart/form-data">${csrfField(call.csrfToken)}
+<form class="stack" id="npki-form" method="post" action="/member/certificate" enctype="multipart/form-data">${csrfField(call.csrfToken)}
 <fieldset><legend>${t('NPKI 파일 (NPKI/…/USER/…)', 'NPKI files (NPKI/…/USER/…)')}</legend>
 <div class="field"><label for="signCert">signCert.der</label><input id="signCert" name="signCert" type="file" accept=".der">${fieldError(v, 'signCert')}</div>
 <div class="field"><label for="signPri">signPri.key</label><input id="signPri" name="signPri" type="file" accept=".key">${fieldError(v, 'signPri')}</div>
-</fieldset>
-<div class="field"><label for="pfx">${t('또는 .pfx / .p12 파일', 'or a .pfx / .p12 file')}</label><input id="pfx" name="pfx" type="file" accept=".pfx,.p12">${fieldError(v, 'pfx')}</div>
 <div class="field"><label for="password" class="req">${t('인증서 비밀번호', 'Certificate password')}</label><input id="password" name="password" type="password" autocomplete="off" required>${fieldError(v, 'password')}</div>
 <p><button type="submit">${t('등록', 'Upload')}</button></p>
-</form>`;
+</fieldset></form>
+<form class="stack" id="pfx-form" method="post" action="/member/certificate" enctype="multipart/form-data">${csrfField(call.csrfToken)}
+<fieldset><legend>${t('또는 .pfx / .p12 파일', 'or a .pfx / .p12 file')}</legend>
+<div class="field"><label for="pfx">.pfx / .p12</label><input id="pfx" name="pfx" type="file" accept=".pfx,.p12">${fieldError(v, 'pfx')}</div>
+<div class="field"><label for="pfx-password" class="req">${t('인증서 비밀번호', 'Certificate password')}</label><input id="pfx-password" name="password" type="password" autocomplete="off" required></div>
+<p><button type="submit">${t('등록', 'Upload')}</button></p>
+</fieldset></form>`;
   },
   routes(app: FastifyInstance, ctx: Ctx) {
     uploadRoute(app, ctx, '/member/certificate', certificatePage, async (call, form) => {
