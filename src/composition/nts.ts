@@ -33,6 +33,9 @@ export async function startNts(ctx: Ctx): Promise<NtsSystem> {
     stateDir: path.join(ctx.config.dataDir, 'nts-sim'),
     pushRetryMs: Math.min(cfg.retryMs, 5_000),
     log: ctx.log,
+    // the system's clock: a sandbox clock moved forward (POST /dev/clock) files invoices written "today" without
+    // the simulator refusing them as written after their receipt (BIZ009)
+    clock: () => ctx.clock.now(),
   });
   if (ctx.config.databaseUrl) ctx.log.warn({ simulator: simulator.url }, 'NTS_GATEWAY_URL is not set: filing goes to an in-process NTS simulator');
   return {
