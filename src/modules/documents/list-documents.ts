@@ -71,9 +71,8 @@ export function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
     const digits = f.counterparty.replace(/[\s-]/g, '');
     const [nameCol, idCol] = f.ledger === 'sales' ? (['d.buy_name', 'd.buy_id'] as const) : (['d.sup_name', 'd.sup_bizno'] as const);
     const like = `%${likeEscape(f.counterparty.trim())}%`;
-    q = /^\d{3,}$/.test(digits)
-      ? q.where((eb) => eb.or([eb(idCol, 'like', `${digits}%`), eb(nameCol, 'ilike', like)]))
-      : q.where(nameCol, 'ilike', like);
+    // digits only (3 or more, hyphens allowed): the number, by prefix; anything else: part of the name
+    q = /^\d{3,}$/.test(digits) ? q.where(idCol, 'like', `${digits}%`) : q.where(nameCol, 'ilike', like);
   }
   if (f.amountMin !== undefined) q = q.where('d.total_amt', '>=', f.amountMin);
   if (f.amountMax !== undefined) q = q.where('d.total_amt', '<=', f.amountMax);
