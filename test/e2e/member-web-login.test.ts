@@ -87,6 +87,13 @@ test('a member with two subscriptions picks one; another member\'s subscription 
   assert.equal(chosen.status, 303);
   const settings = await c.page('/member/settings');
   assert.match(settings.text, new RegExp(`서비스 ${second['sinchno']}`));
+  // the chosen subscription suspended meanwhile: the pages send the member to choose again
+  await sys.ctx.db.updateTable('subscriptions').set({ state: 'suspended' }).where('id', '=', Number(second['sinchno'])).execute();
+  assert.equal((await c.call('GET', '/member/sales')).headers.location, '/member/subscriptions');
+  assert.doesNotMatch((await c.page('/member/subscriptions')).text, new RegExp(`name="subscriptionId" value="${second['sinchno']}"`));
+  assert.equal((await c.post('/member/subscriptions', { subscriptionId: String(second['sinchno']) })).status, 403);
+  assert.equal((await c.post('/member/subscriptions', { subscriptionId: String(m.subscriptionId) })).status, 303);
+  assert.equal((await c.call('GET', '/member/sales')).status, 200);
   const out = await c.post('/member/logout', {});
   assert.equal(out.status, 303);
   assert.equal((await c.call('GET', '/member/settings')).headers.location, '/member');

@@ -306,6 +306,8 @@ ${field({ form: {}, errors }, 'newPasswordConfirm', t('새 비밀번호 확인',
       const e = toAppError(err);
       if (e.code === 'internal') throw err;
       if (e.code === 'unauthenticated' && req.method === 'GET') return reply.code(303).header('location', '/member').send();
+      // the chosen subscription was suspended, terminated or expired since: choose again
+      if ((e.code === 'subscription_inactive' || e.code === 'subscription_not_found') && e.field === 'subscriptionId' && req.method === 'GET') return reply.code(303).header('location', '/member/subscriptions').send();
       const lang = langOf(req);
       const t = translator(lang);
       return bare(reply, e.status, lang, urlOf(req), e.status === 404 ? t('찾을 수 없습니다', 'Not found') : t('처리할 수 없습니다', 'Cannot be done'), html`<p><a href="/member/sales">${t('매출 문서함으로', 'To the sales ledger')}</a></p>`, { error: errorsOf(e, t).top ?? composeMessage(e) });
