@@ -12,7 +12,6 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { invalidError } from '../../platform/errors.ts';
 import { optionalInteger, optionalString, type Input } from '../../platform/input.ts';
-import { toSqlDate } from '../../platform/clock.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import type { DocumentRow } from './document-views.ts';
 import { baseQuery, checkFilter, type DocumentFilter } from './list-documents.ts';
@@ -171,12 +170,6 @@ export async function ledgerTotals(ctx: Ctx, tenant: Tenant, q: LedgerQuery): Pr
     .executeTakeFirstOrThrow();
   return { count: Number(r.n), supply: Number(r.supply), tax: Number(r.tax), total: Number(r.total) };
 }
-
-/** Which dates the ledger shows (for a label): `toSqlDate` of the query's bounds. */
-export const periodOf = (q: LedgerQuery): { from?: string; to?: string } => ({
-  ...(q.filter.from ? { from: toSqlDate(q.filter.from) } : {}),
-  ...(q.filter.to ? { to: toSqlDate(q.filter.to) } : {}),
-});
 
 /** The states in plain words, Korean and English (처리상태 proc_state; 국세청 전송 nts_state). */
 export const PROC_STATE_NAMES: Record<string, [string, string]> = {
