@@ -37,6 +37,8 @@ export async function listReverseRequests(ctx: Ctx, tenant: Tenant, box: Reverse
   }
   if (query.state) q = q.where('state', '=', query.state as 'requested');
   if (query.after) {
+    // a reqkey is letters and digits: anything else (a NUL byte the database cannot even compare) names the field
+    if (!/^[0-9A-Za-z]{1,40}$/.test(query.after)) throw invalidError('after', '목록에 있던 요청키(reqkey)여야 합니다 (a reqkey from the previous page)');
     const cursor = await ctx.db.selectFrom('reverse_requests').select('id').where('reqkey', '=', query.after).executeTakeFirst();
     if (!cursor) throw invalidError('after', '목록에 있던 요청키(reqkey)여야 합니다 (a reqkey from the previous page)');
     q = q.where('id', '<', cursor.id);
