@@ -204,10 +204,22 @@ export function billOf(r: BillRow): Bill {
   };
 }
 
-/** SELECT … of bills joined to their partner's company and their invoice document. */
-export function billsSelect(db: Db) {
-  return db
-    .selectFrom('bills as b')
+/** FROM bills b WHERE … a query's filters (all bills without one): what the rows and the totals both read. */
+function matching(db: Db, q?: BillsQuery) {
+  let s = db.selectFrom('bills as b');
+  if (!q) return s;
+  if (q.partnerId !== undefined) s = s.where('b.partner_id', '=', q.partnerId);
+  if (q.state) s = s.where('b.state', '=', q.state);
+  if (q.method) s = s.where('b.method', '=', q.method);
+  if (q.from) s = s.where('b.period', '>=', q.from);
+  if (q.to) s = s.where('b.period', '<=', q.to);
+  if (q.orderNos) s = q.orderNos.length ? s.where('b.order_no', 'in', q.orderNos) : s.where(sql<boolean>`false`);
+  return s;
+}
+
+/** SELECT … of bills (those `q` matches, when given) joined to their partner's company and their invoice document. */
+export function billsSelect(db: Db, q?: BillsQuery) {
+  return matching(db, q)
     .innerJoin('partners as p', 'p.id', 'b.partner_id')
     .leftJoin('portal_users as u', 'u.id', 'p.user_id')
     .leftJoin('documents as d', 'd.id', 'b.invoice_document_id')
@@ -216,17 +228,6 @@ export function billsSelect(db: Db) {
       'b.state', 'b.method', 'b.billed_at', 'b.due_at', 'b.paid_at', 'b.overdue_at', 'b.invoice_document_id',
       'd.dockey', 'd.nts_issue_id', 'd.proc_state', 'd.nts_state', 'd.subscription_id',
     ]);
-}
-
-function filtered(db: Db, q: BillsQuery) {
-  let s = billsSelect(db);
-  if (q.partnerId !== undefined) s = s.where('b.partner_id', '=', q.partnerId);
-  if (q.state) s = s.where('b.state', '=', q.state);
-  if (q.method) s = s.where('b.method', '=', q.method);
-  if (q.from) s = s.where('b.period', '>=', q.from);
-  if (q.to) s = s.where('b.period', '<=', q.to);
-  if (q.orderNos) s = q.orderNos.length ? s.where('b.order_no', 'in', q.orderNos) : s.where(sql<boolean>`false`);
-  return s;
 }
 
 export interface BillsTotals {
@@ -245,23 +246,18 @@ export interface BillsPage {
 
 /** Bills of a query, newest period first: one page, or (slice) a keyset range for the export. */
 export async function billRows(db: Db, q: BillsQuery, slice: { limit: number; offset?: number }): Promise<Bill[]> {
-  const rows = await filtered(db, q).orderBy('b.period', 'desc').orderBy('b.id', 'desc').limit(slice.limit).offset(slice.offset ?? 0).execute();
+  const rows = await billsSelect(db, q).orderBy('b.period', 'desc').orderBy('b.id', 'desc').limit(slice.limit).offset(slice.offset ?? 0).execute();
   return (rows as BillRow[]).map(billOf);
 }
 
 export async function billTotals(db: Db, q: BillsQuery): Promise<BillsTotals> {
-  let s = db.selectFrom('bills as b').select([
-    sql<string>`count(*)`.as('n'),
-    sql<string>`coalesce(sum(b.total_krw), 0)`.as('total'),
-    sql<string>`coalesce(sum(least(b.paid_krw, b.total_krw)), 0)`.as('paid'),
-  ]);
-  if (q.partnerId !== undefined) s = s.where('b.partner_id', '=', q.partnerId);
-  if (q.state) s = s.where('b.state', '=', q.state);
-  if (q.method) s = s.where('b.method', '=', q.method);
-  if (q.from) s = s.where('b.period', '>=', q.from);
-  if (q.to) s = s.where('b.period', '<=', q.to);
-  if (q.orderNos) s = q.orderNos.length ? s.where('b.order_no', 'in', q.orderNos) : s.where(sql<boolean>`false`);
-  const r = await s.executeTakeFirstOrThrow();
+  const r = await matching(db, q)
+    .select([
+      sql<string>`count(*)`.as('n'),
+      sql<string>`coalesce(sum(b.total_krw), 0)`.as('total'),
+      sql<string>`coalesce(sum(least(b.paid_krw, b.total_krw)), 0)`.as('paid'),
+    ])
+    .executeTakeFirstOrThrow();
   const total = Number(r.total);
   const paid = Number(r.paid);
   return { count: Number(r.n), totalKrw: total, paidKrw: paid, remainingKrw: total - paid };
