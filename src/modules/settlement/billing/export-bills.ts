@@ -47,8 +47,7 @@ async function writeWorkbook(ctx: Ctx, query: BillsQuery, out: PassThrough): Pro
 
 /** `scope.partnerId`: a partner's own download (only its bills, whatever the input says). */
 export function exportBills(ctx: Ctx, input: ListBillsInput, scope: { partnerId?: number } = {}): { fileName: string; query: BillsQuery; stream: Readable } {
-  const query = resolveBillsQuery(scope.partnerId !== undefined ? { ...input, partnerId: undefined } : input);
-  if (scope.partnerId !== undefined) query.partnerId = scope.partnerId;
+  const query = resolveBillsQuery(input, scope);
   const out = new PassThrough();
   writeWorkbook(ctx, query, out).catch((err: unknown) => {
     ctx.log.error({ err, partnerId: query.partnerId }, 'bills xlsx failed while streaming');

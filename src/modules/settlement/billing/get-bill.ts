@@ -6,6 +6,7 @@
  */
 import type { Ctx } from '../../../platform/context.ts';
 import { invalidError } from '../../../platform/errors.ts';
+import { optionalInteger } from '../../../platform/input.ts';
 import { expectedChargeRows, expectedChargeTotals, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, type ExpectedChargeRow, type ExpectedChargesQuery } from '../expected-charges.ts';
 import { toSqlDate, kstDate } from '../../../platform/clock.ts';
 import { billNotFound, billOf, billsSelect, type Bill } from './list-bills.ts';
@@ -50,21 +51,13 @@ export interface BillDetail extends Bill {
   usage: { page: number; pageSize: number; count: number; nextPage: number | null; rows: ExpectedChargeRow[] };
 }
 
-export interface GetBillInput {
+export type GetBillInput = {
   orderNo: unknown;
   /** a partner's own call: only its bills */
   partnerId?: number;
   usagePage?: unknown;
   usagePageSize?: unknown;
-}
-
-function intField(v: unknown, field: string, min: number, max: number, dflt: number): number {
-  if (v === undefined || v === null || String(v).trim() === '') return dflt;
-  const text = String(v).trim();
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw invalidError(field, `${min}~${max} 사이의 정수여야 합니다 (an integer from ${min} to ${max})`);
-  return n;
-}
+};
 
 export function orderNoField(v: unknown, field = 'orderNo'): string {
   const s = String(v ?? '').trim();
@@ -92,8 +85,8 @@ export function billUsageQuery(bill: Bill, page: number, pageSize: number): Expe
 
 export async function getBill(ctx: Ctx, input: GetBillInput): Promise<BillDetail> {
   const orderNo = orderNoField(input.orderNo);
-  const page = intField(input.usagePage, 'usagePage', 1, 1_000_000, 1);
-  const pageSize = intField(input.usagePageSize, 'usagePageSize', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+  const page = optionalInteger(input, 'usagePage', { min: 1, max: 1_000_000 }) ?? 1;
+  const pageSize = optionalInteger(input, 'usagePageSize', { min: 1, max: MAX_PAGE_SIZE }) ?? DEFAULT_PAGE_SIZE;
   const bill = await findBill(ctx, orderNo, input.partnerId);
   const lines = await ctx.db.selectFrom('bill_lines').selectAll().where('bill_id', '=', bill.id).orderBy('line_no').execute();
   const payments = await ctx.db

@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
 import type { Db } from '../../../platform/db/transaction.ts';
 import { AppError, invalidError } from '../../../platform/errors.ts';
+import { optionalInteger } from '../../../platform/input.ts';
 import { kstDate, toSqlDate } from '../../../platform/clock.ts';
 import type { BillState, PaymentMethod } from '../tables.ts';
 import '../tables.ts';
@@ -74,7 +75,7 @@ export interface Bill {
   invoice: BillInvoice | null;
 }
 
-export interface ListBillsInput {
+export type ListBillsInput = {
   partnerId?: unknown;
   state?: unknown;
   method?: unknown;
@@ -83,7 +84,7 @@ export interface ListBillsInput {
   orderNos?: unknown;
   page?: unknown;
   pageSize?: unknown;
-}
+};
 
 export interface BillsQuery {
   partnerId: number | undefined;
@@ -105,14 +106,6 @@ function monthField(v: unknown, field: string): string {
   return `${m[1]}-${m[2]}-01`;
 }
 
-function intField(v: unknown, field: string, min: number, max: number, dflt: number): number {
-  if (!has(v)) return dflt;
-  const text = String(v).trim();
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw invalidError(field, `${min}~${max} 사이의 정수여야 합니다 (an integer from ${min} to ${max})`);
-  return n;
-}
-
 function oneOf<T extends string>(v: unknown, field: string, values: readonly T[]): T | undefined {
   if (!has(v) || String(v) === 'all') return undefined;
   const s = String(v).trim();
@@ -120,8 +113,12 @@ function oneOf<T extends string>(v: unknown, field: string, values: readonly T[]
   return s as T;
 }
 
-/** Check every field once (400 naming it) before anything is read. */
-export function resolveBillsQuery(input: ListBillsInput): BillsQuery {
+/**
+ * Check every field once (400 naming it) before anything is read. `scope.partnerId` (a partner's own call)
+ * overrides any partnerId of the input, so a partner never sees another's bills; the operator passes no scope
+ * and may filter by partnerId.
+ */
+export function resolveBillsQuery(input: ListBillsInput, scope: { partnerId?: number } = {}): BillsQuery {
   const from = has(input.from) ? monthField(input.from, 'from') : undefined;
   const to = has(input.to) ? monthField(input.to, 'to') : undefined;
   if (from && to && to < from) throw invalidError('to', '종료 월은 시작 월 이후여야 합니다 (to must not be before from)');
@@ -132,12 +129,12 @@ export function resolveBillsQuery(input: ListBillsInput): BillsQuery {
     orderNos = parts;
   }
   return {
-    partnerId: has(input.partnerId) ? intField(input.partnerId, 'partnerId', 1, Number.MAX_SAFE_INTEGER, 0) : undefined,
+    partnerId: scope.partnerId ?? optionalInteger(input, 'partnerId', { min: 1 }),
     state: oneOf(input.state, 'state', BILL_STATES),
     method: oneOf(input.method, 'method', PAYMENT_METHODS),
     from, to, orderNos,
-    page: intField(input.page, 'page', 1, 1_000_000, 1),
-    pageSize: intField(input.pageSize, 'pageSize', 1, MAX_BILLS_PAGE_SIZE, DEFAULT_BILLS_PAGE_SIZE),
+    page: optionalInteger(input, 'page', { min: 1, max: 1_000_000 }) ?? 1,
+    pageSize: optionalInteger(input, 'pageSize', { min: 1, max: MAX_BILLS_PAGE_SIZE }) ?? DEFAULT_BILLS_PAGE_SIZE,
   };
 }
 
@@ -263,13 +260,9 @@ export async function billTotals(db: Db, q: BillsQuery): Promise<BillsTotals> {
   return { count: Number(r.n), totalKrw: total, paidKrw: paid, remainingKrw: total - paid };
 }
 
-/**
- * The bills of a query. `scope.partnerId` (a partner's own call) overrides any partnerId of the input, so a
- * partner never sees another's bills; the operator passes no scope and may filter by partnerId.
- */
+/** The bills of a query; `scope`: a partner's own call (resolveBillsQuery). */
 export async function listBills(ctx: Ctx, input: ListBillsInput, scope: { partnerId?: number } = {}): Promise<BillsPage> {
-  const query = resolveBillsQuery(scope.partnerId !== undefined ? { ...input, partnerId: undefined } : input);
-  if (scope.partnerId !== undefined) query.partnerId = scope.partnerId;
+  const query = resolveBillsQuery(input, scope);
   const totals = await billTotals(ctx.db, query);
   const rows = await billRows(ctx.db, query, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize });
   return { query, totals, rows, nextPage: query.page * query.pageSize < totals.count ? query.page + 1 : null };
