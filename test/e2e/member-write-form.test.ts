@@ -164,6 +164,11 @@ test('counterparty book: saved from the write form and the book page, searched b
   assert.doesNotMatch(byName.text, /받는상사/);
   const byNumber = await c.page(`/member/counterparties?q=${otherBizno.slice(0, 6)}`);
   assert.match(byNumber.text, /두번째상회/);
+  // a control character in the search box: 400 naming it (it never reaches the database)
+  const nul = await c.page('/member/counterparties?q=a%00b');
+  assert.equal(nul.status, 400, nul.text.slice(0, 300));
+  assert.match(nul.text, /q: /);
+  assert.equal((await c.page('/member/documents/new?cpq=a%00b')).status, 400);
   // saving the same buyer again updates it (one entry per number)
   await c.post('/member/counterparties', { 'buyer.id': otherBizno, 'buyer.name': '두번째상회(변경)' });
   const rows = await sys.ctx.db.selectFrom('counterparties').select(['name']).where('subscription_id', '=', m.subscriptionId).execute();

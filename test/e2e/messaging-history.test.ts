@@ -134,6 +134,7 @@ test('bad queries answer 400 naming the field and change nothing', async () => {
     ['pageSize=101', 'pageSize'],
     ['page=0', 'page'],
     [`q=${'가'.repeat(101)}`, 'q'],
+    ['q=a%00b', 'q'],
   ] as const) {
     const r = await p.call('GET', `/v1/message-history?${qs}`);
     assert.equal(r.status, 400, `${qs}: ${r.text}`);

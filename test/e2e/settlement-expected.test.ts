@@ -278,7 +278,7 @@ test('contract prices: bad input answers 400 naming the field and changes nothin
   const audit = await sys.database.pool.query('SELECT details FROM audit_log WHERE action = $1 AND target_id = $2', ['partner.unit_price_set', p.partnerId]);
   assert.equal(audit.rows.length, 2);
   // bad expected-charges queries: 400 naming the field
-  for (const [qs, field] of [['month=2026-13', 'month'], ['type=fax', 'type'], ['from=2026-05-02&to=2026-05-01', 'to'], ['to=2026-05-01', 'from'], ['month=2026-05&from=2026-05-01&to=2026-05-02', 'month'], ['pageSize=101', 'pageSize']] as const) {
+  for (const [qs, field] of [['month=2026-13', 'month'], ['type=fax', 'type'], ['from=2026-05-02&to=2026-05-01', 'to'], ['to=2026-05-01', 'from'], ['month=2026-05&from=2026-05-01&to=2026-05-02', 'month'], ['pageSize=101', 'pageSize'], ['q=a%00b', 'q']] as const) {
     const r = await p.call('GET', `/v1/partner/billing/expected?${qs}`);
     assert.equal(r.status, 400, `${qs}: ${r.text}`);
     assert.match(`${r.body.error.field}`, new RegExp(`^(querystring\\.)?${field}$`), `${qs}: ${r.text}`);

@@ -310,7 +310,10 @@ ${field({ form: {}, errors }, 'newPasswordConfirm', t('새 비밀번호 확인',
       if ((e.code === 'subscription_inactive' || e.code === 'subscription_not_found') && e.field === 'subscriptionId' && req.method === 'GET') return reply.code(303).header('location', '/member/subscriptions').send();
       const lang = langOf(req);
       const t = translator(lang);
-      return bare(reply, e.status, lang, urlOf(req), e.status === 404 ? t('찾을 수 없습니다', 'Not found') : t('처리할 수 없습니다', 'Cannot be done'), html`<p><a href="/member/sales">${t('매출 문서함으로', 'To the sales ledger')}</a></p>`, { error: errorsOf(e, t).top ?? composeMessage(e) });
+      // no screen here to mark the field on: name it in the message (a bad query value of a page's render)
+      const { errors, top } = errorsOf(e, t);
+      const named = Object.entries(errors)[0];
+      return bare(reply, e.status, lang, urlOf(req), e.status === 404 ? t('찾을 수 없습니다', 'Not found') : t('처리할 수 없습니다', 'Cannot be done'), html`<p><a href="/member/sales">${t('매출 문서함으로', 'To the sales ledger')}</a></p>`, { error: named ? `${named[0]}: ${named[1]}` : top });
     };
 
     for (const p of pages) {

@@ -5,7 +5,8 @@
  */
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidError } from '../../platform/errors.ts';
+import { textCharacterProblem } from '../../platform/input.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { isInputObject } from './input-reader.ts';
 import type { BuyerParty } from './model.ts';
@@ -89,10 +90,12 @@ export async function saveCounterparty(ctx: Ctx, tenant: Tenant, input: unknown)
 
 export const COUNTERPARTY_PAGE = 50;
 
-/** The book, by name; `query` matches the name or the number (hyphens ignored). At most 50. */
-export async function listCounterparties(ctx: Ctx, tenant: Tenant, query = ''): Promise<Counterparty[]> {
+/** The book, by name; `query` matches the name or the number (hyphens ignored). At most 50. A control character in `query` → 400 naming `field`. */
+export async function listCounterparties(ctx: Ctx, tenant: Tenant, query = '', field = 'q'): Promise<Counterparty[]> {
   let q = ctx.db.selectFrom('counterparties').selectAll().where('subscription_id', '=', tenant.subscriptionId);
   const text = query.trim().slice(0, 100);
+  const problem = textCharacterProblem(text, false);
+  if (problem) throw invalidError(field, problem);
   if (text) {
     const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
     const digits = text.replace(/-/g, '');

@@ -19,6 +19,7 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Db } from '../../platform/db/transaction.ts';
 import { invalidError } from '../../platform/errors.ts';
 import { isCalendarDate, kstParts } from '../../platform/clock.ts';
+import { textCharacterProblem } from '../../platform/input.ts';
 import { titleOf } from '../messaging/history/history-rows.ts';
 import { DOCUMENT_ISSUED_ITEM, NTS_FILED_ITEM } from './record-usage.ts';
 import './tables.ts';
@@ -124,6 +125,8 @@ export function resolveExpectedChargesQuery(input: ExpectedChargesInput, now: Da
   }
   const search = has(input.q) ? String(input.q).trim() : undefined;
   if (search !== undefined && [...search].length > MAX_SEARCH_LENGTH) throw invalidError('q', `검색어는 ${MAX_SEARCH_LENGTH}자 이하입니다 (at most ${MAX_SEARCH_LENGTH} characters)`);
+  const searchProblem = search === undefined ? undefined : textCharacterProblem(search, false);
+  if (searchProblem) throw invalidError('q', searchProblem);
   let ids: number[] | undefined;
   if (has(input.ids)) {
     const parts = (Array.isArray(input.ids) ? input.ids.map(String) : String(input.ids).split(',')).map((s) => s.trim()).filter((s) => s !== '');

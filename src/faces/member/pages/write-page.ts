@@ -91,7 +91,7 @@ export const writePage: MemberPage = {
     }
     const fv: MemberView = { ...v, form: { ...prefill, ...v.form } };
     const cpQuery = q('cpq');
-    const book = await listCounterparties(ctx, call.tenant, cpQuery);
+    const book = await listCounterparties(ctx, call.tenant, cpQuery, 'cpq');
     const count = Math.min(DOCUMENT_LIMITS.maxLines, Math.max(SHOWN_LINES, filledLines(fv.form), Number(q('lines')) || 0));
     const today = kstDate(ctx.clock.now());
     const isoToday = `${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6, 8)}`;

@@ -12,6 +12,7 @@
  */
 import { invalidError, requiredError } from '../../../platform/errors.ts';
 import { isCalendarDate, kstParts } from '../../../platform/clock.ts';
+import { textCharacterProblem } from '../../../platform/input.ts';
 import type { BatchState, MessageType } from '../sending/tables.ts';
 
 export const HISTORY_PERIODS = ['1h', 'today', '7d', '1m', 'custom'] as const;
@@ -139,6 +140,8 @@ export function resolveHistoryQuery(input: HistoryQueryInput, now: Date): Histor
   }
   const search = text(input.q);
   if (search !== undefined && search.length > MAX_SEARCH_LENGTH) throw invalidError('q', `검색어는 ${MAX_SEARCH_LENGTH}자 이하여야 합니다 (at most ${MAX_SEARCH_LENGTH} characters)`);
+  const searchProblem = search === undefined ? undefined : textCharacterProblem(search, false);
+  if (searchProblem) throw invalidError('q', searchProblem);
   return {
     period,
     ...range,
