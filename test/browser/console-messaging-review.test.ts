@@ -5,62 +5,36 @@
 // sees each state through REST. Screenshots go to .test-artifacts/console-messaging-review/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createOperator } from '../../src/modules/accounts/create-operator.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/access/audit-log.ts';
 import { freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { launchChromium, SKIP_BROWSER as SKIP, stepsOf, type Chromium } from '../support/browser.ts';
 import { messagingPartner, PDF, PNG, proofOf, type MessagingPartner } from '../e2e/messaging-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM)
-  ? false
-  : `browser tests skipped: ${CHROMIUM} not found — install Debian Chromium to run them (apt-get install chromium fonts-nanum; .ci/run does it) or set HANBILL_CHROMIUM`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/console-messaging-review');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 
 before(async () => {
   if (SKIP) return;
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startTestSystem();
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('console-messaging-review');
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
 });
 
-async function snap(page: Page, name: string): Promise<void> {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 test('operator reviews a sender number and a template in Chromium; the partner sees the states through REST', { skip: SKIP, timeout: 120_000 }, async (t) => {
   const opLogin = freshLoginId('op');
   await createOperator(sys.ctx, SYSTEM_ACTOR, { loginId: opLogin, password: 'Operat0r!pass', name: '운영자' });
   const partner: MessagingPartner = await messagingPartner(sys);
-  const ctx: BrowserContext = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
+  const ctx: BrowserContext = await chromium!.context({ viewport: { width: 1280, height: 900 } });
   const op = await ctx.newPage();
 
-  let broken: string | undefined;
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, broken ? { skip: `an earlier step failed: ${broken}` } : {}, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const step = stepsOf(t);
 
   /** The response of a tab's navigation to `pathname` (not the row's thumbnail, an image request). */
   const documentResponse = (pathname: string) =>

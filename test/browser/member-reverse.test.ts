@@ -7,47 +7,30 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
+import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
+import { memberLogIn } from '../support/member-browser.ts';
 import { memberWithCertificate, startNtsTestSystem, type TestMember } from '../e2e/nts-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/member-web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 before(async () => {
   if (SKIP) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const f of fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith('reverse-'))) fs.rmSync(path.join(ARTIFACTS, f));
   sys = await startNtsTestSystem();
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('member-web', { prefix: 'reverse-' });
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `reverse-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 async function logIn(m: TestMember): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1300, height: 950 } });
+  const ctx = await chromium!.context({ viewport: { width: 1300, height: 950 } });
   const page = await ctx.newPage();
-  await page.goto(`${sys.url}/member`);
-  await page.fill('#bizno', m.bizno);
-  await page.fill('#loginId', m.loginId);
-  await page.fill('#password', m.password);
-  await Promise.all([page.waitForURL(/\/member\/(sales|subscriptions)/), page.click('form button[type=submit]')]);
+  await memberLogIn(page, sys.url, m);
   return { ctx, page };
 }
 

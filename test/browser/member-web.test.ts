@@ -6,24 +6,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { kstDate } from '../../src/platform/clock.ts';
 import type { DocumentInput } from '../../src/modules/documents/model.ts';
 import type { TestSystem } from '../support/test-system.ts';
 import { issueDocuments, memberWithCertificate, sampleDocument, startNtsTestSystem, type TestMember } from '../e2e/nts-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/member-web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
+let chromium: Chromium | undefined;
 let seller: TestMember;
-let shot = 0;
 
 function doc(writeDate: string, n: number, buyerName: string, item: string): DocumentInput {
   const d = sampleDocument('0101', seller.bizno, writeDate);
@@ -37,8 +30,6 @@ function doc(writeDate: string, n: number, buyerName: string, item: string): Doc
 
 before(async () => {
   if (SKIP) return;
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startNtsTestSystem();
   seller = (await memberWithCertificate(sys)).member;
   const today = kstDate(sys.ctx.clock.now());
@@ -46,21 +37,17 @@ before(async () => {
   for (let n = 1; n <= 8; n++) list.push(doc(today, n, '(주)한빌서비스', `유지보수 ${n}차`));
   for (let n = 1; n <= 4; n++) list.push(doc(today, 20 + n, '(주)브라우저상사', '노트북'));
   await issueDocuments(sys.ctx, seller, list);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('member-web', { prefix: 'ledger-' });
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 test('login → 매출 문서함 search → document → print and PDF, in Chromium', { skip: SKIP, timeout: 120_000 }, async () => {
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const ctx = await chromium!.context();
   const page = await ctx.newPage();
   await page.goto(`${sys.url}/member`);
   assert.equal(await page.locator('h1').textContent(), '회원 로그인');
@@ -95,7 +82,7 @@ test('login → 매출 문서함 search → document → print and PDF, in Chrom
   // the selection as .xlsx
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '엑셀 다운로드 (.xlsx)' }).click()]);
   assert.match(xlsx.suggestedFilename(), /^매출문서함.*\.xlsx$/);
-  const file = path.join(ARTIFACTS, 'sales-selection.xlsx');
+  const file = chromium!.artifact('sales-selection.xlsx');
   await xlsx.saveAs(file);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
@@ -116,11 +103,11 @@ test('login → 매출 문서함 search → document → print and PDF, in Chrom
   assert.equal(await page.locator('.invoice-sheet .form').first().isVisible(), true, 'print: the form');
   await snap(page, 'document-print');
   const pdfBytes = await page.pdf({ format: 'A4' });
-  fs.writeFileSync(path.join(ARTIFACTS, 'document-printed-a4.pdf'), pdfBytes);
+  fs.writeFileSync(chromium!.artifact('document-printed-a4.pdf'), pdfBytes);
   await page.emulateMedia({ media: 'screen' });
   const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('#pdf').click()]);
   assert.match(pdf.suggestedFilename(), /^세금계산서_.*\.pdf$/);
-  const pdfFile = path.join(ARTIFACTS, 'document.pdf');
+  const pdfFile = chromium!.artifact('document.pdf');
   await pdf.saveAs(pdfFile);
   assert.equal(fs.readFileSync(pdfFile).subarray(0, 4).toString(), '%PDF');
 

@@ -11,52 +11,33 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
+import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
+import { memberLogIn } from '../support/member-browser.ts';
 import { FIRST_DATA_ROW, TEMPLATE_COLUMNS, TEMPLATE_SHEET } from '../../src/modules/bulk-issue/xlsx-columns.ts';
 import { registerMember, startNtsTestSystem, todayKst } from '../e2e/nts-support.ts';
 import { makeTestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/member-web');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 before(async () => {
   if (SKIP) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith('write-')) fs.rmSync(path.join(ARTIFACTS, f));
   sys = await startNtsTestSystem();
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('member-web', { prefix: 'write-' });
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `write-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
-
-async function logIn(page: Page, m: { bizno: string; loginId: string; password: string }) {
-  await page.goto(`${sys.url}/member`);
-  await page.fill('#bizno', m.bizno);
-  await page.fill('#loginId', m.loginId);
-  await page.fill('#password', m.password);
-  await Promise.all([page.waitForURL(/\/member\/(sales|subscriptions)/), page.click('button[type=submit]')]);
-}
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 const byName = (page: Page, name: string) => page.locator(`[name="${name}"]`);
 
 test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_000 }, async () => {
   const m = await registerMember(sys);
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const ctx = await chromium!.context();
   const page = await ctx.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -64,7 +45,7 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
     // the refused form answers 400 on purpose (the page with the field errors): not a script error
     if (msg.type() === 'error' && !/status of 400/.test(msg.text())) pageErrors.push(msg.text());
   });
-  await logIn(page, m);
+  await memberLogIn(page, sys.url, m);
 
   // ---- the counterparty book: saved on its page, picked in the form (filtered as typed) ----
   const buyerMail = `web-${m.loginId}@buyer.example`;
@@ -121,7 +102,7 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
   // ---- 대량발행 ----
   await page.goto(`${sys.url}/member/bulk`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bulk-template')]);
-  const tplPath = path.join(ARTIFACTS, 'write-template.xlsx');
+  const tplPath = chromium!.artifact('template.xlsx');
   await download.saveAs(tplPath);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(tplPath);
@@ -138,7 +119,7 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
     });
     row.commit();
   });
-  const filledPath = path.join(ARTIFACTS, 'write-filled.xlsx');
+  const filledPath = chromium!.artifact('filled.xlsx');
   await wb.xlsx.writeFile(filledPath);
   await page.setInputFiles('#file', filledPath);
   await Promise.all([page.waitForURL(/\/member\/bulk\/\d+$/), page.click('form[enctype="multipart/form-data"] button[type=submit]')]);

@@ -6,48 +6,34 @@
 // and one refused within 10 minutes of its time. Screenshots go to .test-artifacts/message-history/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { addCookies, launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { silentLogger } from '../../src/platform/context.ts';
 import { sender, type Sender } from '../e2e/messaging-send-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/message-history');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
 /** the system's error log lines, shown when a send fails */
 const errorLog: string[] = [];
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 // the message job queues are not per channel: on a shared PostgreSQL another file's worker could take our batches
 let privateDb: PrivateDatabase | undefined;
 before(async () => {
   if (SKIP) return;
   privateDb = await usePrivateDatabase('msghistb');
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' }, { logger: { ...silentLogger, error: (o: object | string, m?: string) => void errorLog.push(`${m ?? ''} ${o instanceof Object && 'err' in o ? String((o as { err: unknown }).err) : JSON.stringify(o)}`) } });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('message-history');
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
   await privateDb?.drop();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 async function send(s: Sender, body: Record<string, unknown>): Promise<number> {
   const r = await s.call('POST', '/v1/messages', body);
@@ -76,9 +62,8 @@ test('발송내역 and 예약목록 in Chromium', { skip: SKIP, timeout: 150_000
   const results = { sms: await done(s, sms), alim: await done(s, alim), lms: await done(s, lms) };
   assert.deepEqual([results.sms.success, results.sms.failure, results.alim.success, results.lms.success], [1, 1, 1, 1]);
 
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const base = new URL(sys.url);
-  await ctx.addCookies([...s.member.cookies].map(([name, value]) => ({ name, value, domain: base.hostname, path: '/' })));
+  const ctx = await chromium!.context();
+  await addCookies(ctx, sys.url, s.member.cookies);
   const page = await ctx.newPage();
   page.on('dialog', (d) => void d.accept());
 
@@ -138,7 +123,7 @@ test('발송내역 and 예약목록 in Chromium', { skip: SKIP, timeout: 150_000
   await page.getByLabel('수신자 포함').check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '엑셀 다운로드' }).click()]);
   assert.match(download.suggestedFilename(), /^발송내역_\d{8}-\d{8}\.xlsx$/);
-  const file = path.join(ARTIFACTS, 'download.xlsx');
+  const file = chromium!.artifact('download.xlsx');
   await download.saveAs(file);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);

@@ -7,46 +7,31 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createOperator } from '../../src/modules/accounts/create-operator.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/access/audit-log.ts';
 import { freshBizno, freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { launchChromium, SKIP_BROWSER as SKIP, stepsOf, type Chromium } from '../support/browser.ts';
 import { legacyInsertMember, request } from '../e2e/portal-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const SKIP = HAVE_CHROMIUM
-  ? false
-  : `browser tests skipped: ${CHROMIUM} not found — install Debian Chromium to run them (apt-get install chromium fonts-nanum; .ci/run does it) or set HANBILL_CHROMIUM`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/portal-journey');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
+let chromium: Chromium | undefined;
 const timings: { step: string; url: string; firstContentfulPaintMs: number | null; domContentLoadedMs: number }[] = [];
-let shot = 0;
 
 before(async () => {
   if (SKIP) return;
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startTestSystem();
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('portal-journey');
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
-  if (timings.length) fs.writeFileSync(path.join(ARTIFACTS, 'timings.json'), JSON.stringify(timings, null, 2) + '\n');
+  if (timings.length) fs.writeFileSync(chromium!.artifact('timings.json'), JSON.stringify(timings, null, 2) + '\n');
 });
 
 /** Screenshot and paint timing of the page as it is now. */
 async function step(page: Page, name: string): Promise<void> {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  await chromium!.snap(page, name);
   // evaluated in the page (the test's TypeScript has no DOM types)
   const t = (await page.evaluate(`(() => {
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
@@ -61,8 +46,8 @@ const callMe = (key: string, localAddress: string) => request(sys.url, 'GET', '/
 test('seed B journey in Chromium', { skip: SKIP, timeout: 120_000 }, async (journey) => {
   const opLogin = freshLoginId('op');
   await createOperator(sys.ctx, SYSTEM_ACTOR, { loginId: opLogin, password: 'Operat0r!pass', name: '운영자' });
-  const userCtx: BrowserContext = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
-  const opCtx: BrowserContext = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1280, height: 900 } });
+  const userCtx: BrowserContext = await chromium!.context({ viewport: { width: 1280, height: 900 } });
+  const opCtx: BrowserContext = await chromium!.context({ viewport: { width: 1280, height: 900 } });
   const user = await userCtx.newPage();
   const op = await opCtx.newPage();
   user.on('dialog', (d) => void d.accept());
@@ -78,16 +63,7 @@ test('seed B journey in Chromium', { skip: SKIP, timeout: 120_000 }, async (jour
   let key2 = '';
   let key3 = '';
   /** Each step is a subtest, so the report names the one that broke; after a failure the rest are skipped. */
-  let broken: string | undefined;
-  const journeyStep = (name: string, fn: () => Promise<void>) =>
-    journey.test(name, broken ? { skip: `an earlier step failed: ${broken}` } : {}, async () => {
-      try {
-        await fn();
-      } catch (err) {
-        broken = name;
-        throw err;
-      }
-    });
+  const journeyStep = stepsOf(journey);
 
   try {
     await journeyStep('1. sign up and log in', async () => {

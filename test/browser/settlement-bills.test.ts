@@ -6,11 +6,10 @@
 // Screenshots go to .test-artifacts/settlement-bills/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
+import { addCookies, launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-account.ts';
@@ -18,38 +17,25 @@ import { startNtsTestSystem } from '../e2e/nts-support.ts';
 import { depositAndWait } from '../e2e/billing-bank-support.ts';
 import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, relogin, usage } from '../e2e/billing-bills-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/settlement-bills');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 const older = billingMonths(new Date(), 2);
 const last = billingMonths(new Date(), 1);
 const clock = new ManualClock(older.usageAt(10));
 let sys: TestSystem;
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 let privateDb: PrivateDatabase | undefined;
 before(async () => {
   if (SKIP) return;
   privateDb = await usePrivateDatabase('billsb');
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startNtsTestSystem({}, { clock });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('settlement-bills');
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
   await privateDb?.drop();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 const shownOrders = async (page: Page) => (await page.locator('table.bills tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-no')))) as string[];
 
 test('결제완료/미납내역 in Chromium', { skip: SKIP, timeout: 150_000 }, async () => {
@@ -73,9 +59,8 @@ test('결제완료/미납내역 in Chromium', { skip: SKIP, timeout: 150_000 }, 
   const api = await p.call('GET', '/v1/partner/bills');
   assert.deepEqual(api.body.data.map((b: any) => [b.orderNo, b.state, b.totalKrw]), [[dueBill.orderNo, 'due', 3342], [paidBill.orderNo, 'paid', 2200]], '3,039 + VAT 303; 2,000 + 200');
 
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const base = new URL(sys.url);
-  const login = async () => ctx.addCookies([...(await relogin(sys, p))].map(([name, value]) => ({ name, value, domain: base.hostname, path: '/' })));
+  const ctx = await chromium!.context();
+  const login = async () => addCookies(ctx, sys.url, await relogin(sys, p));
   await login();
   const page = await ctx.newPage();
   await page.goto(`${sys.url}/portal/api/keys`);
@@ -134,7 +119,7 @@ test('결제완료/미납내역 in Chromium', { skip: SKIP, timeout: 150_000 }, 
   await page.getByRole('checkbox', { name: `${paidBill.orderNo} 선택` }).check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '엑셀 다운로드' }).click()]);
   assert.match(download.suggestedFilename(), /^결제완료_미납내역.*\.xlsx$/);
-  const file = path.join(ARTIFACTS, 'bills.xlsx');
+  const file = chromium!.artifact('bills.xlsx');
   await download.saveAs(file);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);

@@ -5,10 +5,9 @@
 // exceljs and checked against the REST answer). Screenshots go to .test-artifacts/settlement-expected/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { addCookies, launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
@@ -17,36 +16,23 @@ import { kstDate } from '../../src/platform/clock.ts';
 import { sender, type Sender } from '../e2e/messaging-send-support.ts';
 import { issueDocuments, registerMember, sampleDocument } from '../e2e/nts-support.ts';
 
-const CHROMIUM = process.env['HANBILL_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = fs.existsSync(CHROMIUM) ? false : `browser tests skipped: ${CHROMIUM} not found (apt-get install chromium fonts-nanum, or set HANBILL_CHROMIUM)`;
-if (SKIP) process.stderr.write(`\n*** ${SKIP} ***\n\n`);
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../.test-artifacts/settlement-expected');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
-
 let sys: TestSystem;
-let browser: Browser | undefined;
-let shot = 0;
+let chromium: Chromium | undefined;
 // the message job queues are not per channel: on a shared PostgreSQL another file's worker could take our batches
 let privateDb: PrivateDatabase | undefined;
 before(async () => {
   if (SKIP) return;
   privateDb = await usePrivateDatabase('settleb');
-  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   sys = await startTestSystem({ HANBILL_CARRIER_SIM_DELAY_MS: '20' });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  chromium = await launchChromium('settlement-expected');
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await sys?.close();
   await privateDb?.drop();
 });
 
-const snap = async (page: Page, name: string) => {
-  shot += 1;
-  await page.screenshot({ path: path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-};
+const snap = (page: Page, name: string) => chromium!.snap(page, name);
 
 async function sendDone(s: Sender, body: Record<string, unknown>): Promise<number> {
   const r = await s.call('POST', '/v1/messages', body);
@@ -73,9 +59,8 @@ test('결제예정내역 in Chromium', { skip: SKIP, timeout: 150_000 }, async (
   const api = await s.call('GET', '/v1/partner/billing/expected');
   assert.deepEqual(api.body.total, { count: 4, supplyKrw: 128, vatKrw: 12, totalKrw: 140 }, '8 + 8 + 12 + 100; VAT floor(12.8)');
 
-  const ctx = await browser!.newContext({ locale: 'ko-KR', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const base = new URL(sys.url);
-  await ctx.addCookies([...s.member.cookies].map(([name, value]) => ({ name, value, domain: base.hostname, path: '/' })));
+  const ctx = await chromium!.context();
+  await addCookies(ctx, sys.url, s.member.cookies);
   const page = await ctx.newPage();
   await page.goto(`${sys.url}/portal/api/keys`);
   await page.getByRole('link', { name: '정산 · 결제예정내역' }).click();
@@ -108,7 +93,7 @@ test('결제예정내역 in Chromium', { skip: SKIP, timeout: 150_000 }, async (
   await page.getByRole('checkbox', { name: `${second!.id}번 선택` }).check();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '엑셀 다운로드' }).click()]);
   assert.match(download.suggestedFilename(), /^결제예정내역_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
-  const file = path.join(ARTIFACTS, 'expected.xlsx');
+  const file = chromium!.artifact('expected.xlsx');
   await download.saveAs(file);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(file);
