@@ -11,7 +11,7 @@ import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { enqueueJob, type Job } from '../../platform/jobs.ts';
 import { MailSendError, type MailTransport } from '../mail/mail-transport.ts';
-import { escapeHtml } from './render/html.ts';
+import { serviceMailBody, serviceMessageId } from '../mail/service-mail.ts';
 import './reverse-tables.ts';
 
 export function noticeMailQueue(config: { channel: string }): string {
@@ -32,11 +32,7 @@ export interface NoticeMail {
 }
 
 export async function queueNoticeMail(ctx: Ctx, tx: Tx, mail: NoticeMail): Promise<void> {
-  const text = [...mail.ko, ...(mail.link ? ['', mail.link] : []), '', '---', ...mail.en, ''].join('\n');
-  const html =
-    `<!doctype html><html lang="ko"><body>${mail.ko.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : '')).join('')}` +
-    (mail.link ? `<p><a href="${escapeHtml(mail.link)}">${escapeHtml(mail.link)}</a></p>` : '') +
-    `<hr>${mail.en.map((l) => `<p lang="en">${escapeHtml(l)}</p>`).join('')}</body></html>`;
+  const { text, html } = serviceMailBody([...mail.ko, ...(mail.link ? ['', { link: mail.link }] : [])], mail.en);
   const row = await tx
     .insertInto('notice_mails')
     .values({
@@ -59,9 +55,8 @@ export function sendNoticeMailHandler(ctx: Ctx, transport: MailTransport) {
     const id = Number(job.payload['noticeId']);
     const mail = await ctx.db.selectFrom('notice_mails').selectAll().where('id', '=', id).executeTakeFirst();
     if (!mail || mail.state !== 'pending') return;
-    const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
     try {
-      await transport.send({ to: [mail.to_addr], subject: mail.subject, text: mail.text_body, html: mail.html_body, headers: { 'Message-ID': `<notice-${mail.id}@${host}>`, 'X-Hanbill-Notice': mail.kind } });
+      await transport.send({ to: [mail.to_addr], subject: mail.subject, text: mail.text_body, html: mail.html_body, headers: { 'Message-ID': serviceMessageId(ctx.config, `notice-${mail.id}`), 'X-Hanbill-Notice': mail.kind } });
     } catch (err) {
       const permanent = err instanceof MailSendError && err.permanent;
       const final = permanent || job.attempts >= job.maxAttempts;

@@ -17,7 +17,7 @@ import { openSecret, sealSecret } from '../../platform/secret-box.ts';
 import { enqueueJob, type Job } from '../../platform/jobs.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { MailSendError, type MailTransport } from '../mail/mail-transport.ts';
-import { escapeHtml } from '../documents/render/html.ts';
+import { serviceMailBody, serviceMessageId } from '../mail/service-mail.ts';
 import { readBizno, readNewPassword } from '../accounts/member-input.ts';
 import { clearFailures } from '../accounts/login-throttle.ts';
 import { destroyMemberSessions } from './member-sessions.ts';
@@ -104,13 +104,11 @@ export function passwordResetMailHandler(ctx: Ctx, transport: MailTransport) {
       .executeTakeFirst();
     if (!row || row.used_at || row.expires_at <= ctx.clock.now()) return;
     const link = `${ctx.config.publicUrl.replace(/\/$/, '')}/member/reset?token=${encodeURIComponent(token)}`;
-    const ko = [`${row.com_name} ${row.user_name} 님,`, '', `Hanbill 회원 아이디 ${row.login_id}의 비밀번호 재설정을 요청하셨습니다.`, '아래 링크에서 30분 안에 새 비밀번호를 정하세요. 한 번만 쓸 수 있습니다.', link, '', '요청하지 않으셨다면 이 메일을 무시하세요. 비밀번호는 바뀌지 않습니다.'];
+    const ko = [`${row.com_name} ${row.user_name} 님,`, '', `Hanbill 회원 아이디 ${row.login_id}의 비밀번호 재설정을 요청하셨습니다.`, '아래 링크에서 30분 안에 새 비밀번호를 정하세요. 한 번만 쓸 수 있습니다.', { link }, '', '요청하지 않으셨다면 이 메일을 무시하세요. 비밀번호는 바뀌지 않습니다.'];
     const en = ['You asked to reset the password of your Hanbill member ID. Open the link above within 30 minutes (it works once).', 'If you did not ask, ignore this mail: nothing changes.'];
-    const text = [...ko, '', '---', ...en, ''].join('\n');
-    const html = `<!doctype html><html lang="ko"><body>${ko.map((l) => (l === link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : l ? `<p>${escapeHtml(l)}</p>` : '')).join('')}<hr>${en.map((l) => `<p lang="en">${escapeHtml(l)}</p>`).join('')}</body></html>`;
-    const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
+    const { text, html } = serviceMailBody(ko, en);
     try {
-      await transport.send({ to: [row.email], subject: '[Hanbill] 비밀번호 재설정 안내 (password reset)', text, html, headers: { 'Message-ID': `<member-reset-${resetId}@${host}>` } });
+      await transport.send({ to: [row.email], subject: '[Hanbill] 비밀번호 재설정 안내 (password reset)', text, html, headers: { 'Message-ID': serviceMessageId(ctx.config, `member-reset-${resetId}`) } });
     } catch (err) {
       const permanent = err instanceof MailSendError && err.permanent;
       ctx.log.warn({ resetId, permanent, err: String((err as Error).message ?? err) }, 'password reset mail failed');

@@ -10,7 +10,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import type { Job } from '../../../platform/jobs.ts';
 import { kstDate } from '../../../platform/clock.ts';
 import { MailSendError, type MailTransport } from '../../mail/mail-transport.ts';
-import { escapeHtml } from '../../documents/render/html.ts';
+import { serviceMailBody, serviceMessageId } from '../../mail/service-mail.ts';
 import { arrearsOf } from './mark-arrears.ts';
 import { bankName } from '../bank/bank-gateway.ts';
 import '../tables.ts';
@@ -72,9 +72,7 @@ export async function composeArrearsNotice(ctx: Ctx, billId: number, deps: Arrea
     `Amount overdue: KRW ${left.toLocaleString('en-US')} (order ${open.map((b) => b.order_no).join(', ')}).`,
     'Pay into the virtual account above: access is restored the moment the payment arrives.',
   ];
-  const text = [...ko, '', '---', ...en, ''].join('\n');
-  const html = `<!doctype html><html lang="ko"><body>${ko.map((l) => (l ? `<p>${escapeHtml(l)}</p>` : '')).join('')}<hr>${en.map((l) => `<p lang="en">${escapeHtml(l)}</p>`).join('')}</body></html>`;
-  return { to: user.email, subject, text, html };
+  return { to: user.email, subject, ...serviceMailBody(ko, en) };
 }
 
 export function sendArrearsNoticeHandler(ctx: Ctx, transport: MailTransport, deps: ArrearsNoticeDeps = {}) {
@@ -82,9 +80,8 @@ export function sendArrearsNoticeHandler(ctx: Ctx, transport: MailTransport, dep
     const billId = Number(job.payload['billId']);
     const notice = await composeArrearsNotice(ctx, billId, deps);
     if (!notice) return;
-    const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
     try {
-      await transport.send({ to: [notice.to], subject: notice.subject, text: notice.text, html: notice.html, headers: { 'Message-ID': `<arrears-${billId}@${host}>`, 'X-Hanbill-Bill': String(billId) } });
+      await transport.send({ to: [notice.to], subject: notice.subject, text: notice.text, html: notice.html, headers: { 'Message-ID': serviceMessageId(ctx.config, `arrears-${billId}`), 'X-Hanbill-Bill': String(billId) } });
     } catch (err) {
       const permanent = err instanceof MailSendError && err.permanent;
       ctx.log.warn({ billId, permanent, attempt: job.attempts, err: String((err as Error).message ?? err) }, 'arrears notice mail failed');
