@@ -12,7 +12,7 @@ import { getMemberProfile, type MemberProfile } from '../../modules/member-web/g
 import { memberTenant } from '../../modules/member-web/member-subscriptions.ts';
 import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
 import { callerIp } from '../../modules/access/ip-address.ts';
-import { translator, type Lang, type T } from './member-html.ts';
+import { translator, type Lang, type T } from '../html.ts';
 
 export const MEMBER_COOKIE = 'hb_member';
 export const MEMBER_LANG_COOKIE = 'hb_member_lang';

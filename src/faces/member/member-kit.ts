@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import type { AppError } from '../../platform/errors.ts';
-import { html, raw, type Raw, type T } from './member-html.ts';
+import { html, raw, type Raw, type T } from '../html.ts';
 import type { MemberCall } from './member-http.ts';
 
 export type Form = Record<string, unknown>;

@@ -15,7 +15,7 @@ import { destroyMemberSession, memberCsrfTokenFor, resolveMemberSession } from '
 import { requestPasswordReset, resetPassword } from '../../modules/member-web/password-reset.ts';
 import { getMemberProfile } from '../../modules/member-web/get-member-profile.ts';
 import { MEMBER_JS } from './member-assets.ts';
-import { html, translator, type Lang, type Raw, type T } from './member-html.ts';
+import { html, translator, type Lang, type Raw, type T } from '../html.ts';
 import {
   assertMemberCsrf,
   assertSameOrigin,

@@ -10,7 +10,7 @@ import { findIssuedDocument } from '../../modules/documents/document-repo.ts';
 import { documentOf } from '../../modules/documents/document-views.ts';
 import { AMENDMENT_REASON_CODES, AMENDMENT_REASON_LABELS, type AmendmentReasonCode } from '../../modules/documents/model.ts';
 import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
-import type { T } from './member-html.ts';
+import type { T } from '../html.ts';
 import type { Form } from './member-kit.ts';
 
 /** The reasons as a finance clerk says them (the NTS names follow in brackets on the page). */

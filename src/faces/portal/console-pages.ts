@@ -16,7 +16,7 @@ import { restorePartner } from '../../modules/access/restore-partner.ts';
 import { listAuditLog } from '../../modules/access/list-audit-log.ts';
 import { createUnit, listUnits } from '../../modules/catalog/manage-units.ts';
 import { createPackage, listPackages } from '../../modules/catalog/manage-packages.ts';
-import { html, translator, type Lang, type Raw, type T } from './html.ts';
+import { html, translator, type Lang, type Raw, type T } from '../html.ts';
 import { csrfField, kst, page } from './layout.ts';
 import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from './portal-http.ts';
 import { loginOperator, logout } from './auth-flow.ts';

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { html, raw, type Lang, type Raw, type T } from './html.ts';
+import { html, raw, type Lang, type Raw, type T } from '../html.ts';
 import { fieldsOf, type UserCall } from './portal-http.ts';
 
 export type Form = Record<string, unknown>;

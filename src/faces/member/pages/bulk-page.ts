@@ -13,7 +13,7 @@ import { previewBulkUpload } from '../../../modules/bulk-issue/preview-bulk-uplo
 import { startBulkIssue } from '../../../modules/bulk-issue/start-bulk-issue.ts';
 import { getBulkUpload, listBulkUploads, rowErrorText, type BulkUploadView } from '../../../modules/bulk-issue/bulk-upload-view.ts';
 import { LINES_PER_ROW, MAX_BULK_ROWS } from '../../../modules/bulk-issue/xlsx-columns.ts';
-import { html, raw, won, type T } from '../member-html.ts';
+import { html, raw, won, type T } from '../../html.ts';
 import { csrfField, fieldError, type MemberPage } from '../member-kit.ts';
 import { requireMember } from '../member-http.ts';
 import { uploadRoute } from '../bulk-multipart.ts';

@@ -9,7 +9,7 @@ import { findIssuedDocument } from '../../../modules/documents/document-repo.ts'
 import { cancelDocument } from '../../../modules/documents/cancel-document.ts';
 import type { DocumentRow } from '../../../modules/documents/document-views.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
-import { html, won, type T } from '../member-html.ts';
+import { html, won, type T } from '../../html.ts';
 import { csrfField, field, str, type MemberPage, type MemberView } from '../member-kit.ts';
 
 /** Whether the cancel action is offered for a row of the document screen (the use case decides in the end). */

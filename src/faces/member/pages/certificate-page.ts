@@ -9,7 +9,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
 import { getCertificate, uploadCertificate, type CertificateUpload, type UploadedCertificate } from '../../../modules/certificates/upload-certificate.ts';
-import { html, raw } from '../member-html.ts';
+import { html, raw } from '../../html.ts';
 import { csrfField, fieldError, str, type MemberPage } from '../member-kit.ts';
 import { uploadRoute, type MultipartForm } from '../bulk-multipart.ts';
 

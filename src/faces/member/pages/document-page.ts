@@ -19,7 +19,7 @@ import { resendDocument } from '../../../modules/documents/resend-document.ts';
 import { NTS_STATE_NAMES, PROC_STATE_NAMES } from '../../../modules/documents/search-ledger.ts';
 import { requestFiling } from '../../../modules/nts/request-filing.ts';
 import type { Tenant } from '../../../modules/subscriptions/authenticate-subscription.ts';
-import { html, raw, won, type T } from '../member-html.ts';
+import { html, raw, won, type T } from '../../html.ts';
 import { requireMember } from '../member-http.ts';
 import { csrfField, type MemberPage } from '../member-kit.ts';
 import { CANCEL_ACTION_SLOT } from './cancel-page.ts';

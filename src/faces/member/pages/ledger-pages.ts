@@ -9,7 +9,7 @@ import { toAppError, type AppError } from '../../../platform/errors.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
 import { ledgerTotals, NTS_STATE_NAMES, PROC_STATE_NAMES, readLedgerQuery, searchLedgerPage, type LedgerQuery } from '../../../modules/documents/search-ledger.ts';
 import { exportLedger } from '../../../modules/documents/export-ledger.ts';
-import { html, raw, won, type Raw, type T } from '../member-html.ts';
+import { html, raw, won, type Raw, type T } from '../../html.ts';
 import { fieldsOf, requireMember } from '../member-http.ts';
 import { errorText, field, fieldError, str, type Form, type MemberPage, type MemberView } from '../member-kit.ts';
 

@@ -9,7 +9,7 @@ import { respondAsBuyer } from '../../../modules/documents/respond-as-buyer.ts';
 import { findVisibleDocument } from '../../../modules/documents/document-repo.ts';
 import type { DocumentRow } from '../../../modules/documents/document-views.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { html, won, type T } from '../member-html.ts';
+import { html, won, type T } from '../../html.ts';
 import { csrfField, field, str, type MemberPage, type MemberView } from '../member-kit.ts';
 
 export const RESPOND_ACTION_SLOT = {

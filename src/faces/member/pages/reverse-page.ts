@@ -17,7 +17,7 @@ import { withdrawReverseRequest } from '../../../modules/documents/reverse-withd
 import { refuseReverseRequest } from '../../../modules/documents/reverse-refuse.ts';
 import { issueReverseRequest } from '../../../modules/documents/reverse-issue.ts';
 import { findByReverseLink, reverseViews, type ReverseView } from '../../../modules/documents/reverse-requests.ts';
-import { escapeHtml, html, raw, won, type Raw, type T } from '../member-html.ts';
+import { escapeHtml, html, raw, won, type Raw, type T } from '../../html.ts';
 import { csrfField, field, fieldError, str, type Form, type MemberPage, type MemberView } from '../member-kit.ts';
 
 const MAX_LINES = 10;

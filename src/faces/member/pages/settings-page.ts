@@ -1,7 +1,7 @@
 /** 설정: the member's details, password change (current password required) and 보안로그인 (TOTP) on / off. */
 import { changeMemberPassword } from '../../../modules/member-web/change-member-password.ts';
 import { disableMemberSecondFactor, enableMemberSecondFactor, pendingMemberEnrolment, startMemberSecondFactor } from '../../../modules/member-web/member-second-factor.ts';
-import { html, raw } from '../member-html.ts';
+import { html, raw } from '../../html.ts';
 import { csrfField, field, type MemberPage } from '../member-kit.ts';
 
 export const settingsPage: MemberPage = {

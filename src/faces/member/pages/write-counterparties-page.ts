@@ -1,7 +1,7 @@
 /** 거래처 (/member/counterparties): the counterparty book — search by name or number, add (validated as a document's buyer), delete. */
 import { deleteCounterparty, listCounterparties, saveCounterparty } from '../../../modules/documents/counterparties.ts';
 import { invalidError } from '../../../platform/errors.ts';
-import { html } from '../member-html.ts';
+import { html } from '../../html.ts';
 import { csrfField, field, str, type MemberPage } from '../member-kit.ts';
 import { documentInputOfForm } from '../write-form.ts';
 

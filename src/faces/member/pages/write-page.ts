@@ -13,7 +13,7 @@ import { insertDocument } from '../../../modules/documents/insert-document.ts';
 import { memberProfile } from '../../../modules/documents/prepare-document.ts';
 import { listCounterparties, saveCounterparty } from '../../../modules/documents/counterparties.ts';
 import { AMENDMENT_REASON_LABELS, AMENDMENT_REASON_CODES, PAYMENT_MEANS, PAYMENT_MEAN_LABELS, DOCUMENT_LIMITS, type DocumentInput } from '../../../modules/documents/model.ts';
-import { html, raw, won, type Raw, type T } from '../member-html.ts';
+import { html, raw, won, type Raw, type T } from '../../html.ts';
 import { csrfField, fieldError, str, type Form, type MemberPage, type MemberView } from '../member-kit.ts';
 import { documentInputOfForm, screenField } from '../write-form.ts';
 import { toAppError } from '../../../platform/errors.ts';

@@ -14,13 +14,12 @@ import { getBill, type BillDetail } from '../../../modules/settlement/billing/ge
 import { adjustBill, MAX_REASON_LENGTH } from '../../../modules/settlement/billing/adjust-bill.ts';
 import { listBillNotices } from '../../../modules/settlement/billing/list-bank-notices.ts';
 import { billStateName, paymentMethodName } from '../../../modules/settlement/billing/list-bills.ts';
-import { html, type Raw, type T } from '../html.ts';
+import { html, won, type Raw, type T } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str, type Form } from '../page-kit.ts';
 import type { ConsoleScreen, ConsoleView } from './console-kit.ts';
 import { CONSOLE_BILL_PATH, CONSOLE_BILLS_PATH, suspensionText } from './bills-console.ts';
 
-const won = (n: number) => n.toLocaleString('ko-KR');
 const back = (f: Form) => `${CONSOLE_BILL_PATH}?orderNo=${encodeURIComponent(str(f, 'orderNo'))}`;
 const NOTICE_KIND: Record<string, [string, string]> = { deposit: ['입금', 'deposit'], deposit_cancel: ['입금 취소', 'deposit cancelled'], debit_result: ['추심 결과', 'debit result'] };
 

@@ -8,7 +8,7 @@ import { composeMessage, toAppError } from '../../../platform/errors.ts';
 import { listPartners } from '../../../modules/access/list-partners.ts';
 import { BILL_STATES, billStateName, listBills, paymentMethodName, PAYMENT_METHODS, type BillsPage } from '../../../modules/settlement/billing/list-bills.ts';
 import { listUnmatchedNotices } from '../../../modules/settlement/billing/list-bank-notices.ts';
-import { html, raw, type Raw, type T } from '../html.ts';
+import { html, raw, won, type Raw, type T } from '../../html.ts';
 import { kst } from '../layout.ts';
 import { str } from '../page-kit.ts';
 import type { ConsoleScreen, ConsoleView } from './console-kit.ts';
@@ -16,7 +16,6 @@ import type { ConsoleScreen, ConsoleView } from './console-kit.ts';
 export const CONSOLE_BILLS_PATH = '/console/bills';
 export const CONSOLE_BILL_PATH = '/console/bill';
 const KEYS = ['partnerId', 'state', 'method', 'from', 'to', 'page'] as const;
-const won = (n: number) => n.toLocaleString('ko-KR');
 const NOTICE_KIND: Record<string, [string, string]> = { deposit: ['입금', 'deposit'], deposit_cancel: ['입금 취소', 'deposit cancelled'], debit_result: ['추심 결과', 'debit result'] };
 
 export const suspensionText = (t: T, p: { state: string; suspensionKind: string }) =>

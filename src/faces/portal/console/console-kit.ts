@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError, composeMessage, toAppError } from '../../../platform/errors.ts';
-import { html, translator, type Lang, type Raw, type T } from '../html.ts';
+import { html, translator, type Lang, type Raw, type T } from '../../html.ts';
 import { page } from '../layout.ts';
 import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from '../portal-http.ts';
 import { formOf, sendHtml, type Form } from '../page-kit.ts';

@@ -8,7 +8,7 @@ import { listKakaoChannelsForReview } from '../../../modules/messaging/list-kaka
 import { setKakaoChannelState } from '../../../modules/messaging/set-kakao-channel-state.ts';
 import type { KakaoChannel } from '../../../modules/messaging/kakao-channel-view.ts';
 import type { KakaoChannelState } from '../../../modules/messaging/tables.ts';
-import { html, type Raw } from '../html.ts';
+import { html, type Raw } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str } from '../page-kit.ts';
 import type { ConsoleScreen, ConsoleView } from './console-kit.ts';

@@ -8,7 +8,7 @@
 import { parseTemplateText } from '../../../modules/messaging/templates/template-text.ts';
 import type { KakaoTemplate } from '../../../modules/messaging/templates/template-repo.ts';
 import type { TemplateButton } from '../../../modules/messaging/templates/template-model.ts';
-import { html, raw, type Raw, type T } from '../html.ts';
+import { html, raw, type Raw, type T } from '../../html.ts';
 
 export const PREVIEW_CSS = raw(`<style>
 .kt{background:#abc1d1;padding:14px;border-radius:8px;max-width:360px;font-size:14px}

@@ -10,7 +10,7 @@ import { rejectTemplate } from '../../../modules/messaging/templates/reject-temp
 import type { KakaoTemplate } from '../../../modules/messaging/templates/template-repo.ts';
 import { TEMPLATE_STATES, type TemplateState } from '../../../modules/messaging/templates/tables.ts';
 import { listKakaoChannelsForReview } from '../../../modules/messaging/list-kakao-channels-for-review.ts';
-import { html, type Raw, type T } from '../html.ts';
+import { html, type Raw, type T } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str } from '../page-kit.ts';
 import type { ConsoleScreen, ConsoleView } from './console-kit.ts';

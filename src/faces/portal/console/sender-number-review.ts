@@ -10,7 +10,7 @@ import { getSenderNumberProof } from '../../../modules/messaging/get-sender-numb
 import type { SenderNumber } from '../../../modules/messaging/sender-number-view.ts';
 import type { SenderNumberKind, SenderNumberState } from '../../../modules/messaging/tables.ts';
 import { listPartners } from '../../../modules/access/list-partners.ts';
-import { html, type Raw, type T } from '../html.ts';
+import { html, type Raw, type T } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str } from '../page-kit.ts';
 import type { ConsoleScreen, ConsoleView } from './console-kit.ts';

@@ -1,5 +1,5 @@
 /** 연동 API 사용 가이드: how a partner sends its Access Key (partners only). */
-import { html, raw } from '../html.ts';
+import { html, raw } from '../../html.ts';
 import { partnerOf } from '../portal-http.ts';
 import type { UserPage } from '../page-kit.ts';
 

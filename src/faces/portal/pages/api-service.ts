@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { toAppError, type AppError } from '../../../platform/errors.ts';
-import { html, type Raw, type T } from '../html.ts';
+import { html, type Raw, type T } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { readUpload, str, type UserPage, type View } from '../page-kit.ts';
 import { billingTermsNotice } from './bills.ts';

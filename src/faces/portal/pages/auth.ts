@@ -4,7 +4,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { composeMessage, toAppError } from '../../../platform/errors.ts';
 import { csrfTokenFor, resolveSession } from '../../../modules/accounts/sessions.ts';
 import { signUp } from '../../../modules/accounts/sign-up.ts';
-import { html, translator, type Raw, type T } from '../html.ts';
+import { html, translator, type Raw, type T } from '../../html.ts';
 import { csrfField, page } from '../layout.ts';
 import { doneMessage, field, formOf, sendHtml, str, type Form } from '../page-kit.ts';
 import { assertCsrf, assertSameOrigin, clientIp, langOf, queryText, sessionToken } from '../portal-http.ts';

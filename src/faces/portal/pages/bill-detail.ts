@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { composeMessage, toAppError } from '../../../platform/errors.ts';
-import { html, raw, translator, type Raw, type T } from '../html.ts';
+import { html, raw, translator, won, type Raw, type T } from '../../html.ts';
 import { csrfField, kst, page } from '../layout.ts';
 import { formOf, sendHtml, str, type UserPage } from '../page-kit.ts';
 import { langOf, partnerOf, requireUser } from '../portal-http.ts';
@@ -17,7 +17,7 @@ import { billStateName, paymentMethodName, type Bill } from '../../../modules/se
 import { ensureBillingAccount, readBillingAccount, type BillingAccountView } from '../../../modules/settlement/bank/billing-account.ts';
 import type { BankGateway } from '../../../modules/settlement/bank/bank-gateway.ts';
 import { chargeTypeName } from '../../../modules/settlement/expected-charges.ts';
-import { BILL_PATH, BILLS_PATH, GUIDE_PATH, PAY_PATH, RECEIPT_PATH, won } from './bills.ts';
+import { BILL_PATH, BILLS_PATH, GUIDE_PATH, PAY_PATH, RECEIPT_PATH } from './bills.ts';
 
 const langOfT = (t: T) => t('ko', 'en') as 'ko' | 'en';
 const krw = (t: T, n: number) => html`${won(n)}${t('원', ' KRW')}`;

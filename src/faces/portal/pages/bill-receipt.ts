@@ -8,13 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError, composeMessage, toAppError } from '../../../platform/errors.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
-import { html, raw, translator } from '../html.ts';
+import { html, raw, translator, won } from '../../html.ts';
 import { page } from '../layout.ts';
 import { sendHtml } from '../page-kit.ts';
 import { currentUser, fieldsOf, langOf, partnerOf } from '../portal-http.ts';
 import { getBill } from '../../../modules/settlement/billing/get-bill.ts';
 import { paymentMethodName } from '../../../modules/settlement/billing/list-bills.ts';
-import { BILLS_PATH, RECEIPT_PATH, won } from './bills.ts';
+import { BILLS_PATH, RECEIPT_PATH } from './bills.ts';
 
 const PRINT_CSS = `
 body{font-family:"Noto Sans KR","Malgun Gothic",sans-serif;color:#111;margin:2em auto;max-width:46em;padding:0 1em}

@@ -1,5 +1,5 @@
 /** 기업회원전환: an individual member requests (or cancels) the conversion to a company member. */
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { field, str, type UserPage } from '../page-kit.ts';
 import { getLatestConversion } from '../../../modules/accounts/get-latest-conversion.ts';

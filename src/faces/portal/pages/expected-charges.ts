@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { composeMessage, toAppError } from '../../../platform/errors.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
-import { html, raw, translator, type Raw, type T } from '../html.ts';
+import { html, raw, translator, won, type Raw, type T } from '../../html.ts';
 import { csrfField, kst, page } from '../layout.ts';
 import { formOf, sendHtml, str, type Form, type UserPage } from '../page-kit.ts';
 import { langOf, partnerOf, requireUser } from '../portal-http.ts';
@@ -29,7 +29,6 @@ const qs = (f: Record<string, string>, extra: Record<string, string> = {}) => {
   return s ? `?${s}` : '';
 };
 const hiddenFilters = (f: Record<string, string>): Raw[] => Object.entries(f).filter(([k]) => k !== 'page').map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
-const won = (n: number) => n.toLocaleString('ko-KR');
 
 function filterForm(t: T, f: Record<string, string>, month: string | null): Raw {
   const lang = t('ko', 'en') as 'ko' | 'en';

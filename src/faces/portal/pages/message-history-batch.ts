@@ -4,7 +4,7 @@
  * Also the recipients of a reservation (예약목록 links here).
  */
 import { AppError } from '../../../platform/errors.ts';
-import { html, type T } from '../html.ts';
+import { html, type T } from '../../html.ts';
 import { kst } from '../layout.ts';
 import { str, type UserPage } from '../page-kit.ts';
 import { partnerOf } from '../portal-http.ts';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError, composeMessage, toAppError } from '../../../platform/errors.ts';
 import { kstDateTime } from '../../../platform/clock.ts';
-import { html, raw, translator, type Raw, type T } from '../html.ts';
+import { html, raw, translator, type Raw, type T } from '../../html.ts';
 import { csrfField, kst, page } from '../layout.ts';
 import { formOf, sendHtml, str, type Form, type UserPage } from '../page-kit.ts';
 import { langOf, partnerOf, requireUser } from '../portal-http.ts';

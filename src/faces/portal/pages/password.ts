@@ -1,5 +1,5 @@
 /** 비밀번호변경: the current password, then the new one twice; other sessions end. */
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { csrfField } from '../layout.ts';
 import { field, type UserPage } from '../page-kit.ts';
 import { changePassword } from '../../../modules/accounts/change-password.ts';

@@ -1,5 +1,5 @@
 /** 회원정보: a member's account at a glance, and the form to change name, e-mail and mobile. */
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { field, str, type UserPage } from '../page-kit.ts';
 import { updateProfile } from '../../../modules/accounts/update-profile.ts';

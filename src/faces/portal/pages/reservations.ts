@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../platform/errors.ts';
-import { html, raw } from '../html.ts';
+import { html, raw } from '../../html.ts';
 import { csrfField, kst } from '../layout.ts';
 import { str, type UserPage } from '../page-kit.ts';
 import { fieldsOf, partnerOf } from '../portal-http.ts';

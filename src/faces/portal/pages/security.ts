@@ -1,5 +1,5 @@
 /** 보안로그인: set up (QR code, first code, recovery codes shown once), or turn off with the password and a code. */
-import { html, raw } from '../html.ts';
+import { html, raw } from '../../html.ts';
 import { csrfField } from '../layout.ts';
 import { field, type UserPage } from '../page-kit.ts';
 import { countRecoveryCodes } from '../../../modules/accounts/count-recovery-codes.ts';

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../../platform/context.ts';
 import { composeMessage, toAppError, type AppError } from '../../../platform/errors.ts';
 import { takeSessionFlash } from '../../../modules/accounts/session-flash.ts';
-import { html, translator, type Raw } from '../html.ts';
+import { html, translator, type Raw } from '../../html.ts';
 import { page } from '../layout.ts';
 import { doneMessage, formOf, sendHtml, type Form, type UserAction, type UserPage } from '../page-kit.ts';
 import { currentUser, fieldsOf, langOf, queryText, requireUser, type UserCall } from '../portal-http.ts';

@@ -1,5 +1,5 @@
 /** 회원탈퇴: with the password; the member is logged out at once. */
-import { html } from '../html.ts';
+import { html } from '../../html.ts';
 import { csrfField } from '../layout.ts';
 import { field, type UserPage } from '../page-kit.ts';
 import { logout } from '../auth-flow.ts';
