@@ -22,14 +22,29 @@ export interface ArrearsResult {
   notices: number;
 }
 
+/** The dedupe key of a bill's notice job: one per bill ever (done jobs are kept, so the key stays taken). */
+const NOTICE_KEY_PREFIX = 'arrears-notice:';
+
 export async function markArrears(ctx: Ctx, opts: { limit?: number } = {}): Promise<ArrearsResult> {
   const now = ctx.clock.now();
+  const noticeQueue = billingQueuesOf(ctx).notice;
+  // bills turning overdue, and overdue ones (made so by another writer: a deposit cancelled after the due date)
+  // whose notice job was never enqueued — not those whose job exists but mailed nothing (no address, a permanent
+  // failure): the key is taken for good, so revisiting them every tick would only rewrite the bill
   const bills = await ctx.db
     .selectFrom('bills')
     .select('id')
     .where('state', '<>', 'paid')
     .where('due_at', '<=', now)
-    .where((eb) => eb.or([eb('state', '=', 'due'), eb('notice_mailed_at', 'is', null)]))
+    .where((eb) =>
+      eb.or([
+        eb('state', '=', 'due'),
+        eb.and([
+          eb('notice_mailed_at', 'is', null),
+          eb.not(eb.exists(eb.selectFrom('jobs').select('jobs.id').where('jobs.queue', '=', noticeQueue).where('jobs.dedupe_key', '=', sql<string>`${NOTICE_KEY_PREFIX}::text || bills.id::text`))),
+        ]),
+      ]),
+    )
     .orderBy('due_at')
     .limit(opts.limit ?? 500)
     .execute();
@@ -45,7 +60,7 @@ export async function markArrears(ctx: Ctx, opts: { limit?: number } = {}): Prom
       }
       const bill = await tx.selectFrom('bills').select(['notice_mailed_at']).where('id', '=', r.id).executeTakeFirstOrThrow();
       if (bill.notice_mailed_at === null) {
-        await enqueueJob(tx, billingQueuesOf(ctx).notice, { billId: r.id }, { dedupeKey: `arrears-notice:${r.id}`, maxAttempts: 8 });
+        await enqueueJob(tx, noticeQueue, { billId: r.id }, { dedupeKey: `${NOTICE_KEY_PREFIX}${r.id}`, maxAttempts: 8 });
         out.notices++;
       }
     });
