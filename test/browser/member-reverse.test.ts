@@ -1,14 +1,14 @@
 // 역발행 and 발행취소 on the member web in a real browser (Debian Chromium through playwright-core): the buyer logs in
 // at /member, writes a request (a supplier number failing its checksum is shown beside its field, nothing stored), sends it; the
 // supplier logs in, finds it in 받은 요청, issues it (an ordinary issued document with an approval number, in both
-// ledgers); the buyer rejects it from its 매입 문서함's document screen (reason required; the supplier is mailed, the
+// ledgers); the buyer finds it in its 매입 문서함 and rejects it from its document screen (reason required; the supplier is mailed, the
 // event kept); the supplier cancels it from its document screen's 발행취소 (reason required; the buyer is mailed).
-// The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
+// A request to a supplier known only by e-mail: its mail's link page, no login (a forged token: 404). The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { TestSystem } from '../support/test-system.ts';
+import { freshBizno, type TestSystem } from '../support/test-system.ts';
 import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { memberLogIn } from '../support/member-browser.ts';
 import { memberWithCertificate, startNtsTestSystem, type TestMember } from '../e2e/nts-support.ts';
@@ -89,8 +89,16 @@ test('역발행 request → the supplier issues it → 발행취소, in Chromium
   await b.page.goto(`${sys.url}/member/reverse?box=sent`);
   assert.equal(await b.page.locator(`#reverse-box tr[data-reqkey="${reqkey}"] [data-state]`).getAttribute('data-state'), 'issued');
 
-  // the buyer rejects it from its 매입 문서함's document screen: a reason is required; the supplier is mailed
-  await b.page.goto(`${sys.url}/member/documents/${doc.dockey}`);
+  // the buyer finds it in its 매입 문서함 and opens it
+  await b.page.getByRole('navigation').getByRole('link', { name: '매입 문서함' }).click();
+  await b.page.waitForURL(/\/member\/purchases/);
+  assert.equal(await b.page.locator('main h1').textContent(), '매입 문서함');
+  const bought = b.page.locator(`table.ledger tbody tr:has(a[href="/member/documents/${encodeURIComponent(doc.dockey)}"])`);
+  assert.match((await bought.textContent()) ?? '', /웹 유지보수[\s\S]*330,000/);
+  await snap(b.page, 'purchases');
+
+  // the buyer rejects it from that document screen: a reason is required; the supplier is mailed
+  await Promise.all([b.page.waitForURL(/\/member\/documents\/[^/]+$/), bought.locator('td a').first().click()]);
   await Promise.all([b.page.waitForURL(/\/respond$/), b.page.click(`#document-actions a[href$="/respond"]`)]);
   await b.page.click('#reject');
   await b.page.locator('#reason-error').waitFor();
@@ -119,6 +127,33 @@ test('역발행 request → the supplier issues it → 발행취소, in Chromium
   const after = await sys.ctx.db.selectFrom('documents').select(['proc_state', 'nts_issue_id', 'cancel_reason']).where('id', '=', doc.id).executeTakeFirstOrThrow();
   assert.deepEqual(after, { proc_state: 'C', nts_issue_id: doc.nts_issue_id, cancel_reason: '요청 금액 정정 필요' });
   await sys.mail.catcher!.waitFor((m) => m.to.some((t) => t.address === buyerMail) && m.subject.includes('발행취소'));
+
+  // a request to a supplier known only by e-mail: the mail's link opens the request without a login
+  const outsiderMail = `out-${crypto.randomBytes(3).toString('hex')}@outside.example`;
+  await b.page.goto(`${sys.url}/member/reverse/new`);
+  await b.page.fill('[name="lines[0].name"]', '외부 용역');
+  await b.page.fill('[name="lines[0].supply"]', '100000');
+  await b.page.fill('#buyer\\.email', buyerMail);
+  await b.page.fill('#supplier\\.bizno', freshBizno());
+  await b.page.fill('#supplier\\.name', '(주)아직비회원');
+  await b.page.fill('#supplier\\.ceoName', '김외부');
+  await b.page.fill('#supplierEmail', outsiderMail);
+  await Promise.all([b.page.waitForURL(/box=sent&done=sent/), b.page.click('#reverse-submit')]);
+  const mail = await sys.mail.catcher!.waitFor((m) => m.to.some((t) => t.address === outsiderMail));
+  const link = /https?:\/\/\S+\/member\/reverse\/link\/\S+/.exec(mail.text ?? '')?.[0];
+  assert.ok(link, mail.text);
+  const outsider = await chromium!.context();
+  const o = await outsider.newPage();
+  await o.goto(`${sys.url}${new URL(link).pathname}${new URL(link).search}`);
+  assert.match(await o.locator('h1').innerText(), /역발행 요청/);
+  const outsiderKey = (await o.locator('#reqkey').textContent())!;
+  assert.equal((await sys.ctx.db.selectFrom('reverse_requests').select('buyer_subscription_id').where('reqkey', '=', outsiderKey).executeTakeFirstOrThrow()).buyer_subscription_id, buyer.subscriptionId);
+  assert.match((await o.locator('body').innerText()) ?? '', /\(주\)아직비회원[\s\S]*외부 용역[\s\S]*110,000/);
+  await snap(o, 'link-page');
+  const forged = await o.goto(`${sys.url}${new URL(link).pathname}?t=forged`);
+  assert.equal(forged?.status(), 404);
+  assert.match(await o.locator('h1').innerText(), /요청을 찾을 수 없습니다/);
+  await outsider.close();
 
   // the 요청함 in English
   await s.page.goto(`${sys.url}/member/reverse?lang=en`);
