@@ -5,9 +5,7 @@
 // Own database on PostgreSQL: the billing tick and requestDueDebits of other files work on every bill of a shared one.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import { startTestSystem, type TestSystem } from '../support/test-system.ts';
-import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
+import type { TestSystem } from '../support/test-system.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { requestDueDebits } from '../../src/modules/settlement/bank/request-due-debits.ts';
@@ -15,20 +13,17 @@ import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-
 import { BankTransientError, type BankGateway } from '../../src/modules/settlement/bank/bank-gateway.ts';
 import { AppError } from '../../src/platform/errors.ts';
 import { messagingPartner } from './messaging-support.ts';
-import { assertStatus, billOf, insertBill, paymentsOf } from './billing-bank-support.ts';
+import { assertStatus, billOf, insertBill, paymentsOf, startBankTestSystem } from './billing-bank-support.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
-let privateDb: PrivateDatabase;
 before(async () => {
-  privateDb = await usePrivateDatabase('bankcms');
-  sys = await startTestSystem({ BANK_NOTICE_SECRET: crypto.randomBytes(24).toString('base64url'), HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
+  sys = await startBankTestSystem('bankcms', clock);
 });
 after(async () => {
   await sys?.close();
-  await privateDb?.drop();
 });
 
 const debitsOf = async (billId: number) =>

@@ -7,25 +7,21 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startTestSystem, type TestSystem } from '../support/test-system.ts';
-import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { messagingPartner } from './messaging-support.ts';
-import { acknowledged, assertStatus, billOf, insertBill } from './billing-bank-support.ts';
+import { acknowledged, assertStatus, billOf, insertBill, startBankTestSystem } from './billing-bank-support.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const SECRET = crypto.randomBytes(24).toString('base64url');
 const DAY = 86_400_000;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
-let privateDb: PrivateDatabase;
 before(async () => {
-  privateDb = await usePrivateDatabase('bankdev');
-  sys = await startTestSystem({ BANK_NOTICE_SECRET: SECRET, HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
+  sys = await startBankTestSystem('bankdev', clock, SECRET);
 });
 after(async () => {
   await sys?.close();
-  await privateDb?.drop();
 });
 
 const post = (base: string, body: unknown) =>

@@ -1,11 +1,37 @@
 /**
- * Helpers of the bank tests: a partner with an Access Key, bills inserted as SQL rows that satisfy migrations/0012
+ * Helpers of the bank tests: their system (a database of its own, the notice secret, a fast simulator), bills inserted as SQL rows that satisfy migrations/0012
  * (the bank is tested apart from the monthly run: a bill is what the run would have written), and waiting for the
  * simulator's notices to be acknowledged.
  */
 import assert from 'node:assert/strict';
-import type { TestSystem } from '../support/test-system.ts';
+import crypto from 'node:crypto';
+import { startTestSystem, type TestSystem } from '../support/test-system.ts';
+import { usePrivateDatabase } from '../support/private-database.ts';
 import { waitFor } from '../support/wait-for.ts';
+import type { ManualClock } from '../../src/platform/clock.ts';
+
+/**
+ * The system of a bank test file: on PostgreSQL a database of its own (the billing tick and requestDueDebits of other
+ * files work on every bill of a shared one), the file's clock, the bank's notice secret, the in-process simulator
+ * answering after 10 ms. Its close() drops that database too.
+ */
+export async function startBankTestSystem(prefix: string, clock: ManualClock, secret = crypto.randomBytes(24).toString('base64url')): Promise<TestSystem> {
+  const privateDb = await usePrivateDatabase(prefix);
+  let sys: TestSystem;
+  try {
+    sys = await startTestSystem({ BANK_NOTICE_SECRET: secret, HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
+  } catch (err) {
+    await privateDb.drop();
+    throw err;
+  }
+  return {
+    ...sys,
+    close: async () => {
+      await sys.close();
+      await privateDb.drop();
+    },
+  };
+}
 
 export interface BillRow {
   id: number;

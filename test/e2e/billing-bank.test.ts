@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestSystem, type TestSystem } from '../support/test-system.ts';
-import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
+import type { TestSystem } from '../support/test-system.ts';
 import { ManualClock, kstParts } from '../../src/platform/clock.ts';
 import { runBilling } from '../../src/modules/settlement/billing/run-billing.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
@@ -19,21 +18,18 @@ import { refreshBill, suspendForArrears } from '../../src/modules/settlement/bil
 import { applyBankNotice } from '../../src/modules/settlement/bank/receive-bank-notice.ts';
 import { signNoticeBody, BANK_SIGNATURE_HEADER, BANK_TIMESTAMP_HEADER } from '../../src/modules/settlement/bank/bank-notice-signature.ts';
 import { messagingPartner, type MessagingPartner } from './messaging-support.ts';
-import { acknowledged, assertStatus, billOf, creditOf, depositAndWait, insertBill, partnerState, paymentsOf } from './billing-bank-support.ts';
+import { acknowledged, assertStatus, billOf, creditOf, depositAndWait, insertBill, partnerState, paymentsOf, startBankTestSystem } from './billing-bank-support.ts';
 
 const SECRET = crypto.randomBytes(24).toString('base64url');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const clock = new ManualClock(new Date());
 let sys: TestSystem;
-let privateDb: PrivateDatabase;
 before(async () => {
-  privateDb = await usePrivateDatabase('bank');
-  sys = await startTestSystem({ BANK_NOTICE_SECRET: SECRET, HANBILL_BANK_SIM_DELAY_MS: '10' }, { clock });
+  sys = await startBankTestSystem('bank', clock, SECRET);
 });
 after(async () => {
   await sys?.close();
-  await privateDb?.drop();
 });
 
 async function accountOf(p: MessagingPartner): Promise<{ bankCode: string; accountNo: string; holder: string; bankName: string }> {
