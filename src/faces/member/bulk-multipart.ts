@@ -6,10 +6,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError, composeMessage, toAppError } from '../../platform/errors.ts';
-import { fieldsOf, queryText, requireMember, SubscriptionChoiceNeeded, type MemberCall } from './member-http.ts';
-import { layout } from './member-layout.ts';
-import type { Form, MemberPage, MemberView } from './member-kit.ts';
+import { composeMessage, toAppError } from '../../platform/errors.ts';
+import { fieldsOf, requireMember, SubscriptionChoiceNeeded, type MemberCall } from './member-http.ts';
+import type { Form, MemberPage } from './member-kit.ts';
+import { errorsOf, renderScreen } from './member-screen.ts';
 
 export interface UploadedFile {
   fileName: string;
@@ -38,28 +38,6 @@ export async function readMultipartForm(req: FastifyRequest): Promise<MultipartF
   return { fields, files };
 }
 
-function errorsOf(e: AppError, t: MemberCall['t']): { errors: Record<string, string>; top: string } {
-  const msg = composeMessage(e);
-  const text = t(msg.replace(/\s*\([^가-힣]*\)\s*$/, ''), msg.match(/\(([^가-힣]*)\)\s*$/)?.[1] ?? msg);
-  if (e.field && e.field !== 'session' && e.field !== '_csrf') return { errors: { [e.field]: text }, top: t('입력한 내용을 확인하세요.', 'Check the fields marked below.') };
-  return { errors: {}, top: text };
-}
-
-/** Render `page` in the layout with the menu (used after a refused upload). */
-export async function renderScreen(ctx: Ctx, req: FastifyRequest, reply: FastifyReply, page: MemberPage, call: MemberCall, status: number, state: { form?: Form; errors?: Record<string, string>; error?: string }): Promise<FastifyReply> {
-  // the screen list and the page sender import the screens: read them when a request comes, not at load
-  const { MEMBER_PAGES } = await import('./pages/index.ts');
-  const { sendPage } = await import('./member-plugin.ts');
-  const v: MemberView = { call, t: call.t, form: state.form ?? {}, errors: state.errors ?? {}, extra: {}, query: fieldsOf(req.query), params: fieldsOf(req.params) as Record<string, string>, url: req.url };
-  const body = await page.render(ctx, v);
-  const menu = MEMBER_PAGES.filter((p) => p.menu)
-    .sort((a, b) => a.menu!.order - b.menu!.order)
-    .map((p) => ({ href: p.menu!.href ?? p.path, label: p.menu!.label(call.t) }));
-  const done = queryText(req, 'done');
-  const doneText = done ? MEMBER_PAGES.map((p) => p.done?.[done]?.(call.t)).find(Boolean) : undefined;
-  return sendPage(reply, status, layout({ lang: call.lang, url: v.url, title: page.title(call.t, v), body, call, menu, error: state.error, done: doneText }));
-}
-
 /**
  * POST `path` as a multipart upload for `page`: `run` returns where to go (303) after success.
  */
@@ -84,7 +62,9 @@ export function uploadRoute(app: FastifyInstance, ctx: Ctx, path: string, page: 
       if (e.code === 'internal') throw err;
       const { errors, top } = errorsOf(e, call.t);
       const { password: _password, _csrf, ...kept } = form.fields;
-      return renderScreen(ctx, req, reply, page, call, e.status, { form: kept, errors, error: top });
+      // the screen list imports the screens, which import this file: read it when a request comes, not at load
+      const { MEMBER_PAGES } = await import('./pages/index.ts');
+      return renderScreen(ctx, req, reply, MEMBER_PAGES, page, call, e.status, { form: kept, errors, error: top });
     }
   });
 }

@@ -30,20 +30,10 @@ import {
   SubscriptionChoiceNeeded,
   type MemberCall,
 } from './member-http.ts';
-import { layout, type MenuLink } from './member-layout.ts';
-import { csrfField, errorText, field, type Form, type MemberPage, type MemberView } from './member-kit.ts';
+import { layout } from './member-layout.ts';
+import { csrfField, field, type Form, type MemberPage } from './member-kit.ts';
+import { errorsOf, renderScreen, sendPage, type ScreenState } from './member-screen.ts';
 import { MEMBER_PAGES } from './pages/index.ts';
-
-const HTML_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
-
-export const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).headers(HTML_HEADERS).send(body);
 
 /** application/x-www-form-urlencoded → an object; a repeated name → an array. */
 function parseForm(text: string): Record<string, string | string[]> {
@@ -57,33 +47,9 @@ function parseForm(text: string): Record<string, string | string[]> {
 
 const urlOf = (req: FastifyRequest) => req.url;
 
-/** Field errors of a refused action: the field's message beside it, else the message on top. */
-function errorsOf(e: AppError, t: T): { errors: Record<string, string>; top?: string } {
-  const text = errorText(t, e);
-  if (e.field && e.field !== 'session' && e.field !== '_csrf' && e.field !== 'Origin') return { errors: { [e.field]: text }, top: t('입력한 내용을 확인하세요.', 'Check the fields marked below.') };
-  return { errors: {}, top: text };
-}
-
-function doneOf(pages: MemberPage[], t: T, code: string | undefined): string | undefined {
-  if (!code) return undefined;
-  const common: Record<string, string> = {
-    chosen: t('서비스를 선택했습니다.', 'Subscription chosen.'),
-  };
-  for (const p of pages) {
-    const m = p.done?.[code];
-    if (m) return m(t);
-  }
-  return common[code];
-}
-
 export function memberPlugin(opts: { ctx: Ctx; pages?: MemberPage[] }) {
   const { ctx } = opts;
   const pages = opts.pages ?? MEMBER_PAGES;
-  const menu = (t: T): MenuLink[] =>
-    pages
-      .filter((p) => p.menu)
-      .sort((a, b) => a.menu!.order - b.menu!.order)
-      .map((p) => ({ href: p.menu!.href ?? p.path, label: p.menu!.label(t) }));
 
   return async function member(app: FastifyInstance): Promise<void> {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
@@ -295,11 +261,7 @@ ${field({ form: {}, errors }, 'newPasswordConfirm', t('새 비밀번호 확인',
     });
 
     // ---- the screens ----------------------------------------------------------------------------------------
-    const render = async (req: FastifyRequest, reply: FastifyReply, p: MemberPage, call: MemberCall, status: number, state: { form?: Form; errors?: Record<string, string>; extra?: Record<string, unknown>; error?: string | undefined; params: Record<string, string> }) => {
-      const v: MemberView = { call, t: call.t, form: state.form ?? {}, errors: state.errors ?? {}, extra: state.extra ?? {}, query: fieldsOf(req.query), params: state.params, url: urlOf(req) };
-      const body = await p.render(ctx, v);
-      return sendPage(reply, v.status ?? status, layout({ lang: call.lang, url: v.url, title: p.title(call.t, v), body, call, menu: menu(call.t), error: state.error, done: doneOf(pages, call.t, queryText(req, 'done')) }));
-    };
+    const render = (req: FastifyRequest, reply: FastifyReply, p: MemberPage, call: MemberCall, status: number, state: ScreenState) => renderScreen(ctx, req, reply, pages, p, call, status, state);
 
     const failPage = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
       if (err instanceof SubscriptionChoiceNeeded) return reply.code(303).header('location', '/member/subscriptions').send();
