@@ -22,12 +22,13 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../platform/context.ts';
 import { silentLogger } from '../../platform/context.ts';
 import { BANK_NAMES, maskAccountNo } from '../../modules/settlement/bank/bank-gateway.ts';
-import { BANK_SIGNATURE_HEADER, BANK_TIMESTAMP_HEADER, signNoticeBody } from '../../modules/settlement/bank/bank-notice-signature.ts';
+import { BANK_SIGNATURE_HEADER, BANK_TIMESTAMP_HEADER } from '../../modules/settlement/bank/bank-notice-signature.ts';
 import { DEBIT_FAILURE_CODES, DEBIT_RESULT_OK } from '../../modules/settlement/bank/bank-notice.ts';
+import { closeServer, listenOn, parseJsonObject, readBody, sendJson as json } from '../shared/sim-http.ts';
+import { postSigned, retryDelayMs } from '../shared/signed-push.ts';
 
 export interface BankFaults {
   /** Probability that a protocol call (/v1/…) answers 503 without doing anything. */
@@ -42,8 +43,6 @@ export interface BankFaults {
   lateRate: number;
   lateMs: number;
 }
-
-export const BANK_FAULT_NAMES = ['failRate', 'duplicateRate', 'pushFailRate', 'lostAckRate', 'lateRate', 'lateMs'] as const;
 
 const NO_FAULTS: BankFaults = { failRate: 0, duplicateRate: 0, pushFailRate: 0, lostAckRate: 0, lateRate: 0, lateMs: 0 };
 
@@ -159,12 +158,7 @@ export class BankSimulator {
   }
 
   async listen(port = this.opts.port ?? 0, host = this.opts.host ?? '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    this.url = await listenOn(this.server, port, host);
     return this.url;
   }
 
@@ -260,8 +254,7 @@ export class BankSimulator {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private newTransactionId(kind: string): string {
@@ -275,15 +268,10 @@ export class BankSimulator {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const text = await readBody(req);
+    const raw = await readBody(req);
     if (req.method === 'GET' && url.pathname === '/_sim/stats') return json(res, 200, this.stats());
-    let body: Record<string, unknown>;
-    try {
-      body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
-    } catch {
-      return json(res, 400, { code: 'bad_request', message: 'body is not a JSON object' });
-    }
+    const body = parseJsonObject(raw);
+    if (!body) return json(res, 400, { code: 'bad_request', message: 'body is not a JSON object' });
     if (req.method === 'PUT' && url.pathname === '/_sim/faults') {
       this.setFaults(body as Partial<BankFaults>);
       return json(res, 200, this.faults);
@@ -412,20 +400,7 @@ export class BankSimulator {
     } else if (this.roll(this.faults.pushFailRate)) {
       this.statsData.injected.pushFail++;
     } else {
-      const text = JSON.stringify(entry.body);
-      const { timestamp, signature } = signNoticeBody(this.opts.noticeSecret, text);
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', [BANK_TIMESTAMP_HEADER]: timestamp, [BANK_SIGNATURE_HEADER]: signature },
-          body: text,
-          signal: AbortSignal.timeout(30_000),
-        });
-        await res.arrayBuffer().catch(() => undefined);
-        ok = res.status >= 200 && res.status < 300;
-      } catch {
-        ok = false;
-      }
+      ok = await postSigned(url, JSON.stringify(entry.body), this.opts.noticeSecret, { timestamp: BANK_TIMESTAMP_HEADER, signature: BANK_SIGNATURE_HEADER });
       if (ok && this.roll(this.faults.lostAckRate)) {
         this.statsData.injected.lostAck++;
         ok = false;
@@ -444,7 +419,7 @@ export class BankSimulator {
       this.log.warn({ transactionId: entry.body['transactionId'], url }, 'bank simulator: notice given up');
       return;
     }
-    this.later(Math.min(this.pushRetryMs * 2 ** (attempt - 1), this.pushRetryMaxMs), () => void this.push(entry, attempt + 1, tracked));
+    this.later(retryDelayMs(this.pushRetryMs, attempt, this.pushRetryMaxMs), () => void this.push(entry, attempt + 1, tracked));
   }
 }
 
@@ -460,16 +435,4 @@ function digitsOf(text: string, n: number): string {
   let out = '';
   for (let i = 0; out.length < n; i++) out += String(h[i % h.length]! % 10);
   return out;
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -16,11 +16,12 @@
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../platform/context.ts';
 import { silentLogger } from '../../platform/context.ts';
 import type { CarrierMessage, CarrierReport, ReportLookup, SendOutcome } from '../../modules/messaging/delivery/carrier-gateway.ts';
-import { signReportBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../modules/messaging/delivery/carrier-report-signature.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../modules/messaging/delivery/carrier-report-signature.ts';
+import { closeServer, listenOn, parseJsonObject, readBody, sendJson as json } from '../shared/sim-http.ts';
+import { postSigned, retryDelayMs } from '../shared/signed-push.ts';
 import { outcomeFor } from './outcome-patterns.ts';
 
 export interface CarrierFaults {
@@ -124,12 +125,7 @@ export class CarrierSimulator {
   }
 
   async listen(port = this.opts.port ?? 0, host = this.opts.host ?? '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    this.url = await listenOn(this.server, port, host);
     return this.url;
   }
 
@@ -157,8 +153,7 @@ export class CarrierSimulator {
     this.timers.clear();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private roll(p: number): boolean {
@@ -169,16 +164,13 @@ export class CarrierSimulator {
     const url = new URL(req.url ?? '/', 'http://sim');
     const body = await readBody(req);
     if (req.method === 'GET' && url.pathname === '/_sim/stats') return json(res, 200, this.stats());
-    if (req.method === 'PUT' && url.pathname === '/_sim/faults') {
-      this.setFaults(JSON.parse(body || '{}') as Partial<CarrierFaults>);
+    const payload = parseJsonObject(body);
+    const isFaults = req.method === 'PUT' && url.pathname === '/_sim/faults';
+    if (!isFaults && (req.method !== 'POST' || (url.pathname !== '/v1/messages' && url.pathname !== '/v1/reports/query'))) return json(res, 404, { error: 'not found' });
+    if (!payload) return json(res, 400, { error: 'body is not a JSON object' });
+    if (isFaults) {
+      this.setFaults(payload as Partial<CarrierFaults>);
       return json(res, 200, this.faults);
-    }
-    if (req.method !== 'POST' || (url.pathname !== '/v1/messages' && url.pathname !== '/v1/reports/query')) return json(res, 404, { error: 'not found' });
-    let payload: Record<string, unknown>;
-    try {
-      payload = JSON.parse(body) as Record<string, unknown>;
-    } catch {
-      return json(res, 400, { error: 'body is not JSON' });
     }
     const send = url.pathname === '/v1/messages';
     if (send) this.statsData.sendCalls++;
@@ -303,22 +295,8 @@ export class CarrierSimulator {
 
   private async push(reportUrl: string, reports: CarrierReport[], attempt: number): Promise<void> {
     if (this.closed) return;
-    const body = JSON.stringify({ reports });
-    const { timestamp, signature } = signReportBody(this.opts.reportSecret, body);
     this.statsData.pushes++;
-    let ok = false;
-    try {
-      const res = await fetch(reportUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature },
-        body,
-        signal: AbortSignal.timeout(30_000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      ok = res.status >= 200 && res.status < 300;
-    } catch {
-      ok = false;
-    }
+    const ok = await postSigned(reportUrl, JSON.stringify({ reports }), this.opts.reportSecret, { timestamp: TIMESTAMP_HEADER, signature: SIGNATURE_HEADER });
     if (ok) {
       this.statsData.reportsPushed += reports.length;
       return;
@@ -328,8 +306,7 @@ export class CarrierSimulator {
       this.log.warn({ reportUrl, reports: reports.length }, 'carrier simulator: push given up (polling still finds the reports)');
       return;
     }
-    const base = this.opts.pushRetryMs ?? 1_000;
-    this.later(Math.min(base * 2 ** (attempt - 1), 60_000), () => void this.push(reportUrl, reports, attempt + 1));
+    this.later(retryDelayMs(this.opts.pushRetryMs ?? 1_000, attempt), () => void this.push(reportUrl, reports, attempt + 1));
   }
 }
 
@@ -337,16 +314,4 @@ export async function startCarrierSimulator(opts: CarrierSimulatorOptions): Prom
   const sim = new CarrierSimulator(opts);
   await sim.listen();
   return sim;
-}
-
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readBody(req: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -21,7 +21,6 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../../platform/context.ts';
 import { silentLogger } from '../../platform/context.ts';
@@ -52,6 +51,7 @@ import {
 import { isSuccessCode, resultMessage } from '../../modules/nts/result-codes.ts';
 import { checkInvoice, type RegisteredInvoice } from './invoice-rules.ts';
 import { issueSelfSignedCertificate } from '../../modules/signing/self-signed-certificate.ts';
+import { closeServer, listenOn, parseJsonObject, readBody, sendJson } from '../shared/sim-http.ts';
 
 export interface NtsFaults {
   /** Probability that a submit/poll call answers HTTP 503 without doing anything. */
@@ -210,12 +210,7 @@ export class NtsSimulator {
   }
 
   async listen(port = this.opts.port ?? 0, host = this.opts.host ?? '127.0.0.1'): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+    this.url = await listenOn(this.server, port, host);
     return this.url;
   }
 
@@ -275,8 +270,7 @@ export class NtsSimulator {
     for (const s of this.submissions.values()) if (s.timer) clearTimeout(s.timer);
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -345,7 +339,8 @@ export class NtsSimulator {
     }
     const body = await readBody(req, 64 * 1024 * 1024);
     if ((req.method === 'PUT' || req.method === 'POST') && url.pathname === '/_sim/faults') {
-      const patch = JSON.parse(body.toString('utf8') || '{}') as Partial<NtsFaults> & { resultDelayMs?: number };
+      const patch = parseJsonObject(body) as (Partial<NtsFaults> & { resultDelayMs?: number }) | undefined;
+      if (!patch) return sendJson(res, 400, { error: 'body is not a JSON object' });
       if (typeof patch.resultDelayMs === 'number') this.setResultDelay(patch.resultDelayMs);
       delete patch.resultDelayMs;
       this.setFaults(patch);
@@ -650,17 +645,6 @@ export class NtsSimulator {
 
 function kstStamp(at: Date): string {
   return new Date(at.getTime() + 9 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
-async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** The simulator's NTS certificate: from stateDir (created there once), or a fresh one in memory. */
