@@ -32,7 +32,8 @@ import {
 } from './member-http.ts';
 import { layout } from './member-layout.ts';
 import { csrfField, field, type Form, type MemberPage } from './member-kit.ts';
-import { errorsOf, renderScreen, sendPage, type ScreenState } from './member-screen.ts';
+import { errorsOf, renderScreen, type ScreenState } from './member-screen.ts';
+import { sendHtml } from '../security-headers.ts';
 import { MEMBER_PAGES } from './pages/index.ts';
 
 /** application/x-www-form-urlencoded → an object; a repeated name → an array. */
@@ -66,7 +67,7 @@ export function memberPlugin(opts: { ctx: Ctx; pages?: MemberPage[] }) {
     );
 
     const bare = (reply: FastifyReply, status: number, lang: Lang, url: string, title: string, body: Raw, extra: { error?: string | undefined; done?: string | undefined } = {}) =>
-      sendPage(reply, status, layout({ lang, url, title, body, ...extra }));
+      sendHtml(reply, status, layout({ lang, url, title, body, ...extra }));
 
     // ---- login ---------------------------------------------------------------------------------------------
     const loginForm = (t: T, v: { form: Form; errors: Record<string, string> }) => html`<div class="login">

@@ -1,26 +1,16 @@
 /**
  * A member screen answered in the layout — its menu, the one-time message of `?done=`, the field errors of a refused
- * action beside their fields — with the member web's page headers. The plugin's pages and form actions and the upload
+ * action beside their fields — with the browser faces' page headers. The plugin's pages and form actions and the upload
  * routes (bulk-multipart.ts, after a refused upload) all answer through `renderScreen`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../../platform/context.ts';
 import type { AppError } from '../../platform/errors.ts';
 import type { T } from '../html.ts';
+import { sendHtml } from '../security-headers.ts';
 import { fieldsOf, queryText, type MemberCall } from './member-http.ts';
 import { layout, type MenuLink } from './member-layout.ts';
 import { errorText, type Form, type MemberPage, type MemberView } from './member-kit.ts';
-
-const HTML_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
-
-export const sendPage = (reply: FastifyReply, status: number, body: string) => reply.code(status).headers(HTML_HEADERS).send(body);
 
 /** Field errors of a refused action: the field's message beside it, else the message on top. */
 export function errorsOf(e: AppError, t: T): { errors: Record<string, string>; top: string } {
@@ -63,5 +53,5 @@ export async function renderScreen(ctx: Ctx, req: FastifyRequest, reply: Fastify
   const params = state.params ?? (fieldsOf(req.params) as Record<string, string>);
   const v: MemberView = { call, t: call.t, form: state.form ?? {}, errors: state.errors ?? {}, extra: state.extra ?? {}, query: fieldsOf(req.query), params, url: req.url };
   const body = await page.render(ctx, v);
-  return sendPage(reply, v.status ?? status, layout({ lang: call.lang, url: v.url, title: page.title(call.t, v), body, call, menu: menuOf(pages, call.t), error: state.error, done: doneOf(pages, call.t, queryText(req, 'done')) }));
+  return sendHtml(reply, v.status ?? status, layout({ lang: call.lang, url: v.url, title: page.title(call.t, v), body, call, menu: menuOf(pages, call.t), error: state.error, done: doneOf(pages, call.t, queryText(req, 'done')) }));
 }

@@ -20,7 +20,7 @@ import { html, translator, type Lang, type Raw, type T } from '../html.ts';
 import { csrfField, kst, page } from './layout.ts';
 import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from './portal-http.ts';
 import { loginOperator, logout } from './auth-flow.ts';
-import { sendHtml } from './page-kit.ts';
+import { sendHtml } from '../security-headers.ts';
 import { consoleScreenRoutes } from './console/console-kit.ts';
 import { CONSOLE_SCREENS } from './console/screens.ts';
 

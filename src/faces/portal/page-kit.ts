@@ -1,6 +1,5 @@
 /**
- * What every portal and console screen shares: the form-field helper, the HTML answer with its security headers,
- * the one-time "done" messages after a redirect, the multipart upload reader, and the shape of a member screen
+ * What every portal and console screen shares: the form-field helper, the one-time "done" messages after a redirect, the multipart upload reader, and the shape of a member screen
  * (`pages/*.ts`: path, title, render and its form actions; `pages/user-page-routes.ts` registers them).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -43,19 +42,6 @@ export function doneMessage(t: T, code: string | undefined): string | undefined 
     logout: t('로그아웃했습니다.', 'Logged out.'),
   };
   return code ? m[code] : undefined;
-}
-
-const SECURITY_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
-
-export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).headers(SECURITY_HEADERS).send(body);
 }
 
 /** The `file` part of a multipart upload (other fields ignored except `_csrf`, read by the caller). */

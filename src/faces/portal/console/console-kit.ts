@@ -10,7 +10,8 @@ import { AppError, composeMessage, toAppError } from '../../../platform/errors.t
 import { html, translator, type Lang, type Raw, type T } from '../../html.ts';
 import { page } from '../layout.ts';
 import { fieldsOf, langOf, queryText, requireOperator, type OperatorCall } from '../portal-http.ts';
-import { formOf, sendHtml, type Form } from '../page-kit.ts';
+import { formOf, type Form } from '../page-kit.ts';
+import { sendHtml } from '../../security-headers.ts';
 
 /** What a console screen renders from. */
 export interface ConsoleView {

@@ -6,7 +6,8 @@ import { csrfTokenFor, resolveSession } from '../../../modules/accounts/sessions
 import { signUp } from '../../../modules/accounts/sign-up.ts';
 import { html, translator, type Raw, type T } from '../../html.ts';
 import { csrfField, page } from '../layout.ts';
-import { doneMessage, field, formOf, sendHtml, str, type Form } from '../page-kit.ts';
+import { doneMessage, field, formOf, str, type Form } from '../page-kit.ts';
+import { sendHtml } from '../../security-headers.ts';
 import { assertCsrf, assertSameOrigin, clientIp, langOf, queryText, sessionToken } from '../portal-http.ts';
 import { completeLoginCode, loginUser, logout } from '../auth-flow.ts';
 

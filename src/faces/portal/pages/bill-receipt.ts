@@ -10,7 +10,7 @@ import { AppError, composeMessage, toAppError } from '../../../platform/errors.t
 import { kstDateTime } from '../../../platform/clock.ts';
 import { html, raw, translator, won } from '../../html.ts';
 import { page } from '../layout.ts';
-import { sendHtml } from '../page-kit.ts';
+import { sendHtml } from '../../security-headers.ts';
 import { currentUser, fieldsOf, langOf, partnerOf } from '../portal-http.ts';
 import { getBill } from '../../../modules/settlement/billing/get-bill.ts';
 import { paymentMethodName } from '../../../modules/settlement/billing/list-bills.ts';

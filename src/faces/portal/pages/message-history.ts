@@ -10,7 +10,8 @@ import { AppError, composeMessage, toAppError } from '../../../platform/errors.t
 import { kstDateTime } from '../../../platform/clock.ts';
 import { html, raw, translator, type Raw, type T } from '../../html.ts';
 import { csrfField, kst, page } from '../layout.ts';
-import { formOf, sendHtml, str, type Form, type UserPage } from '../page-kit.ts';
+import { formOf, str, type Form, type UserPage } from '../page-kit.ts';
+import { sendHtml } from '../../security-headers.ts';
 import { langOf, partnerOf, requireUser } from '../portal-http.ts';
 import { HISTORY_PERIODS, HISTORY_STATES, HISTORY_TYPES, readIds } from '../../../modules/messaging/history/history-query.ts';
 import { stateName, typeName } from '../../../modules/messaging/history/history-rows.ts';

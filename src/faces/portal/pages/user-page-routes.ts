@@ -10,7 +10,8 @@ import { composeMessage, toAppError, type AppError } from '../../../platform/err
 import { takeSessionFlash } from '../../../modules/accounts/session-flash.ts';
 import { html, translator, type Raw } from '../../html.ts';
 import { page } from '../layout.ts';
-import { doneMessage, formOf, sendHtml, type Form, type UserAction, type UserPage } from '../page-kit.ts';
+import { doneMessage, formOf, type Form, type UserAction, type UserPage } from '../page-kit.ts';
+import { sendHtml } from '../../security-headers.ts';
 import { currentUser, fieldsOf, langOf, queryText, requireUser, type UserCall } from '../portal-http.ts';
 import { profilePage } from './profile.ts';
 import { companyPage } from './company.ts';
