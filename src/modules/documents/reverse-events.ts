@@ -2,11 +2,8 @@
 import type { Tx } from '../../platform/db/transaction.ts';
 import type { DocumentEventType } from './reverse-tables.ts';
 import type { ReverseRow } from './reverse-requests.ts';
+import { recordDocumentEvent } from './document-events.ts';
 
 export async function recordReverseEvent(tx: Tx, row: ReverseRow, what: 'requested' | 'withdrawn' | 'refused' | 'issued', at: Date, details: Record<string, unknown>): Promise<void> {
-  const type = `reverse_${what}` as DocumentEventType;
-  await tx
-    .insertInto('document_events')
-    .values({ document_id: row.document_id, request_id: row.id, type, occurred_at: at, details: JSON.stringify({ reqkey: row.reqkey, ...details }) })
-    .execute();
+  await recordDocumentEvent(tx, row.document_id, `reverse_${what}` as DocumentEventType, at, { reqkey: row.reqkey, ...details }, row.id);
 }
