@@ -125,6 +125,8 @@ test('a notice is applied once (duplicates, concurrent too); a bad signature 401
   assert.deepEqual([badType.status, badType.body.field], [400, 'type']);
   const badTime = await push({ ...forged, occurredAt: 'yesterday' });
   assert.deepEqual([badTime.status, badTime.body.field], [400, 'occurredAt']);
+  const nul = await push({ ...forged, depositor: '홍\u0000길동' });
+  assert.deepEqual([nul.status, nul.body.field], [400, 'depositor'], 'a NUL the database cannot store: 400 naming it, not 503 retried for ever');
   assert.deepEqual(await noticeRows(forged.transactionId), []);
 
   // a deposit into an account of no partner: kept (partner null), acknowledged, applied to nothing

@@ -28,6 +28,8 @@ test('a malformed notice names its field', () => {
   assert.equal(field({ ...deposit, amountKrw: 10.5 }), 'amountKrw');
   assert.equal(field({ ...deposit, bankCode: '88' }), 'bankCode');
   assert.equal(field({ ...deposit, accountNo: undefined }), 'accountNo');
+  assert.equal(field({ ...deposit, transactionId: 'D\u00001' }), 'transactionId', 'a control character (NUL: the database cannot store it)');
+  assert.equal(field({ ...deposit, depositor: '홍길동\n' }), 'depositor');
   assert.equal(field({ type: 'deposit_cancel', transactionId: 'C1', occurredAt: deposit.occurredAt }), 'cancelsTransactionId');
   assert.equal(field({ type: 'debit_result', transactionId: 'W1', requestId: 'debit:1', occurredAt: deposit.occurredAt, amountKrw: 1 }), 'resultCode');
   assert.equal(parseBankNotice({ type: 'debit_result', transactionId: 'W1', requestId: 'debit:1', resultCode: '0001', occurredAt: deposit.occurredAt, amountKrw: 0 }).ok, true);

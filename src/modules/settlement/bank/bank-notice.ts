@@ -7,7 +7,10 @@
  *   debit_result    {type, transactionId, requestId ("debit:<cms_debits.id>"), resultCode ('0000' ok), resultMessage?, amountKrw, occurredAt}
  *
  * transactionId is the bank's and unique over all notices (bank_notices.transaction_id): a notice is applied once.
+ * Text fields follow the character rule of every text reader (platform/input.ts): a control character (a NUL the
+ * database cannot store) is refused naming the field, not retried as a failure to apply.
  */
+import { textCharacterProblem } from '../../../platform/input.ts';
 
 export interface DepositNotice {
   type: 'deposit';
@@ -60,7 +63,8 @@ export function parseBankNotice(raw: unknown): ParsedNotice {
     const v = o[field];
     if (v === undefined || v === null || v === '') return required ? bad(field, 'required') : '';
     if (typeof v !== 'string' || v.length > max) return bad(field, `expected a string of at most ${max} characters`);
-    return v;
+    const chars = textCharacterProblem(v, false);
+    return chars ? bad(field, chars) : v;
   };
   const type = o['type'];
   if (type !== 'deposit' && type !== 'deposit_cancel' && type !== 'debit_result') return bad('type', 'expected deposit, deposit_cancel or debit_result');

@@ -26,7 +26,11 @@ export async function receiveBankNotice(ctx: Ctx, secret: string, body: Buffer, 
     return { status: 400, field: 'body', error: 'body is not JSON' };
   }
   const parsed = parseBankNotice(raw);
-  if (!parsed.ok) return { status: 400, field: parsed.field, error: `${parsed.field}: ${parsed.error}` };
+  if (!parsed.ok) {
+    // money the bank says moved and we cannot apply: an operator must see it
+    ctx.log.warn({ field: parsed.field, error: parsed.error }, 'bank notice refused: malformed');
+    return { status: 400, field: parsed.field, error: `${parsed.field}: ${parsed.error}` };
+  }
   const outcome = await applyBankNotice(ctx, parsed.notice);
   return { status: 200, applied: outcome.applied, outcome: outcome.reason };
 }
