@@ -3,7 +3,8 @@
 // into an unknown account; the operator logs in, opens 청구·입금 관리 from the menu (both bills, the sums, the deposit
 // applied to nothing), filters by partner and state, opens the paid bill (its payment and notice), then the other:
 // the 조정 form (not sent without its fields; sent, the bill's new amounts and the adjustment with its amended
-// invoice), 정지 / 정지 해제 of the partner from the bill; the list in English. Screenshots go to
+// invoice), 정지 of the partner from the bill (파트너 관리 shows its kind and links to its bills), 정지 해제; the list
+// in English. Screenshots go to
 // .test-artifacts/console-bills/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,6 +122,16 @@ test('청구·입금 관리, a bill, its 조정 form and the partner\'s suspensi
   await op.getByText('파트너를 정지했습니다').waitFor();
   assert.match((await op.locator('#cbill-partner-state').textContent()) ?? '', /정지 \(운영자\)[\s\S]*계약 위반 조사/);
   await snap(op, 'partner-suspended');
+  // 파트너 관리 shows the kind, and its 청구서 link lists that partner's bills
+  await op.getByRole('navigation').getByRole('link', { name: '파트너 관리' }).click();
+  const partnerRow = op.locator(`tr[data-partner-id="${a.partnerId}"]`);
+  assert.equal(await partnerRow.locator('[data-suspension-kind]').getAttribute('data-suspension-kind'), 'operator');
+  assert.match((await partnerRow.textContent()) ?? '', /운영자[\s\S]*계약 위반 조사/);
+  await snap(op, 'partners');
+  await partnerRow.getByRole('link', { name: '청구서' }).click();
+  await op.waitForURL(new RegExp(`/console/bills\\?partnerId=${a.partnerId}$`));
+  assert.deepEqual(await shownOrders(op), [billA.orderNo]);
+  await op.getByRole('link', { name: billA.orderNo }).click();
   await op.getByRole('button', { name: '정지 해제' }).click();
   await op.getByText('파트너 정지를 해제했습니다').waitFor();
   assert.match((await op.locator('#cbill-partner-state').textContent()) ?? '', /정상/);

@@ -3,7 +3,8 @@
 // supplier logs in, finds it in 받은 요청, issues it (an ordinary issued document with an approval number, in both
 // ledgers); the buyer finds it in its 매입 문서함 and rejects it from its document screen (reason required; the supplier is mailed, the
 // event kept); the supplier cancels it from its document screen's 발행취소 (reason required; the buyer is mailed).
-// A request to a supplier known only by e-mail: its mail's link page, no login (a forged token: 404). The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
+// The cancelled invoice's 문서보기 page. A request to a supplier known only by e-mail: its mail's link page, no login
+// (a forged token: 404). The 요청함 in English too. Screenshots go to .test-artifacts/member-web/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -11,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { freshBizno, type TestSystem } from '../support/test-system.ts';
 import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
 import { memberLogIn } from '../support/member-browser.ts';
+import { viewToken } from '../../src/modules/documents/document-keys.ts';
 import { memberWithCertificate, startNtsTestSystem, type TestMember } from '../e2e/nts-support.ts';
 
 let sys: TestSystem;
@@ -153,6 +155,11 @@ test('역발행 request → the supplier issues it → 발행취소, in Chromium
   const forged = await o.goto(`${sys.url}${new URL(link).pathname}?t=forged`);
   assert.equal(forged?.status(), 404);
   assert.match(await o.locator('h1').innerText(), /요청을 찾을 수 없습니다/);
+  // the cancelled invoice's 문서보기 link (the buyer's mail): shown as 발행취소 with its reason, nothing to answer
+  await o.goto(`${sys.url}/view/${encodeURIComponent(doc.dockey)}?t=${viewToken(sys.ctx.masterKey, doc.dockey)}`);
+  assert.match(await o.locator('p.notice').innerText(), /발행취소한 문서입니다: 요청 금액 정정 필요/);
+  assert.equal(await o.locator('form[action*="/approve"], form[action*="/reject"]').count(), 0, 'no approve / reject');
+  await snap(o, 'view-cancelled');
   await outsider.close();
 
   // the 요청함 in English
