@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { inflateSync } from 'node:zlib';
+import type { DocumentInput } from '../model.ts';
 import { validateDocument } from '../validate-document.ts';
 import { sampleAmendedInvoice, sampleTaxInvoice } from '../sample-documents.ts';
 import { renderInvoicePdf } from './invoice-pdf.ts';
+import { fontFaces } from './pdf-fonts.ts';
 import { issuedMeta, richTaxInvoice, taxInvoiceWithStatement } from './render-fixtures.ts';
 
 const hasPoppler = spawnSync('pdftoppm', ['-v']).error === undefined && spawnSync('pdftotext', ['-v']).error === undefined;
@@ -282,6 +284,49 @@ describe('renderInvoicePdf', () => {
       assert.ok(text.includes(word), `English page has ${word}`);
     }
     assert.ok(!text.includes('공급받는자'), 'no Korean labels');
+  });
+
+  it('prints every character of the document, from the prepared font or its own (pdftotext)', { skip: hasPoppler ? false : POPPLER_MISSING }, async () => {
+    const base = richTaxInvoice();
+    // rare syllables (composite glyphs in NanumGothic: 갂 똠 뷁 햏), symbols, Latin-1, full-width forms
+    const supplierName = '(주)갂갃갅 똠뷁햏 ₩※';
+    const item = 'Ĳ ¥ 쀍쀎 ＡＢ 품목';
+    const doc: DocumentInput = {
+      ...base,
+      supplier: { ...base.supplier, name: supplierName, address: '경북 울릉군 울릉읍 독도리 산1-96 쌈짓길' },
+      buyer: { ...base.buyer, name: '뚫훑쫣 상회', businessType: '숖됐뛝' },
+      lines: base.lines.map((l, i) => (i === 0 ? { ...l, name: item } : l)),
+    };
+    const file = writePdf('every-char', await renderInvoicePdf(doc, issuedMeta()));
+    const text = pdfText(file, 1);
+    for (const field of [supplierName, item, '경북 울릉군 울릉읍 독도리 산1-96 쌈짓길', '뚫훑쫣 상회', '숖됐뛝']) {
+      assert.ok(text.includes(field), `page 1 text has ${field}`);
+      for (const ch of field.replace(/\s/g, '')) assert.notEqual(fontFaces().R.ttf.glyphId(ch.codePointAt(0) ?? 0), 0, `NanumGothic has a glyph for ${ch}`);
+    }
+    const fonts = run('pdffonts', [file]);
+    assert.match(fonts, /HBFRMR\+NanumGothic\s+CID TrueType\s+Identity-H\s+yes yes yes/, 'prepared regular font embedded with ToUnicode');
+    assert.match(fonts, /HBDOCR\+NanumGothic\s+CID TrueType\s+Identity-H\s+yes yes yes/, "the document's own regular font embedded with ToUnicode");
+  });
+
+  it("draws the glyphs of the document's own font (pdftoppm: ink where only own-font characters are)", { skip: hasPoppler ? false : POPPLER_MISSING }, async () => {
+    const base = richTaxInvoice();
+    const own = '뷁햏똠갂갃갅쀍쀎뚫훑쫣숖됐뛝';
+    for (const ch of own) assert.ok(!fontFaces().B.baseCid.has(ch.codePointAt(0) ?? 0), `${ch} is not prepared`);
+    const withName = (name: string) => ({ ...base, supplier: { ...base.supplier, name } });
+    // 상호 value cell of the supplier (bold, second party row)
+    const cell = { x0: px(28 + 20 + 50 + 2), y0: px(30 + 48 + 25 + 3), x1: px(28 + 20 + 50 + 90), y1: px(30 + 48 + 50 - 3) };
+    const named = inkStats(decodePng(rasterPage1(writePdf('own-glyphs', await renderInvoicePdf(withName(own), issuedMeta())))), cell);
+    const blank = inkStats(decodePng(rasterPage1(writePdf('own-glyphs-none', await renderInvoicePdf(withName('-'), issuedMeta())))), cell);
+    assert.ok(named.ink > blank.ink + 60, `own-font glyphs drawn: ${named.ink} ink px vs ${blank.ink} for "-"`);
+  });
+
+  it('embeds the prepared fonts as the same compressed bytes in every PDF (subsetted once per process)', async () => {
+    const a = await renderInvoicePdf(richTaxInvoice(), issuedMeta());
+    const b = await renderInvoicePdf(taxInvoiceWithStatement(12), issuedMeta('en'));
+    for (const face of Object.values(fontFaces())) {
+      assert.ok(a.includes(face.baseFontFile), `${face.weight}: prepared font in the first PDF`);
+      assert.ok(b.includes(face.baseFontFile), `${face.weight}: prepared font in the second PDF`);
+    }
   });
 
   it('is deterministic for a given issuedAt', async () => {

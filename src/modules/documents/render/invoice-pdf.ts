@@ -1,46 +1,20 @@
 /**
  * PDF of one document in the standard Korean 전자(세금)계산서 form (별지 서식: 공급자 red, 공급받는자 blue),
- * with the attached 거래명세서 on its own page(s). pdfkit + NanumGothic from `@expo-google-fonts/nanum-gothic`
- * (pdfkit subsets the TTF as a CID font, which renders Hangul correctly; pdf-lib's subsetting does not,
- * STACK.md §6). Font files are read once per process. Everything is laid out by hand in points (A4),
- * text is never wrapped by pdfkit itself (we fit and wrap), so no page is added behind our back.
+ * with the attached 거래명세서 on its own page(s). pdfkit draws the form and writes the file; the text is
+ * NanumGothic from `@expo-google-fonts/nanum-gothic`, measured and written by pdf-fonts.ts (CID fonts, a
+ * subset prepared once per process plus the document's own characters; pdf-lib's subsetting breaks Hangul,
+ * STACK.md §6). Everything is laid out by hand in points (A4), text is never wrapped by pdfkit (we fit and
+ * wrap), so no page is added behind our back.
  *
  * Output is deterministic for a given input when `meta.issuedAt` is set (it becomes the CreationDate,
  * from which pdfkit also derives the file ID).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { DocumentInput } from '../model.ts';
 import { invoiceView, type InvoiceView, type PartyView, type RenderMeta } from './invoice-view.ts';
+import { DocumentText } from './pdf-fonts.ts';
 
 type Doc = PDFKit.PDFDocument;
-
-const require = createRequire(import.meta.url);
-
-const FONT_FILES = {
-  R: '@expo-google-fonts/nanum-gothic/400Regular/NanumGothic_400Regular.ttf',
-  B: '@expo-google-fonts/nanum-gothic/700Bold/NanumGothic_700Bold.ttf',
-} as const;
-type FontName = keyof typeof FONT_FILES;
-
-let fontCache: Record<FontName, Buffer> | undefined;
-
-/**
- * A TTF file with 16 zero bytes appended. In these NanumGothic builds the last glyph (the space, id 13295)
- * is empty and its loca offset is the very end of the file (glyf is the last table); fontkit still reads
- * a 10-byte glyph header there to get its box and throws "Offset is outside the bounds of the DataView"
- * on any text with a space. The padding makes that read return zeros; table offsets are unchanged.
- */
-function loadFont(spec: string): Buffer {
-  return Buffer.concat([readFileSync(require.resolve(spec)), Buffer.alloc(16)]);
-}
-
-/** The NanumGothic Regular and Bold TTF files, read once per process (about 2 MB each). */
-export function nanumGothicFonts(): Record<FontName, Buffer> {
-  fontCache ??= { R: loadFont(FONT_FILES.R), B: loadFont(FONT_FILES.B) };
-  return fontCache;
-}
 
 // A4 in points, and the form's frame.
 const PAGE_W = 595.28;
@@ -78,21 +52,18 @@ interface TextOpts {
 }
 
 class Painter {
-  constructor(readonly doc: Doc) {}
-
-  private use(bold: boolean | undefined, size: number): void {
-    this.doc.font(bold ? 'B' : 'R').fontSize(size);
+  readonly text: DocumentText;
+  constructor(readonly doc: Doc) {
+    this.text = new DocumentText(doc);
   }
 
   width(text: string, size: number, bold?: boolean): number {
-    this.use(bold, size);
-    return this.doc.widthOfString(text);
+    return this.text.width(text, size, bold);
   }
 
   /** Height of one text line at `size` (the font's line box). */
   lineHeight(size: number, bold?: boolean): number {
-    this.use(bold, size);
-    return this.doc.currentLineHeight();
+    return this.text.lineHeight(size, bold);
   }
 
   rect(x: number, y: number, w: number, h: number, o: { stroke?: string; fill?: string; lineWidth?: number }): void {
@@ -113,20 +84,20 @@ class Painter {
   /** One line of text at (x, y = top of the line box), no wrapping. */
   raw(text: string, x: number, y: number, size: number, bold?: boolean, color = INK): void {
     if (text === '') return;
-    this.use(bold, size);
-    this.doc.fillColor(color).text(text, x, y, { lineBreak: false });
+    this.doc.fillColor(color);
+    this.text.draw(text, x, y, size, bold);
   }
 
   /** Greedy wrap into lines no wider than `width`, breaking inside words only when a word is too long. */
   wrapLines(text: string, width: number, size: number, bold?: boolean): string[] {
-    this.use(bold, size);
+    const fits = (s: string) => this.text.width(s, size, bold) <= width;
     const out: string[] = [];
     for (const paragraph of text.split(/\r?\n/)) {
       let line = '';
       for (const word of paragraph.split(/(\s+)/)) {
         if (word === '') continue;
         const candidate = line + word;
-        if (this.doc.widthOfString(candidate) <= width) {
+        if (fits(candidate)) {
           line = candidate;
           continue;
         }
@@ -136,7 +107,7 @@ class Painter {
         // The word alone is too wide: break it by characters.
         let piece = '';
         for (const ch of word) {
-          if (this.doc.widthOfString(piece + ch) > width && piece !== '') {
+          if (!fits(piece + ch) && piece !== '') {
             out.push(piece);
             piece = '';
           }
@@ -150,10 +121,10 @@ class Painter {
   }
 
   /** Cut `text` to fit `width` with a trailing ellipsis. */
-  private ellipsize(text: string, width: number): string {
-    if (this.doc.widthOfString(text) <= width) return text;
+  private ellipsize(text: string, width: number, size: number, bold?: boolean): string {
+    if (this.text.width(text, size, bold) <= width) return text;
     const chars = [...text];
-    while (chars.length > 0 && this.doc.widthOfString(`${chars.join('')}…`) > width) chars.pop();
+    while (chars.length > 0 && this.text.width(`${chars.join('')}…`, size, bold) > width) chars.pop();
     return `${chars.join('')}…`;
   }
 
@@ -169,28 +140,26 @@ class Painter {
     const min = Math.min(o.minSize ?? Math.max(max - 2.5, 6), max);
     let size = max;
     while (size > min && this.width(text, size, o.bold) > innerW) size = Math.max(min, size - 0.5);
-    this.use(o.bold, size);
     let lines: string[];
-    if (this.doc.widthOfString(text) <= innerW && !text.includes('\n')) {
+    if (this.width(text, size, o.bold) <= innerW && !text.includes('\n')) {
       lines = [text];
     } else if (o.wrap) {
       lines = this.wrapLines(text, innerW, size, o.bold);
     } else {
-      lines = [this.ellipsize(text.replace(/\s*\n\s*/g, ' '), innerW)];
+      lines = [this.ellipsize(text.replace(/\s*\n\s*/g, ' '), innerW, size, o.bold)];
     }
-    this.use(o.bold, size);
-    const lh = this.doc.currentLineHeight();
+    const lh = this.lineHeight(size, o.bold);
     const maxLines = Math.max(1, Math.floor((h - 2) / lh));
     if (lines.length > maxLines) {
       lines = lines.slice(0, maxLines);
-      lines[maxLines - 1] = this.ellipsize(`${lines[maxLines - 1] ?? ''}…`, innerW);
+      lines[maxLines - 1] = this.ellipsize(`${lines[maxLines - 1] ?? ''}…`, innerW, size, o.bold);
     }
     let ty = y + (h - lh * lines.length) / 2 + lh * 0.06;
     this.doc.fillColor(o.color ?? INK);
     for (const line of lines) {
-      const lw = this.doc.widthOfString(line);
+      const lw = this.width(line, size, o.bold);
       const tx = o.align === 'right' ? x + w - pad - lw : o.align === 'center' ? x + (w - lw) / 2 : x + pad;
-      this.doc.text(line, tx, ty, { lineBreak: false });
+      this.text.draw(line, tx, ty, size, o.bold);
       ty += lh;
     }
   }
@@ -650,12 +619,13 @@ function drawStatement(w: FormWriter): void {
 }
 
 /** Draft watermark across the page. */
-function watermark(doc: Doc, text: string): void {
+function watermark(p: Painter, text: string): void {
+  const doc = p.doc;
   doc.save();
   doc.rotate(-30, { origin: [PAGE_W / 2, PAGE_H / 2] });
-  doc.font('B').fontSize(96).fillColor('#d0d0d0').fillOpacity(0.35);
-  const tw = doc.widthOfString(text);
-  doc.text(text, PAGE_W / 2 - tw / 2, PAGE_H / 2 - 48, { lineBreak: false });
+  doc.fillColor('#d0d0d0').fillOpacity(0.35);
+  const tw = p.width(text, 96, true);
+  p.text.draw(text, PAGE_W / 2 - tw / 2, PAGE_H / 2 - 48, 96, true);
   doc.restore();
 }
 
@@ -665,7 +635,6 @@ function watermark(doc: Doc, text: string): void {
  */
 export function renderInvoicePdf(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
   const view = invoiceView(doc, meta);
-  const fonts = nanumGothicFonts();
   const pdf = new PDFDocument({
     size: 'A4',
     margin: 0,
@@ -681,6 +650,9 @@ export function renderInvoicePdf(doc: DocumentInput, meta: RenderMeta): Promise<
       CreationDate: meta.issuedAt ?? new Date(),
     },
     lang: view.lang === 'en' ? 'en-US' : 'ko-KR',
+    // no default font: pdfkit would parse its Helvetica metrics for every document; all text goes through
+    // pdf-fonts.ts
+    font: null as unknown as undefined,
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -689,8 +661,6 @@ export function renderInvoicePdf(doc: DocumentInput, meta: RenderMeta): Promise<
     pdf.on('error', reject);
   });
   try {
-    pdf.registerFont('R', fonts.R);
-    pdf.registerFont('B', fonts.B);
     const writer = new FormWriter(pdf, view, view.copy === 'supplier' ? RED : BLUE);
     writer.newPage();
     drawInvoice(writer);
@@ -698,13 +668,14 @@ export function renderInvoicePdf(doc: DocumentInput, meta: RenderMeta): Promise<
     const range = pdf.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
       pdf.switchToPage(i);
-      if (view.draft) watermark(pdf, view.text.draft);
+      if (view.draft) watermark(writer.p, view.text.draft);
       const label = view.text.page(i - range.start + 1, range.count);
       const p = writer.p;
       const lw = p.width(label, 7.5);
       p.raw(label, X1 - lw, PAGE_H - 24, 7.5, false, MUTED);
       p.raw('Hanbill', X0, PAGE_H - 24, 7.5, false, MUTED);
     }
+    writer.p.text.finish();
     pdf.end();
   } catch (err) {
     pdf.end();
