@@ -8,7 +8,12 @@
  * would not read back as written.
  */
 export function xmlBuilderText(text: string): string {
-  return text.replace(NOT_XML_CHARACTER, '\uFFFD').replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+  return replaceNonXmlCharacters(text).replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
+}
+
+/** Every character XML 1.0 cannot carry (below) replaced by U+FFFD. */
+export function replaceNonXmlCharacters(text: string): string {
+  return text.replace(NOT_XML_CHARACTER, '\uFFFD');
 }
 
 /**

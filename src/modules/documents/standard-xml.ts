@@ -21,6 +21,7 @@ import { TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION, XSI_NAMESPACE } fro
 import { businessPartyNode, invoiceePartyNode } from './standard-xml-parties.ts';
 import { typeCodeOf } from './type-code.ts';
 import { group, leaf, required, serializeXmlTree, type XmlNode } from './xml-node.ts';
+import type { WrittenTaxInvoice } from '../signing/written-tax-invoice.ts';
 
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
@@ -125,6 +126,19 @@ export function buildStandardXml(doc: DocumentInput, meta: StandardXmlMeta): str
     ],
     prettyPrint: meta.prettyPrint ?? false,
   });
+}
+
+/**
+ * The same XML as `buildStandardXml` (compact), as the signer's direct writer takes it: the tree and the root's
+ * declarations (signing/written-tax-invoice.ts writes the text and its canonical form in one walk, no parse).
+ */
+export function writtenStandardXml(doc: DocumentInput, meta: StandardXmlMeta): WrittenTaxInvoice {
+  return {
+    root: standardXmlTree(doc, meta),
+    namespace: TAX_INVOICE_NAMESPACE,
+    namespaces: [['xsi', XSI_NAMESPACE]],
+    attributes: [['xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION]],
+  };
 }
 
 export { TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION } from './standard-xml-namespace.ts';

@@ -12,9 +12,9 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { buildStandardXml } from '../documents/standard-xml.ts';
+import { writtenStandardXml } from '../documents/standard-xml.ts';
 import { documentOf } from '../documents/document-views.ts';
-import { expiryStatus, signTaxInvoice } from '../signing/index.ts';
+import { expiryStatus, signWrittenTaxInvoice } from '../signing/index.ts';
 import { activeCertificateIds, signingMaterialById } from '../certificates/signing-material.ts';
 import { encryptEnvelopedData } from './transport/cms-envelope.ts';
 import { encodeTaxInvoicePackage } from './transport/tax-invoice-package.ts';
@@ -66,8 +66,9 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
       continue;
     }
     try {
-      const unsigned = buildStandardXml(documentOf(f), { issueId: f.issue_id, issueDateTime: now, exchangeId: f.dockey });
-      signed.push({ filingId: f.id, documentId: f.document_id, certificateId, rValue: material.randomNum, signedXml: signTaxInvoice(unsigned, material.privateKey, material.certDer) });
+      // the XML we write is signed from its tree: no parse → C14N round trip (signing/written-tax-invoice.ts)
+      const invoice = writtenStandardXml(documentOf(f), { issueId: f.issue_id, issueDateTime: now, exchangeId: f.dockey });
+      signed.push({ filingId: f.id, documentId: f.document_id, certificateId, rValue: material.randomNum, signedXml: signWrittenTaxInvoice(invoice, material.privateKey, material.certDer) });
     } catch (err) {
       ctx.log.warn({ filingId: f.id, err: (err as Error).message }, 'nts filing: cannot build or sign the standard XML');
       fail('HBL002', f.id, (err as Error).message.slice(0, 200));

@@ -24,4 +24,5 @@ export {
   type TaxInvoiceVerification,
   type VerifyOptions,
 } from './tax-invoice-signature.ts';
+export { computeWrittenTaxInvoiceSignature, signWrittenTaxInvoice, type WrittenElement, type WrittenTaxInvoice } from './written-tax-invoice.ts';
 export { seedCbcDecrypt, seedCbcEncrypt } from './seed-cbc.ts';

@@ -81,7 +81,8 @@ export function computeTaxInvoiceSignature(unsignedXml: string): SignatureComput
 /** Key/certificate pairs already checked, so repeated signing skips the match test. */
 const checkedPairs = new WeakMap<KeyObject, Buffer>();
 
-function assertSigningKey(key: KeyObject, certDer: Buffer): void {
+/** The key is an RSA private key of ≥ MIN_RSA_BITS that belongs to the certificate; else AppError certificate_invalid. */
+export function assertSigningKey(key: KeyObject, certDer: Buffer): void {
   if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
     throw certificateFileError('signPri', 'RSA 개인키가 아닙니다', 'the signing key must be an RSA private key');
   }
@@ -125,13 +126,29 @@ function withoutXmlDeclaration(prefix: string): string {
 export function signTaxInvoice(unsignedXml: string, key: KeyObject, certDer: Buffer): string {
   assertSigningKey(key, certDer);
   const { xml, layout, digestValue, canonicalSignedInfo } = computeTaxInvoiceSignature(unsignedXml);
-  const signatureValue = sign('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), {
+  const insertAt = sourceOffset(xml, layout.taxInvoiceDocument);
+  return spliceSignature({ before: withoutXmlDeclaration(xml.slice(0, insertAt)), after: xml.slice(insertAt), digestValue, canonicalSignedInfo }, key, certDer);
+}
+
+/** A digested invoice, cut where ds:Signature goes (right before <TaxInvoiceDocument>); `before` has no XML declaration. */
+export interface SignableTaxInvoice {
+  before: string;
+  after: string;
+  digestValue: string;
+  canonicalSignedInfo: string;
+}
+
+/**
+ * RSA-sign the canonical SignedInfo and put ds:Signature between the two parts, under our XML declaration.
+ * The key must have passed `assertSigningKey`. Shared by signTaxInvoice and signWrittenTaxInvoice.
+ */
+export function spliceSignature(invoice: SignableTaxInvoice, key: KeyObject, certDer: Buffer): string {
+  const signatureValue = sign('sha256', Buffer.from(invoice.canonicalSignedInfo, 'utf8'), {
     key,
     padding: constants.RSA_PKCS1_PADDING,
   }).toString('base64');
-  const signature = serializedSignature(digestValue, signatureValue, certDer.toString('base64'));
-  const insertAt = sourceOffset(xml, layout.taxInvoiceDocument);
-  return SIGNED_XML_DECLARATION + withoutXmlDeclaration(xml.slice(0, insertAt)) + signature + xml.slice(insertAt);
+  const signature = serializedSignature(invoice.digestValue, signatureValue, certDer.toString('base64'));
+  return SIGNED_XML_DECLARATION + invoice.before + signature + invoice.after;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -70,7 +70,8 @@ export interface TaxInvoiceLayout {
   taxInvoiceDocument: Element;
 }
 
-const EXCHANGED_DOCUMENT_CHILDREN: Record<string, readonly string[]> = {
+/** What the unsigned ExchangedDocument (and its ReferencedDocument) may hold. */
+export const EXCHANGED_DOCUMENT_CHILDREN: Readonly<Record<string, readonly string[]>> = {
   ExchangedDocument: ['ID', 'IssueDateTime', 'ReferencedDocument'],
   ReferencedDocument: ['ID'],
 };
