@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, wrapPglite, type Database } from '../../src/platform/db/database.ts';
+import { openDatabase, pgliteOptions, wrapPglite, type Database } from '../../src/platform/db/database.ts';
 import { listMigrations, migrate } from '../../src/platform/db/migrate.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,7 +21,7 @@ export async function openTestDatabase(): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const template = await migratedTemplate();
-  const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template)]) });
+  const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template)]), ...(await pgliteOptions()) });
   const database = wrapPglite(pglite, createPgConfig);
   await migrate(database.pool); // no-op unless the template is stale
   return database;
@@ -35,7 +35,7 @@ async function migratedTemplate(): Promise<string> {
   if (fs.existsSync(file)) return file;
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create(await pgliteOptions());
   const database = wrapPglite(pglite, createPgConfig);
   await migrate(database.pool);
   const dump = await pglite.dumpDataDir('gzip');

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { DB } from './schema.ts';
 
 // int8 (bigint) → number: ids and won amounts stay far below 2^53. numeric stays a string.
@@ -39,8 +39,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
-  const pglite: PGlite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create();
+  const pglite: PGlite = await PGlite.create({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(await pgliteOptions()) });
   return wrapPglite(pglite, createPgConfig);
+}
+
+/**
+ * What every PGlite of ours loads: the contrib extensions the migrations create (pg_trgm for the 문서함 search,
+ * migration 0016). PostgreSQL has them as contrib modules; PGlite must be given them when it opens.
+ */
+export async function pgliteOptions(): Promise<{ extensions: Extensions }> {
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return { extensions: { pg_trgm } };
 }
 
 /** Wrap an already open PGlite (tests clone a migrated template into memory). */
