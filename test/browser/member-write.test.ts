@@ -99,6 +99,27 @@ test('문서 작성 and 대량발행 in Chromium', { skip: SKIP, timeout: 120_00
   await sys.mail.catcher!.waitFor((x) => x.to.some((t) => t.address === buyerMail), 20_000);
   await snap(page, 'issued');
 
+  // ---- a draft: saved, opened again from its screen (이어서 쓰기) with its fields and live totals, then issued ----
+  await page.goto(`${sys.url}/member/documents/new`);
+  await page.selectOption('#cp-pick', { label: '(주)브라우저상사 (2048631263)' });
+  await byName(page, 'lines[0].name').fill('초안 품목');
+  await byName(page, 'lines[0].supply').fill('70000');
+  await Promise.all([page.waitForURL(/\?done=drafted/), page.click('button[name=do][value=draft]')]);
+  const draftKey = decodeURIComponent(/documents\/([^/?]+)/.exec(page.url())![1]!);
+  await Promise.all([page.waitForURL(/\/member\/documents\/new\?draft=/), page.click('#edit-draft')]);
+  assert.match((await page.textContent('h1')) ?? '', /임시저장 문서 수정/);
+  assert.equal(await byName(page, 'lines[0].name').inputValue(), '초안 품목');
+  assert.equal(await byName(page, 'buyer.contacts[0].email').inputValue(), buyerMail);
+  assert.equal(await page.textContent('#tot-total'), '77,000');
+  await byName(page, 'lines[0].supply').fill('80000');
+  assert.equal(await page.textContent('#tot-total'), '88,000', 'live totals on the reopened draft');
+  await snap(page, 'draft-edit');
+  await Promise.all([page.waitForURL(/\?done=issued/), page.click('button[name=do][value=issue]')]);
+  assert.equal(decodeURIComponent(/documents\/([^/?]+)/.exec(page.url())![1]!), draftKey, 'the draft itself was issued');
+  const drafted = await sys.ctx.db.selectFrom('documents').select(['proc_state', 'total_amt']).where('dockey', '=', draftKey).executeTakeFirstOrThrow();
+  assert.deepEqual([drafted.proc_state, Number(drafted.total_amt)], ['S', 88000]);
+  assert.equal(await page.locator('#edit-draft').count(), 0, 'an issued document is not edited as a draft');
+
   // ---- 대량발행 ----
   await page.goto(`${sys.url}/member/bulk`);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#bulk-template')]);

@@ -12,6 +12,7 @@ import { AMENDMENT_REASON_CODES, AMENDMENT_REASON_LABELS, type AmendmentReasonCo
 import type { Tenant } from '../../modules/subscriptions/authenticate-subscription.ts';
 import type { T } from '../html.ts';
 import type { Form } from './member-kit.ts';
+import { formOfDocument } from './document-form.ts';
 
 /** The reasons as a finance clerk says them (the NTS names follow in brackets on the page). */
 export const AMENDMENT_PLAIN_WORDS: Record<AmendmentReasonCode, (t: T) => string> = {
@@ -31,38 +32,10 @@ export async function amendmentFormOf(ctx: Ctx, tenant: Tenant, dockey: string, 
   // reason as the standard's modifyCode: 1..6 (or 01..06)
   const padded = /^\d$/.test(reason) ? `0${reason}` : reason;
   const code: AmendmentReasonCode = (AMENDMENT_REASON_CODES as readonly string[]).includes(padded) ? (padded as AmendmentReasonCode) : '01';
-  const doc = documentOf(row);
   const form: Form = {
-    kind: doc.kind,
-    taxType: doc.taxType,
-    purpose: doc.purpose,
+    ...formOfDocument(documentOf(row), { supplier: false, sign: REVERSING.has(code) ? -1 : 1 }),
     'amendment.originalIssueId': row.nts_issue_id,
     'amendment.reasonCode': code,
   };
-  const put = (k: string, v: string | number | undefined) => {
-    if (v !== undefined && v !== '') form[k] = String(v);
-  };
-  const b = doc.buyer;
-  put('buyer.id', b.id);
-  put('buyer.subBizno', b.subBizno);
-  put('buyer.name', b.name);
-  put('buyer.ceoName', b.ceoName);
-  put('buyer.address', b.address);
-  put('buyer.businessType', b.businessType);
-  put('buyer.businessItem', b.businessItem);
-  put('buyer.contacts[0].name', b.contacts?.[0]?.name);
-  put('buyer.contacts[0].email', b.contacts?.[0]?.email);
-  const sign = REVERSING.has(code) ? -1 : 1;
-  const neg = (s: string | undefined) => (s === undefined || sign === 1 ? s : s.startsWith('-') ? s.slice(1) : `-${s}`);
-  doc.lines.forEach((l, i) => {
-    put(`lines[${i}].name`, l.name);
-    put(`lines[${i}].spec`, l.spec);
-    put(`lines[${i}].quantity`, neg(l.quantity));
-    put(`lines[${i}].unitPrice`, l.unitPrice);
-    put(`lines[${i}].supply`, l.supply * sign || 0);
-    put(`lines[${i}].tax`, l.tax * sign || 0);
-    put(`lines[${i}].remark`, l.remark);
-  });
-  put('remarks[0]', doc.remarks?.[0]);
   return { form, originalIssueId: row.nts_issue_id, reasonLabel: AMENDMENT_REASON_LABELS[code] };
 }

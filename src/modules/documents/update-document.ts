@@ -33,6 +33,10 @@ export function assertReplaceable(row: DocumentRow): void {
   }
 }
 
+function assertDraft(row: DocumentRow): void {
+  if (row.proc_state !== 'T') throw new AppError('document_state_conflict', `문서 ${row.dockey}은(는) 이미 발행되었습니다 (the draft was issued already)`, { field: 'draft' });
+}
+
 /**
  * A new subkey must not name another live document: refused as a conflict before the write, because a caught
  * unique violation would abort the (possibly joined) transaction on PostgreSQL and answer 500.
@@ -50,15 +54,21 @@ async function assertSubkeyFree(tx: Tx, subscriptionId: number, subkey: string |
   if (other) throw new AppError('subkey_taken', `이 subkey는 다른 문서(${other.dockey})가 사용 중입니다 (subkey is used by another document)`, { field: 'subkey' });
 }
 
-export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, req: WriteDocumentRequest): Promise<WriteDocumentResult> {
+/**
+ * `draftOnly`: change a draft and nothing else (the member web's write form): a document issued meanwhile — by a
+ * second submit of the same form, say — is refused naming `draft`, never discarded and replaced.
+ */
+export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, req: WriteDocumentRequest, opts: { draftOnly?: boolean } = {}): Promise<WriteDocumentResult> {
   const current = await findIssuedDocument(ctx.db, tenant.subscriptionId, dockey);
   assertReplaceable(current);
+  if (opts.draftOnly) assertDraft(current);
   const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
   await prepareDocumentNotice(ctx, req.issue, doc);
   const subkey = readSubkey(req.subkey) ?? current.subkey;
   return inTransaction(ctx.db, async (tx) => {
     const locked = await findIssuedDocument(tx, tenant.subscriptionId, dockey, { forUpdate: true });
     assertReplaceable(locked); // filed or discarded meanwhile
+    if (opts.draftOnly) assertDraft(locked); // issued meanwhile
     await assertSubkeyFree(tx, tenant.subscriptionId, subkey, locked.id);
     const now = ctx.clock.now();
     if (locked.proc_state === 'T') {

@@ -87,6 +87,7 @@ export const documentPage: MemberPage = {
     const canResend = ledger === 'sales' && issued && live;
     const canFile = ledger === 'sales' && issued && live && (row.nts_state === '0' || row.nts_state === '4');
     const canAmend = ledger === 'sales' && issued && live;
+    const canEdit = ledger === 'sales' && row.proc_state === 'T' && row.doc_state !== 'D';
     const slots = DOCUMENT_ACTION_SLOTS.filter((s) => s.when(row, ledger));
     const sheetTitle = `${sheet.title} · ${ledger === 'sales' ? row.buy_name : row.sup_name}`;
     return html`<style>${raw(EMBEDDED_INVOICE_CSS)}</style>
@@ -96,6 +97,7 @@ export const documentPage: MemberPage = {
 <div class="actions" id="document-actions">
 <button type="button" data-print class="secondary" id="print">${t('인쇄', 'Print')}</button>
 <a class="button secondary" id="pdf" href="${base}/pdf" download>${t('PDF 내려받기', 'Download PDF')}</a>
+${canEdit ? html`<a class="button" id="edit-draft" href="/member/documents/new?draft=${encodeURIComponent(row.dockey)}">${t('이어서 쓰기', 'Edit the draft')}</a>` : ''}
 ${issued ? html`<a class="button secondary" id="xml" href="${base}/xml" download>${t('XML 내려받기', 'Download XML')}</a>` : ''}
 ${canResend ? html`<form method="post" action="${base}/resend">${csrfField(call.csrfToken)}<button type="submit" id="resend">${t('메일 재발송', 'Re-send mail')}</button></form>` : ''}
 ${canFile ? html`<form method="post" action="${base}/file" data-confirm="${t('국세청에 전송할까요? 전송한 뒤에는 발행취소할 수 없습니다.', 'File with the NTS now? A filed invoice cannot be cancelled.')}">${csrfField(call.csrfToken)}<button type="submit" id="file">${t('국세청 전송', 'File with the NTS')}</button></form>` : ''}

@@ -4,12 +4,14 @@
  * payment means — saved as a draft or issued and mailed through the same `insertDocument` as the API, with the
  * API's validation: inputs are named by the document paths so each error shows beside its field. A form token
  * (hidden, new per render) is the document's subkey: a double submit writes once. `?amend=<dockey>&reason=<code>`
- * prefills a 수정세금계산서 from an issued original (docs/member-web.md "Write, certificate, 대량발행").
+ * prefills a 수정세금계산서 from an issued original; `?draft=<dockey>` opens a saved draft again, and saving or issuing
+ * it changes that draft (write-draft.ts) (docs/member-web.md "Write, certificate, 대량발행").
  */
 import type { FastifyInstance } from 'fastify';
 import { randomToken } from '../../../platform/tokens.ts';
 import { kstDate } from '../../../platform/clock.ts';
 import { insertDocument } from '../../../modules/documents/insert-document.ts';
+import { updateDocument } from '../../../modules/documents/update-document.ts';
 import { memberProfile } from '../../../modules/documents/prepare-document.ts';
 import { listCounterparties, saveCounterparty } from '../../../modules/documents/counterparties.ts';
 import { AMENDMENT_REASON_LABELS, AMENDMENT_REASON_CODES, PAYMENT_MEANS, PAYMENT_MEAN_LABELS, DOCUMENT_LIMITS, type DocumentInput } from '../../../modules/documents/model.ts';
@@ -19,6 +21,7 @@ import { documentInputOfForm, screenField } from '../write-form.ts';
 import { toAppError } from '../../../platform/errors.ts';
 import { WRITE_JS } from '../write-assets.ts';
 import { amendmentFormOf, AMENDMENT_PLAIN_WORDS } from '../write-amend.ts';
+import { draftFormOf } from '../write-draft.ts';
 
 const SHOWN_LINES = 4;
 
@@ -71,7 +74,7 @@ const WRITE_CSS = `
 
 export const writePage: MemberPage = {
   path: '/member/documents/new',
-  title: (t, v) => (v.query['amend'] ? t('수정세금계산서 작성', 'Write an amended invoice') : t('문서 작성', 'Write a document')),
+  title: (t, v) => (v.query['amend'] ? t('수정세금계산서 작성', 'Write an amended invoice') : v.query['draft'] ? t('임시저장 문서 수정', 'Edit a draft') : t('문서 작성', 'Write a document')),
   menu: { order: 30, label: (t) => t('문서 작성', 'Write') },
   done: {
     drafted: (t) => t('임시저장했습니다.', 'Saved as a draft.'),
@@ -84,7 +87,10 @@ export const writePage: MemberPage = {
     // an amended invoice: the original's fields, once (a refused submit keeps what was sent)
     let prefill: Form = {};
     let amendNote: Raw = raw('');
-    if (q('amend') && Object.keys(v.form).length === 0) {
+    if (q('draft') && Object.keys(v.form).length === 0) {
+      prefill = await draftFormOf(ctx, call.tenant, q('draft'));
+      amendNote = html`<p class="ok" role="status">${t('임시저장한 문서를 이어서 씁니다. 저장하면 이 문서가 바뀝니다.', 'Editing a saved draft: saving changes this document.')}</p>`;
+    } else if (q('amend') && Object.keys(v.form).length === 0) {
       const a = await amendmentFormOf(ctx, call.tenant, q('amend'), q('reason'));
       prefill = a.form;
       amendNote = html`<p class="ok" role="status">${t(`당초 승인번호 ${a.originalIssueId}의 수정세금계산서입니다. 수정사유: ${a.reasonLabel}.`, `Amending approval number ${a.originalIssueId}. Reason: ${a.reasonLabel}.`)}</p>`;
@@ -97,14 +103,16 @@ export const writePage: MemberPage = {
     const isoToday = `${today.slice(0, 4)}-${today.slice(4, 6)}-${today.slice(6, 8)}`;
     const formToken = str(fv.form, 'formToken') || randomToken(18);
     const amending = str(fv.form, 'amendment.originalIssueId') !== '';
+    const draft = str(fv.form, 'draft');
     const lineSum = (k: 'supply' | 'tax') => Array.from({ length: count }, (_, i) => Number(str(fv.form, `lines[${i}].${k}`).replace(/,/g, '')) || 0).reduce((a, b) => a + b, 0);
     const supply = lineSum('supply');
     const tax = lineSum('tax');
     return html`<style>${raw(WRITE_CSS)}</style>
-<h1>${amending ? t('수정세금계산서 작성', 'Write an amended invoice') : t('문서 작성', 'Write a document')}</h1>
+<h1>${amending ? t('수정세금계산서 작성', 'Write an amended invoice') : draft ? t('임시저장 문서 수정', 'Edit a draft') : t('문서 작성', 'Write a document')}</h1>
 ${amendNote}
 <form id="write-form" method="post" action="/member/documents/new">${csrfField(call.csrfToken)}
 <input type="hidden" name="formToken" value="${formToken}">
+${draft ? html`<input type="hidden" name="draft" value="${draft}">${fieldError(fv, 'draft')}` : ''}
 ${amending
   ? html`<input type="hidden" name="amendment.originalIssueId" value="${str(fv.form, 'amendment.originalIssueId')}">
 <div class="row"><label for="amendment.reasonCode">${t('수정사유', 'Reason')}</label>${select(fv, 'amendment.reasonCode', t('수정사유', 'Reason'), AMENDMENT_REASON_CODES.map((c) => [c, `${AMENDMENT_PLAIN_WORDS[c](t)} (${AMENDMENT_REASON_LABELS[c]})`]), '01')}</div>`
@@ -171,11 +179,19 @@ ${fieldError(fv, 'lines')}${fieldError(fv, 'amounts.supply')}${fieldError(fv, 'a
         const token = str(form, 'formToken');
         const subkey = /^[A-Za-z0-9_-]{8,40}$/.test(token) ? `web:${token}` : undefined;
         if (str(form, 'saveCounterparty') && input['buyer']) await saveCounterparty(ctx, call.tenant, input['buyer']);
+        const draft = str(form, 'draft');
         let r;
         try {
-          r = await insertDocument(ctx, call.tenant, { input, issue, subkey });
+          r = draft
+            ? await updateDocument(ctx, call.tenant, draft, { input, issue, subkey }, { draftOnly: true })
+            : await insertDocument(ctx, call.tenant, { input, issue, subkey });
         } catch (err) {
           const e = toAppError(err);
+          // the same draft form sent twice: the first issued it (with this form's subkey) — answer that document
+          if (draft && subkey && e.field === 'draft') {
+            const same = await ctx.db.selectFrom('documents').select('dockey').where('subscription_id', '=', call.tenant.subscriptionId).where('dockey', '=', draft).where('subkey', '=', subkey).executeTakeFirst();
+            if (same) return `/member/documents/${encodeURIComponent(same.dockey)}?done=${issue ? 'issued' : 'drafted'}`;
+          }
           const onScreen = screenField(input, e.field);
           throw onScreen === e.field || onScreen === undefined ? err : e.withField(onScreen);
         }
