@@ -33,6 +33,8 @@ export interface Config {
   /** SMTP URL for outgoing mail; absent on the embedded default = in-process mail catcher. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Attach the document's PDF to its issuance mail (the standard XML is always attached; the PDF stays downloadable from 문서보기). */
+  mailPdf: boolean;
   /** 8-digit issuer code used in NTS approval numbers (ASP code). */
   ntsIssuerCode: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -168,8 +170,9 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
-  { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587' },
+  { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587; a pool of 5 connections, 100 messages each, unless the URL says otherwise (?maxConnections=10&maxMessages=500)' },
   { name: 'MAIL_FROM', default: 'Hanbill <no-reply@hanbill.local>', meaning: 'sender address of outgoing mail' },
+  { name: 'HANBILL_MAIL_PDF', default: 'on', meaning: "on: a document's issuance mail carries its PDF beside the standard XML; off: only the XML (the mail says the PDF is on the 문서보기 page)" },
   { name: 'HANBILL_NTS_ISSUER_CODE', default: '41000001', meaning: '8-digit issuer (ASP) code inside NTS approval numbers' },
   { name: 'NTS_GATEWAY_URL', default: '(unset: in-process NTS simulator)', meaning: 'base URL of the NTS web services (…/services/SubmitEtaxInvoice, …/services/RequestResults are appended), e.g. a standalone `hanbill nts-sim`' },
   { name: 'NTS_GATEWAY_CERT', default: '(unset: <NTS_GATEWAY_URL>/kmCert.der)', meaning: 'file with the NTS encryption certificate (DER or PEM) packages are encrypted for' },
@@ -298,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const notices = noticeConfig(get, carrier.gatewayUrl, problems);
   const bank = bankConfig(get, int, problems);
   const billing = billingConfig(get, int, problems);
+  const mailPdf = onOff('HANBILL_MAIL_PDF', get('HANBILL_MAIL_PDF'), true, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -316,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorToken,
     smtpUrl,
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
+    mailPdf,
     ntsIssuerCode,
     logLevel,
     bodyLimit,

@@ -1,5 +1,6 @@
 /**
- * The mail worker: one outbox row → render the mail, the PDF and the standard XML → send over SMTP.
+ * The mail worker: one outbox row → render the mail, the PDF (unless HANBILL_MAIL_PDF=off) and the standard XML
+ * → send over SMTP (a pooled transport: mail-transport.ts).
  * The result is visible on the document (`mail_result`). Temporary failures are retried with backoff
  * (the job throws); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
  * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
@@ -22,7 +23,8 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
     const row = await ctx.db.selectFrom('documents').selectAll().where('id', '=', outbox.document_id).executeTakeFirstOrThrow();
     const doc = documentOf(row);
     const link = viewUrl(ctx, row.dockey);
-    const mail = renderInvoiceMail(doc, renderMetaOf(row, 'ko', link));
+    const attachPdf = ctx.config.mailPdf;
+    const mail = renderInvoiceMail(doc, renderMetaOf(row, 'ko', link), { pdfAttached: attachPdf });
     const host = new URL(ctx.config.publicUrl).hostname || 'hanbill.local';
     try {
       const result = await transport.send({
@@ -33,7 +35,7 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
         html: mail.html,
         headers: { 'Message-ID': `<outbox-${outbox.id}.${row.dockey}@${host}>`, 'X-Hanbill-Dockey': row.dockey },
         attachments: [
-          { filename: documentFileName(row, 'pdf'), content: await pdfOf(row), contentType: 'application/pdf' },
+          ...(attachPdf ? [{ filename: documentFileName(row, 'pdf'), content: await pdfOf(row), contentType: 'application/pdf' }] : []),
           { filename: documentFileName(row, 'xml'), content: Buffer.from(standardXmlOf(row), 'utf8'), contentType: 'application/xml' },
         ],
       });

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { createMailCatcher, type MailCatcher } from '../../simulators/smtp/mail-catcher.ts';
 import { classifySmtpError, createSmtpTransport, MailSendError, type MailTransport, type OutgoingMail } from './mail-transport.ts';
 
@@ -243,4 +243,50 @@ test('throughput: pooled transport → catcher', async (t) => {
   // count only this test's mails: a message of an earlier test may still land after its clear()
   assert.equal(catcher.list().filter((m) => m.subject.startsWith('대량 발송 ')).length, count);
   t.diagnostic(`${count} mails in ${(seconds * 1000).toFixed(0)} ms = ${(count / seconds).toFixed(0)} mails/s (pool of 5 connections, parsed by the catcher)`);
+});
+
+/** A TCP relay to the catcher that counts the connections opened through it. */
+async function countingRelay(target: string): Promise<{ url: (query: string) => string; connections: () => number; close: () => Promise<void> }> {
+  const t = new URL(target);
+  let n = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((client) => {
+    n += 1;
+    const upstream = connect(Number(t.port), t.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: (query) => `smtp://127.0.0.1:${port}${query}`,
+    connections: () => n,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+test('the pool size comes from the SMTP URL (?maxConnections=), 5 connections by default', async () => {
+  const relay = await countingRelay(url);
+  try {
+    for (const [query, max, min] of [['?maxConnections=2', 2, 1], ['', 5, 3]] as const) {
+      const before = relay.connections();
+      const t = createSmtpTransport(relay.url(query), FROM);
+      try {
+        await Promise.all(Array.from({ length: 12 }, (_, i) => t.send(simple(`pool${i}@example.kr`))));
+      } finally {
+        await t.close();
+      }
+      const used = relay.connections() - before;
+      assert.ok(used <= max && used >= min, `${query || 'default'}: ${used} connections for 12 concurrent mails (expected ${min}–${max})`);
+    }
+  } finally {
+    await relay.close();
+  }
 });

@@ -79,9 +79,9 @@ export class MailSendError extends Error {
 }
 
 export interface SmtpTransportOptions {
-  /** Parallel SMTP connections of the pool (default 5). */
+  /** Parallel SMTP connections of the pool (default: the URL's ?maxConnections=, else 5). */
   maxConnections?: number;
-  /** Messages sent over one connection before it is recycled (default 100). */
+  /** Messages sent over one connection before it is recycled (default: the URL's ?maxMessages=, else 100). */
   maxMessages?: number;
   /** Defaults: connection 10 s, greeting 10 s, socket inactivity 30 s. */
   connectionTimeoutMs?: number;
@@ -196,9 +196,15 @@ function addressText(a: unknown): string {
   return String(a);
 }
 
+/** A pool size given in the URL's query (nodemailer parses numbers), when it is a positive number. */
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? value : undefined;
+}
+
 /**
  * A pooled SMTP transport for `url` (smtp:// or smtps://, credentials in the URL, nodemailer query options such as
- * `?ignoreTLS=true` honoured). `from` is used when a message names no sender.
+ * `?ignoreTLS=true` or the pool's `?maxConnections=10&maxMessages=500` honoured). `from` is used when a message
+ * names no sender.
  */
 export function createSmtpTransport(url: string, from: string, options: SmtpTransportOptions = {}): MailTransport {
   const secrets = secretsOf(url);
@@ -214,8 +220,8 @@ export function createSmtpTransport(url: string, from: string, options: SmtpTran
     {
       ...parsed,
       pool: true,
-      maxConnections: options.maxConnections ?? 5,
-      maxMessages: options.maxMessages ?? 100,
+      maxConnections: options.maxConnections ?? positive(parsed.maxConnections) ?? 5,
+      maxMessages: options.maxMessages ?? positive(parsed.maxMessages) ?? 100,
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,
       socketTimeout: options.socketTimeoutMs ?? 30_000,

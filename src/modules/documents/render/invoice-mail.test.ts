@@ -36,6 +36,19 @@ describe('renderInvoiceMail', () => {
     assert.equal(mail.subject, '[전자세금계산서] (주)똠방각하 뷁햏상사 → (주)한빌서비스 2026-11-23 공급가액 4,520,000원');
   });
 
+  it('says the PDF is on the 문서보기 page when it is not attached (HANBILL_MAIL_PDF=off)', () => {
+    const doc = taxInvoiceWithStatement();
+    const attached = renderInvoiceMail(doc, issuedMeta());
+    const xmlOnly = renderInvoiceMail(doc, issuedMeta(), { pdfAttached: false });
+    assert.ok(attached.text.includes('첨부: 전자세금계산서 PDF, 국세청 표준 XML (PDF에 거래명세서 포함)'));
+    for (const body of [xmlOnly.text, xmlOnly.html]) {
+      assert.ok(body.includes('첨부: 국세청 표준 XML (PDF(거래명세서 포함)는 문서보기 화면에서 내려받을 수 있습니다)'), 'XML only, PDF on the view page');
+      assert.ok(!body.includes('전자세금계산서 PDF,'), 'no PDF claimed as attached');
+    }
+    const en = renderInvoiceMail(doc, issuedMeta('en'), { pdfAttached: false }).text;
+    assert.ok(en.includes('Attached: the NTS standard XML. The PDF (with the transaction statement) can be downloaded from the document page.'));
+  });
+
   it('mentions amendment, statement and leaves out 세액 for 계산서', () => {
     const amended = renderInvoiceMail(sampleAmendedTaxInvoice(), issuedMeta()).text;
     assert.ok(amended.includes('- 수정사유: 06 착오에 의한 이중발급 등'));

@@ -1,7 +1,7 @@
 /**
  * The issuance mail to the buyer: subject, plain-text body and an HTML body (inline styles only, as mail
  * clients strip <style>), summarising the document, linking to the "문서보기" page and mentioning the
- * attached PDF and standard XML. Every interpolated value in the HTML is escaped; header-unsafe characters
+ * attached PDF (unless it is not attached) and standard XML. Every interpolated value in the HTML is escaped; header-unsafe characters
  * (CR, LF, other controls) are removed from the subject.
  */
 import type { DocumentInput } from '../model.ts';
@@ -19,7 +19,7 @@ function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }
 
-function mailWords(v: InvoiceView, doc: DocumentInput) {
+function mailWords(v: InvoiceView, doc: DocumentInput, pdfAttached: boolean) {
   const en = v.lang === 'en';
   const kind = kindWord(doc.kind, v.lang);
   const won = (amount: string) => (en ? `KRW ${amount}` : `${amount}원`);
@@ -33,9 +33,13 @@ function mailWords(v: InvoiceView, doc: DocumentInput) {
       ? 'Open the document to view, print or download it, and to approve or reject it:'
       : '아래 링크에서 문서를 확인하고 인쇄·내려받기, 승인 또는 거부를 할 수 있습니다.',
     viewButton: en ? 'View document' : '문서보기',
-    attachments: en
-      ? `Attached: the ${kind} as PDF and the NTS standard XML${v.statement ? ' (the PDF includes the transaction statement)' : ''}.`
-      : `첨부: ${v.title} PDF, 국세청 표준 XML${v.statement ? ' (PDF에 거래명세서 포함)' : ''}`,
+    attachments: pdfAttached
+      ? en
+        ? `Attached: the ${kind} as PDF and the NTS standard XML${v.statement ? ' (the PDF includes the transaction statement)' : ''}.`
+        : `첨부: ${v.title} PDF, 국세청 표준 XML${v.statement ? ' (PDF에 거래명세서 포함)' : ''}`
+      : en
+        ? `Attached: the NTS standard XML. The PDF${v.statement ? ' (with the transaction statement)' : ''} can be downloaded from the document page.`
+        : `첨부: 국세청 표준 XML (PDF${v.statement ? '(거래명세서 포함)' : ''}는 문서보기 화면에서 내려받을 수 있습니다)`,
     footer: en
       ? 'This mail was sent by Hanbill on behalf of the supplier. Please do not reply to it.'
       : '이 메일은 공급자를 대신하여 Hanbill이 보낸 발신 전용 메일입니다.',
@@ -65,10 +69,13 @@ function summaryRows(v: InvoiceView, won: (a: string) => string, purposeLabel: s
   return rows;
 }
 
-/** Subject, text and HTML of the issuance mail of one document (Korean, or English with `meta.lang`). */
-export function renderInvoiceMail(doc: DocumentInput, meta: RenderMeta): InvoiceMail {
+/**
+ * Subject, text and HTML of the issuance mail of one document (Korean, or English with `meta.lang`);
+ * `pdfAttached: false` (HANBILL_MAIL_PDF=off) says that only the XML is attached.
+ */
+export function renderInvoiceMail(doc: DocumentInput, meta: RenderMeta, opts: { pdfAttached?: boolean } = {}): InvoiceMail {
   const v = invoiceView(doc, meta);
-  const w = mailWords(v, doc);
+  const w = mailWords(v, doc, opts.pdfAttached ?? true);
   const t = v.text;
   const subject = oneLine(`[${v.title}] ${v.supplier.name} → ${v.buyer.name} ${v.writeDate} ${t.supply} ${w.won(v.supply)}`);
   const rows = summaryRows(v, w.won, w.purpose);
