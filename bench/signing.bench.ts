@@ -6,7 +6,7 @@
  * 10-line variant): the generic path (xmlbuilder2 text → parse → C14N → digest → SignedInfo → RSA → splice)
  * and the direct path (tree → one walk writing text + canonical form → digest → SignedInfo → RSA → splice),
  * each beside node's own RSA-2048 PKCS#1 v1.5 SHA-256 sign rate with the same key, measured in the same run
- * (before and after the paths; the bound is their mean), and the ratio path docs/s ÷ RSA signs/s.
+ * (in ~20 ms turns with the paths, so both see the same load), and the ratio path docs/s ÷ RSA signs/s.
  */
 import { constants, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -40,18 +40,36 @@ function tenLines(): DocumentInput {
 const documents = { '0101 sample (1 line)': validateDocument(sampleTaxInvoice()), '10 lines': validateDocument(tenLines()) };
 
 /** Mean ms per call of `fn`, run for about `durationMs` after a short warm-up. */
-function measure(fn: () => unknown, durationMs = 1500): number {
-  const warmUntil = performance.now() + Math.min(300, durationMs / 4);
-  while (performance.now() < warmUntil) fn();
-  let iterations = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < durationMs) {
-    for (let i = 0; i < 10; i++) fn();
-    iterations += 10;
-    now = performance.now();
+function measure(fn: () => unknown, durationMs = 1000): number {
+  return measureInterleaved({ fn }, durationMs).fn;
+}
+
+/**
+ * Mean ms per call of each function, run in turns of ~20 ms until `durationMs` is spent, so that every figure
+ * (and the RSA bound) sees the same machine load: on a shared machine the load changes from second to second.
+ */
+function measureInterleaved<K extends string>(fns: Record<K, () => unknown>, durationMs: number): Record<K, number> {
+  const entries = Object.entries(fns) as [K, () => unknown][];
+  for (const [, fn] of entries) {
+    const warmUntil = performance.now() + 150;
+    while (performance.now() < warmUntil) fn();
   }
-  return (now - start) / iterations;
+  const spent = new Map<K, { ms: number; calls: number }>(entries.map(([name]) => [name, { ms: 0, calls: 0 }]));
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    for (const [name, fn] of entries) {
+      const slot = spent.get(name)!;
+      const start = performance.now();
+      let now = start;
+      while (now - start < 20) {
+        fn();
+        slot.calls++;
+        now = performance.now();
+      }
+      slot.ms += now - start;
+    }
+  }
+  return Object.fromEntries([...spent].map(([name, { ms, calls }]) => [name, ms / calls])) as Record<K, number>;
 }
 
 const signedInfoOf = (doc: DocumentInput) => Buffer.from(computeWrittenTaxInvoiceSignature(writtenStandardXml(doc, meta)).canonicalSignedInfo, 'utf8');
@@ -67,18 +85,22 @@ for (const [name, doc] of Object.entries(documents)) {
   const octets = signedInfoOf(doc);
   if (signWrittenTaxInvoice(tree, privateKey, certDer) !== signTaxInvoice(xml, privateKey, certDer)) throw new Error('the two paths disagree');
 
-  const rsaBefore = measure(rsa(octets));
-  const genericBuild = measure(() => buildStandardXml(doc, meta));
-  const genericDigest = measure(() => computeTaxInvoiceSignature(xml));
-  const genericFull = measure(() => signTaxInvoice(buildStandardXml(doc, meta), privateKey, certDer));
-  const directTree = measure(() => writtenStandardXml(doc, meta));
-  const directDigest = measure(() => computeWrittenTaxInvoiceSignature(tree));
-  const directFull = measure(() => signWrittenTaxInvoice(writtenStandardXml(doc, meta), privateKey, certDer));
-  const rsaAfter = measure(rsa(octets));
-  const rsaMs = (rsaBefore + rsaAfter) / 2;
+  const m = measureInterleaved(
+    {
+      rsa: rsa(octets),
+      genericBuild: () => buildStandardXml(doc, meta),
+      genericDigest: () => computeTaxInvoiceSignature(xml),
+      genericFull: () => signTaxInvoice(buildStandardXml(doc, meta), privateKey, certDer),
+      directTree: () => writtenStandardXml(doc, meta),
+      directDigest: () => computeWrittenTaxInvoiceSignature(tree),
+      directFull: () => signWrittenTaxInvoice(writtenStandardXml(doc, meta), privateKey, certDer),
+    },
+    8000,
+  );
+  const { rsa: rsaMs, genericBuild, genericDigest, genericFull, directTree, directDigest, directFull } = m;
 
   console.log(`${name}: standard XML ${Buffer.byteLength(xml)} bytes, digest input ${Buffer.byteLength(computeTaxInvoiceSignature(xml).digestInput)} bytes`);
-  console.log(`  bound: node RSA-2048 sign, one core       ${fmt(rsaMs)}   (before ${rsaBefore.toFixed(3)} ms, after ${rsaAfter.toFixed(3)} ms)`);
+  console.log(`  bound: node RSA-2048 sign, one core       ${fmt(rsaMs)}   (measured in turns with the rows below)`);
   console.log('  generic path (parse → C14N), per document');
   console.log(`    build XML (xmlbuilder2)                ${fmt(genericBuild)}`);
   console.log(`    parse + canonicalise + digest + SI     ${fmt(genericDigest)}`);

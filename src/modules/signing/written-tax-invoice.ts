@@ -54,15 +54,30 @@ export interface WrittenForSigning {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const checkedNames = new Set<string>();
 /** Names the NTS XPath filter treats specially: allowed only where inspectTaxInvoiceLayout allows them. */
 const FILTERED_NAMES = new Set(['TaxInvoice', 'ExchangedDocument']);
 
-function checkName(name: string): void {
-  if (checkedNames.has(name)) return;
+interface Tags {
+  open: string;
+  close: string;
+  /** Serialized form of the element without text or children. */
+  empty: string;
+  /** Canonical form of the same. */
+  canonicalEmpty: string;
+  filtered: boolean;
+}
+
+/** The tags of each element name, made (and the name checked) once per process. */
+const tagsByName = new Map<string, Tags>();
+
+function tagsOf(name: string): Tags {
+  let tags = tagsByName.get(name);
+  if (tags) return tags;
   // no prefixes: every element is in the root's default namespace, so none can be a ds:Signature
   if (!NAME.test(name)) throw new TaxInvoiceXmlError(`cannot write the element name "${name}"`);
-  checkedNames.add(name);
+  tags = { open: `<${name}>`, close: `</${name}>`, empty: `<${name}/>`, canonicalEmpty: `<${name}></${name}>`, filtered: FILTERED_NAMES.has(name) };
+  tagsByName.set(name, tags);
+  return tags;
 }
 
 /** A root attribute or namespace value written as is: nothing that serializer and C14N would escape. */
@@ -84,22 +99,21 @@ class Writer {
 
   /** `apex`: the root-level ExchangedDocument, the one place a filtered name may appear. */
   element(node: WrittenElement, canonical: boolean, apex = false): void {
-    const name = node.name;
-    checkName(name);
-    if (!apex && FILTERED_NAMES.has(name)) throw new TaxInvoiceXmlError(`<${name}> is only allowed as a direct child of <TaxInvoice>`);
+    const tags = tagsOf(node.name);
+    if (tags.filtered && !apex) throw new TaxInvoiceXmlError(`<${node.name}> is only allowed as a direct child of <TaxInvoice>`);
     const children = node.children;
     const text = node.text;
     if (text === undefined && (children === undefined || children.length === 0)) {
-      this.xml += `<${name}/>`;
-      if (canonical) this.c14n += `<${name}></${name}>`;
+      this.xml += tags.empty;
+      if (canonical) this.c14n += tags.canonicalEmpty;
       return;
     }
-    this.xml += `<${name}>`;
-    if (canonical) this.c14n += `<${name}>`;
+    this.xml += tags.open;
+    if (canonical) this.c14n += tags.open;
     if (text !== undefined) this.text(text, canonical);
     if (children) for (const child of children) this.element(child, canonical);
-    this.xml += `</${name}>`;
-    if (canonical) this.c14n += `</${name}>`;
+    this.xml += tags.close;
+    if (canonical) this.c14n += tags.close;
   }
 
   text(raw: string, canonical: boolean): void {
