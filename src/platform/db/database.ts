@@ -3,7 +3,9 @@
  * Both are reached through a `pg.Pool`, so Kysely's stock PostgresDialect and raw SQL behave the same.
  * On PGlite the pool has one connection (PGlite is one session): transactions serialise, never interleave.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Extensions, PGlite } from '@electric-sql/pglite';
@@ -38,7 +40,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  if (target.dataDir) {
+    fs.mkdirSync(target.dataDir, { recursive: true });
+    if (!fs.existsSync(path.join(target.dataDir, 'PG_VERSION'))) await initPgliteDataDir(target.dataDir);
+  }
   const pglite: PGlite = await PGlite.create({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(await pgliteOptions()) });
   return wrapPglite(pglite, createPgConfig);
 }
@@ -47,9 +52,27 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
  * What every PGlite of ours loads: the contrib extensions the migrations create (pg_trgm for the 문서함 search,
  * migration 0016). PostgreSQL has them as contrib modules; PGlite must be given them when it opens.
  */
-export async function pgliteOptions(): Promise<{ extensions: Extensions }> {
+export async function pgliteOptions(): Promise<{ extensions: Extensions; postgresqlconf: string }> {
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  return { extensions: { pg_trgm } };
+  // PGlite's default shared_buffers (128 MB) lives in the process's own memory; the operating system caches the
+  // data folder's files beneath it anyway. 32 MB keeps an embedded server well under 400 MB (docs/performance.md).
+  return { extensions: { pg_trgm }, postgresqlconf: 'shared_buffers = 32MB' };
+}
+
+/**
+ * A new data folder's initdb, in a child process: PGlite's initdb holds ~600 MB of WebAssembly memory that a
+ * process never gives back, so the server that opens the folder afterwards starts at a third of that.
+ */
+async function initPgliteDataDir(dataDir: string): Promise<void> {
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const code = `const { PGlite } = await import(${JSON.stringify(pglite)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(dataDir)} }); await db.close();`;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()).length > 4000 && (stderr = stderr.slice(-4000)));
+    child.on('error', reject);
+    child.on('exit', (status) => (status === 0 ? resolve() : reject(new Error(`PGlite initdb of ${dataDir} failed (exit ${status}): ${stderr.trim()}`))));
+  });
 }
 
 /** Wrap an already open PGlite (tests clone a migrated template into memory). */
