@@ -81,6 +81,9 @@ export function checkText(value: unknown, field: string, opts: TextOptions): str
   // control characters (C0 but tab/LF/CR, DEL, C1, U+FFFE/FFFF, lone surrogates): XML 1.0 cannot carry them
   const bad = textCharacterProblem(text, opts.multiline === true);
   if (bad) throw invalidError(field, `${opts.label}: ${bad}`);
+  // U+FFFD is the trace of mis-decoded text, and the standard XML's strict reader (filing) refuses it: refused
+  // here, at issue, rather than accepted and failing at the NTS (HBL002)
+  if (text.includes('\uFFFD')) throw invalidError(field, `${opts.label}: 깨진 문자(U+FFFD)가 있습니다. 문자 인코딩을 확인하세요 (contains U+FFFD, the trace of mis-decoded text)`);
   if ([...text].length > opts.max) {
     throw invalidError(field, `${opts.label}은(는) ${opts.max}자 이내여야 합니다 (at most ${opts.max} characters)`);
   }

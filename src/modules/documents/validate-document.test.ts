@@ -73,6 +73,8 @@ const invalidCases: InvalidCase[] = [
   { name: 'supplier name missing', make: edit((d) => (d.supplier.name = '')), code: 'field_required', field: 'supplier.name' },
   { name: 'supplier name over 70 chars', make: edit((d) => (d.supplier.name = long(71))), code: 'field_invalid', field: 'supplier.name' },
   { name: 'supplier name with a control character', make: edit((d) => (d.supplier.name = 'A\u0001B')), code: 'field_invalid', field: 'supplier.name' },
+  { name: 'supplier name with U+FFFD (mis-decoded text the filing XML reader refuses)', make: edit((d) => (d.supplier.name = '주식회사 \uFFFD\uFFFD')), code: 'field_invalid', field: 'supplier.name' },
+  { name: 'line item with U+FFFD', make: edit((d) => (d.lines[0]!.name = '품\uFFFD')), code: 'field_invalid', field: 'lines[0].name' },
   { name: 'supplier ceo missing', make: edit((d) => delete d.supplier.ceoName), code: 'field_required', field: 'supplier.ceoName' },
   { name: 'supplier address over 150 chars', make: edit((d) => (d.supplier.address = long(151))), code: 'field_invalid', field: 'supplier.address' },
   { name: 'supplier 업태 over 40 chars', make: edit((d) => (d.supplier.businessType = long(41))), code: 'field_invalid', field: 'supplier.businessType' },
