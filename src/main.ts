@@ -48,6 +48,7 @@ import { reverseIssueRoutes } from './faces/rest/reverse-issue-routes.ts';
 import { viewRoutes } from './faces/view/view-routes.ts';
 import { memberPlugin } from './faces/member/member-plugin.ts';
 import { memberResetQueue, passwordResetMailHandler } from './modules/member-web/password-reset.ts';
+import { secondFactorClearedMailHandler, secondFactorClearedQueue } from './modules/member-web/clear-member-second-factor.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
@@ -131,7 +132,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,

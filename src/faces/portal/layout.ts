@@ -57,6 +57,7 @@ export function consoleMenus(t: T, current: string): Raw {
     ['/console/conversions', t('기업회원전환 심사', 'Company conversions')],
     ['/console/applications', t('API 서비스 심사', 'API service reviews')],
     ['/console/partners', t('파트너 관리', 'Partners')],
+    ['/console/members', t('회원 조회', 'Members')],
     ['/console/bills', t('청구·입금 관리', 'Bills and payments')],
     ['/console/sender-numbers', t('발신번호 심사', 'Sender number reviews')],
     ['/console/kakao-templates', t('알림톡 템플릿 검수', 'AlimTalk template review')],

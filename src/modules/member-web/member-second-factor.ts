@@ -2,7 +2,9 @@
  * 보안로그인 of a member (optional, turned on in 설정): a TOTP secret sealed with the master key (bound to the
  * member), pending until a first code confirms it; codes are checked under their own lockout (login-throttle scope
  * `totp`, key `member:<id>`), each 30-second step accepted once. Members have no recovery codes: a member who lost
- * the device resets the password by mail and asks the operator to clear the second factor.
+ * the device resets the password by mail and asks the operator, who clears the second factor
+ * (clear-member-second-factor.ts: `DELETE /v1/operator/members/{memberNo}/second-factor` or the console's 회원 조회;
+ * audited, the member's sessions and code lockout end, the member is mailed to turn it on again).
  */
 import crypto from 'node:crypto';
 import { AppError, invalidError } from '../../platform/errors.ts';
@@ -17,7 +19,9 @@ import { matchTotp } from '../accounts/totp.ts';
 import './member-web-tables.ts';
 
 const aad = (memberId: number) => `member:${memberId}:totp`;
-const throttleKey = (memberId: number) => `member:${memberId}`;
+/** The login-throttle key of a member's codes (scope `totp`). */
+export const memberTotpThrottleKey = (memberId: number) => `member:${memberId}`;
+const throttleKey = memberTotpThrottleKey;
 
 export async function startMemberSecondFactor(ctx: Ctx, memberId: number): Promise<TotpEnrolment> {
   const m = await ctx.db.selectFrom('members').select(['login_id', 'bizno', 'totp_enabled_at']).where('id', '=', memberId).executeTakeFirstOrThrow();

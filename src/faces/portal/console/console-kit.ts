@@ -22,6 +22,10 @@ export interface ConsoleView {
   form: Form;
   /** the page's query (filters) */
   query: Form;
+  /** the refusal of that post (also shown at the top of the page), to show beside its field */
+  error?: AppError;
+  /** set by `render` when the query itself was refused (e.g. 400: a search field is wrong), else 200 */
+  status?: number;
 }
 
 export interface ConsoleAction {
@@ -76,11 +80,12 @@ export async function consoleScreenRoutes(app: FastifyInstance, opts: { ctx: Ctx
         return reply.redirect('/console/login', 303);
       }
     }
-    const body = await screen.render({ call, t, lang, form: o.form ?? {}, query: fieldsOf(req.query) }, ctx);
+    const view: ConsoleView = { call, t, lang, form: o.form ?? {}, query: fieldsOf(req.query), error: o.error };
+    const body = await screen.render(view, ctx);
     const code = queryText(req, 'done');
     const msg = code ? screen.doneMessages?.[code] : undefined;
     const done = code ? (msg ? t(msg[0], msg[1]) : t('처리했습니다.', 'Done.')) : undefined;
-    return sendHtml(reply, o.error ? o.error.status : 200, page({ lang, title: screen.title(t), path: screen.path, body, operator: call.operator, csrfToken: call.csrfToken, error: o.error ? composeMessage(o.error) : undefined, done }));
+    return sendHtml(reply, o.error ? o.error.status : view.status ?? 200, page({ lang, title: screen.title(t), path: screen.path, body, operator: call.operator, csrfToken: call.csrfToken, error: o.error ? composeMessage(o.error) : undefined, done }));
   }
 
   for (const screen of opts.screens) {

@@ -5,5 +5,6 @@ import { kakaoTemplateReviewScreen } from './kakao-template-review.ts';
 import { kakaoChannelAdminScreen } from './kakao-channel-admin.ts';
 import { billsConsoleScreen } from './bills-console.ts';
 import { billConsoleScreen } from './bill-console.ts';
+import { memberLookupScreen } from './member-lookup.ts';
 
-export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen, billsConsoleScreen, billConsoleScreen];
+export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen, billsConsoleScreen, billConsoleScreen, memberLookupScreen];
