@@ -91,7 +91,7 @@ test('the operator clears a lost device: no code asked, old sessions gone, throt
   // the mail, Korean first then English
   const mail = await sys.mail.catcher!.waitFor((x) => x.subject.includes('보안로그인 해제') && (x.text ?? '').includes(a.loginId), 15_000);
   const text = mail.text ?? '';
-  assert.match(text, /운영자에 의해 해제되었습니다/);
+  assert.match(text, /보안로그인\(인증 앱 코드\)이 \d{4}-\d\d-\d\d \d\d:\d\d \(KST\)에 운영자에 의해 해제되었습니다/);
   assert.match(text, /보안로그인을 다시 켜세요/);
   assert.match(text, /\/member\/settings/);
   assert.ok(text.indexOf('운영자에 의해') < text.indexOf('turned off by the operator'), 'Korean before English');

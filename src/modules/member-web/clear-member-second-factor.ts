@@ -15,6 +15,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { requiredString, optionalString, type Input } from '../../platform/input.ts';
 import { enqueueJob, type Job } from '../../platform/jobs.ts';
+import { kstDateTime } from '../../platform/clock.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { audit, type Actor } from '../access/audit-log.ts';
 import { MailSendError, type MailTransport } from '../mail/mail-transport.ts';
@@ -85,7 +86,7 @@ export function secondFactorClearedMailHandler(ctx: Ctx, transport: MailTranspor
       ctx.log.warn({ memberId, jobId: job.id }, 'second factor cleared: the member has no e-mail address, no notice sent');
       return;
     }
-    const when = `${clearedAt.toLocaleString('ko-KR', { timeZone: 'Asia/Seoul', hour12: false })} (KST)`;
+    const when = `${kstDateTime(clearedAt).slice(0, 16)} (KST)`;
     const link = `${ctx.config.publicUrl.replace(/\/$/, '')}/member/settings`;
     const ko = [
       `${row.com_name} ${row.user_name} 님,`,
