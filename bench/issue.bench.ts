@@ -1,13 +1,17 @@
 // Issue-and-mail throughput and REST issue latency. Prints figures; asserts nothing.
 //   node --import tsx bench/issue.bench.ts              (embedded PGlite in a temp folder)
 //   DATABASE_URL=postgres://… node --import tsx bench/issue.bench.ts   (PostgreSQL; use a scratch database)
-// Options: BENCH_DOCS (default 400), BENCH_CONCURRENCY (default 16).
+// Options: BENCH_DOCS (default 400), BENCH_CONCURRENCY (default 16), BENCH_BULK_ONLY=1 (skip the single POSTs).
+// The bulk rows are printed beside their bound measured in the same run on the same engine: a pgbench-style
+// insert rate (pgbench_history rows, 100 per transaction in one multi-row INSERT, through the same pool).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
+import { sql } from 'kysely';
 import { startSystem } from '../src/main.ts';
+import { insertDocumentsBulk } from '../src/modules/documents/insert-documents-bulk.ts';
 import { silentLogger } from '../src/platform/context.ts';
 import { onboard } from '../test/support/onboard.ts';
 import { freshBizno } from '../test/support/test-system.ts';
@@ -62,7 +66,7 @@ const warm = await onboard(url);
 for (let i = 0; i < 10; i++) await post(warm, '', { issue: true, document: doc(i) });
 await waitMailed(warm.sinchno, 10);
 
-{ // single requests, C at a time
+if (process.env['BENCH_BULK_ONLY'] !== '1') { // single requests, C at a time
   const sub = await onboard(url);
   const lat: number[] = [];
   const t0 = performance.now();
@@ -79,6 +83,51 @@ await waitMailed(warm.sinchno, 10);
   rows.push([`single POST, ${C} concurrent`, String(N), (N / (acked / 1000)).toFixed(0), (N / (mailed / 1000)).toFixed(0), pct(lat, 50).toFixed(1), pct(lat, 99).toFixed(1)]);
 }
 
+/** pgbench-style bound: pgbench_history rows, 100 per transaction in one multi-row INSERT; rows/s. */
+async function batchInsertRate(rowsTotal: number): Promise<number> {
+  const db = sys.ctx.db;
+  await sql`CREATE TABLE IF NOT EXISTS bench_pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22))`.execute(db);
+  const t0 = performance.now();
+  for (let b = 0; b < rowsTotal / 100; b++) {
+    const values = sql.join(Array.from({ length: 100 }, (_, i) => sql`(${i % 10}, 1, ${b * 100 + i}, ${(i * 7919) % 5000}, now(), null)`));
+    await db.transaction().execute((tx) => sql`INSERT INTO bench_pgbench_history (tid, bid, aid, delta, mtime, filler) VALUES ${values}`.execute(tx));
+  }
+  const rate = rowsTotal / ((performance.now() - t0) / 1000);
+  await sql`DROP TABLE bench_pgbench_history`.execute(db);
+  return rate;
+}
+const bound = await batchInsertRate(Math.max(N, 2000));
+const ratio = (docsPerS: number) => `${(docsPerS / bound).toFixed(3)}`;
+const bulkRows: string[][] = [];
+
+{ // in process: insertDocumentsBulk of 100, sequential (no HTTP, no JSON)
+  const sub = await onboard(url);
+  const tenant = { subscriptionId: sub.sinchno, ...(await sys.ctx.db.selectFrom('subscriptions').select(['member_id as memberId', 'package_id as packageId']).where('id', '=', sub.sinchno).executeTakeFirstOrThrow()) };
+  const t0 = performance.now();
+  for (let b = 0; b < N / 100; b++) {
+    const r = await insertDocumentsBulk(sys.ctx, tenant, Array.from({ length: 100 }, (_, i) => ({ input: doc(b * 100 + i), issue: true })));
+    if (r.some((x) => !x.ok)) throw new Error('bulk item refused');
+  }
+  const rate = N / ((performance.now() - t0) / 1000);
+  bulkRows.push(['insertDocumentsBulk of 100, in process, sequential', String(N), rate.toFixed(0), bound.toFixed(0), ratio(rate)]);
+  await waitMailed(sub.sinchno, N); // each mode starts without the previous one's mail backlog (its own mail is in flight)
+}
+
+{ // bulk requests of 100, 4 in flight (the customer's flow of issue 13)
+  const sub = await onboard(url);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < N / 100) {
+      const b = next++;
+      await post(sub, '/bulk', { documents: Array.from({ length: 100 }, (_, i) => ({ issue: true, document: doc(b * 100 + i) })) });
+    }
+  }));
+  const rate = N / ((performance.now() - t0) / 1000);
+  bulkRows.push(['bulk POST of 100, 4 in flight (HTTP ack)', String(N), rate.toFixed(0), bound.toFixed(0), ratio(rate)]);
+  await waitMailed(sub.sinchno, N);
+}
+
 { // bulk requests of 100
   const sub = await onboard(url);
   const t0 = performance.now();
@@ -90,12 +139,17 @@ await waitMailed(warm.sinchno, 10);
   await waitMailed(sub.sinchno, N);
   const mailed = performance.now() - t0;
   rows.push(['bulk POST of 100, sequential', String(N), (N / (acked / 1000)).toFixed(0), (N / (mailed / 1000)).toFixed(0), `${pct(lat, 50).toFixed(0)}/req`, `${pct(lat, 99).toFixed(0)}/req`]);
+  bulkRows.push(['bulk POST of 100, sequential (HTTP ack)', String(N), (N / (acked / 1000)).toFixed(0), bound.toFixed(0), ratio(N / (acked / 1000))]);
 }
 
 console.log(`\nIssue-and-mail on ${engine} (${os.cpus().length} cores, Node ${process.version}); mail: pooled SMTP to the in-process catcher, each with PDF + XML`);
 console.log('| mode | documents | issued/s (HTTP ack) | issued+mailed/s | p50 ms | p99 ms |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nBulk issuance on ${engine} beside the same run's pgbench-style bound (pgbench_history rows, 100 per transaction, one multi-row INSERT); goal ≥ 1,000 docs/s on PGlite, ≥ 5,000 on PostgreSQL`);
+console.log('| mode | documents | docs/s | bound rows/s | docs/s ÷ bound |');
+console.log('|---|---|---|---|---|');
+for (const r of bulkRows) console.log(`| ${r.join(' | ')} |`);
 
 await sys.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

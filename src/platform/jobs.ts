@@ -40,6 +40,26 @@ export async function enqueueJob(db: Db | Tx, queue: string, payload: Record<str
   wakeWorkers();
 }
 
+/** Several jobs in one multi-row INSERT (a bulk write's mails); each as `enqueueJob` would write it. */
+export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map(({ queue, payload, opts = {} }) => ({
+        queue,
+        payload: JSON.stringify(payload),
+        dedupe_key: opts.dedupeKey ?? null,
+        // one shape for every row of the INSERT: the column defaults, spelt out
+        run_at: opts.runAt ?? sql<Date>`now()`,
+        max_attempts: opts.maxAttempts ?? 10,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
+    .execute();
+  wakeWorkers();
+}
+
 const wakeListeners = new Set<() => void>();
 function wakeWorkers(): void {
   for (const l of wakeListeners) l();

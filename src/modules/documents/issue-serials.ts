@@ -1,7 +1,8 @@
 /**
  * Assign the next 24-digit approval number inside the issuing transaction. The (issuer, date) serial row is
  * locked by the UPDATE until commit, so numbers are unique and gap-free: a rolled-back issue gives its
- * serial back.
+ * serial back. `assignIssueIds` reserves a batch's numbers in one statement (its dates' rows locked in date
+ * order, so concurrent batches cannot deadlock on them).
  */
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
@@ -19,4 +20,36 @@ export async function assignIssueId(tx: Tx, issuerCode: string, writeDate: strin
     throw new AppError('document_state_conflict', '이 작성일자의 승인번호가 모두 사용되었습니다 (approval numbers exhausted for this date)', { field: 'writeDate' });
   }
   return formatIssueId({ writeDate, registrationId: issuerCode, serial });
+}
+
+/**
+ * The approval numbers of a batch, in the order of `writeDates` (YYYYMMDD), reserved in one statement: each
+ * date's serial row moves on by the batch's count of that date. Call it only for documents already written in
+ * this transaction (no number is consumed by one that is not). Exhausted: the same error as assignIssueId, for
+ * the whole batch (the transaction rolls back and gives every number back).
+ */
+export async function assignIssueIds(tx: Tx, issuerCode: string, writeDates: readonly string[]): Promise<string[]> {
+  if (writeDates.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const d of writeDates) counts.set(d, (counts.get(d) ?? 0) + 1);
+  const input = JSON.stringify([...counts.keys()].sort().map((d) => ({ d: toSqlDate(d), n: counts.get(d)! })));
+  const rows = await sql<{ d: string; last_serial: number }>`
+    INSERT INTO issue_serials (issuer_code, write_date, last_serial)
+    SELECT ${issuerCode}, r.d, r.n FROM jsonb_to_recordset(${input}::jsonb) AS r(d date, n integer) ORDER BY r.d
+    ON CONFLICT (issuer_code, write_date) DO UPDATE SET last_serial = issue_serials.last_serial + EXCLUDED.last_serial
+    RETURNING to_char(write_date, 'YYYYMMDD') AS d, last_serial`.execute(tx);
+  const next = new Map<string, number>();
+  for (const r of rows.rows) {
+    const last = Number(r.last_serial);
+    if (last > MAX_ISSUE_SERIAL) {
+      throw new AppError('document_state_conflict', '이 작성일자의 승인번호가 모두 사용되었습니다 (approval numbers exhausted for this date)', { field: 'writeDate' });
+    }
+    next.set(r.d, last - counts.get(r.d)! + 1);
+  }
+  return writeDates.map((writeDate) => {
+    const serial = next.get(writeDate);
+    if (serial === undefined) throw new Error(`issue serials: no row returned for ${writeDate}`);
+    next.set(writeDate, serial + 1);
+    return formatIssueId({ writeDate, registrationId: issuerCode, serial });
+  });
 }

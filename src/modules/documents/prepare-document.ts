@@ -40,7 +40,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export async function prepareDocument(ctx: Ctx, tenant: Tenant, input: unknown, opts: { issue: boolean }): Promise<DocumentInput> {
-  const profile = await memberProfile(ctx, tenant.memberId);
+  return prepareDocumentAs(ctx, await memberProfile(ctx, tenant.memberId), input, opts);
+}
+
+/** prepareDocument with the member's profile already read (a bulk write reads it once for its batch). */
+export function prepareDocumentAs(ctx: Ctx, profile: SupplierProfile, input: unknown, opts: { issue: boolean }): DocumentInput {
   const consignment = isRecord(input) && (input['consignment'] === true || input['consignment'] === 'true');
   let filled: unknown;
   // 위수탁 without a trustee stays without one (validateDocument refuses it naming `trustee`): filling the whole
