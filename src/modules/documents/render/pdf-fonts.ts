@@ -18,16 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { deflateSync } from 'node:zlib';
-import {
-  AMENDMENT_REASON_LABELS,
-  BUYER_ID_TYPE_LABELS,
-  DOCUMENT_KIND_LABELS,
-  PAYMENT_MEAN_LABELS,
-  PURPOSE_LABELS,
-  TAX_TYPE_LABELS,
-  TYPE_CLASS_LABELS,
-  TYPE_VARIANT_LABELS,
-} from '../labels.ts';
+import { BUYER_ID_TYPE_LABELS, DOCUMENT_KIND_LABELS, PAYMENT_MEAN_LABELS, PURPOSE_LABELS, TAX_TYPE_LABELS } from '../labels.ts';
 import { FORM_TEXT } from './invoice-view.ts';
 import { TrueTypeFont } from './truetype.ts';
 
@@ -73,8 +64,10 @@ function formCharacters(weight: Weight): string {
       if (!NOT_IN_PDF.has(key) && (weight === 'B' || REGULAR_KEYS.has(key))) collect(out, value);
     }
   }
-  // 종류 (type) and 수정사유 are values (regular); 영수/청구 is bold; the titles are bold
-  const tables = weight === 'B' ? [PURPOSE_LABELS, DOCUMENT_KIND_LABELS, PAYMENT_MEAN_LABELS, BUYER_ID_TYPE_LABELS] : [AMENDMENT_REASON_LABELS, DOCUMENT_KIND_LABELS, TAX_TYPE_LABELS, TYPE_CLASS_LABELS, TYPE_VARIANT_LABELS];
+  // 영수/청구, payment means and the titles are bold; of the values (regular) only the document kinds are prepared:
+  // a document prints one 종류 and at most one 수정사유, whose rarer characters (영세율, 위수탁, 착오 …) cost
+  // less in its own font (measured: 58.8 KB → 56.7 KB per PDF, same CPU)
+  const tables = weight === 'B' ? [PURPOSE_LABELS, DOCUMENT_KIND_LABELS, PAYMENT_MEAN_LABELS, BUYER_ID_TYPE_LABELS] : [DOCUMENT_KIND_LABELS, TAX_TYPE_LABELS];
   for (const table of tables) collect(out, table);
   return out.join('');
 }
