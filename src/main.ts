@@ -136,8 +136,13 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
-      // message jobs (dispatch, poll, release, sweep) run in a lane of their own: a bulk does not wait behind mail
-      lanes: [{ queues: [...Object.keys(carrier.delivery.handlers), ...Object.keys(messageAcceptance(ctx).handlers)], concurrency: database.engine === 'pglite' ? 2 : 4 }],
+      lanes: [
+        // message jobs (dispatch, poll, release, sweep) run in a lane of their own: a bulk does not wait behind mail
+        { queues: [...Object.keys(carrier.delivery.handlers), ...Object.keys(messageAcceptance(ctx).handlers)], concurrency: database.engine === 'pglite' ? 2 : 4 },
+        // so does NTS filing (dispatch, transmit, poll, sweep): filed right after a bulk issue, it does not wait behind
+        // the 1,000 mails that issue queued (issue 13: 17 documents/s settled while mail was pending, 95/s after)
+        { queues: Object.keys(nts.filing.handlers), concurrency: database.engine === 'pglite' ? 2 : 4 },
+      ],
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
     workerHasHandlers = Object.keys(handlers).length > 0;
