@@ -57,7 +57,7 @@ export async function documentRoutes(instance: FastifyInstance, opts: { ctx: Ctx
     {
       schema: {
         tags, security, summary: '대량 작성 / 발행 (up to 100 documents, one answer each)',
-        description: 'Each document is written in its own transaction; a bad one does not stop the others. Give every item a `subkey` to make retries safe (an item whose subkey exists answers with the existing document).',
+        description: 'Every item is validated first; the valid ones are written together in one transaction (multi-row inserts, approval serials reserved for the batch, gap-free). A bad item does not stop the others and gets the same answer, code and field it would get alone (when the batch cannot be written together — a usage limit reached midway, say — its items are written one by one, each with its own answer). Give every item a `subkey` to make retries safe (an item whose subkey exists, or repeats an earlier item of the batch, answers with that document).',
         params: SubParams,
         body: Type.Object({ documents: Type.Array(WriteBody, { minItems: 1, maxItems: MAX_BULK_DOCUMENTS }) }),
         response: {
