@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
-import { decodeLegacyRequest, renderLegacyJson, renderLegacyXml } from './legacy-codec.ts';
+import { create } from 'xmlbuilder2';
+import { decodeLegacyRequest, encodeCp949, renderLegacyJson, renderLegacyXml, type LegacyAnswer, type LegacyValue } from './legacy-codec.ts';
+import { xmlBuilderText } from '../../platform/xml-text.ts';
 import { composeMessage } from '../../platform/errors.ts';
 
 const eucUrl = (s: string) => [...iconv.encode(s, 'cp949')].map((b) => '%' + b.toString(16).padStart(2, '0')).join('');
@@ -114,4 +116,58 @@ test('text XML 1.0 cannot carry (C0 controls, lone surrogates) never reaches an 
   const xml = renderLegacyXml({ code: '1002', msg: 'a\u0001b\ud800c', fields: { field: '\u0000' } }, 'utf-8').toString('utf8');
   assert.equal(XMLValidator.validate(xml), true, xml);
   assert.match(xml, /<msg>a\uFFFDb\uFFFDc<\/msg>/);
+});
+
+// The answer encoder writes XML directly and encodes CP949 by ASCII runs (issue 13); the answers stay byte for
+// byte what xmlbuilder2 + iconv-lite wrote before. The oracle below is the former renderLegacyXml, verbatim.
+function oracleXml(answer: LegacyAnswer, charset: 'utf-8' | 'euc-kr'): Buffer {
+  const text = (v: LegacyValue): string => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'Y' : 'N') : String(v));
+  const doc = create({ version: '1.0', encoding: charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8' });
+  const root = doc.ele('result');
+  root.ele('code').txt(xmlBuilderText(answer.code));
+  root.ele('msg').txt(xmlBuilderText(answer.msg));
+  for (const [k, v] of Object.entries(answer.fields ?? {})) root.ele(k).txt(xmlBuilderText(text(v)));
+  if (answer.list) {
+    if (answer.list.total !== undefined) root.ele('total').txt(String(answer.list.total));
+    if (answer.list.page !== undefined) root.ele('page').txt(String(answer.list.page));
+    const list = root.ele('list');
+    for (const row of answer.list.rows) {
+      const r = list.ele('row');
+      for (const [k, v] of Object.entries(row)) r.ele(k).txt(xmlBuilderText(text(v)));
+    }
+  }
+  const s = doc.end({ prettyPrint: false });
+  return charset === 'euc-kr' ? iconv.encode(s, 'cp949') : Buffer.from(s, 'utf8');
+}
+
+const NASTY = [
+  '', ' ', 'plain', 'a&b', 'R&D; 연구소', '&lt;', '&amp;', '&#60;', '&#13;', '<x>', ']]>', `"q" 'a'`, 'a\rb\r\nc\nd\te', '\u0001z\u001f',
+  '\ufffe\uffff', '\ud800x', 'x\udc00', '𝄞 😀 丽', '똠방각하㈜ ㎡ ① ·', '\u00a0nbsp\u3000ideo', 'é ü ß', '  lead  ', '한글'.repeat(50),
+];
+
+test('XML answer is byte for byte the xmlbuilder2 answer, in UTF-8 and CP949 (text that is entity-like, markup, control, unencodable)', () => {
+  const answers: LegacyAnswer[] = [
+    { code: '0000', msg: '정상' },
+    { code: '1002', msg: 'bizno: 잘못 <된> & 값', fields: { field: 'bizno', request_id: 'req-1', n: 3, ok: true, no: false, nul: null, undef: undefined } },
+    { code: '0000', msg: 'ok', list: { total: 0, page: 1, rows: [] } },
+    { code: '0000', msg: 'ok', list: { rows: [{}] } },
+    { code: '0000', msg: 'ok', list: { total: NASTY.length, page: 2, rows: NASTY.map((v, i) => ({ dockey: `k${i}`, name: v, amt: i * 1000, empty: '', flag: i % 2 === 0 })) } },
+    ...NASTY.map((v) => ({ code: '0000', msg: v, fields: { value: v } })),
+  ];
+  for (const a of answers) {
+    for (const cs of ['utf-8', 'euc-kr'] as const) {
+      const got = renderLegacyXml(a, cs);
+      const want = oracleXml(a, cs);
+      assert.ok(got.equals(want), `${cs} ${JSON.stringify(a).slice(0, 120)}\n got ${got.toString('latin1').slice(0, 300)}\nwant ${want.toString('latin1').slice(0, 300)}`);
+    }
+  }
+});
+
+test('encodeCp949 equals iconv-lite on ASCII, Hangul, unencodable characters and lone surrogates, at every run boundary', () => {
+  const alphabet = ['a', ' ', '<', '\u007f', '\u0080', '한', '똠', '㈜', '𝄞', '😀', '\ud800', '\udc00', 'é', '丽', '\u00a0'];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const samples = ['', 'abc', '한', '𝄞', ...NASTY];
+  for (let i = 0; i < 500; i++) samples.push(Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
+  for (const s of samples) assert.ok(encodeCp949(s).equals(iconv.encode(s, 'cp949')), JSON.stringify(s));
 });

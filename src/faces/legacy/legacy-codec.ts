@@ -3,8 +3,7 @@
  * `fmt=json`) out, UTF-8 by default, CP949 (EUC-KR) when the request declares it.
  */
 import iconv from 'iconv-lite';
-import { create } from 'xmlbuilder2';
-import { xmlBuilderText } from '../../platform/xml-text.ts';
+import { replaceNonXmlCharacters } from '../../platform/xml-text.ts';
 import { AppError, invalidError } from '../../platform/errors.ts';
 import { CONTROL_CHARACTERS } from '../../platform/input.ts';
 
@@ -183,23 +182,44 @@ export interface LegacyAnswer {
 
 const text = (v: LegacyValue): string => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'Y' : 'N') : String(v));
 
+/**
+ * Element text as the answer has always carried it (byte for byte what xmlbuilder2 wrote after xmlBuilderText,
+ * pinned by legacy-codec.test.ts against xmlbuilder2 itself): characters XML cannot carry become U+FFFD, `&`
+ * `<` `>` become entities and a CR `&#13;`; quotes stay as they are. Written directly: a 1,000-row MULTILIST
+ * has 28,000 elements, and building them as a DOM cost ~200 ms (issue 13).
+ */
+export function legacyXmlText(value: string): string {
+  const t = MAYBE_NOT_XML.test(value) ? replaceNonXmlCharacters(value) : value;
+  return MARKUP.test(t) ? t.replace(MARKUP_ALL, (c) => ENTITY[c]!) : t;
+}
+/** A cheap first look for what replaceNonXmlCharacters replaces (any surrogate: pairs are checked there). */
+const MAYBE_NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/;
+const MARKUP = /[&<>\r]/;
+const MARKUP_ALL = /[&<>\r]/g;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+
+/** `<name>text</name>`; an element is empty-tagged (`<list/>`) only when it has no text node at all. */
+const element = (name: string, value: string): string => `<${name}>${legacyXmlText(value)}</${name}>`;
+
 export function renderLegacyXml(answer: LegacyAnswer, charset: LegacyCharset): Buffer {
-  const doc = create({ version: '1.0', encoding: charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8' });
-  const root = doc.ele('result');
-  // every text through xmlBuilderText: xmlbuilder2 alone keeps entity-like text (`R&D;`, `&lt;`) as markup
-  root.ele('code').txt(xmlBuilderText(answer.code));
-  root.ele('msg').txt(xmlBuilderText(answer.msg));
-  for (const [k, v] of Object.entries(answer.fields ?? {})) root.ele(k).txt(xmlBuilderText(text(v)));
+  let out = `<?xml version="1.0" encoding="${charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8'}"?><result>`;
+  out += element('code', answer.code) + element('msg', answer.msg);
+  for (const [k, v] of Object.entries(answer.fields ?? {})) out += element(k, text(v));
   if (answer.list) {
-    if (answer.list.total !== undefined) root.ele('total').txt(String(answer.list.total));
-    if (answer.list.page !== undefined) root.ele('page').txt(String(answer.list.page));
-    const list = root.ele('list');
-    for (const row of answer.list.rows) {
-      const r = list.ele('row');
-      for (const [k, v] of Object.entries(row)) r.ele(k).txt(xmlBuilderText(text(v)));
+    if (answer.list.total !== undefined) out += element('total', String(answer.list.total));
+    if (answer.list.page !== undefined) out += element('page', String(answer.list.page));
+    if (answer.list.rows.length === 0) out += '<list/>';
+    else {
+      out += '<list>';
+      for (const row of answer.list.rows) {
+        let r = '';
+        for (const k in row) if (Object.hasOwn(row, k)) r += element(k, text(row[k]));
+        out += r === '' ? '<row/>' : `<row>${r}</row>`;
+      }
+      out += '</list>';
     }
   }
-  return encode(doc.end({ prettyPrint: false }), charset);
+  return encode(`${out}</result>`, charset);
 }
 
 export function renderLegacyJson(answer: LegacyAnswer, charset: LegacyCharset): Buffer {
@@ -214,5 +234,32 @@ export function renderLegacyJson(answer: LegacyAnswer, charset: LegacyCharset): 
 }
 
 function encode(s: string, charset: LegacyCharset): Buffer {
-  return charset === 'euc-kr' ? iconv.encode(s, 'cp949') : Buffer.from(s, 'utf8');
+  return charset === 'euc-kr' ? encodeCp949(s) : Buffer.from(s, 'utf8');
+}
+
+/**
+ * `iconv.encode(s, 'cp949')`, byte for byte (legacy-codec.test.ts), faster for answers that are mostly ASCII
+ * markup: ASCII is copied as it is (CP949 is ASCII below 0x80) and only runs of other characters go through
+ * iconv, each distinct run once (a list repeats its names). A run never splits a surrogate pair. CP949 takes at
+ * most 2 bytes per UTF-16 unit (an unencodable character, or a pair, becomes one `?`).
+ */
+export function encodeCp949(s: string): Buffer {
+  const out = Buffer.allocUnsafe(s.length * 2);
+  const runs = new Map<string, Buffer>();
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      out[n++] = c;
+      continue;
+    }
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) >= 0x80) j++;
+    const run = s.slice(i, j);
+    let bytes = runs.get(run);
+    if (!bytes) runs.set(run, (bytes = iconv.encode(run, 'cp949')));
+    n += bytes.copy(out, n);
+    i = j - 1;
+  }
+  return out.subarray(0, n);
 }

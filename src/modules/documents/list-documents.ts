@@ -7,7 +7,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { invalidError } from '../../platform/errors.ts';
 import { isCalendarDate, toSqlDate } from '../../platform/clock.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
-import type { DocumentRow } from './document-views.ts';
+import { LEGACY_ROW_COLUMNS, VIEW_COLUMNS, type DocumentViewSource, type LegacyRowSource } from './document-views.ts';
 import { inPurchaseLedgerOf } from './purchase-ledger.ts';
 
 export interface DocumentFilter {
@@ -80,16 +80,23 @@ export function baseQuery(ctx: Ctx, tenant: Tenant, f: DocumentFilter) {
   return q;
 }
 
+/**
+ * What a list reads of a row: the columns of its view, never the stored body (`d.`-qualified). PGlite and pg
+ * parse every field of every row, so a 1,000-row page costs in proportion to the columns selected (issue 13).
+ */
+const VIEW_SELECTION = VIEW_COLUMNS.map((c) => `d.${c}` as const);
+const LEGACY_SELECTION = LEGACY_ROW_COLUMNS.map((c) => `d.${c}` as const);
+
 /** A LIKE pattern's literal text: `%`, `_` and `\\` match themselves. */
 export const likeEscape = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function listDocumentsPage(ctx: Ctx, tenant: Tenant, f: DocumentFilter, page: PageRequest): Promise<{ total: number; rows: DocumentRow[] }> {
+export async function listDocumentsPage(ctx: Ctx, tenant: Tenant, f: DocumentFilter, page: PageRequest): Promise<{ total: number; rows: LegacyRowSource[] }> {
   const pageSize = Math.min(Math.max(page.pageSize, 1), MAX_PAGE_SIZE);
   const count = await baseQuery(ctx, tenant, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const rows = await baseQuery(ctx, tenant, f)
-    .selectAll('d')
+    .select(LEGACY_SELECTION)
     .orderBy('d.id', 'desc')
     .limit(pageSize)
     .offset((Math.max(page.page, 1) - 1) * pageSize)
@@ -98,9 +105,9 @@ export async function listDocumentsPage(ctx: Ctx, tenant: Tenant, f: DocumentFil
 }
 
 /** Cursor pagination for REST: newest first, `startingAfter` is the last dockey of the previous page. */
-export async function listDocumentsAfter(ctx: Ctx, tenant: Tenant, f: DocumentFilter, opts: { limit: number; startingAfter?: string }): Promise<{ rows: DocumentRow[]; hasMore: boolean }> {
+export async function listDocumentsAfter(ctx: Ctx, tenant: Tenant, f: DocumentFilter, opts: { limit: number; startingAfter?: string }): Promise<{ rows: DocumentViewSource[]; hasMore: boolean }> {
   const limit = Math.min(Math.max(opts.limit, 1), 200);
-  let q = baseQuery(ctx, tenant, f).selectAll('d');
+  let q = baseQuery(ctx, tenant, f).select(VIEW_SELECTION);
   if (opts.startingAfter) {
     // the cursor is looked up in the caller's ledger only: another tenant's dockey is as unknown as a made-up one
     const cursor = await baseQuery(ctx, tenant, { ledger: f.ledger }).select('d.id').where('d.dockey', '=', opts.startingAfter).executeTakeFirst();

@@ -1,0 +1,152 @@
+// MULTILIST of 1,000 rows (issue 13, goal ≤ 50 ms): seeds BENCH_MULTILIST_DOCS (default 1,000) issued and filed
+// documents of one subscription by SQL (each row carries the body of a real validated document, as stored rows
+// do), then times `document.aspx cmd=MULTILIST page_size=1000` over HTTP (UTF-8 and CP949; median and p99) and
+// its stages in process: the count, the row query, row mapping (legacyDocumentRow), answer encoding (XML UTF-8,
+// XML CP949, JSON). Also times the REST list (GET /v1/subscriptions/{id}/documents?limit=200). Prints figures
+// beside the goal; asserts nothing.
+//   node --import tsx bench/multilist.bench.ts                       (embedded PGlite in a temp folder)
+//   DATABASE_URL=postgres://… node --import tsx bench/multilist.bench.ts   (PostgreSQL; use a scratch database)
+// Options: BENCH_MULTILIST_DOCS (default 1000), BENCH_RUNS (default 30).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { loadConfig } from '../src/config.ts';
+import { startSystem } from '../src/main.ts';
+import { silentLogger } from '../src/platform/context.ts';
+import { insertDocument } from '../src/modules/documents/insert-document.ts';
+import { sampleTaxInvoice } from '../src/modules/documents/sample-documents.ts';
+import { listDocumentsPage, type DocumentFilter } from '../src/modules/documents/list-documents.ts';
+import { legacyDocumentRow } from '../src/modules/documents/document-views.ts';
+import { renderLegacyJson, renderLegacyXml, type LegacyAnswer } from '../src/faces/legacy/legacy-codec.ts';
+import { kstDate } from '../src/platform/clock.ts';
+import { onboard } from '../test/support/onboard.ts';
+
+const N = Number(process.env['BENCH_MULTILIST_DOCS'] ?? 1000);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
+const GOAL_MS = 50;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-bench-ml-'));
+const config = loadConfig({
+  PORT: '0', HOST: '127.0.0.1', HANBILL_DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+  HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
+  HANBILL_NTS_AUTO_FILE: 'off', HANBILL_BILLING_TICK_MS: '0',
+  ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
+});
+const sys = await startSystem(config, { logger: silentLogger });
+const engine = sys.database.engine;
+const url = sys.url!;
+const ctx = sys.ctx;
+
+const m = await onboard(url);
+const member = await ctx.db.selectFrom('members').select('id').where('bizno', '=', m.bizno).executeTakeFirstOrThrow();
+const tenant = { subscriptionId: m.sinchno, memberId: Number(member.id), packageId: 1 };
+const today = kstDate(new Date());
+
+// one real document (validated and stored as the API stores it) whose body the seeded rows share
+const sample = sampleTaxInvoice();
+sample.supplier = { ...sample.supplier, bizno: m.bizno };
+sample.writeDate = today;
+sample.lines = sample.lines.map((l) => ({ ...l, month: Number(today.slice(4, 6)), day: Number(today.slice(6, 8)) }));
+const first = await insertDocument(ctx, tenant, { input: sample, issue: false });
+const seedId = first.document.id;
+
+// issued, mailed, read and filed (nts_state 3/4 with a result) rows, written today, every timestamp set
+const t0 = performance.now();
+await sql`
+  INSERT INTO documents (subscription_id, dockey, subkey, doc_state, proc_state, read_state, nts_state, kind, type_code, write_date,
+                         sup_bizno, sup_name, buy_id, buy_name, buy_email1, supply_amt, tax_amt, total_amt, item_summary, body,
+                         nts_issue_id, issued_at, send_at, mail_result, read_at, nts_req_at, nts_resp_at, nts_result_code, nts_result_msg,
+                         submit_id, created_at, updated_at, buy_bizno, buy_sub_bizno)
+  SELECT s.subscription_id, 'bench-' || ${m.sinchno}::text || '-' || g, 'SUB-' || g, 'N', (ARRAY['S','A','R','S'])[1 + g % 4],
+         (ARRAY['N','Y'])[1 + g % 2], (ARRAY['3','3','4','0'])[1 + g % 4], s.kind, s.type_code, s.write_date,
+         s.sup_bizno, s.sup_name, lpad(((g % 500) * 7919 + 1000000000)::text, 10, '0'), '(주)거래처 & 파트너 <' || (g % 500) || '>', s.buy_email1,
+         (g % 1000 + 1) * 10000, (g % 1000 + 1) * 1000, (g % 1000 + 1) * 11000,
+         (ARRAY['유지보수료','노트북','모니터','소프트웨어 라이선스','컨설팅'])[1 + g % 5] || ' 외 ' || (g % 9) || '건', s.body,
+         to_char(now(), 'YYYYMMDD') || '41000012' || lpad(g::text, 8, '0'), now() - interval '3 hours', now() - interval '3 hours', 'Y',
+         CASE WHEN g % 2 = 1 THEN now() - interval '2 hours' END, now() - interval '1 hour', now() - interval '30 minutes',
+         CASE WHEN g % 4 = 2 THEN 'SERR' ELSE 'SUCC' END, CASE WHEN g % 4 = 2 THEN '공급자 사업자번호 오류' ELSE '정상 처리' END,
+         'SUBMIT-' || g, now() - interval '3 hours', now(), lpad(((g % 500) * 7919 + 1000000000)::text, 10, '0'), ''
+    FROM generate_series(1, ${N}::int) g, (SELECT * FROM documents WHERE id = ${seedId}) s`.execute(ctx.db);
+await sql`ANALYZE documents`.execute(ctx.db);
+const seeded = performance.now() - t0;
+
+const sorted = (xs: number[]) => xs.slice().sort((a, b) => a - b);
+const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+const p99 = (xs: number[]) => sorted(xs)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
+async function times(fn: () => unknown): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn(); // warm
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now();
+    await fn();
+    xs.push(performance.now() - s);
+  }
+  return xs;
+}
+
+const fields = { cmd: 'MULTILIST', sinch_no: String(m.sinchno), svc_key: m.svcKey, sdate: today, edate: today, page_size: '1000' };
+let bytesUtf8 = 0;
+let bytesCp949 = 0;
+const httpUtf8 = await times(async () => {
+  const r = await fetch(`${url}/document.aspx`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const b = Buffer.from(await r.arrayBuffer());
+  if (r.status !== 200 || !b.includes('<code>0000</code>')) throw new Error(`MULTILIST: ${r.status} ${b.subarray(0, 300).toString()}`);
+  bytesUtf8 = b.length;
+});
+const httpCp949 = await times(async () => {
+  const r = await fetch(`${url}/document.aspx`, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded; charset=euc-kr' } });
+  const b = Buffer.from(await r.arrayBuffer());
+  if (r.status !== 200 || !b.includes('<code>0000</code>')) throw new Error(`MULTILIST (CP949): ${r.status}`);
+  bytesCp949 = b.length;
+});
+const httpJson = await times(async () => {
+  const r = await fetch(`${url}/document.aspx`, { method: 'POST', body: new URLSearchParams({ ...fields, fmt: 'json' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  if (r.status !== 200) throw new Error(`MULTILIST json: ${r.status}`);
+  await r.arrayBuffer();
+});
+// the fixed cost of a call (form, guard, subscription key, count, one row): what is not the 1,000 rows
+const httpOne = await times(async () => {
+  const r = await fetch(`${url}/document.aspx`, { method: 'POST', body: new URLSearchParams({ ...fields, page_size: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  if (r.status !== 200) throw new Error(`MULTILIST 1: ${r.status}`);
+  await r.arrayBuffer();
+});
+// REST list: the same ledger, 200 a page (its maximum), by cursor
+const restHttp = await times(async () => {
+  const r = await fetch(`${url}/v1/subscriptions/${m.sinchno}/documents?limit=200&from=${today}&to=${today}`, { headers: { 'x-svc-key': m.svcKey } });
+  if (r.status !== 200) throw new Error(`REST list: ${r.status} ${await r.text()}`);
+  await r.arrayBuffer();
+});
+
+// stages in process, as the page runs them
+const filter: DocumentFilter = { ledger: 'sales', from: today, to: today };
+let page = await listDocumentsPage(ctx, tenant, filter, { page: 1, pageSize: 1000 });
+if (page.rows.length !== Math.min(1000, N + 1)) throw new Error(`expected ${Math.min(1000, N + 1)} rows, got ${page.rows.length}`);
+const listStage = await times(async () => (page = await listDocumentsPage(ctx, tenant, filter, { page: 1, pageSize: 1000 })));
+let answer: LegacyAnswer = { code: '0000', msg: '', list: { total: page.total, page: 1, rows: [] } };
+const mapStage = await times(() => (answer = { code: '0000', msg: '정상 처리되었습니다', list: { total: page.total, page: 1, rows: page.rows.map(legacyDocumentRow) } }));
+const xmlUtf8 = await times(() => renderLegacyXml(answer, 'utf-8'));
+const xmlCp949 = await times(() => renderLegacyXml(answer, 'euc-kr'));
+const json = await times(() => renderLegacyJson(answer, 'utf-8'));
+
+const fmt = (xs: number[]) => `${median(xs).toFixed(1)} | ${p99(xs).toFixed(1)}`;
+console.log(`\nMULTILIST page_size 1000 over ${(N + 1).toLocaleString('en-US')} documents on ${engine} (${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, Node ${process.version}); seeded in ${(seeded / 1000).toFixed(1)} s; ${RUNS} runs`);
+console.log(`answer: ${bytesUtf8.toLocaleString('en-US')} bytes UTF-8, ${bytesCp949.toLocaleString('en-US')} bytes CP949`);
+console.log('| measure | median ms | p99 ms | goal |');
+console.log('|---|---|---|---|');
+console.log(`| HTTP MULTILIST, XML UTF-8 | ${fmt(httpUtf8)} | ≤ ${GOAL_MS} |`);
+console.log(`| HTTP MULTILIST, XML CP949 | ${fmt(httpCp949)} | ≤ ${GOAL_MS} |`);
+console.log(`| HTTP MULTILIST, JSON | ${fmt(httpJson)} | ≤ ${GOAL_MS} |`);
+console.log(`| HTTP MULTILIST, page_size 1 (fixed cost) | ${fmt(httpOne)} | - |`);
+console.log(`| HTTP REST list, 200 rows | ${fmt(restHttp)} | - |`);
+console.log(`| stage: count + row query (listDocumentsPage) | ${fmt(listStage)} | - |`);
+console.log(`| stage: row mapping (legacyDocumentRow × ${page.rows.length}) | ${fmt(mapStage)} | - |`);
+console.log(`| stage: encode XML UTF-8 | ${fmt(xmlUtf8)} | - |`);
+console.log(`| stage: encode XML CP949 | ${fmt(xmlCp949)} | - |`);
+console.log(`| stage: encode JSON | ${fmt(json)} | - |`);
+
+if (engine === 'postgres') {
+  await sql`DELETE FROM documents WHERE subscription_id = ${m.sinchno} AND dockey LIKE 'bench-%'`.execute(ctx.db);
+}
+await sys.close();
+fs.rmSync(dataDir, { recursive: true, force: true });
