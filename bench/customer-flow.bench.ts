@@ -143,7 +143,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(databaseUrl: string | undefined, dataDir: string): Promise<Server> {
+export async function startServer(databaseUrl: string | undefined, dataDir: string, extra: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Server> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -157,6 +157,7 @@ async function startServer(databaseUrl: string | undefined, dataDir: string): Pr
     HANBILL_NTS_CHANNEL: `bench${crypto.randomBytes(4).toString('hex')}`,
     HANBILL_CHANNEL: `bench${crypto.randomBytes(4).toString('hex')}`,
   };
+  Object.assign(env, extra.env ?? {});
   delete env['DATABASE_URL'];
   if (databaseUrl) {
     env['DATABASE_URL'] = databaseUrl;
@@ -166,7 +167,7 @@ async function startServer(databaseUrl: string | undefined, dataDir: string): Pr
   // the server's log (warn and above) goes to a file beside the data folder, not into the table
   const logFile = `${dataDir}.log`;
   const logFd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['bin/hanbill.js', 'serve'], { cwd: serverRoot, env, stdio: ['ignore', logFd, logFd] });
+  const child = spawn(process.execPath, [...(extra.nodeArgs ?? []), 'bin/hanbill.js', 'serve'], { cwd: serverRoot, env, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}`))));
@@ -196,7 +197,7 @@ async function startServer(databaseUrl: string | undefined, dataDir: string): Pr
 }
 
 /** RSS of a process in MB, sampled; `max` and the samples. */
-function sampleRss(pid: number, everyMs = 200) {
+export function sampleRss(pid: number, everyMs = 200) {
   const samples: number[] = [];
   const read = () => {
     try {
@@ -259,7 +260,7 @@ async function retryingReset<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function runLoadProcess(opts: object): Promise<LoadResult> {
+export function runLoadProcess(opts: object): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fixed-rate-load.ts', JSON.stringify(opts)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
