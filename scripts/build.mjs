@@ -7,6 +7,7 @@
 //   dist/cli/main.js                              the CLI and server (bin/hanbill.js imports it)
 //   dist/chunks/*.js                              its lazily imported parts (code splitting)
 //   dist/modules/documents/render/pdf-worker.js   the PDF worker thread, started by path: its own bundle
+//   dist/simulators/nts/invoice-check-worker.js   the NTS simulator's invoice-check worker thread, likewise
 //
 // Bundled: our code and the many-small-file packages (typebox, kysely, fastify and most of its plugins, …).
 // External (loaded from node_modules at run time): the packages that find files relative to themselves
@@ -92,4 +93,11 @@ await build({
   entryPoints: { 'modules/documents/render/pdf-worker': path.join(src, 'modules/documents/render/pdf-worker.ts') },
   outdir: dist,
   plugins: [externals, moduleUrls(3)],
+});
+// the in-process NTS simulator's invoice-check worker (src/simulators/nts/invoice-check-pool.ts), started by path
+await build({
+  ...common,
+  entryPoints: { 'simulators/nts/invoice-check-worker': path.join(src, 'simulators/nts/invoice-check-worker.ts') },
+  outdir: dist,
+  plugins: [externals, moduleUrls(2)],
 });

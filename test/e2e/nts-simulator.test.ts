@@ -173,6 +173,34 @@ describe('per-invoice result codes', () => {
     assert.deepEqual(await resultsOf([unsigned, changed, expired, otherBizno, noR]), ['SIG001', 'SIG002', 'SIG003', 'SIG004', 'SIG005']);
   });
 
+  test('checks on a worker thread (checkOnWorker, the in-process default): the same codes — SUC001, an amendment of an original in the same package, SIG001, SIG002, SIG005, SYN003', async () => {
+    const onWorker = await startNtsSimulator({ registrationIds: [REG], resultDelayMs: 0, checkOnWorker: true });
+    try {
+      const gw = new SoapNtsGateway({ baseUrl: onWorker.url, ntsCertificate: onWorker.certDer, aspSigner, aspParty: { partyId: '0000000000', partyName: 'test' }, timeoutMs: 1500 });
+      const codes = async (items: (PackagedInvoice & { issueId: string })[]) => {
+        const submitId = `${REG}-${today}-${randomBytes(16).toString('hex')}`;
+        const outcome = await gw.submit({ submitId, referenceId: 'taxInvoicePart', totalCount: items.length, cms: encryptEnvelopedData(encodeTaxInvoicePackage(items), onWorker.certDer), replyTo: 'http://127.0.0.1:9/none' });
+        assert.equal(outcome.kind, 'accepted', JSON.stringify(outcome));
+        const done = await waitFor(() => gw.requestResults(submitId), (r) => r.kind === 'done', { what: 'results', timeoutMs: 30_000 });
+        const byIssue = new Map(done.results.map((r) => [r.issueId, r.code]));
+        return items.map((i) => byIssue.get(i.issueId) ?? '(none)');
+      };
+      const a = invoice();
+      const amend = invoice({ kind: '0201', originalIssueId: a.issueId });
+      const unsigned = { ...invoice(), signedXml: Buffer.from(buildStandardXml(sampleDocument('0101', identity.bizno, today), { issueId: nextIssueId(), issueDateTime: new Date() })) };
+      unsigned.issueId = /<IssueID>(\d+)</.exec(unsigned.signedXml.toString())![1]!;
+      const changed = invoice();
+      changed.signedXml = Buffer.from(changed.signedXml.toString().replace('<NameText>(주)한빌서비스</NameText>', '<NameText>(주)다른회사</NameText>'));
+      const noR = invoice({ rValue: Buffer.alloc(0) });
+      assert.deepEqual(await codes([amend, a, unsigned, changed, noR]), ['SUC001', 'SUC001', 'SIG001', 'SIG002', 'SIG005']);
+      assert.deepEqual(await codes([invoice({ issueId: a.issueId })]), ['SYN003']);
+      assert.equal(onWorker.registered().get(a.issueId)!.registrations, 1);
+      assert.equal(onWorker.packagesCheckedOnWorker, 2, 'both packages were checked on the worker thread');
+    } finally {
+      await onWorker.close();
+    }
+  });
+
   test('structure and format: SYN002 required element missing, SYN004 element order, SYN005 too long', async () => {
     const missing = invoice({ mutate: (x) => x.replace(/<SpecifiedMonetarySummation>[\s\S]*<\/SpecifiedMonetarySummation>/, '') });
     const order = invoice({ mutate: (x) => x.replace(/(<PurposeCode>\d\d<\/PurposeCode>)/, '').replace('</TaxInvoiceDocument>', '<PurposeCode>02</PurposeCode></TaxInvoiceDocument>').replace(/<TypeCode>0101<\/TypeCode>(.*?)<IssueDateTime>(\d{8})<\/IssueDateTime>/, '<IssueDateTime>$2</IssueDateTime><TypeCode>0101</TypeCode>$1') });

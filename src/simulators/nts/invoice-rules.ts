@@ -222,12 +222,19 @@ function lateFlags(p: ParsedStandardInvoice, receivedAt: Date): string[] {
   return flags;
 }
 
-/** Check one packaged invoice. Never throws: every problem becomes a result code. */
-export function checkInvoice(item: { rValue: Buffer; signedXml: Buffer }, ctx: InvoiceCheckContext): InvoiceCheck {
-  const xml = item.signedXml.toString('utf8');
+/**
+ * The first stage of a check, which needs nothing but the invoice (SIG005 … SIG004: R value, syntax, structure,
+ * formats, signature, certificate, VID): the costly part (XML parsing, C14N, RSA). Its answer is plain data
+ * (structured-clone safe), so it may run on a worker thread (invoice-check-pool.ts).
+ */
+export type InvoicePrecheck = { issueId: string; parsed: ParsedStandardInvoice } | { issueId: string; code: string; detail: string };
+
+/** Stage 1 of checkInvoice. Never throws. */
+export function precheckInvoice(item: { rValue: Uint8Array; signedXml: Uint8Array }): InvoicePrecheck {
+  const xml = Buffer.from(item.signedXml.buffer, item.signedXml.byteOffset, item.signedXml.byteLength).toString('utf8');
   const issueId = /<IssueID>\s*([^<]*?)\s*<\/IssueID>/.exec(xml)?.[1] ?? '';
   try {
-    if (item.rValue.length === 0) fail('SIG005', 'SignerRvalue is empty');
+    if (item.rValue.byteLength === 0) fail('SIG005', 'SignerRvalue is empty');
     let parsed: ParsedStandardInvoice;
     try {
       parsed = parseStandardXml(xml);
@@ -238,9 +245,20 @@ export function checkInvoice(item: { rValue: Buffer; signedXml: Buffer }, ctx: I
     const structure = checkInvoiceStructure(xml);
     if (structure) fail('SYN004', structure);
     checkFormats(parsed!, xml);
-    checkSignature(xml, parsed!, item.rValue);
-    checkBusinessRules(parsed!, ctx);
-    const p = parsed!;
+    checkSignature(xml, parsed!, Buffer.from(item.rValue.buffer, item.rValue.byteOffset, item.rValue.byteLength));
+    return { issueId, parsed: parsed! };
+  } catch (err) {
+    if (err instanceof Reject) return { issueId, code: err.code, detail: err.detail };
+    return { issueId, code: 'SYN001', detail: (err as Error).message };
+  }
+}
+
+/** Stage 2 of checkInvoice: the business rules and the registry (BIZ…, DUP001/SYN003, SUC001). Never throws. */
+export function finishInvoiceCheck(pre: InvoicePrecheck, ctx: InvoiceCheckContext): InvoiceCheck {
+  if (!('parsed' in pre)) return { issueId: pre.issueId, code: pre.code, detail: pre.detail, flags: [] };
+  const p = pre.parsed;
+  try {
+    checkBusinessRules(p, ctx);
     const known = ctx.registered(p.issueId);
     if (known) {
       if (known.invoicerId !== p.invoicer.id) fail('DUP001', `IssueID ${p.issueId} is registered for ${known.invoicerId}`);
@@ -248,7 +266,12 @@ export function checkInvoice(item: { rValue: Buffer; signedXml: Buffer }, ctx: I
     }
     return { issueId: p.issueId, code: 'SUC001', accepted: { issueId: p.issueId, invoicerId: p.invoicer.id, typeCode: p.typeCode }, flags: lateFlags(p, ctx.receivedAt) };
   } catch (err) {
-    if (err instanceof Reject) return { issueId, code: err.code, detail: err.detail, flags: [] };
-    return { issueId, code: 'SYN001', detail: (err as Error).message, flags: [] };
+    if (err instanceof Reject) return { issueId: pre.issueId, code: err.code, detail: err.detail, flags: [] };
+    return { issueId: pre.issueId, code: 'SYN001', detail: (err as Error).message, flags: [] };
   }
+}
+
+/** Check one packaged invoice. Never throws: every problem becomes a result code. */
+export function checkInvoice(item: { rValue: Buffer; signedXml: Buffer }, ctx: InvoiceCheckContext): InvoiceCheck {
+  return finishInvoiceCheck(precheckInvoice(item), ctx);
 }

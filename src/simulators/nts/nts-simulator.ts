@@ -49,7 +49,8 @@ import {
   type TaxInvoiceResponse,
 } from '../../modules/nts/transport/tax-invoice-response.ts';
 import { isSuccessCode, resultMessage } from '../../modules/nts/result-codes.ts';
-import { checkInvoice, type RegisteredInvoice } from './invoice-rules.ts';
+import { finishInvoiceCheck, type RegisteredInvoice } from './invoice-rules.ts';
+import { InvoiceCheckPool } from './invoice-check-pool.ts';
 import { issueSelfSignedCertificate } from '../../modules/signing/self-signed-certificate.ts';
 import { closeServer, listenOn, parseJsonObject, readBody, sendJson } from '../shared/sim-http.ts';
 
@@ -117,6 +118,11 @@ export interface NtsSimulatorOptions {
   log?: Logger;
   /** Timeout of a result push request. */
   pushTimeoutMs?: number;
+  /**
+   * Run the costly first stage of the invoice checks (syntax, signature) on a worker thread, not on the event loop
+   * (the in-process simulator of the embedded default shares that loop with the server). Same answers. Default off.
+   */
+  checkOnWorker?: boolean;
 }
 
 export interface RegistryEntry extends RegisteredInvoice {
@@ -194,8 +200,10 @@ export class NtsSimulator {
   };
   private readonly log: Logger;
   private readonly now: () => Date;
+  private readonly checks: InvoiceCheckPool;
 
   constructor(private readonly opts: NtsSimulatorOptions = {}) {
+    this.checks = new InvoiceCheckPool(opts.checkOnWorker === true);
     this.faults = { ...NO_FAULTS, ...opts.faults };
     this.resultDelayMs = opts.resultDelayMs ?? 1000;
     this.log = opts.log ?? silentLogger;
@@ -264,12 +272,18 @@ export class NtsSimulator {
     return s?.state === 'done' ? [...s.results] : undefined;
   }
 
+  /** Packages whose invoices were checked on the worker thread (checkOnWorker). */
+  get packagesCheckedOnWorker(): number {
+    return this.checks.answeredOnWorker;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     for (const s of this.submissions.values()) if (s.timer) clearTimeout(s.timer);
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
+    await this.checks.close();
     await closeServer(this.server);
   }
 
@@ -505,13 +519,16 @@ export class NtsSimulator {
     const checks = items.map((inv) => ({ inv, amended: /<TypeCode>0[24]\d\d<\/TypeCode>/.test(inv.signedXml.toString('utf8')) }));
     // originals before amendments, so an amendment may refer to an original in the same package
     checks.sort((a, b) => Number(a.amended) - Number(b.amended));
+    // the costly stage (syntax, signature) on the worker thread when there is one; the registry stage here, in order
+    const prechecks = await this.checks.precheck(checks.map((c) => c.inv));
+    if (this.closed || s.state !== 'processing') return;
     const results: InvoiceResult[] = [];
-    for (const [i, { inv }] of checks.entries()) {
+    for (const [i, pre] of prechecks.entries()) {
       if (i > 0 && i % 10 === 0) {
         await new Promise((r) => setImmediate(r));
         if (this.closed) return;
       }
-      const check = checkInvoice(inv, {
+      const check = finishInvoiceCheck(pre, {
         registrationId: s.registrationId,
         receivedAt: s.receivedAt,
         registered: (id) => this.registry.get(id),
