@@ -6,7 +6,7 @@
  * again after a crash between its side effect and its completion.
  */
 import { sql } from 'kysely';
-import type { Db, Tx } from './db/transaction.ts';
+import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 
 export interface EnqueueOptions {
   /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
@@ -37,7 +37,7 @@ export async function enqueueJob(db: Db | Tx, queue: string, payload: Record<str
     })
     .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
     .execute();
-  wakeWorkers();
+  afterCommit(db, () => wakeWorkers(new Map([[queue, 1]])));
 }
 
 /** Several jobs in one multi-row INSERT (a bulk write's mails); each as `enqueueJob` would write it. */
@@ -57,12 +57,22 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
     )
     .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
     .execute();
-  wakeWorkers();
+  const counts = new Map<string, number>();
+  for (const { queue } of jobs) counts.set(queue, (counts.get(queue) ?? 0) + 1);
+  afterCommit(db, () => wakeWorkers(counts));
 }
 
-const wakeListeners = new Set<() => void>();
-function wakeWorkers(): void {
-  for (const l of wakeListeners) l();
+/**
+ * Wake-ups of the workers in this process, after the enqueuing transaction committed (before it, a woken loop
+ * could not see the job yet): per queue, as many idle loops serving that queue as jobs were enqueued — not every
+ * loop of every lane. Each issued document used to wake all 12 loops on PostgreSQL, 12 claim queries per issue
+ * competing with the requests for the pool's 10 connections (issue 13, single-issue latency). A loop that finds
+ * work keeps claiming until none is left, and every idle loop still polls every `idlePollMs`, so a job whose
+ * wake-up was missed (another process enqueued it) waits at most that long.
+ */
+const wakeListeners = new Set<(counts: ReadonlyMap<string, number>) => void>();
+function wakeWorkers(counts: ReadonlyMap<string, number>): void {
+  for (const l of wakeListeners) l(counts);
 }
 
 /** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 10 minutes, with ±20 % jitter. */
@@ -89,11 +99,11 @@ export interface WorkerOptions {
 export class JobWorker {
   private running = false;
   private loops: Promise<void>[] = [];
-  /** Idle loops waiting for work; a wake-up resolves all of them (each loop sleeps on its own timer). */
-  private readonly sleepers = new Set<() => void>();
-  /** Bumped by every wake-up, so a loop that found nothing just before an enqueue does not sleep past it. */
-  private wakeups = 0;
-  private readonly wakeListener = () => this.wakeAll();
+  /** Idle loops waiting for work, with the queues each serves (each loop sleeps on its own timer). */
+  private readonly sleepers = new Map<() => void, readonly string[]>();
+  /** Wake-ups per queue, so a loop that found nothing just before an enqueue of its queues does not sleep past it. */
+  private readonly wakeups = new Map<string, number>();
+  private readonly wakeListener = (counts: ReadonlyMap<string, number>) => this.wake(counts);
 
   constructor(
     private readonly db: Db,
@@ -130,13 +140,34 @@ export class JobWorker {
   }
 
   private wakeAll(): void {
-    this.wakeups++;
-    for (const wake of [...this.sleepers]) wake();
+    for (const wake of [...this.sleepers.keys()]) wake();
+  }
+
+  /** Per queue, wake as many idle loops serving it as jobs arrived (the others sleep on). */
+  private wake(counts: ReadonlyMap<string, number>): void {
+    for (const [queue, n] of counts) {
+      if (!(queue in this.opts.handlers)) continue;
+      this.wakeups.set(queue, (this.wakeups.get(queue) ?? 0) + 1);
+      let left = n;
+      for (const [wake, queues] of [...this.sleepers]) {
+        if (left <= 0) break;
+        if (queues.includes(queue)) {
+          wake();
+          left--;
+        }
+      }
+    }
+  }
+
+  private wakeupsOf(queues: readonly string[]): number {
+    let n = 0;
+    for (const q of queues) n += this.wakeups.get(q) ?? 0;
+    return n;
   }
 
   private async loop(queues: string[]): Promise<void> {
     while (this.running) {
-      const seen = this.wakeups;
+      const seen = this.wakeupsOf(queues);
       let worked = false;
       try {
         worked = await this.runOne(queues);
@@ -144,7 +175,7 @@ export class JobWorker {
         worked = false; // database unavailable: wait and retry
       }
       // a wake-up that arrived while we looked (an enqueue racing our empty claim) means: look again now
-      if (!worked && this.running && seen === this.wakeups) {
+      if (!worked && this.running && seen === this.wakeupsOf(queues)) {
         await new Promise<void>((resolve) => {
           const wake = () => {
             clearTimeout(t);
@@ -152,7 +183,7 @@ export class JobWorker {
             resolve();
           };
           const t = setTimeout(wake, this.opts.idlePollMs ?? 500);
-          this.sleepers.add(wake);
+          this.sleepers.set(wake, queues);
         });
       }
     }

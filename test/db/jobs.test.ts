@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Database } from '../../src/platform/db/database.ts';
 import { enqueueJob, JobWorker, type Job } from '../../src/platform/jobs.ts';
+import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { openTestDatabase } from '../support/test-database.ts';
 import { freshLoginId } from '../support/test-system.ts';
 
@@ -97,6 +98,29 @@ test('the running worker picks up an enqueued job promptly', async () => {
     const first = await Promise.race([ran, limit.promise]);
     limit.clear();
     assert.equal(first, 'ran', `the job did not run within 2 s of enqueueJob (${Date.now() - started} ms): the wake-up did not reach the idle worker`);
+  } finally {
+    await w.stop();
+  }
+});
+
+test('a job enqueued in an inTransaction transaction wakes the idle worker once committed, not before', async () => {
+  const queue = `q_${freshLoginId()}`;
+  let done!: () => void;
+  const ran = new Promise<'ran'>((r) => (done = () => r('ran')));
+  const w = new JobWorker(database.db, { handlers: { [queue]: async () => done() }, idlePollMs: 60_000, concurrency: 1, lanes: [{ queues: [`q_${freshLoginId()}`], concurrency: 1 }] });
+  w.start();
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // asleep: only the wake-up can reach it
+    const started = Date.now();
+    await inTransaction(database.db, async (tx) => {
+      await enqueueJob(tx, queue, {});
+      // still uncommitted: a loop woken now would find nothing and sleep for 60 s
+      await new Promise((r) => setTimeout(r, 200));
+    });
+    const limit = timeout(2000);
+    const first = await Promise.race([ran, limit.promise]);
+    limit.clear();
+    assert.equal(first, 'ran', `the job did not run within 2 s of the commit (${Date.now() - started} ms): the wake-up came before the commit or not at all`);
   } finally {
     await w.stop();
   }

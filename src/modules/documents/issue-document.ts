@@ -26,16 +26,23 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
   const now = ctx.clock.now();
   await assertUsageLimit(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
   const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
+  // a document with a recipient is marked mail-pending by this same UPDATE (one round trip less per issue than
+  // queueDocumentMail's own UPDATE); the outbox row and its job follow in this transaction
+  const mailed = mailRecipient(doc) !== undefined;
   const issued = await tx
     .updateTable('documents')
-    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, updated_at: now })
+    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, updated_at: now, ...(mailed ? { mail_result: 'pending' } : {}) })
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordUsage(ctx, tx, [{ eventKey: `doc:${row.id}`, subscriptionId: row.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
-  const queued = await queueDocumentMail(ctx, tx, issued, doc, 'issue');
+  if (mailed) await queueDocumentMail(ctx, tx, issued, doc, 'issue', { marked: true });
   await queueDocumentNotice(ctx, tx, issued, doc);
-  return queued ? { ...issued, mail_result: 'pending' } : issued;
+  return issued;
+}
+
+function mailRecipient(doc: DocumentInput): string | undefined {
+  return doc.buyer.contacts?.[0]?.email || undefined;
 }
 
 /** Every document this subscription writes is in its own sales ledger (doclstmst). */
@@ -45,9 +52,12 @@ export async function addToSalesLedger(tx: Tx, subscriptionId: number, documentI
     SELECT l.id, ${documentId}, ${subscriptionId}, ${at} FROM ledgers l WHERE l.subscription_id = ${subscriptionId} AND l.kind = 'sales'`.execute(tx);
 }
 
-/** Write the outbox row and its job; the mail worker renders and sends it (with retries). */
-export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, reason: 'issue' | 'resend' | 'update'): Promise<boolean> {
-  const to = doc.buyer.contacts?.[0]?.email;
+/**
+ * Write the outbox row and its job; the mail worker renders and sends it (with retries). `marked`: the caller
+ * already set the document's mail_result to 'pending' in this transaction.
+ */
+export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, reason: 'issue' | 'resend' | 'update', opts: { marked?: boolean } = {}): Promise<boolean> {
+  const to = mailRecipient(doc);
   if (!to) return false;
   const cc = doc.buyer.contacts?.[1]?.email ?? null;
   const outbox = await tx
@@ -55,7 +65,7 @@ export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc:
     .values({ subscription_id: row.subscription_id, document_id: row.id, reason, to_addr: to, cc_addr: cc })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
+  if (!opts.marked) await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
   await enqueueJob(tx, mailQueue(ctx.config), { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
   ctx.log.debug({ dockey: row.dockey, outboxId: outbox.id }, 'document mail queued');
   return true;

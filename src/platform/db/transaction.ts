@@ -10,5 +10,25 @@ export type Tx = Transaction<DB>;
  */
 export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Tx);
-  return db.transaction().execute(fn);
+  const hooks: (() => void)[] = [];
+  const result = await db.transaction().execute((tx) => {
+    commitHooks.set(tx, hooks);
+    return fn(tx);
+  });
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/** Callbacks to run once a transaction opened by `inTransaction` has committed (dropped when it rolls back). */
+const commitHooks = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Run `fn` after `db`'s transaction commits, when `db` is one that `inTransaction` opened; otherwise (no
+ * transaction, or one opened elsewhere) run it now. For side effects that only make sense once the change is
+ * visible to others — waking job workers for a job this transaction enqueued, say. `fn` must not throw.
+ */
+export function afterCommit(db: Db | Tx, fn: () => void): void {
+  const hooks = db.isTransaction ? commitHooks.get(db) : undefined;
+  if (hooks) hooks.push(fn);
+  else fn();
 }
