@@ -8,7 +8,8 @@
  *   2. 1,000 tax invoices issued with mail by `POST …/documents/bulk` (100 per request, 4 in flight);
  *   3. right after, all 1,000 filed by REQNTS (10 × 100 dockeys, sent at once) while the mail is still pending;
  *   4. light probes (MULTILIST, page_size 1: its `total`) count the mailed and the settled documents;
- *   5. MULTILIST of the 1,000 rows; single REST issues at a fixed rate from a separate load process
+ *   5. MULTILIST of the 1,000 rows; 50 documents issued and filed one at a time (REQNTS → final NTS state, read
+ *      every 10 ms: p50, p99); single REST issues at a fixed rate from a separate load process
  *      (bench/fixed-rate-load.ts, open loop);
  *   6. the server's RSS sampled from /proc every 200 ms throughout.
  *
@@ -19,7 +20,7 @@
  *
  * Run: npm run bench (bench/run.ts: builds dist/, runs PGlite, then PostgreSQL when DATABASE_URL is set), or
  *      node --import tsx bench/customer-flow.bench.ts       (one engine: DATABASE_URL decides)
- *      BENCH_DOCS=1000 BENCH_RATE=200 BENCH_RATE_SECONDS=10 …
+ *      BENCH_DOCS=1000 BENCH_RATE=200 BENCH_RATE_SECONDS=10 BENCH_SINGLE_FILINGS=50 …
  * Prints figures only; asserts nothing.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,6 +47,8 @@ export interface FlowOptions {
   /** Single-issue load: requests per second and seconds. */
   rate: number;
   rateSeconds: number;
+  /** Documents issued and filed one at a time for the filing → final state latency (BENCH_SINGLE_FILINGS). */
+  singleFilings: number;
 }
 
 export interface Row {
@@ -353,6 +356,26 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       if (i > 0) multi.push(ms); // the first warms up
     }
 
+    // one document at a time, as an integrator files right after issuing: REQNTS → final NTS state (3 or 4), read
+    // by the document's REST view every 10 ms; the issue is done before the clock starts
+    log(`single-document filing → final state, ${o.singleFilings} documents one after another`);
+    const singleFiling: number[] = [];
+    for (let i = 0; i < o.singleFilings; i++) {
+      const issued = await retryingReset(() => rest(server.url, 'POST', `/v1/subscriptions/${member.subscriptionId}/documents`, { issue: true, subkey: `single-filing-${i}`, document: sampleDocument('0101', member.bizno, today) }, headers));
+      if (issued.status !== 201 && issued.status !== 200) throw new Error(`issue: ${issued.status} ${JSON.stringify(issued.body).slice(0, 300)}`);
+      const dockey = issued.body.dockey as string;
+      const t = performance.now();
+      const r = await retryingReset(() => legacyPost(server.url, 'taxinvoice.aspx', { cmd: 'REQNTS', sinch_no: member.subscriptionId, svc_key: member.svcKey, dockeys: dockey }));
+      if (r.code !== '0000') throw new Error(`REQNTS: ${r.code} ${r.msg}`);
+      for (;;) {
+        const v = await retryingReset(() => rest(server.url, 'GET', `/v1/subscriptions/${member.subscriptionId}/documents/${encodeURIComponent(dockey)}`, undefined, headers));
+        if (v.body.ntsState === '3' || v.body.ntsState === '4') break;
+        if (performance.now() - t > 60_000) throw new Error(`${dockey} not settled within 60 s`);
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      singleFiling.push(performance.now() - t);
+    }
+
     log(`single REST issue at ${o.rate}/s for ${o.rateSeconds} s (separate load process)`);
     const load = await runLoadProcess({
       url: `${server.url}/v1/subscriptions/${member.subscriptionId}/documents`,
@@ -378,6 +401,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       { figure: `single REST issue p50 at ${o.rate}/s`, measured: load.p50, unit: 'ms', bound: undefined, boundText: `achieved ${load.achievedRate.toFixed(0)}/s`, higherBetter: false },
       { figure: `single REST issue p99 at ${o.rate}/s`, measured: load.p99, unit: 'ms', bound: 15, boundText: 'goal ≤ 15 (PostgreSQL)', higherBetter: false },
       { figure: 'HTTP probe (MULTILIST 1 row) p99 during the flow', measured: pctl(probeMs, 99), unit: 'ms', bound: undefined, boundText: `p50 ${median(probeMs).toFixed(0)} ms, ${probeMs.length} probes`, higherBetter: false },
+      { figure: `one document filed → final state, p99 of ${singleFiling.length}`, measured: pctl(singleFiling, 99), unit: 'ms', bound: 1000, boundText: `goal ≤ 1000 (p50 ${median(singleFiling).toFixed(0)} ms)`, higherBetter: false },
       { figure: 'MULTILIST 1,000 rows (median of 5)', measured: median(multi), unit: 'ms', bound: 50, boundText: 'goal ≤ 50', higherBetter: false },
       { figure: 'server RSS, max (sampled every 200 ms)', measured: rss.max(), unit: 'MB', bound: 400, boundText: 'goal ≤ 400', higherBetter: false },
       { figure: 'server start (spawn → /readyz 200), new data', measured: startMs, unit: 'ms', bound: undefined, boundText: '', higherBetter: false },
@@ -418,6 +442,7 @@ export function flowOptionsFromEnv(databaseUrl: string | undefined): FlowOptions
     docs: Number(process.env['BENCH_DOCS'] ?? 1000),
     rate: Number(process.env['BENCH_RATE'] ?? 200),
     rateSeconds: Number(process.env['BENCH_RATE_SECONDS'] ?? 10),
+    singleFilings: Number(process.env['BENCH_SINGLE_FILINGS'] ?? 50),
   };
 }
 
