@@ -139,21 +139,22 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Server {
+export interface Server {
   url: string;
   child: ChildProcess;
   logFile: string;
   stop(): Promise<void>;
 }
 
-export async function startServer(databaseUrl: string | undefined, dataDir: string, extra: { env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<Server> {
+/** `workerOnly`: a HANBILL_ROLES=worker process serves no HTTP; it is ready when its log says so (LOG_LEVEL info). */
+export async function startServer(databaseUrl: string | undefined, dataDir: string, extra: { env?: Record<string, string>; nodeArgs?: string[]; workerOnly?: boolean } = {}): Promise<Server> {
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
     HOST: '127.0.0.1',
     HANBILL_DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: extra.workerOnly ? 'info' : 'warn',
     NTS_SIM_RESULT_DELAY_MS: '0',
     HANBILL_NTS_AUTO_FILE: 'off',
     // its own filing and job channels: a shared PostgreSQL database may hold other installations' jobs
@@ -178,7 +179,7 @@ export async function startServer(databaseUrl: string | undefined, dataDir: stri
   const deadline = Date.now() + 120_000;
   for (;;) {
     const ready = await Promise.race([
-      fetch(`${url}/readyz`).then((r) => r.status === 200, () => false),
+      extra.workerOnly ? Promise.resolve(fs.readFileSync(logFile, 'utf8').includes('hanbill is ready')) : fetch(`${url}/readyz`).then((r) => r.status === 200, () => false),
       exited,
     ]);
     if (ready) break;
@@ -230,7 +231,7 @@ function pctl(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-async function inBatches<T, R>(items: T[], size: number, inFlight: number, fn: (batch: T[]) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(items: T[], size: number, inFlight: number, fn: (batch: T[]) => Promise<R>): Promise<R[]> {
   const batches: T[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   const out: R[] = new Array(batches.length);
@@ -251,7 +252,7 @@ async function inBatches<T, R>(items: T[], size: number, inFlight: number, fn: (
  * before any answer): such a call is repeated, at most 3 times. Every call wrapped is safe to repeat — bulk items
  * carry subkeys, REQNTS of a queued document refuses that row, MULTILIST only reads.
  */
-async function retryingReset<T>(fn: () => Promise<T>): Promise<T> {
+export async function retryingReset<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -214,6 +214,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   if (worker && workerHasHandlers) worker.start();
   if (worker) await carrier.delivery.start();
   if (worker) await billing.start();
+  // a worker-only process listens on nothing: its log is where it says it is ready
+  if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
 
   let closed = false;
   return {
