@@ -198,6 +198,12 @@ test('draft: opened again from its document screen with its fields, saved in pla
   assert.equal(foreign.status, 404);
   assert.equal((await documentsOf(other.m))[0]!.proc_state, 'T');
 
+  // a draft key that is no key (a NUL byte): refused naming draft, never a 500
+  const nul = await c.page('/member/documents/new?draft=a%00b');
+  assert.ok(nul.status >= 400 && nul.status < 500, `?draft with a NUL: ${nul.status}`);
+  const nulPost = await c.post('/member/documents/new', { ...writeForm('nulformtoken12345', 'x@buyer.example'), draft: 'a\u0000b', do: 'draft' });
+  assert.ok(nulPost.status >= 400 && nulPost.status < 500, `draft field with a NUL: ${nulPost.status}`);
+
   // a draft with a 거래명세서 (the API's): the form cannot show it, so it is not opened there
   const withStatement = await insertDocument(sys.ctx, { subscriptionId: m.subscriptionId, memberId: m.memberId, packageId: 1 }, {
     input: { ...sampleTaxInvoice(), supplier: { ...sampleTaxInvoice().supplier, bizno: m.bizno }, statement: { lines: [{ date: todayKst(sys.ctx.clock.now()), name: '명세', supply: 1000, tax: 100, total: 1100 }] } },
