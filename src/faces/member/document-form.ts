@@ -13,28 +13,18 @@ export function formOfDocument(doc: DocumentInput, opts: { supplier: boolean; si
   const put = (k: string, v: string | number | undefined) => {
     if (v !== undefined && v !== '') form[k] = String(v);
   };
+  // the party fields the form shows, by the same names on both sides
+  const PARTY = ['subBizno', 'name', 'ceoName', 'address', 'businessType', 'businessItem'] as const;
   if (opts.supplier) {
-    const s = doc.supplier;
     put('writeDate', /^\d{8}$/.test(doc.writeDate) ? `${doc.writeDate.slice(0, 4)}-${doc.writeDate.slice(4, 6)}-${doc.writeDate.slice(6, 8)}` : doc.writeDate);
-    put('supplier.subBizno', s.subBizno);
-    put('supplier.name', s.name);
-    put('supplier.ceoName', s.ceoName);
-    put('supplier.address', s.address);
-    put('supplier.businessType', s.businessType);
-    put('supplier.businessItem', s.businessItem);
-    put('supplier.contact.email', s.contact?.email);
+    for (const k of PARTY) put(`supplier.${k}`, doc.supplier[k]);
+    put('supplier.contact.email', doc.supplier.contact?.email);
     for (const [mean, amount] of Object.entries(doc.payments ?? {})) if (amount) put(`payments.${mean}`, amount);
   }
-  const b = doc.buyer;
-  put('buyer.id', b.id);
-  put('buyer.subBizno', b.subBizno);
-  put('buyer.name', b.name);
-  put('buyer.ceoName', b.ceoName);
-  put('buyer.address', b.address);
-  put('buyer.businessType', b.businessType);
-  put('buyer.businessItem', b.businessItem);
-  put('buyer.contacts[0].name', b.contacts?.[0]?.name);
-  put('buyer.contacts[0].email', b.contacts?.[0]?.email);
+  put('buyer.id', doc.buyer.id);
+  for (const k of PARTY) put(`buyer.${k}`, doc.buyer[k]);
+  put('buyer.contacts[0].name', doc.buyer.contacts?.[0]?.name);
+  put('buyer.contacts[0].email', doc.buyer.contacts?.[0]?.email);
   const sign = opts.sign ?? 1;
   const neg = (s: string | undefined) => (s === undefined || sign === 1 ? s : s.startsWith('-') ? s.slice(1) : `-${s}`);
   doc.lines.forEach((l, i) => {
