@@ -4,14 +4,9 @@
 //   node --import tsx bench/member-ledger.bench.ts                     (embedded PGlite in a temp folder)
 //   DATABASE_URL=postgres://… node --import tsx bench/member-ledger.bench.ts   (PostgreSQL; use a scratch database)
 // Options: BENCH_LEDGER_DOCS (default 100000), BENCH_RUNS (default 20; the median is printed).
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
-import { startSystem } from '../src/main.ts';
-import { silentLogger } from '../src/platform/context.ts';
+import { startBenchSystem } from './support/bench-system.ts';
 import { insertDocument } from '../src/modules/documents/insert-document.ts';
 import { sampleTaxInvoice } from '../src/modules/documents/sample-documents.ts';
 import { ledgerTotals, readLedgerQuery, searchLedgerPage } from '../src/modules/documents/search-ledger.ts';
@@ -19,14 +14,7 @@ import { onboard } from '../test/support/onboard.ts';
 
 const N = Number(process.env['BENCH_LEDGER_DOCS'] ?? 100_000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 20);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-bench-'));
-const config = loadConfig({
-  PORT: '0', HOST: '127.0.0.1', HANBILL_DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-  HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
-  HANBILL_NTS_AUTO_FILE: 'off', HANBILL_BILLING_TICK_MS: '0',
-  ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
-});
-const sys = await startSystem(config, { logger: silentLogger });
+const { sys, close } = await startBenchSystem('ledger');
 const engine = sys.database.engine;
 const url = sys.url!;
 const ctx = sys.ctx;
@@ -129,5 +117,4 @@ if (engine === 'postgres') {
   await sql`DELETE FROM ledger_entries WHERE subscription_id = ${m.sinchno}`.execute(ctx.db);
   await sql`DELETE FROM documents WHERE subscription_id = ${m.sinchno} AND dockey LIKE 'bench-%'`.execute(ctx.db);
 }
-await sys.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await close();

@@ -7,14 +7,9 @@
 //   node --import tsx bench/multilist.bench.ts                       (embedded PGlite in a temp folder)
 //   DATABASE_URL=postgres://… node --import tsx bench/multilist.bench.ts   (PostgreSQL; use a scratch database)
 // Options: BENCH_MULTILIST_DOCS (default 1000), BENCH_RUNS (default 30).
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
-import { startSystem } from '../src/main.ts';
-import { silentLogger } from '../src/platform/context.ts';
+import { startBenchSystem } from './support/bench-system.ts';
 import { insertDocument } from '../src/modules/documents/insert-document.ts';
 import { sampleTaxInvoice } from '../src/modules/documents/sample-documents.ts';
 import { listDocumentsPage, type DocumentFilter } from '../src/modules/documents/list-documents.ts';
@@ -26,14 +21,7 @@ import { onboard } from '../test/support/onboard.ts';
 const N = Number(process.env['BENCH_MULTILIST_DOCS'] ?? 1000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
 const GOAL_MS = 50;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-bench-ml-'));
-const config = loadConfig({
-  PORT: '0', HOST: '127.0.0.1', HANBILL_DATA_DIR: dataDir, LOG_LEVEL: 'silent',
-  HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
-  HANBILL_NTS_AUTO_FILE: 'off', HANBILL_BILLING_TICK_MS: '0',
-  ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
-});
-const sys = await startSystem(config, { logger: silentLogger });
+const { sys, close } = await startBenchSystem('ml');
 const engine = sys.database.engine;
 const url = sys.url!;
 const ctx = sys.ctx;
@@ -148,5 +136,4 @@ console.log(`| stage: encode JSON | ${fmt(json)} | - |`);
 if (engine === 'postgres') {
   await sql`DELETE FROM documents WHERE subscription_id = ${m.sinchno} AND dockey LIKE 'bench-%'`.execute(ctx.db);
 }
-await sys.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await close();
