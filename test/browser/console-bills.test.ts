@@ -6,41 +6,31 @@
 // invoice), 정지 of the partner from the bill (파트너 관리 shows its kind and links to its bills), 정지 해제; the list
 // in English. Screenshots go to
 // .test-artifacts/console-bills/.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
 import { freshLoginId } from '../support/test-system.ts';
-import { launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
-import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
+import { SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
+import { billingBrowserSuite } from './billing-browser-support.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createOperator } from '../../src/modules/accounts/create-operator.ts';
 import { SYSTEM_ACTOR } from '../../src/modules/access/audit-log.ts';
 import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-account.ts';
-import { startNtsTestSystem } from '../e2e/nts-support.ts';
 import { acknowledged, depositAndWait } from '../e2e/billing-bank-support.ts';
 import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, usage } from '../e2e/billing-bills-support.ts';
 
 const months = billingMonths();
 const clock = new ManualClock(months.usageAt(10));
+const suite = billingBrowserSuite('console-bills', 'conbillsb', clock);
 let sys: TestSystem;
 let chromium: Chromium | undefined;
-// the run bills every partner with usage in the month: on PostgreSQL a database of its own
-let privateDb: PrivateDatabase | undefined;
 before(async () => {
-  if (SKIP) return;
-  privateDb = await usePrivateDatabase('conbillsb');
-  sys = await startNtsTestSystem({}, { clock });
-  chromium = await launchChromium('console-bills');
+  await suite.ready;
+  sys = suite.sys;
+  chromium = suite.chromium;
 });
-after(async () => {
-  await chromium?.close();
-  await sys?.close();
-  await privateDb?.drop();
-});
-
-const snap = (page: Page, name: string) => chromium!.snap(page, name);
-const shownOrders = async (page: Page) => (await page.locator('table.bills tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-no')))) as string[];
+const { snap, shownOrders } = suite;
 
 test('청구·입금 관리, a bill, its 조정 form and the partner\'s suspension, in Chromium', { skip: SKIP, timeout: 120_000 }, async () => {
   const [a, b] = [await billingPartner(sys), await billingPartner(sys)];

@@ -4,39 +4,30 @@
 // the billed usage, the printable 영수증 of the paid bill, a selection downloaded as .xlsx (read back with exceljs),
 // then the due date passes: 미납, 안내 with the suspension; and the API-service page's settlement terms.
 // Screenshots go to .test-artifacts/settlement-bills/.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system.ts';
-import { addCookies, launchChromium, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
-import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
+import { addCookies, SKIP_BROWSER as SKIP, type Chromium } from '../support/browser.ts';
+import { billingBrowserSuite } from './billing-browser-support.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { ensureBillingAccount } from '../../src/modules/settlement/bank/billing-account.ts';
-import { startNtsTestSystem } from '../e2e/nts-support.ts';
 import { depositAndWait } from '../e2e/billing-bank-support.ts';
 import { billAndFile, billingMonths, billingPartner, billRowOf, contractPrice, relogin, usage } from '../e2e/billing-bills-support.ts';
 
 const older = billingMonths(new Date(), 2);
 const last = billingMonths(new Date(), 1);
 const clock = new ManualClock(older.usageAt(10));
+const suite = billingBrowserSuite('settlement-bills', 'billsb', clock);
 let sys: TestSystem;
 let chromium: Chromium | undefined;
-let privateDb: PrivateDatabase | undefined;
 before(async () => {
-  if (SKIP) return;
-  privateDb = await usePrivateDatabase('billsb');
-  sys = await startNtsTestSystem({}, { clock });
-  chromium = await launchChromium('settlement-bills');
+  await suite.ready;
+  sys = suite.sys;
+  chromium = suite.chromium;
 });
-after(async () => {
-  await chromium?.close();
-  await sys?.close();
-  await privateDb?.drop();
-});
-
-const snap = (page: Page, name: string) => chromium!.snap(page, name);
-const shownOrders = async (page: Page) => (await page.locator('table.bills tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-order-no')))) as string[];
+const { snap, shownOrders } = suite;
 
 test('결제완료/미납내역 in Chromium', { skip: SKIP, timeout: 150_000 }, async () => {
   const p = await billingPartner(sys);
