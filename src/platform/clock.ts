@@ -74,6 +74,12 @@ export function kstDateTime(at: Date): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
+/** ISO 8601 of `at` in KST with its offset, 'YYYY-MM-DDTHH:MM:SS.mmm+09:00' (events, webhooks). */
+export function kstIso(at: Date): string {
+  const p = kstParts(at);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${pad(at.getUTCMilliseconds(), 3)}+09:00`;
+}
+
 /** True when `text` is YYYYMMDD and names a real calendar day. */
 export function isCalendarDate(text: string): boolean {
   if (!/^\d{8}$/.test(text)) return false;
