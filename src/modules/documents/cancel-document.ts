@@ -22,6 +22,8 @@ import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
 import { recordDocumentEvent } from './document-events.ts';
+import { recordEvent } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 import { queueNoticeMail } from './notice-mails.ts';
 import { viewUrl } from './recipient-view.ts';
 import './reverse-tables.ts';
@@ -76,6 +78,7 @@ export async function cancelDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
       .returningAll()
       .executeTakeFirstOrThrow();
     await recordDocumentEvent(tx, row.id, 'cancelled', now, { reason, by: 'supplier', subscriptionId: tenant.subscriptionId, issueId: row.nts_issue_id, withdrawnFiling: row.nts_state === '1' });
+    await recordEvent(tx, documentEvent('document.cancelled', cancelled, now, { reason, withdrawnFiling: row.nts_state === '1' }));
     if (row.buy_email1) {
       await queueNoticeMail(ctx, tx, {
         kind: 'cancelled',

@@ -1,9 +1,14 @@
-/** Delete a draft (never issued, never filed). Issued documents are kept: replace or amend them instead. */
+/**
+ * Delete a draft (never issued, never filed), with its `document.discarded` event. Issued documents are kept:
+ * replace or amend them instead.
+ */
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { findIssuedDocument } from './document-repo.ts';
+import { recordEvent } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 
 export async function deleteDraft(ctx: Ctx, tenant: Tenant, dockey: string): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
@@ -14,5 +19,6 @@ export async function deleteDraft(ctx: Ctx, tenant: Tenant, dockey: string): Pro
     await tx.deleteFrom('ledger_entries').where('document_id', '=', row.id).execute();
     await tx.updateTable('documents').set({ replaces_id: null }).where('replaces_id', '=', row.id).execute();
     await tx.deleteFrom('documents').where('id', '=', row.id).execute();
+    await recordEvent(tx, documentEvent('document.discarded', row, ctx.clock.now()));
   });
 }

@@ -12,7 +12,8 @@
  *                           the usage-limit check for the batch's count, the approval numbers of the written
  *                           issued items in one statement (issue-serials.ts assignIssueIds: gap-free, nothing
  *                           reserved for an item that is not written), one UPDATE marking them issued, their usage
- *                           rows, mail outbox rows and mail jobs in multi-row INSERTs, and their AlimTalk notices
+ *                           rows, mail outbox rows and mail jobs in multi-row INSERTs, their AlimTalk notices,
+ *                           and their document.issued events in one INSERT
  *
  * An item repeating an earlier item's subkey in the same batch answers that item's document (created false). When
  * the transaction fails for any reason (the batch would pass a usage limit, approval numbers exhausted, a notice
@@ -38,6 +39,8 @@ import type { DocumentInput } from './model.ts';
 import { memberProfile, prepareDocumentAs } from './prepare-document.ts';
 import type { SupplierProfile } from './supplier-defaults.ts';
 import { documentColumns } from './store-document.ts';
+import { recordEvents } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 
 export const MAX_BULK_DOCUMENTS = 100;
 
@@ -195,6 +198,8 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
       await enqueueJobs(tx, outbox.map((o) => ({ queue, payload: { outboxId: o.id }, opts: { dedupeKey: `outbox:${o.id}`, maxAttempts: 8 } })));
     }
     for (const p of issuing) await queueDocumentNotice(ctx, tx, issued.get(p.dockey)!, p.doc);
+    // the batch's document.issued events in one INSERT, in item order
+    await recordEvents(tx, issuing.map((p) => documentEvent('document.issued', issued.get(p.dockey)!, now)));
   }
   for (const p of fresh) {
     const document = issued.get(p.dockey) ?? rowOf.get(p.dockey)!;

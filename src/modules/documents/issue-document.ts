@@ -2,8 +2,8 @@
  * Issuing (발행) inside the caller's transaction: check the unit limits from the usage ledger, assign the
  * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts),
  * queue the mail in the outbox with its job, and — with alimtalk.notify — the buyer's AlimTalk notice
- * (document-notice.ts; prepareDocumentNotice runs before the transaction). Everything commits together or not at
- * all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * (document-notice.ts; prepareDocumentNotice runs before the transaction), and the `document.issued` event
+ * (document-log-events.ts). Everything commits together or not at all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -15,6 +15,8 @@ import { assertUsageLimit } from '../settlement/usage-limits.ts';
 import { DOCUMENT_ISSUED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import type { DocumentInput } from './model.ts';
 import type { DocumentRow } from './document-views.ts';
+import { recordEvent } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 
 /** The mail job queue of this installation's channel (HANBILL_CHANNEL). */
 export function mailQueue(config: { channel: string }): string {
@@ -38,6 +40,7 @@ export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc
   await recordUsage(ctx, tx, [{ eventKey: `doc:${row.id}`, subscriptionId: row.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
   if (mailed) await queueDocumentMail(ctx, tx, issued, doc, 'issue', { marked: true });
   await queueDocumentNotice(ctx, tx, issued, doc);
+  await recordEvent(tx, documentEvent('document.issued', issued, now));
   return issued;
 }
 

@@ -9,6 +9,8 @@ import type { Tx } from '../../platform/db/transaction.ts';
 import { documentOf, type DocumentRow } from './document-views.ts';
 import { recordDocumentEvent } from './document-events.ts';
 import { queueNoticeMail } from './notice-mails.ts';
+import { recordEvent } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 
 const won = (n: number) => `${Number(n).toLocaleString('ko-KR')}원`;
 
@@ -28,6 +30,7 @@ export async function notifySupplierOfResponse(ctx: Ctx, tx: Tx, row: DocumentRo
   const approved = row.proc_state === 'A';
   const now = row.responded_at ?? ctx.clock.now();
   await recordDocumentEvent(tx, row.id, approved ? 'approved' : 'rejected', now, { via, ...(approved ? {} : { reason: row.reject_reason ?? '' }), issueId: row.nts_issue_id });
+  await recordEvent(tx, documentEvent(approved ? 'document.approved' : 'document.rejected', row, now, { via, ...(approved ? {} : { reason: row.reject_reason ?? '' }) }));
   const to = await supplierMailOf(tx, row);
   if (!to) return;
   const word = approved ? '승인' : '반려(거부)';

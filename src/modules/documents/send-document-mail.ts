@@ -5,6 +5,9 @@
  * (the job throws); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
  * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
  * the Message-ID is stable per outbox row so receivers can drop the duplicate.
+ * Events: `document.mailed` when a mail is sent, `document.mail_failed` when it failed for good (a permanent SMTP
+ * error or the last attempt), each in the transaction that records the result — only the outbox row's first
+ * change from pending records one, so a repeated job records none.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -14,6 +17,8 @@ import { MailSendError } from '../mail/mail-transport.ts';
 import { renderInvoiceMail } from './render/index.ts';
 import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from './document-files.ts';
 import { viewUrl } from './recipient-view.ts';
+import { recordEvent } from '../events/record-event.ts';
+import { documentEvent } from './document-log-events.ts';
 
 export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
   return async (job: Job): Promise<void> => {
@@ -23,11 +28,11 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
       .selectFrom('mail_outbox as o')
       .innerJoin('documents', 'documents.id', 'o.document_id')
       .selectAll('documents')
-      .select(['o.id as outbox_id', 'o.state as outbox_state', 'o.to_addr as outbox_to', 'o.cc_addr as outbox_cc'])
+      .select(['o.id as outbox_id', 'o.state as outbox_state', 'o.to_addr as outbox_to', 'o.cc_addr as outbox_cc', 'o.reason as outbox_reason'])
       .where('o.id', '=', outboxId)
       .executeTakeFirst();
     if (!found || found.outbox_state !== 'pending') return;
-    const { outbox_id, outbox_state: _state, outbox_to, outbox_cc, ...row } = found;
+    const { outbox_id, outbox_state: _state, outbox_to, outbox_cc, outbox_reason: outboxReason, ...row } = found;
     const outbox = { id: outbox_id, to_addr: outbox_to, cc_addr: outbox_cc };
     const doc = documentOf(row);
     const link = viewUrl(ctx, row.dockey);
@@ -48,20 +53,25 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
         ],
       });
       const now = ctx.clock.now();
-      // both rows in one statement (a data-modifying CTE: atomic like the transaction it replaces, one round trip)
-      await ctx.db
-        .with('sent', (db) =>
-          db
-            .updateTable('mail_outbox')
-            .set({ state: 'sent', attempts: sql`attempts + 1`, sent_at: now, message_id: result.messageId, last_error: null })
-            .where('id', '=', outbox.id)
-            .returning('document_id'),
-        )
-        .updateTable('documents')
-        .set({ send_at: now, mail_result: 'sent', updated_at: now })
-        .where('id', '=', row.id)
-        .where('id', 'in', (eb) => eb.selectFrom('sent').select('sent.document_id'))
-        .execute();
+      await ctx.db.transaction().execute(async (tx) => {
+        // both rows in one statement (a data-modifying CTE, one round trip); the event only when the outbox row
+        // left pending here (a job run twice records one event)
+        const sent = await tx
+          .with('sent', (db) =>
+            db
+              .updateTable('mail_outbox')
+              .set({ state: 'sent', attempts: sql`attempts + 1`, sent_at: now, message_id: result.messageId, last_error: null })
+              .where('id', '=', outbox.id)
+              .where('state', '=', 'pending')
+              .returning('document_id'),
+          )
+          .updateTable('documents')
+          .set({ send_at: now, mail_result: 'sent', updated_at: now })
+          .where('id', '=', row.id)
+          .where('id', 'in', (eb) => eb.selectFrom('sent').select('sent.document_id'))
+          .executeTakeFirst();
+        if (Number(sent.numUpdatedRows) > 0) await recordEvent(tx, documentEvent('document.mailed', row, now, { reason: outboxReason, to: outbox.to_addr }));
+      });
       ctx.log.info({ dockey: row.dockey, outboxId }, 'document mail sent');
     } catch (err) {
       const permanent = err instanceof MailSendError && err.permanent;
@@ -79,6 +89,7 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
           .set({ mail_result: final ? `failed: ${message}` : `retrying: ${message}`, updated_at: now })
           .where('id', '=', row.id)
           .execute();
+        if (final) await recordEvent(tx, documentEvent('document.mail_failed', row, now, { reason: outboxReason, to: outbox.to_addr, permanent, error: message.slice(0, 200) }));
       });
       ctx.log.warn({ dockey: row.dockey, outboxId, permanent, final }, 'document mail failed');
       if (!final) throw err;
