@@ -20,6 +20,7 @@ import { encryptEnvelopedData } from './transport/cms-envelope.ts';
 import { encodeTaxInvoicePackage } from './transport/tax-invoice-package.ts';
 import type { NtsGateway } from './nts-gateway.ts';
 import { settleFilings, settleSubmissionIfDone } from './record-results.ts';
+import { recordFilingEvents } from './filing-events.ts';
 import './tables.ts';
 
 interface Signed {
@@ -94,11 +95,13 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
       await sql`UPDATE nts_filings AS f SET signed_xml = v.xml, certificate_id = v.cert FROM (VALUES ${values}) AS v(id, xml, cert) WHERE f.id = v.id`.execute(tx);
     }
     if (signed.length > 0) {
-      await tx
+      const sent = await tx
         .updateTable('documents')
         .set({ nts_state: '2', submit_id: sub.submit_id, updated_at: now })
         .where('id', 'in', signed.map((s) => s.documentId))
+        .returning(['dockey', 'subscription_id', 'nts_issue_id'])
         .execute();
+      await recordFilingEvents(tx, 'nts_filing.sent', sent, now, () => ({ submitId: sub.submit_id }));
     }
     for (const [code, { ids, detail }] of failed) await settleFilings(tx, ctx, ids, code, detail);
     if (signed.length === 0) await settleSubmissionIfDone(tx, ctx, submissionId);

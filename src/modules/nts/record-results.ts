@@ -2,7 +2,8 @@
  * Store NTS results for the filings of one submission: filings move to succeeded / failed with the NTS code,
  * their documents to NTS state 3 / 4. Idempotent and order-proof: only open filings (packing / sent) change,
  * so a duplicate push, a late poll answer or an ack arriving after the results changes nothing; the submission
- * is settled when no open filing is left. A success writes the filing's usage-ledger row (nts:<filing id>) in the
+ * is settled when no open filing is left. Each settled document's `nts_filing.succeeded | failed` event is recorded
+ * in the same transaction (one INSERT per call). A success writes the filing's usage-ledger row (nts:<filing id>) in the
  * same transaction (settlement/record-usage.ts).
  */
 import { sql } from 'kysely';
@@ -10,6 +11,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
 import { NTS_FILED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import { isSuccessCode, resultMessage } from './result-codes.ts';
+import { recordFilingEvents } from './filing-events.ts';
 import './tables.ts';
 
 export interface FilingResult {
@@ -37,11 +39,13 @@ export async function settleFilings(tx: Tx, ctx: Ctx, filingIds: number[], code:
     await recordUsage(ctx, tx, changed.map((c) => ({ eventKey: `nts:${c.id}`, subscriptionId: Number(c.subscription_id), meteredItem: NTS_FILED_ITEM, occurredAt: now })));
   }
   if (changed.length > 0) {
-    await tx
+    const docs = await tx
       .updateTable('documents')
       .set({ nts_state: success ? '3' : '4', nts_result_code: code, nts_result_msg: message, nts_resp_at: now, updated_at: now })
       .where('id', 'in', changed.map((c) => c.document_id))
+      .returning(['dockey', 'subscription_id', 'nts_issue_id'])
       .execute();
+    await recordFilingEvents(tx, success ? 'nts_filing.succeeded' : 'nts_filing.failed', docs, now, () => ({ resultCode: code, resultMessage: message }));
   }
   return changed.length;
 }

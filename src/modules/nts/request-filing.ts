@@ -2,7 +2,7 @@
  * `requestFiling` (legacy taxinvoice.aspx cmd=REQNTS, REST POST …/nts-filings): queue issued documents for
  * filing with the NTS. Per document, in one transaction: lock it, check that it is fileable (issued, not
  * discarded, not queued / sent / filed already; a failed filing may be requested again), insert the filing
- * (attempt n) and move the document to NTS state 1 (queued). A dispatch job is enqueued in the same
+ * (attempt n), move the document to NTS state 1 (queued) and record `nts_filing.queued`. A dispatch job is enqueued in the same
  * transaction, so a committed request is never lost. Signing happens in the pipeline with the member's
  * certificate, which must be usable when the request is made.
  *
@@ -18,6 +18,7 @@ import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import type { DocumentRow } from '../documents/document-views.ts';
 import { assertUsableCertificate } from '../certificates/signing-material.ts';
 import { queuesOf } from './filing-queues.ts';
+import { recordFilingEvents } from './filing-events.ts';
 import './tables.ts';
 
 export const MAX_DOCKEYS_PER_REQUEST = 100;
@@ -79,6 +80,7 @@ export async function queueDocumentFilings(tx: Tx, ctx: Ctx, rows: DocumentRow[]
       .set({ nts_state: '1', nts_req_at: now, nts_resp_at: null, nts_result_code: null, nts_result_msg: null, submit_id: null, updated_at: now })
       .where('id', 'in', [...queued])
       .execute();
+    await recordFilingEvents(tx, 'nts_filing.queued', rows.filter((r) => queued.has(r.id)), now, () => ({ trigger }));
     await enqueueJob(tx, queuesOf(ctx).dispatch, { reason: trigger });
   }
   return queued;
