@@ -11,6 +11,8 @@
  *            → a fallback attempt (sms | lms) queued, the dispatch job enqueued; the recipient stays sending
  *   failed otherwise → recipient failed, batch failure+1 pending−1
  *   batch pending 0 → done
+ *   each recipient made final (sending → delivered | failed) → its `message.delivered | message.failed` event,
+ *   all of a chunk in one INSERT (object: the recipient's id, as the recipients and history APIs show it)
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
@@ -22,6 +24,7 @@ import type { MessageKind, RecipientFallback } from '../sending/tables.ts';
 import '../sending/tables.ts';
 import { KAKAO_KINDS, meteredItemOf } from './delivery-codes.ts';
 import { currentUnitPrices } from './unit-prices.ts';
+import { recordEvents } from '../../events/record-event.ts';
 
 export interface ResultInput {
   attemptId: number;
@@ -159,10 +162,26 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
   }
 
   if (finals.length > 0) {
-    await sql`
+    const made = await sql<{ id: string; batch_id: string; partner_id: string | null; seq: number; client_ref: string | null; kind: string; state: 'delivered' | 'failed'; result_code: string }>`
       UPDATE message_recipients m SET state = f.state, result_code = f.code, result_message = f.message, done_at = ${now}, sent_at = coalesce(m.sent_at, f.sent)
         FROM jsonb_to_recordset(${JSON.stringify(finals)}::jsonb) AS f(id bigint, at timestamptz, state text, code text, message text, sent timestamptz)
-       WHERE m.id = f.id AND m.accepted_at = f.at AND m.state = 'sending'`.execute(tx);
+       WHERE m.id = f.id AND m.accepted_at = f.at AND m.state = 'sending'
+      RETURNING m.id, m.batch_id, m.partner_id, m.seq, m.client_ref, m.kind, m.state, m.result_code`.execute(tx);
+    await recordEvents(
+      tx,
+      made.rows.map((m) => {
+        const sub = info.get(Number(m.id))?.subscription_id;
+        return {
+          type: m.state === 'delivered' ? ('message.delivered' as const) : ('message.failed' as const),
+          partnerId: m.partner_id === null ? null : Number(m.partner_id),
+          subscriptionId: sub == null ? null : Number(sub),
+          objectId: String(m.id),
+          state: m.state,
+          at: now,
+          data: { batchId: String(m.batch_id), seq: m.seq, clientRef: m.client_ref, kind: m.kind, resultCode: m.result_code, ...(mode === 'timeout' ? { timedOut: true } : {}) },
+        };
+      }),
+    );
   }
   if (usage.length > 0) {
     // one statement whatever the chunk size (a VALUES list would take 7 parameters a row)

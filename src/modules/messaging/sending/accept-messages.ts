@@ -8,8 +8,8 @@
  * Then one transaction, with no per-recipient query: ids pre-allocated from the sequences, clientRefs inserted
  * first with ON CONFLICT DO NOTHING (a repeat — in this request, against an earlier one, or a concurrent one —
  * is answered with the recipient it names and not stored again), the unit limits, the batch, the recipients in
- * one unnest statement (arrays as parameters: no 65,535-parameter limit), and the job: dispatch now, or release
- * at reserve_at (reservations and ads held to 08:00).
+ * one unnest statement (arrays as parameters: no 65,535-parameter limit), the job: dispatch now, or release
+ * at reserve_at (reservations and ads held to 08:00), and the `message_batch.accepted` event (object: the batch id).
  *
  * A caller already inside a transaction (the Idempotency-Key wrapper) must call ensureMessagePartitions first:
  * partitions are created in a transaction of their own.
@@ -30,6 +30,7 @@ import { isKakao, readCommonRequest, type CommonRequest } from './message-reques
 import { readRecipient, type CheckCache, type ValidRecipient } from './accept-recipients.ts';
 import { adNightError, isAdNight, nextAdMorning } from './ad-rules.ts';
 import { assertUnitLimits, meteredItemOf, type MeteredMessage } from './accept-unit-limits.ts';
+import { recordEvent } from '../../events/record-event.ts';
 
 /** At most this many recipient errors are listed (their count is always given). */
 export const MAX_LISTED_ERRORS = 1000;
@@ -239,6 +240,14 @@ export async function acceptMessages(ctx: Ctx, partnerId: number, input: Input):
     }
     if (reserveAt) await enqueueJob(tx, messageQueuesOf(ctx).release, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}`, runAt: reserveAt });
     else await enqueueJob(tx, messageQueuesOf(ctx).dispatch, batchJobPayload(batchId, now), { dedupeKey: `batch:${batchId}` });
+    await recordEvent(tx, {
+      type: 'message_batch.accepted',
+      partnerId,
+      objectId: String(batchId),
+      state,
+      at: now,
+      data: { type: c.type, total: stored.length, duplicates: base.duplicates, ad: c.ad, reserveAt: reserveAt?.toISOString() ?? null, holdReason },
+    });
     return { ...base, id: batchId, state, total: stored.length, reserveAt, holdReason };
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Cancelling a reservation (DELETE /v1/reservations/{id}; the portal's 예약목록): allowed while the batch is
  * reserved and until 10 minutes before its reserve_at (Popbill's rule, FACTS §6); the batch and its recipients
- * become cancelled and the counters move (pending → cancelled) in one transaction. The release job finds the
+ * become cancelled, the counters move (pending → cancelled) and the `reservation.cancelled` event is recorded, in
+ * one transaction. The release job finds the
  * batch no longer reserved and does nothing.
  */
 import { sql } from 'kysely';
@@ -9,6 +10,7 @@ import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { batchNotFound, findOwnBatch, getMessageBatch, type MessageBatchView } from './get-message-batch.ts';
+import { recordEvent } from '../../events/record-event.ts';
 
 export const CANCEL_DEADLINE_MS = 10 * 60 * 1000;
 
@@ -50,6 +52,15 @@ export async function cancelReservation(ctx: Ctx, partnerId: number, batchId: nu
       .where('id', '=', batch.id)
       .where('accepted_at', '=', batch.accepted_at)
       .execute();
+    await recordEvent(tx, {
+      type: 'reservation.cancelled',
+      partnerId,
+      subscriptionId: batch.subscription_id === null ? null : Number(batch.subscription_id),
+      objectId: String(batch.id),
+      state: 'cancelled',
+      at: now,
+      data: { cancelled: n, reserveAt: reserveAt.toISOString() },
+    });
   });
   return getMessageBatch(ctx, partnerId, batchId);
 }

@@ -1,6 +1,7 @@
 /**
  * Releasing a reserved batch at its time (the `messages.release` job, enqueued at acceptance with run_at =
- * reserve_at): reserved → queued for the batch and its recipients, and the dispatch job, in one transaction.
+ * reserve_at): reserved → queued for the batch and its recipients, the dispatch job and the `reservation.sent` event
+ * (object: the batch id, state queued), in one transaction.
  * Idempotent: a batch no longer reserved (cancelled, or released already) is left alone. releaseDueReservations
  * is the sweeper's net for a lost job: every reserved batch whose reserve_at has passed.
  */
@@ -9,15 +10,26 @@ import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { enqueueJob, type JobHandler } from '../../../platform/jobs.ts';
 import { batchJobPayload, messageQueuesOf, readBatchJobPayload } from './message-queues.ts';
+import { recordEvent } from '../../events/record-event.ts';
 
 /** Returns true when this call released the batch. */
 export async function releaseReservation(ctx: Ctx, batchId: number, acceptedAt: Date): Promise<boolean> {
   return inTransaction(ctx.db, async (tx) => {
-    const released = await sql<{ id: string }>`
+    const released = await sql<{ id: string; partner_id: string | null; subscription_id: string | null; total: number; reserve_at: Date | null }>`
       UPDATE message_batches SET state = 'queued'
        WHERE id = ${batchId} AND accepted_at = ${acceptedAt} AND state = 'reserved' AND reserve_at <= ${ctx.clock.now()}
-      RETURNING id`.execute(tx);
-    if (released.rows.length === 0) return false;
+      RETURNING id, partner_id, subscription_id, total, reserve_at`.execute(tx);
+    const batch = released.rows[0];
+    if (!batch) return false;
+    await recordEvent(tx, {
+      type: 'reservation.sent',
+      partnerId: batch.partner_id === null ? null : Number(batch.partner_id),
+      subscriptionId: batch.subscription_id === null ? null : Number(batch.subscription_id),
+      objectId: String(batchId),
+      state: 'queued',
+      at: ctx.clock.now(),
+      data: { total: Number(batch.total), reserveAt: batch.reserve_at ? new Date(batch.reserve_at).toISOString() : null },
+    });
     await tx
       .updateTable('message_recipients')
       .set({ state: 'queued' })
