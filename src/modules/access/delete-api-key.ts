@@ -2,6 +2,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { audit, type Actor } from './audit-log.ts';
+import { recordEvent } from '../events/record-event.ts';
 import { ownKey, type PartnerKey } from './api-key-rows.ts';
 
 export type DeleteApiKeyOptions = PartnerKey;
@@ -13,5 +14,6 @@ export async function deleteApiKey(ctx: Ctx, who: Actor, opts: DeleteApiKeyOptio
     const now = ctx.clock.now();
     await tx.updateTable('api_keys').set({ deleted_at: now, enabled: false, updated_at: now }).where('id', '=', keyId).execute();
     await audit(tx, who, { action: 'api_key.deleted', targetKind: 'api_key', targetId: keyId, details: { partnerId, keyPrefix: k.prefix } });
+    await recordEvent(tx, { type: 'api_key.deleted', partnerId, objectId: String(keyId), state: 'deleted', at: now, data: { by: who.kind } });
   });
 }

@@ -7,6 +7,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { Input } from '../../platform/input.ts';
 import { audit, type Actor } from './audit-log.ts';
+import { recordEvent } from '../events/record-event.ts';
 import { accessKeyHash, newAccessKey, visiblePrefix } from './api-key-secrets.ts';
 import { storeIps, type ApiKeyView } from './api-key-rows.ts';
 import { readIpList } from './ip-list.ts';
@@ -40,6 +41,8 @@ export async function issueApiKey(ctx: Ctx, who: Actor, opts: IssueApiKeyOptions
       .executeTakeFirstOrThrow();
     await storeIps(tx, row.id, ips);
     await audit(tx, who, { action: 'api_key.issued', targetKind: 'api_key', targetId: row.id, details: { partnerId, keyPrefix: visiblePrefix(accessKey), ips } });
+    // the event names the key by its id; never the key or any part of it
+    await recordEvent(tx, { type: 'api_key.created', partnerId, objectId: String(row.id), state: 'active', at: now, data: { by: who.kind, ips: ips.length } });
     return row.id;
   });
   return { key: await getApiKey(ctx, { partnerId, keyId: id }), accessKey };

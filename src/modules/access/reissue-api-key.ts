@@ -5,6 +5,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { audit, type Actor } from './audit-log.ts';
+import { recordEvent } from '../events/record-event.ts';
 import { accessKeyHash, newAccessKey, visiblePrefix } from './api-key-secrets.ts';
 import { ownKey, type ApiKeyView, type PartnerKey } from './api-key-rows.ts';
 import { getApiKey } from './get-api-key.ts';
@@ -25,6 +26,7 @@ export async function reissueApiKey(ctx: Ctx, who: Actor, opts: ReissueApiKeyOpt
       .where('id', '=', keyId)
       .execute();
     await audit(tx, who, { action: 'api_key.reissued', targetKind: 'api_key', targetId: keyId, details: { partnerId, oldPrefix: k.prefix, keyPrefix: visiblePrefix(accessKey) } });
+    await recordEvent(tx, { type: 'api_key.reissued', partnerId, objectId: String(keyId), state: 'active', at: now, data: { by: who.kind } });
   });
   return { key: await getApiKey(ctx, { partnerId, keyId }), accessKey };
 }

@@ -17,7 +17,8 @@ import { inTransaction } from '../../../platform/db/transaction.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { chargeTypeName, expectedChargeLines, vatOf } from '../expected-charges.ts';
 import { dueAtOf, orderNoOf, readPeriod, type BillingPeriod } from './billing-period.ts';
-import { refreshBill } from './bill-state.ts';
+import { billSummary, refreshBill } from './bill-state.ts';
+import { recordEvent } from '../../events/record-event.ts';
 import { issuePendingInvoices } from './issue-bill-invoice.ts';
 import '../tables.ts';
 
@@ -144,6 +145,8 @@ export async function billPartner(ctx: Ctx, partnerId: number, period: BillingPe
         supply_krw: l.supplyKrw,
       })))
       .execute();
+    // bill.issued before refreshBill: a bill the partner's credit pays at once reads issued, then paid
+    await recordEvent(tx, { type: 'bill.issued', partnerId, objectId: orderNo, state: 'due', at: now, data: billSummary({ order_no: orderNo, period: period.periodDate, total_krw: supply + vat, due_at: dueAtOf(now, ctx.config.billing.dueDays) }, 0) });
     await applyCredit(ctx, tx, partnerId, billId, supply + vat);
     await refreshBill(ctx, tx, billId);
     ctx.log.info({ partnerId, period: period.period, orderNo, supply, vat }, 'bill made');
