@@ -11,7 +11,7 @@ import path from 'node:path';
  * A test that must finish sooner says so itself with `{ timeout }`.
  */
 export const TIERS = [
-  { name: 'unit', fileTimeoutMs: 60_000, about: 'src/**/*.test.ts, scripts/, and any test/ file outside the folders below' },
+  { name: 'unit', fileTimeoutMs: 60_000, about: 'src/**/*.test.ts, scripts/, clients/ (the TypeScript client), and any test/ file outside the folders below' },
   { name: 'db', fileTimeoutMs: 120_000, about: 'test/db' },
   { name: 'e2e', fileTimeoutMs: 240_000, about: 'test/e2e and test/fuzz' },
   { name: 'browser', fileTimeoutMs: 180_000, about: 'test/browser' },
@@ -32,12 +32,12 @@ export function tierOf(file) {
 }
 
 /** *.test.ts and *.test.mjs files under the given folders of root, relative to root, sorted. */
-export function findTestFiles(root, folders = ['src', 'scripts', 'test']) {
+export function findTestFiles(root, folders = ['src', 'scripts', 'test', 'clients']) {
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return [];
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) return e.name === 'node_modules' ? [] : walk(p);
+      if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'dist' ? [] : walk(p);
       return /\.test\.(ts|mjs)$/.test(e.name) ? [path.relative(root, p)] : [];
     });
   };
