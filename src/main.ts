@@ -50,6 +50,8 @@ import { memberPlugin } from './faces/member/member-plugin.ts';
 import { memberResetQueue, passwordResetMailHandler } from './modules/member-web/password-reset.ts';
 import { secondFactorClearedMailHandler, secondFactorClearedQueue } from './modules/member-web/clear-member-second-factor.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
+import { createDocumentBatches } from './modules/document-batches/document-batches.ts';
+import { documentBatchRoutes } from './faces/rest/document-batch-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
 import type { MailCatcher } from './simulators/smtp/mail-catcher.ts';
@@ -131,8 +133,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
+  const documentBatches = createDocumentBatches(ctx);
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -142,6 +145,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         // so does NTS filing (dispatch, transmit, poll, sweep): filed right after a bulk issue, it does not wait behind
         // the 1,000 mails that issue queued (issue 13: 17 documents/s settled while mail was pending, 95/s after)
         { queues: Object.keys(nts.filing.handlers), concurrency: database.engine === 'pglite' ? 2 : 4 },
+        // document batches (≤ 10,000 documents, 100 per job): neither waits behind the other work, nor it behind them
+        { queues: Object.keys(documentBatches.handlers), concurrency: database.engine === 'pglite' ? 1 : 2 },
       ],
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
@@ -166,6 +171,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => bankNoticeRoutes(instance, { receiveNotice: bank.receiveNotice }),
         (instance) => billingAccountRoutes(instance, { ctx, guard, gateway: bank.gateway }),
         (instance) => documentRoutes(instance, { ctx, guard }),
+        (instance) => documentBatchRoutes(instance, { ctx, guard }),
         (instance) => reverseIssueRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
         memberPlugin({ ctx }),

@@ -123,6 +123,7 @@ export const ERROR_KINDS = {
   // member web: counterparty book and Excel bulk issue (docs/member-web.md "Write, certificate, 대량발행")
   counterparty_not_found: { status: 404, legacy: '3001', meaning: '거래처가 없습니다 (no such counterparty in this subscription)' },
   bulk_upload_not_found: { status: 404, legacy: '3001', meaning: '대량발행 업로드가 없습니다 (no such bulk upload in this subscription)' },
+  document_batch_not_found: { status: 404, legacy: '3001', meaning: '대량 발행 요청(document batch)이 없습니다, 다른 서비스의 요청 포함 (no such document batch in this subscription)' },
   // 발행취소 and 역발행 (docs/documents.md "발행취소, 역발행, 승인/거부 알림")
   document_already_filed: { status: 409, legacy: '3005', meaning: '국세청에 전송된 문서는 발행취소할 수 없습니다, 수정세금계산서를 발행하세요 (sent to the NTS: cannot be cancelled; issue an amended invoice)' },
   reverse_request_not_found: { status: 404, legacy: '3001', meaning: '역발행 요청이 없습니다 (no such reverse-issuance request for this caller)' },

@@ -19,10 +19,11 @@
  * the transaction fails for any reason (the batch would pass a usage limit, approval numbers exhausted, a notice
  * refused, a database error) it rolls back whole and the batch is written one item at a time with insertDocument,
  * each in its own transaction — so every item still gets the answer it would get alone, in item order. A caller's
- * open transaction (ctx.db) is joined item by item the same way. Retries are safe per item through `subkey`.
+ * open transaction (ctx.db, a document batch's chunk) is joined: the batch's writes in a savepoint of it, rolled back
+ * alone before the one-by-one writes (which join it too). Retries are safe per item through `subkey`.
  */
 import type { Ctx } from '../../platform/context.ts';
-import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { inSubtransaction, type Tx } from '../../platform/db/transaction.ts';
 import { toAppError, type AppError } from '../../platform/errors.ts';
 import { sql } from 'kysely';
 import { enqueueJobs } from '../../platform/jobs.ts';
@@ -58,7 +59,6 @@ interface Planned {
 const failed = (err: unknown): BulkItemResult => ({ ok: false, error: toAppError(err) });
 
 export async function insertDocumentsBulk(ctx: Ctx, tenant: Tenant, items: WriteDocumentRequest[]): Promise<BulkItemResult[]> {
-  if (ctx.db.isTransaction) return oneByOne(ctx, tenant, items, items.map((_, i) => i), []);
   const out: (BulkItemResult | undefined)[] = new Array(items.length);
 
   const subkeys = items.map((item, i) => {
@@ -110,7 +110,7 @@ export async function insertDocumentsBulk(ctx: Ctx, tenant: Tenant, items: Write
 
   let written: Map<number, WriteDocumentResult>;
   try {
-    written = await inTransaction(ctx.db, (tx) => writeBatch(ctx, tx, tenant, plan));
+    written = await inSubtransaction(ctx.db, (tx) => writeBatch(ctx, tx, tenant, plan));
   } catch (err) {
     const e = toAppError(err);
     // an expected refusal (usage limit, …) is info; anything else is a bug or an outage worth a warning

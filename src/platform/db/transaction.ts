@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from './schema.ts';
 
 export type Db = Kysely<DB>;
@@ -18,6 +18,29 @@ export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Prom
   for (const hook of hooks) hook();
   return result;
 }
+
+/**
+ * All of `fn` or none of it: in a transaction of its own, or — when `db` already is one — in a savepoint of it, so
+ * that a failure undoes only `fn`'s statements and leaves the outer transaction usable (after a failed statement
+ * PostgreSQL refuses every other one in the transaction until it rolls back to a savepoint). The outer transaction
+ * still decides whether any of it commits.
+ */
+export async function inSubtransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!db.isTransaction) return inTransaction(db, fn);
+  const tx = db as Tx;
+  const name = sql.raw(`hb_sub_${++savepoints}`);
+  await sql`SAVEPOINT ${name}`.execute(tx);
+  let result: T;
+  try {
+    result = await fn(tx);
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(tx);
+    throw err;
+  }
+  await sql`RELEASE SAVEPOINT ${name}`.execute(tx);
+  return result;
+}
+let savepoints = 0;
 
 /** Callbacks to run once a transaction opened by `inTransaction` has committed (dropped when it rolls back). */
 const commitHooks = new WeakMap<object, (() => void)[]>();

@@ -1,0 +1,30 @@
+/**
+ * Document batches as one unit for the composition root: the job handler of the batch queue (its own lane in
+ * main.ts, so a 10,000-document batch does not wait behind mail, nor mail behind it).
+ *
+ *   POST …/document-batches ─► acceptDocumentBatch ─► batch + items (≤ 10,000, unnest) + job      (one transaction)
+ *                                                     + document_batch.accepted                    → 202
+ *   job (batch, from)       ─► processBatchChunk   ─► next ≤ 100 pending items → insertDocumentsBulk:
+ *                                                     documents, approval numbers, mail jobs, notices,
+ *                                                     item results, counters, item_issued / item_failed,
+ *                                                     the next chunk's job or completed            (one transaction)
+ *   GET …/document-batches[/{id}] ─► read-document-batches (progress, items paged in index order)
+ */
+import type { Ctx } from '../../platform/context.ts';
+import type { JobHandler } from '../../platform/jobs.ts';
+import { batchIdOf, documentBatchQueue } from './document-batch-queue.ts';
+import { processBatchChunk } from './process-batch-chunk.ts';
+
+export interface DocumentBatches {
+  handlers: Record<string, JobHandler>;
+}
+
+export function createDocumentBatches(ctx: Ctx): DocumentBatches {
+  return {
+    handlers: {
+      [documentBatchQueue(ctx.config)]: async (job) => {
+        await processBatchChunk(ctx, batchIdOf(job.payload));
+      },
+    },
+  };
+}

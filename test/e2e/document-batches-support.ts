@@ -1,0 +1,100 @@
+// Helpers of test/e2e/document-batches*.test.ts and bench/document-batch.bench.ts: a batch body with 1 % invalid items of
+// varied faults, and the answers the bulk route gives those faults.
+import { freshBizno } from '../support/test-system.ts';
+
+/** Items of the large batch test (DOCUMENT_BATCH_TEST_ITEMS overrides; 10,000 by default, issue 14). */
+export const BATCH_TEST_ITEMS = Number(process.env['DOCUMENT_BATCH_TEST_ITEMS'] ?? 10_000);
+
+export interface Item {
+  index: number;
+  subkey: string;
+  state: 'pending' | 'issued' | 'failed';
+  dockey: string | null;
+  issueId: string | null;
+  created: boolean | null;
+  error: { code: string; message: string; field: string | null } | null;
+}
+export interface BatchView {
+  id: number;
+  state: 'accepted' | 'processing' | 'completed';
+  total: number;
+  issued: number;
+  failed: number;
+  pending: number;
+  createdAt: string;
+  completedAt: string | null;
+  items: Item[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+export interface PrivateDate {
+  writeDate: string;
+  month: number;
+  day: number;
+}
+
+/** A write date no other test uses (the approval-serial row of the date is ours alone): a random day of 2001–2020. */
+export function privateDate(): PrivateDate {
+  const year = 2001 + Math.floor(Math.random() * 20);
+  const month = 1 + Math.floor(Math.random() * 12);
+  const day = 1 + Math.floor(Math.random() * 28);
+  return { writeDate: `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`, month, day };
+}
+
+/** A valid two-line 세금계산서 to `buyerBizno`, whose contact gets the issuance mail (issuing requires one). */
+export function invoice(date: PrivateDate, buyerBizno: string, email = 'batch-buyer@example.kr'): Record<string, unknown> {
+  return {
+    kind: 'tax_invoice',
+    purpose: 'receipt',
+    writeDate: date.writeDate,
+    buyer: { idType: 'business', id: buyerBizno, name: '(주)대량상사', ceoName: '정대표', address: '서울 강남구 테헤란로 123', contacts: [{ name: '담당', email }] },
+    amounts: { supply: 150000, tax: 15000, total: 165000 },
+    remark: '정기 납품',
+    lines: [
+      { month: date.month, day: date.day, name: '컨설팅', quantity: '1', unitPrice: '100000', supply: 100000, tax: 10000 },
+      { month: date.month, day: date.day, name: '교육', quantity: '2', unitPrice: '25000', supply: 50000, tax: 5000 },
+    ],
+  };
+}
+
+/** The faults of the invalid items, one kind after another. */
+export const FAULTS: { name: string; document: (date: PrivateDate) => Record<string, unknown> }[] = [
+  { name: 'bad bizno checksum', document: (d) => invoice(d, '1234567890') },
+  { name: 'missing buyer name', document: (d) => { const doc = invoice(d, freshBizno()); delete (doc['buyer'] as Record<string, unknown>)['name']; return doc; } },
+  { name: 'amounts not adding up', document: (d) => ({ ...invoice(d, freshBizno()), amounts: { supply: 150000, tax: 15000, total: 1 } }) },
+  { name: 'impossible write date', document: (d) => ({ ...invoice(d, freshBizno()), writeDate: `${d.writeDate.slice(0, 4)}1399` }) },
+  { name: 'bad quantity', document: (d) => { const doc = invoice(d, freshBizno()); (doc['lines'] as Record<string, unknown>[])[0]!['quantity'] = '한 개'; return doc; } },
+];
+
+/** 1 % of the items are invalid: index 37 of every hundred, the faults in turn. */
+export function faultOf(index: number): number | undefined {
+  return index % 100 === 37 ? Math.floor(index / 100) % FAULTS.length : undefined;
+}
+
+export function subkeyOf(tag: string, index: number): string {
+  return `ord-${tag}-${index}`;
+}
+
+/**
+ * `n` items; even ones (or, with everySubkey, all) carry the caller's subkey, the others get one derived by the
+ * batch. Ten buyers.
+ */
+export function batchBody(n: number, date: PrivateDate, tag: string, opts: { everySubkey?: boolean } = {}): { documents: Record<string, unknown>[] } {
+  const buyers = Array.from({ length: 10 }, () => freshBizno());
+  return {
+    documents: Array.from({ length: n }, (_, i) => {
+      const fault = faultOf(i);
+      const document = fault !== undefined ? FAULTS[fault]!.document(date) : invoice(date, buyers[i % 10]!);
+      return { issue: true, document, ...(opts.everySubkey || i % 2 === 0 ? { subkey: subkeyOf(tag, i) } : {}) };
+    }),
+  };
+}
+
+/** The bulk route's answers to FAULTS (its `data`, in FAULTS order): code, message and field of each. */
+export function expectedFailures(data: { ok: boolean; error?: { code: string; message: string; field?: string } }[]): { code: string; message: string; field: string | null }[] {
+  return data.map((d, k) => {
+    if (d.ok || !d.error) throw new Error(`fault ${FAULTS[k]!.name} was accepted by the bulk route`);
+    return { code: d.error.code, message: d.error.message, field: d.error.field ?? null };
+  });
+}
