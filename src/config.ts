@@ -35,6 +35,8 @@ export interface Config {
   mailFrom: string;
   /** Attach the document's PDF to its issuance mail (the standard XML is always attached; the PDF stays downloadable from 문서보기). */
   mailPdf: boolean;
+  /** Period of the event-log retention sweep (events older than 30 days deleted; docs/events.md); 0: not on this installation. */
+  eventRetentionSweepMs: number;
   /** 8-digit issuer code used in NTS approval numbers (ASP code). */
   ntsIssuerCode: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -194,6 +196,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_CARRIER_POLL_MS', default: '60000', meaning: 'poll the carrier for results this long after a send when no report was pushed (and between polls)' },
   { name: 'HANBILL_CARRIER_SWEEP_MS', default: '60000', meaning: 'period of the delivery sweeper (48-hour rule, lost jobs, daily template dormancy and history purge)' },
   { name: 'HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', default: '48', meaning: 'a message without a result this long after sending fails with HB4800 and is not charged' },
+  { name: 'HANBILL_EVENT_RETENTION_SWEEP_MS', default: '3600000', meaning: 'period of the event-log retention sweep: events older than 30 days are deleted (database-wide); 0: not on this installation (docs/events.md)' },
   { name: 'HANBILL_MESSAGE_HISTORY_PURGE', default: 'on', meaning: 'on: drop the message-history partitions of months older than 12 months once a day (database-wide: one of several installations sharing a database does it); off: keep them' },
   { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
   { name: 'HANBILL_CARRIER_SIM_FAULTS', default: '(none)', meaning: 'in-process carrier simulator faults, e.g. failRate=0.3,timeoutRate=0.1,duplicateRate=0.5,lateRate=0.1,lateMs=5000,dropPushRate=0.2,pushDisabled=1,hangMs=2000' },
@@ -321,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl,
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
     mailPdf,
+    eventRetentionSweepMs: int('HANBILL_EVENT_RETENTION_SWEEP_MS', 3_600_000, 0, 86_400_000),
     ntsIssuerCode,
     logLevel,
     bodyLimit,

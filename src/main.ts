@@ -40,6 +40,8 @@ import { messageAcceptance } from './modules/messaging/sending/release-reservati
 import { messageHistoryRoutes } from './faces/rest/message-history-routes.ts';
 import { settlementRoutes } from './faces/rest/settlement-routes.ts';
 import { billRoutes } from './faces/rest/bill-routes.ts';
+import { eventRoutes } from './faces/rest/event-routes.ts';
+import { createEventRetention } from './modules/events/event-retention.ts';
 import { kakaoTokenPlugin } from './faces/dev-kakao/kakao-token-routes.ts';
 import { ntsRoutes } from './faces/rest/nts-routes.ts';
 import { certificateRoutes } from './faces/rest/certificate-routes.ts';
@@ -133,9 +135,11 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
+  const eventRetention = createEventRetention(ctx);
   const documentBatches = createDocumentBatches(ctx);
   if (config.roles.has('worker')) {
     const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
+    Object.assign(handlers, eventRetention.handlers);
     worker = new JobWorker(database.db, {
       handlers,
       concurrency: database.engine === 'pglite' ? 2 : 4,
@@ -188,6 +192,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
           ? [devClockPlugin({ ctx, billingTick: () => billing.tick(), messageSweep: async () => ({ expired: await expireUnreported(ctx), released: await releaseDueReservations(ctx) }) })]
           : []),
         (instance) => billRoutes(instance, { ctx, guard }),
+        (instance) => eventRoutes(instance, { ctx, guard }),
         // the tokens "sent to KakaoTalk" by the in-process simulator: loopback callers only
         ...(kakao.simulator ? [kakaoTokenPlugin(kakao.simulator)] : []),
         // sandbox money: the in-process bank simulator sends a deposit notice (loopback callers only; absent with BANK_GATEWAY_URL)
@@ -220,6 +225,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   if (worker && workerHasHandlers) worker.start();
   if (worker) await carrier.delivery.start();
   if (worker) await billing.start();
+  if (worker) await eventRetention.start();
   // a worker-only process listens on nothing: its log is where it says it is ready
   if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
 

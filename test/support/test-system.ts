@@ -31,6 +31,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_MESSAGE_HISTORY_PURGE: 'off',
     // … and so are bills: a system's billing tick (its own clock) would bill, mark overdue and debit other files' bills
     HANBILL_BILLING_TICK_MS: '0',
+    // … and so are events: a system's retention sweep (its own clock) would delete other files' events
+    HANBILL_EVENT_RETENTION_SWEEP_MS: '0',
     ...env,
   });
   const system = await startSystem(config, { database: await openTestDatabase(), logger: silentLogger, ...opts });

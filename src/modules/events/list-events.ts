@@ -9,6 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
+import type { Db, Tx } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
 import { kstIso } from '../../platform/clock.ts';
 import { EVENT_OBJECT_TYPES, isEventType, type EventObjectType } from './event-catalogue.ts';
@@ -20,6 +21,11 @@ export interface EventFilter {
   types?: readonly string[];
   objectType?: string;
   objectId?: string;
+  /**
+   * In a partner's scope: only this subscription's events. It must be a subscription of one of the partner's
+   * members (else subscription_not_found, as the other routes answer another partner's subscription).
+   */
+  subscriptionId?: number;
   /** `nextCursor` of the previous page; absent: from the oldest kept event */
   cursor?: string;
   limit?: number;
@@ -43,10 +49,11 @@ export interface EventPage {
 
 export const MAX_EVENT_PAGE = 500;
 
-interface Position {
+export interface EventPosition {
   txId: string;
   id: number;
 }
+type Position = EventPosition;
 
 export function encodeEventCursor(p: Position): string {
   return Buffer.from(`${p.txId}.${p.id}`, 'utf8').toString('base64url');
@@ -84,18 +91,21 @@ export async function listEvents(ctx: Ctx, scope: EventScope, filter: EventFilte
   if (filter.objectId !== undefined && (filter.objectId === '' || filter.objectId.length > 200)) {
     throw new AppError('field_invalid', 'objectId는 1~200자입니다 (objectId must be 1..200 characters)', { field: 'objectId' });
   }
+  if (filter.subscriptionId !== undefined) {
+    if (!Number.isSafeInteger(filter.subscriptionId) || filter.subscriptionId < 1) {
+      throw new AppError('field_invalid', 'subscriptionId는 양의 정수입니다 (subscriptionId must be a positive integer)', { field: 'subscriptionId' });
+    }
+    if ('partnerId' in scope) await assertPartnersSubscription(ctx, scope.partnerId, filter.subscriptionId);
+  }
   const after = filter.cursor !== undefined ? decodeEventCursor(filter.cursor) : undefined;
 
-  let q = ctx.db
-    .selectFrom('events')
-    .select(['id', 'type', 'occurred_at', 'subscription_id', 'object_type', 'object_id', 'state', 'data', sql<string>`tx_id::text`.as('tx')])
-    .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`);
+  let q = eventsInLogOrder(ctx.db, after).select(['type', 'occurred_at', 'subscription_id', 'object_type', 'object_id', 'state', 'data']);
   q = 'partnerId' in scope ? q.where('partner_id', '=', scope.partnerId) : q.where('subscription_id', '=', scope.subscriptionId);
+  if (filter.subscriptionId !== undefined) q = q.where('subscription_id', '=', filter.subscriptionId);
   if (filter.types?.length) q = q.where('type', 'in', [...filter.types]);
   if (filter.objectType !== undefined) q = q.where('object_type', '=', filter.objectType as EventObjectType);
   if (filter.objectId !== undefined) q = q.where('object_id', '=', filter.objectId);
-  if (after) q = q.where(sql<boolean>`(tx_id, id) > (${after.txId}::xid8, ${after.id}::bigint)`);
-  const rows = await q.orderBy(sql`tx_id`).orderBy('id').limit(limit + 1).execute();
+  const rows = await q.limit(limit + 1).execute();
 
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -104,4 +114,29 @@ export async function listEvents(ctx: Ctx, scope: EventScope, filter: EventFilte
     nextCursor: last ? encodeEventCursor({ txId: last.tx, id: last.id }) : (filter.cursor ?? null),
     hasMore: rows.length > limit,
   };
+}
+
+/**
+ * Events in log order — (tx_id, id), only those of transactions older than every one still running — after
+ * `after` when given, with their id and position (`tx`). The one query behind listEvents and the webhook
+ * dispatcher (src/modules/webhooks/fan-out-events.ts); callers add their columns, filters and limit.
+ */
+export function eventsInLogOrder(db: Db | Tx, after?: EventPosition) {
+  let q = db
+    .selectFrom('events')
+    .select(['id', sql<string>`tx_id::text`.as('tx')])
+    .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())`);
+  if (after) q = q.where(sql<boolean>`(tx_id, id) > (${after.txId}::xid8, ${after.id}::bigint)`);
+  return q.orderBy(sql`tx_id`).orderBy('id');
+}
+
+async function assertPartnersSubscription(ctx: Ctx, partnerId: number, subscriptionId: number): Promise<void> {
+  const own = await ctx.db
+    .selectFrom('subscriptions as s')
+    .innerJoin('members as m', 'm.id', 's.member_id')
+    .select('s.id')
+    .where('s.id', '=', subscriptionId)
+    .where('m.partner_id', '=', partnerId)
+    .executeTakeFirst();
+  if (!own) throw new AppError('subscription_not_found', `신청번호 ${subscriptionId}은(는) 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner's members)`, { field: 'subscriptionId' });
 }
