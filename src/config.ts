@@ -54,6 +54,19 @@ export interface Config {
   bank: BankConfig;
   /** Monthly billing: the run on the billing day, due dates, the invoice issuer, the tick (docs/settlement.md "Monthly billing"). */
   billing: BillingConfig;
+  /** Signed webhooks (docs/webhooks.md). */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Time-out of one delivery attempt (connect to last byte of the answer). */
+  timeoutMs: number;
+  /** Accept http:// endpoint URLs (tests, a local receiver); https only otherwise. */
+  allowHttp: boolean;
+  /** Deliver to private, loopback, link-local … addresses (tests); refused otherwise, also after DNS resolution. */
+  allowPrivate: boolean;
+  /** Period of the dispatcher loop: new events fanned out, due deliveries started. */
+  pollMs: number;
 }
 
 export interface NoticeConfig {
@@ -214,6 +227,10 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_PLATFORM_BIZNO', default: '2208812340', meaning: 'business number of the platform company (the bootstrapped invoice issuer)' },
   { name: 'HANBILL_PLATFORM_NAME', default: '(주)한빌플랫폼', meaning: 'company name of the platform company (the bootstrapped invoice issuer)' },
   { name: 'NTS_SIM_RESULT_DELAY_MS', default: '2000', meaning: 'in-process NTS simulator: delay between receipt and results' },
+  { name: 'HANBILL_WEBHOOK_TIMEOUT_MS', default: '10000', meaning: 'time-out of one webhook delivery attempt (docs/webhooks.md); a time-out is retried like a 5xx' },
+  { name: 'HANBILL_WEBHOOK_ALLOW_HTTP', default: '0', meaning: '1: webhook endpoints may be http:// URLs (tests, a local receiver); 0: https only' },
+  { name: 'HANBILL_WEBHOOK_ALLOW_PRIVATE', default: '0', meaning: '1: webhooks may go to private, loopback, link-local and other internal addresses (tests); 0: refused at registration and, after DNS resolution, at every delivery' },
+  { name: 'HANBILL_WEBHOOK_POLL_MS', default: '200', meaning: 'period of the webhook dispatcher of a worker: new events fanned out to endpoints, due deliveries started' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent' },
   { name: 'HANBILL_BODY_LIMIT', default: '10485760', meaning: 'largest request body in bytes (larger: HTTP 413)' },
   { name: 'HANBILL_ADMIN_PASSWORD', default: 'generated in data dir (embedded only)', meaning: 'password of the admin operator created at first start when none exists (console /console)' },
@@ -305,6 +322,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bank = bankConfig(get, int, problems);
   const billing = billingConfig(get, int, problems);
   const mailPdf = onOff('HANBILL_MAIL_PDF', get('HANBILL_MAIL_PDF'), true, problems);
+  const webhooks: WebhookConfig = {
+    timeoutMs: int('HANBILL_WEBHOOK_TIMEOUT_MS', 10_000, 10, 60_000),
+    allowHttp: int('HANBILL_WEBHOOK_ALLOW_HTTP', 0, 0, 1) === 1,
+    allowPrivate: int('HANBILL_WEBHOOK_ALLOW_PRIVATE', 0, 0, 1) === 1,
+    pollMs: int('HANBILL_WEBHOOK_POLL_MS', 200, 10, 60_000),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -334,6 +357,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     notices,
     bank,
     billing,
+    webhooks,
   };
 }
 

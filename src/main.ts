@@ -52,6 +52,8 @@ import { memberPlugin } from './faces/member/member-plugin.ts';
 import { memberResetQueue, passwordResetMailHandler } from './modules/member-web/password-reset.ts';
 import { secondFactorClearedMailHandler, secondFactorClearedQueue } from './modules/member-web/clear-member-second-factor.ts';
 import { mailboxPlugin } from './faces/dev-mailbox/mailbox-routes.ts';
+import { createWebhooks, type Webhooks } from './modules/webhooks/webhooks.ts';
+import { webhookRoutes } from './faces/rest/webhook-routes.ts';
 import { createDocumentBatches } from './modules/document-batches/document-batches.ts';
 import { documentBatchRoutes } from './faces/rest/document-batch-routes.ts';
 import { requireOperator } from './faces/portal/portal-http.ts';
@@ -82,6 +84,8 @@ export interface System {
   mail: { transport: MailTransport; catcher: MailCatcher | undefined };
   /** Monthly billing: the tick (run on the billing day, invoices, arrears) and the arrears notice mail. */
   billing: BillingSystem;
+  /** Signed webhooks: the dispatcher loop (worker role) and its job handlers. */
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -136,9 +140,11 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
   const eventRetention = createEventRetention(ctx);
+  const webhooks = createWebhooks(ctx);
+  started.push(() => webhooks.stop());
   const documentBatches = createDocumentBatches(ctx);
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...webhooks.handlers, ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
     Object.assign(handlers, eventRetention.handlers);
     worker = new JobWorker(database.db, {
       handlers,
@@ -149,6 +155,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         // so does NTS filing (dispatch, transmit, poll, sweep): filed right after a bulk issue, it does not wait behind
         // the 1,000 mails that issue queued (issue 13: 17 documents/s settled while mail was pending, 95/s after)
         { queues: Object.keys(nts.filing.handlers), concurrency: database.engine === 'pglite' ? 2 : 4 },
+        // webhook deliveries: a slow receiver (up to HANBILL_WEBHOOK_TIMEOUT_MS an attempt) holds only this lane
+        { queues: webhooks.laneQueues, concurrency: database.engine === 'pglite' ? 4 : 8 },
         // document batches (≤ 10,000 documents, 100 per job): neither waits behind the other work, nor it behind them
         { queues: Object.keys(documentBatches.handlers), concurrency: database.engine === 'pglite' ? 1 : 2 },
       ],
@@ -175,6 +183,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         (instance) => bankNoticeRoutes(instance, { receiveNotice: bank.receiveNotice }),
         (instance) => billingAccountRoutes(instance, { ctx, guard, gateway: bank.gateway }),
         (instance) => documentRoutes(instance, { ctx, guard }),
+        (instance) => webhookRoutes(instance, { ctx, guard }),
         (instance) => documentBatchRoutes(instance, { ctx, guard }),
         (instance) => reverseIssueRoutes(instance, { ctx, guard }),
         (instance) => viewRoutes(instance, { ctx }),
@@ -226,6 +235,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   if (worker) await carrier.delivery.start();
   if (worker) await billing.start();
   if (worker) await eventRetention.start();
+  if (worker) await webhooks.start();
   // a worker-only process listens on nothing: its log is where it says it is ready
   if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
 
@@ -243,10 +253,12 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     billing,
     bank,
     mail,
+    webhooks,
     close: async () => {
       if (closed) return;
       closed = true;
       await app?.close();
+      await webhooks.stop();
       await worker?.stop();
       await nts.close();
       await carrier.close();

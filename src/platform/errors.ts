@@ -135,6 +135,11 @@ export const ERROR_KINDS = {
   media_type_unsupported: { status: 415, legacy: '1002', meaning: '지원하지 않는 Content-Type입니다 (unsupported media type)' },
   internal: { status: 500, legacy: '9999', meaning: '시스템 오류입니다, 변경된 내용은 없습니다 (system error; nothing was changed)' },
   billing_period_open: { status: 409, legacy: '3002', meaning: '아직 끝나지 않은 기간은 청구할 수 없습니다 (the period has not ended yet: a month is billed after it)' },
+  // webhooks (docs/webhooks.md)
+  webhook_url_refused: { status: 400, legacy: '1002', meaning: '웹훅 URL은 https여야 하고 사설, 루프백, 링크로컬 등 내부 주소일 수 없습니다 (a webhook URL must be https and not an internal address: private, loopback, link-local …)' },
+  webhook_endpoint_not_found: { status: 404, legacy: '3001', meaning: '웹훅 엔드포인트가 없습니다 (no such webhook endpoint for this partner)' },
+  webhook_endpoint_limit_reached: { status: 409, legacy: '3002', meaning: '웹훅 엔드포인트는 파트너당 10개까지입니다, 하나를 먼저 삭제하세요 (at most 10 webhook endpoints per partner: delete one first)' },
+  webhook_delivery_not_found: { status: 404, legacy: '3001', meaning: '웹훅 전송 내역이 없습니다 (no such delivery of this endpoint)' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorCode = keyof typeof ERROR_KINDS;

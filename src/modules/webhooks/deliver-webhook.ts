@@ -1,0 +1,86 @@
+/**
+ * One attempt of one delivery (job `<channel>.webhooks.deliver`, payload { deliveryId, claim }): only while the
+ * delivery is pending and the job still holds the claim start-due-deliveries.ts (or a redeliver) gave it. The
+ * body is the event exactly as GET /v1/events shows it; the headers carry the signature (webhook-signature.ts,
+ * both secrets during a rotation), the delivery id (the same on every attempt), the event type and our agent.
+ * The signature's `t` is real time, not the business clock: it is checked against the receiver's own clock, like
+ * the jobs' run times (nts/filing-queues.ts realTimeIn).
+ *
+ * Every attempt is logged. A 2xx succeeds; anything else (3xx included: redirects are not followed), a time-out or
+ * a network error is retried after retryDelayMs (business time) until the delivery's 3 days are over, then it is
+ * failed and the next delivery of the same object may go. The endpoint's failure streak starts at its first failure
+ * and ends at its next success; 3 days of it disable the endpoint (disable-failing-endpoint.ts).
+ */
+import { sql } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { eventView } from '../events/list-events.ts';
+import '../events/event-tables.ts';
+import { signingSecrets } from './endpoint-secrets.ts';
+import { disableIfFailing } from './disable-failing-endpoint.ts';
+import { retryDelayMs } from './webhook-queues.ts';
+import { postWebhook, type PostResult, type WebhookPoster } from './webhook-http.ts';
+import { signatureHeader, SIGNATURE_HEADER } from './webhook-signature.ts';
+import './webhook-tables.ts';
+
+export const USER_AGENT = 'Hanbill-Webhooks/1';
+
+export type AttemptOutcome = 'skipped' | 'succeeded' | 'retrying' | 'failed';
+
+export async function attemptDelivery(ctx: Ctx, deliveryId: string, claim: string, post: WebhookPoster = postWebhook): Promise<AttemptOutcome> {
+  const d = await ctx.db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+    .select(['d.seq', 'd.state', 'd.claim', 'd.event_id', 'd.event_type', 'd.expires_at', 'w.id as endpoint_id', 'w.public_id', 'w.url', 'w.secret_sealed', 'w.previous_secret_sealed', 'w.previous_secret_expires_at'])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!d || d.state !== 'pending' || d.claim !== claim) return 'skipped';
+  const event = await ctx.db.selectFrom('events').select(['id', 'type', 'occurred_at', 'subscription_id', 'object_type', 'object_id', 'state', 'data']).where('id', '=', d.event_id).executeTakeFirst();
+
+  let result: PostResult;
+  if (!event) {
+    result = { status: null, durationMs: 0, responseExcerpt: '', error: 'the event is no longer in the log (kept 30 days)' };
+  } else {
+    const body = JSON.stringify(eventView(event));
+    const secrets = signingSecrets(ctx.masterKey, d, ctx.clock.now());
+    const headers = {
+      'content-type': 'application/json',
+      [SIGNATURE_HEADER.toLowerCase()]: signatureHeader(secrets, Math.floor(Date.now() / 1000), body),
+      'hanbill-delivery': deliveryId,
+      'hanbill-event': d.event_type,
+      'user-agent': USER_AGENT,
+    };
+    result = await post({ url: d.url, body, headers, timeoutMs: ctx.config.webhooks.timeoutMs, allowPrivate: ctx.config.webhooks.allowPrivate });
+  }
+  const ok = result.status !== null && result.status >= 200 && result.status < 300;
+  return recordAttempt(ctx, { seq: d.seq, endpointId: d.endpoint_id, claim, expiresAt: d.expires_at, gone: !event }, result, ok);
+}
+
+async function recordAttempt(ctx: Ctx, d: { seq: number; endpointId: number; claim: string; expiresAt: Date; gone: boolean }, result: PostResult, ok: boolean): Promise<AttemptOutcome> {
+  const now = ctx.clock.now();
+  return inTransaction(ctx.db, async (tx) => {
+    // the delivery (or its endpoint) may have been deleted meanwhile: then there is nothing to log against
+    const row = await tx.updateTable('webhook_deliveries').set({ attempts: sql`attempts + 1` }).where('seq', '=', d.seq).returning(['attempts']).executeTakeFirst();
+    if (!row) return 'skipped';
+    await tx
+      .insertInto('webhook_attempts')
+      .values({ delivery_seq: d.seq, at: now, status: result.status, duration_ms: result.durationMs, response_excerpt: result.responseExcerpt, error: result.error })
+      .execute();
+    const final = ok || d.gone || now >= d.expiresAt;
+    const state = ok ? 'succeeded' : final ? 'failed' : 'pending';
+    // a redeliver may have claimed it again meanwhile: then that attempt decides its state
+    await tx
+      .updateTable('webhook_deliveries')
+      .set({ state, claim: null, claimed_until: null, ...(state === 'pending' ? { next_attempt_at: new Date(now.getTime() + retryDelayMs(row.attempts)) } : {}) })
+      .where('seq', '=', d.seq)
+      .where('claim', '=', d.claim)
+      .execute();
+    if (ok) {
+      await tx.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', d.endpointId).where('failing_since', 'is not', null).execute();
+    } else {
+      await tx.updateTable('webhook_endpoints').set({ failing_since: now }).where('id', '=', d.endpointId).where('failing_since', 'is', null).execute();
+      await disableIfFailing(ctx, tx, d.endpointId, now);
+    }
+    return state === 'succeeded' ? 'succeeded' : state === 'failed' ? 'failed' : 'retrying';
+  });
+}
