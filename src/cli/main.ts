@@ -22,6 +22,16 @@ Commands:
                [--fail-rate P] [--timeout-rate P] [--no-push] …; then set CARRIER_GATEWAY_URL to it
   bank-sim     run the bank simulator (virtual accounts, CMS debits, deposit notices) alone: [--port 8092]
                [--notice-secret S] [--notice-url URL] [--notice-delay-ms N] …; then set BANK_GATEWAY_URL to it
+  API commands (a Hanbill server: HANBILL_URL, HANBILL_API_KEY, HANBILL_SUBSCRIPTION_ID, HANBILL_SVC_KEY, or
+  ~/.config/hanbill/config.json {url, apiKey, subscriptionId, serviceKey}, or --config FILE; --json for scripts;
+  exit 0 ok, 1 API error (its code and field printed), 2 usage):
+  issue        issue documents: hanbill issue <file.json|file.xlsx|-> (many: a batch, progress on stderr)
+  list         the subscription's documents: [--state S] [--nts N] [--from D] [--to D] [--limit N | --all]
+  show         one document: hanbill show <dockey>
+  file         file documents with the NTS: hanbill file <dockey…> [--wait]
+  send         send a message: hanbill send sms|lms|mms|alimtalk|friendtalk --to N [--from N] [--text T] …
+  events       the event log: hanbill events tail [--type T,…] [--object-id ID] [--follow]
+  webhook      check a delivery's signature: hanbill webhook verify --secret S --header H < body
   help         show this help (also --help, -h)
   version      print the version
 
@@ -71,6 +81,16 @@ export async function runCli(argv: string[]): Promise<number> {
         await database.close();
       }
       return 0;
+    }
+    case 'issue':
+    case 'list':
+    case 'show':
+    case 'file':
+    case 'send':
+    case 'events':
+    case 'webhook': {
+      const { runApiCommand } = await import('./commands/api-commands.ts');
+      return runApiCommand(command, rest);
     }
     case 'create-operator': {
       const { runCreateOperator } = await import('./commands/create-operator.ts');
