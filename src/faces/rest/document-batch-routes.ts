@@ -6,7 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Ctx } from '../../platform/context.ts';
+import { withDb, type Ctx } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import type { ApiGuard } from '../../modules/access/api-guard.ts';
 import { acceptDocumentBatch, MAX_BATCH_DOCUMENTS } from '../../modules/document-batches/accept-document-batch.ts';
 import { DEFAULT_BATCH_PAGE, DEFAULT_ITEM_PAGE, getDocumentBatch, listDocumentBatches, MAX_BATCH_PAGE, MAX_ITEM_PAGE } from '../../modules/document-batches/read-document-batches.ts';
@@ -79,8 +80,12 @@ export async function documentBatchRoutes(instance: FastifyInstance, opts: { ctx
     async (req, reply) => {
       const tenant = await tenantOf(req);
       const r = await runIdempotent(ctx, req, `sub:${tenant.subscriptionId}`, async (c) => {
-        const id = await acceptDocumentBatch(c, tenant, req.body.documents);
-        return { status: 202, body: await getDocumentBatch(c, tenant, id) };
+        // the answer read in the storing transaction: before the worker, woken by its commit, takes the database
+        const body = await inTransaction(c.db, async (tx) => {
+          const t = withDb(c, tx);
+          return getDocumentBatch(t, tenant, await acceptDocumentBatch(t, tenant, req.body.documents));
+        });
+        return { status: 202, body };
       });
       return reply.code(202).send(r.body);
     },

@@ -24,6 +24,10 @@ export function createDocumentBatches(ctx: Ctx): DocumentBatches {
     handlers: {
       [documentBatchQueue(ctx.config)]: async (job) => {
         await processBatchChunk(ctx, batchIdOf(job.payload));
+        // On the embedded PGlite every query resolves without I/O: the chunks of a batch, one job after another,
+        // would keep the event loop in promise callbacks and no HTTP request would be answered (not even this batch's
+        // 202) until the batch ended. One turn of the event loop after each chunk lets requests in.
+        await new Promise((resolve) => setImmediate(resolve));
       },
     },
   };

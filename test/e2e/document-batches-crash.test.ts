@@ -1,0 +1,153 @@
+// Document batches (issue 14 item 3): the server that issues a batch is killed (SIGKILL) midway, a new one is started on
+// the same database, and the batch completes with every item issued exactly once: the chunk that was running when the
+// process died rolled back whole (its documents, results, counters and events are one transaction) and ran again.
+//
+// Real processes (`hanbill serve` from the sources), a real kill. The one shortcut: the killed worker's job lease
+// (60 s) is made to run out at once instead of waited for, as another worker would find it a minute later.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { openDatabase, type Database } from '../../src/platform/db/database.ts';
+import { documentBatchQueue } from '../../src/modules/document-batches/document-batch-queue.ts';
+import { rest } from '../support/http.ts';
+import { onboard } from '../support/onboard.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { batchBody, faultOf, privateDate, type BatchView } from './document-batches-support.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const ITEMS = 2_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/** `hanbill serve` from the sources in a child process, ready when /readyz answers 200. */
+async function serve(env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' };
+  if (env['DATABASE_URL'] === undefined) delete childEnv['DATABASE_URL']; // the embedded database in HANBILL_DATA_DIR
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'serve'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`hanbill serve exited (${child.exitCode ?? child.signalCode})`);
+    if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return { url, child, exited };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('hanbill serve not ready after 90 s');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+test(`a batch of ${ITEMS}: the server is killed (SIGKILL) midway and started again; every item is issued exactly once`, { timeout: 220_000 }, async () => {
+  const pgUrl = process.env['TEST_DATABASE_URL'];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-batch-crash-'));
+  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  const env: Record<string, string> = {
+    HANBILL_DATA_DIR: dataDir,
+    LOG_LEVEL: 'error',
+    // its own job channels: the shared PostgreSQL test database holds other test files' jobs
+    HANBILL_CHANNEL: channel,
+    HANBILL_NTS_CHANNEL: `${channel}n`,
+    HANBILL_BILLING_TICK_MS: '0',
+    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
+    HANBILL_NTS_AUTO_FILE: 'off',
+    HANBILL_MAIL_PDF: 'off',
+    ...(pgUrl ? { DATABASE_URL: pgUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') } : {}),
+  };
+  /** The database the servers use, opened here only while no server runs (PGlite: one process owns the folder). */
+  const open = (): Promise<Database> => openDatabase(pgUrl ? { kind: 'postgres', url: pgUrl, max: 2 } : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') });
+  let server: Server | undefined;
+  try {
+    server = await serve(env);
+    const s = await onboard(server.url);
+    const auth = { 'x-svc-key': s.svcKey };
+    const date = privateDate();
+    const posted = await rest(server.url, 'POST', `/v1/subscriptions/${s.sinchno}/document-batches`, batchBody(ITEMS, date, crypto.randomBytes(4).toString('hex')), auth);
+    assert.equal(posted.status, 202, JSON.stringify(posted.body).slice(0, 300));
+    const id = (posted.body as BatchView).id;
+    const progress = (url: string) => async () => (await rest(url, 'GET', `/v1/subscriptions/${s.sinchno}/document-batches/${id}?limit=1`, undefined, auth)).body as BatchView;
+
+    // midway: some chunks done, more to come
+    const before = await waitFor(progress(server.url), (b) => b.issued + b.failed >= 300, { timeoutMs: 60_000, intervalMs: 20, what: 'the batch to be under way' });
+    server.child.kill('SIGKILL');
+    await server.exited;
+    server = undefined;
+    assert.ok(before.pending > 0, `killed before the batch completed (${JSON.stringify({ issued: before.issued, failed: before.failed })})`);
+
+    // the lease of the killed worker's job runs out (instead of in 60 s)
+    const db = await open();
+    try {
+      const running = await sql<{ n: string }>`
+        WITH x AS (UPDATE jobs SET locked_until = now() - interval '1 second' WHERE queue = ${documentBatchQueue({ channel })} AND state = 'running' RETURNING 1)
+        SELECT count(*) AS n FROM x`.execute(db.db);
+      console.log(`# killed at ${before.issued + before.failed} of ${ITEMS} items; ${running.rows[0]!.n} running batch job(s) left behind (${pgUrl ? 'postgres' : 'pglite'})`);
+    } finally {
+      await db.close();
+    }
+
+    server = await serve(env);
+    const done = await waitFor(progress(server.url), (b) => b.state === 'completed', { timeoutMs: 120_000, intervalMs: 200, what: 'the batch to complete after the restart', show: (b) => ({ state: b.state, issued: b.issued, failed: b.failed }) });
+    const invalid = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => faultOf(i) !== undefined).length;
+    assert.deepEqual([done.issued, done.failed, done.pending], [ITEMS - invalid, invalid, 0]);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    server = undefined;
+
+    const check = await open();
+    try {
+      const docs = await sql<{ documents: string; subkeys: string; serials: string; lo: string; hi: string }>`
+        SELECT count(*) AS documents, count(DISTINCT subkey) AS subkeys, count(DISTINCT nts_issue_id) AS serials,
+               min(right(nts_issue_id, 8)::int) AS lo, max(right(nts_issue_id, 8)::int) AS hi
+          FROM documents WHERE subscription_id = ${s.sinchno}`.execute(check.db);
+      const d = docs.rows[0]!;
+      assert.equal(Number(d.documents), ITEMS - invalid, 'one document per valid item');
+      assert.equal(Number(d.subkeys), ITEMS - invalid, 'no subkey written twice');
+      assert.equal(Number(d.serials), ITEMS - invalid);
+      assert.equal(Number(d.hi) - Number(d.lo) + 1, ITEMS - invalid, 'approval numbers gap-free (the rolled-back chunk took none)');
+      const items = await sql<{ state: string; n: string; docs: string }>`
+        SELECT state, count(*) AS n, count(DISTINCT document_id) AS docs FROM document_batch_items WHERE batch_id = ${id} GROUP BY state ORDER BY state`.execute(check.db);
+      assert.deepEqual(items.rows.map((r) => [r.state, Number(r.n), Number(r.docs)]), [['failed', invalid, 0], ['issued', ITEMS - invalid, ITEMS - invalid]]);
+      const events = await sql<{ type: string; n: string }>`SELECT type, count(*) AS n FROM events WHERE object_type = 'document_batch' AND object_id = ${String(id)} GROUP BY type ORDER BY type`.execute(check.db);
+      assert.deepEqual(Object.fromEntries(events.rows.map((r) => [r.type, Number(r.n)])), {
+        'document_batch.accepted': 1,
+        'document_batch.completed': 1,
+        'document_batch.item_failed': invalid,
+        'document_batch.item_issued': ITEMS - invalid,
+      }, 'one event per item: none from the chunk that died');
+    } finally {
+      await check.close();
+    }
+  } finally {
+    if (server) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
