@@ -6,10 +6,8 @@
 // (60 s) is made to run out at once instead of waited for, as another worker would find it a minute later.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -18,51 +16,10 @@ import { documentBatchQueue } from '../../src/modules/document-batches/document-
 import { rest } from '../support/http.ts';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { serveChild, type ChildServer } from '../support/child-server.ts';
 import { batchBody, faultOf, privateDate, type BatchView } from './document-batches-support.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const ITEMS = 2_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-/** `hanbill serve` from the sources in a child process, ready when /readyz answers 200. */
-async function serve(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' };
-  if (env['DATABASE_URL'] === undefined) delete childEnv['DATABASE_URL']; // the embedded database in HANBILL_DATA_DIR
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'serve'], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`hanbill serve exited (${child.exitCode ?? child.signalCode})`);
-    if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return { url, child, exited };
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('hanbill serve not ready after 90 s');
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test(`a batch of ${ITEMS}: the server is killed (SIGKILL) midway and started again; every item is issued exactly once`, { timeout: 220_000 }, async () => {
   const pgUrl = process.env['TEST_DATABASE_URL'];
@@ -82,9 +39,9 @@ test(`a batch of ${ITEMS}: the server is killed (SIGKILL) midway and started aga
   };
   /** The database the servers use, opened here only while no server runs (PGlite: one process owns the folder). */
   const open = (): Promise<Database> => openDatabase(pgUrl ? { kind: 'postgres', url: pgUrl, max: 2 } : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') });
-  let server: Server | undefined;
+  let server: ChildServer | undefined;
   try {
-    server = await serve(env);
+    server = await serveChild(env);
     const s = await onboard(server.url);
     const auth = { 'x-svc-key': s.svcKey };
     const date = privateDate();
@@ -111,7 +68,7 @@ test(`a batch of ${ITEMS}: the server is killed (SIGKILL) midway and started aga
       await db.close();
     }
 
-    server = await serve(env);
+    server = await serveChild(env);
     const done = await waitFor(progress(server.url), (b) => b.state === 'completed', { timeoutMs: 120_000, intervalMs: 200, what: 'the batch to complete after the restart', show: (b) => ({ state: b.state, issued: b.issued, failed: b.failed }) });
     const invalid = Array.from({ length: ITEMS }, (_, i) => i).filter((i) => faultOf(i) !== undefined).length;
     assert.deepEqual([done.issued, done.failed, done.pending], [ITEMS - invalid, invalid, 0]);

@@ -1,0 +1,52 @@
+/**
+ * `hanbill serve` from the sources (tsx) in a child process on a free port, ready when /readyz answers 200: for tests
+ * and benches that kill a server (SIGKILL) or keep the client out of the server's event loop. `env` is added to this
+ * process's environment; without DATABASE_URL in it the child runs the embedded database in HANBILL_DATA_DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ChildServer {
+  url: string;
+  child: ChildProcess;
+  /** resolves with the exit code (null after a signal) */
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function serveChild(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<ChildServer> {
+  const port = await freePort();
+  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env, PORT: String(port), HOST: '127.0.0.1' };
+  if (env['DATABASE_URL'] === undefined) delete childEnv['DATABASE_URL'];
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'serve'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`hanbill serve exited (${child.exitCode ?? child.signalCode})`);
+    if (await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false)) return { url, child, exited };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error('hanbill serve not ready in time');
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
