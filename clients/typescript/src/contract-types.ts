@@ -82,13 +82,20 @@ export interface CursorPage<T> {
 export type WebhookEndpointState = 'enabled' | 'disabled';
 
 export interface WebhookEndpoint {
+  /** we_… */
   id: string;
   url: string;
   events: string[];
-  description: string | null;
+  description: string;
   enabled: boolean;
+  /** disabled: by the partner, or after 3 days of failed deliveries */
   state: WebhookEndpointState;
   createdAt: string;
+  /** after a rotation: until then deliveries also carry a signature with the previous secret */
+  previousSecretExpiresAt?: string | null;
+  /** the first failed attempt since the last success */
+  failingSince?: string | null;
+  disabledAt?: string | null;
 }
 
 /** The answer of a creation: the secret (`whsec_…`) is shown here and never again. */
@@ -124,7 +131,7 @@ export interface WebhookAttempt {
   status: number | null;
   durationMs: number;
   /** the first 500 characters of the answer */
-  responseExcerpt: string | null;
+  responseExcerpt: string;
   error: string | null;
 }
 
@@ -144,17 +151,22 @@ export interface WebhookDelivery {
 export type DocumentBatchState = 'accepted' | 'processing' | 'completed';
 
 export interface DocumentBatchItem {
+  /** position in the request, from 0 */
   index: number;
-  subkey: string | null;
+  /** yours, or batch:<id>:<index> when you gave none */
+  subkey: string;
   state: 'pending' | 'issued' | 'failed';
   dockey: string | null;
-  /** the NTS approval number (승인번호) */
+  /** the NTS approval number (승인번호); null for a draft */
   issueId: string | null;
-  error: { code: string; message: string; field?: string | null } | null;
+  /** issued: a new document (true) or the existing one of the subkey (false) */
+  created?: boolean | null;
+  /** what POST …/documents/bulk answers for the item */
+  error: { code: string; message: string; field: string | null } | null;
 }
 
 export interface DocumentBatchSummary {
-  id: string;
+  id: number;
   state: DocumentBatchState;
   total: number;
   issued: number;

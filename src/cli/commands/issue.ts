@@ -85,7 +85,7 @@ function readFileArg(file: string): Buffer {
 }
 
 function fromBatchItem(i: DocumentBatchItem): ItemResult {
-  return { index: i.index, subkey: i.subkey, state: i.state, dockey: i.dockey, issueId: i.issueId, error: i.error ? { code: i.error.code, message: i.error.message, field: i.error.field ?? null } : null };
+  return { index: i.index, subkey: i.subkey, state: i.state, dockey: i.dockey, issueId: i.issueId, error: i.error };
 }
 
 /** Many documents through a batch: stored at once, then polled with a progress bar until completed. */
@@ -100,7 +100,7 @@ async function issueAsBatch(client: HanbillClient, items: WriteItem[], io: CliIo
   await bar.update(done.issued + done.failed, done.total, `발행 ${won(done.issued)} · 오류 ${won(done.failed)} (issued · failed)`);
   await bar.end();
   const results: ItemResult[] = [];
-  for await (const item of client.documentBatches.iterateItems(String(batch.id), { limit: 1000 })) results.push(fromBatchItem(item));
+  for await (const item of client.documentBatches.iterateItems(batch.id, { limit: 1000 })) results.push(fromBatchItem(item));
   return { batchId: String(batch.id), results };
 }
 

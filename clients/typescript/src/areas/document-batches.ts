@@ -33,7 +33,7 @@ export class DocumentBatchesApi {
   }
 
   /** The batch's progress and one page of its items (index order). */
-  get(batchId: string, query: { cursor?: string; limit?: number } = {}, options?: CallOptions): Promise<DocumentBatch> {
+  get(batchId: number | string, query: { cursor?: string; limit?: number } = {}, options?: CallOptions): Promise<DocumentBatch> {
     return this.call(`GET ${P}/{batchId}`, { path: { batchId }, query, ...options });
   }
 
@@ -43,7 +43,7 @@ export class DocumentBatchesApi {
   }
 
   /** Every item of a batch, page after page. */
-  iterateItems(batchId: string, query: { limit?: number } = {}, options?: CallOptions): AsyncGenerator<DocumentBatchItem, void, undefined> {
+  iterateItems(batchId: number | string, query: { limit?: number } = {}, options?: CallOptions): AsyncGenerator<DocumentBatchItem, void, undefined> {
     return paginate<DocumentBatchItem, string>(async (cursor) => {
       const page = await this.get(batchId, { ...query, ...(cursor ? { cursor } : {}) }, options);
       return cursorPage({ data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
@@ -51,7 +51,7 @@ export class DocumentBatchesApi {
   }
 
   /** Poll until the batch is completed; its last state. */
-  async waitForCompletion(batchId: string, options: WaitOptions = {}): Promise<DocumentBatch> {
+  async waitForCompletion(batchId: number | string, options: WaitOptions = {}): Promise<DocumentBatch> {
     const call = options.signal ? { signal: options.signal } : {};
     for (;;) {
       const batch = await this.get(batchId, { limit: 1 }, call);

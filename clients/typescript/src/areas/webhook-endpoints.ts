@@ -61,8 +61,8 @@ export class WebhookEndpointsApi {
   }
 
   /** A new attempt of the same delivery (same delivery id), whatever its state. */
-  async redeliver(endpointId: string, deliveryId: string, options?: CallOptions): Promise<void> {
+  redeliver(endpointId: string, deliveryId: string, options?: CallOptions): Promise<{ id: string; state: 'pending' }> {
     // a repeat only adds an attempt of an at-least-once delivery: safe to retry
-    await this.call(`POST ${P}/{endpointId}/deliveries/{deliveryId}/redeliver`, { path: { endpointId, deliveryId }, ...options }, true);
+    return this.call(`POST ${P}/{endpointId}/deliveries/{deliveryId}/redeliver`, { path: { endpointId, deliveryId }, ...options }, true);
   }
 }
