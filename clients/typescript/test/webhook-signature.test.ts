@@ -64,3 +64,19 @@ describe('verifyWebhookSignature', () => {
     assert.deepEqual(p.signatures.map((b) => b.toString('hex')), [V_NEW, V_OLD]);
   });
 });
+
+describe("the client's verifier and the server's signer agree", () => {
+  test('headers the server signs (one secret, a rotation) verify; a tampered body does not', async () => {
+    const server = await import('../../../src/modules/webhooks/webhook-signature.ts');
+    const secret = server.newWebhookSecret();
+    const previous = server.newWebhookSecret();
+    const body = JSON.stringify({ id: 'evt_9', type: 'nts_filing.succeeded', object: { type: 'document', id: 'D', state: 'nts_succeeded' } });
+    const t = Math.floor(NOW / 1000);
+    for (const secrets of [[secret], [secret, previous]]) {
+      const header = server.signatureHeader(secrets, t, body);
+      assert.equal(header, signWebhookPayload({ body, secrets, timestamp: t }), 'the same header byte for byte');
+      for (const s of secrets) assert.equal(verifyWebhookSignature({ body, header, secrets: s, now: NOW }).valid, true);
+      assert.equal(verifyWebhookSignature({ body: body.replace('evt_9', 'evt_8'), header, secrets, now: NOW }).valid, false);
+    }
+  });
+});
