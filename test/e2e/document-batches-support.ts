@@ -42,18 +42,28 @@ export function privateDate(): PrivateDate {
   return { writeDate: `${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}`, month, day };
 }
 
-/** A valid two-line 세금계산서 to `buyerBizno`, whose contact gets the issuance mail (issuing requires one). */
+/**
+ * A valid two-line 세금계산서 to `buyerBizno` with every contact filled, as an ERP sends it (about 1.1 KB of JSON:
+ * 10,000 of them pass the default 10 MiB body limit), whose first buyer contact gets the issuance mail (issuing
+ * requires one).
+ */
 export function invoice(date: PrivateDate, buyerBizno: string, email = 'batch-buyer@example.kr'): Record<string, unknown> {
   return {
     kind: 'tax_invoice',
     purpose: 'receipt',
     writeDate: date.writeDate,
-    buyer: { idType: 'business', id: buyerBizno, name: '(주)대량상사', ceoName: '정대표', address: '서울 강남구 테헤란로 123', contacts: [{ name: '담당', email }] },
+    supplier: { contact: { department: '재무팀', name: '이담당', tel: '02-1234-5678', email: 'tax@supplier.example.kr' } },
+    buyer: {
+      idType: 'business', id: buyerBizno, name: '(주)대량상사 강남지점', ceoName: '정대표', address: '서울특별시 강남구 테헤란로 123, 45층 (역삼동, 한빌타워)',
+      businessType: '도소매', businessItem: '전자부품',
+      contacts: [{ name: '최담당', department: '구매팀', tel: '02-555-0101', mobile: '010-1234-5678', email }, { name: '박참조', department: '회계팀', email: 'batch-cc@example.kr' }],
+    },
     amounts: { supply: 150000, tax: 15000, total: 165000 },
-    remark: '정기 납품',
+    payments: { cash: 165000 },
+    remarks: ['11월분 정기 납품 대금 (계약번호 HB-2026-0042)'],
     lines: [
-      { month: date.month, day: date.day, name: '컨설팅', quantity: '1', unitPrice: '100000', supply: 100000, tax: 10000 },
-      { month: date.month, day: date.day, name: '교육', quantity: '2', unitPrice: '25000', supply: 50000, tax: 5000 },
+      { month: date.month, day: date.day, name: '컨설팅 (월 정기)', spec: 'CS-M', quantity: '1', unitPrice: '100000', supply: 100000, tax: 10000, remark: '정기' },
+      { month: date.month, day: date.day, name: '교육 (2회)', spec: 'ED-2', quantity: '2', unitPrice: '25000', supply: 50000, tax: 5000, remark: '현장' },
     ],
   };
 }

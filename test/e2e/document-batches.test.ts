@@ -78,8 +78,12 @@ describe('document batches', () => {
     assert.equal(alone.body.failed, FAULTS.length, 'every fault is refused by the bulk route');
     const bulkAnswers = expectedFailures(alone.body.data);
 
+    const body = batchBody(n, date, tag);
+    const bytes = Buffer.byteLength(JSON.stringify(body));
+    // 10,000 realistic documents are more than the default body limit, which the other routes keep
+    if (n === 10_000) assert.ok(bytes > sys.ctx.config.bodyLimit, `${bytes} bytes`);
     const started = Date.now();
-    const post = await rest(sys.url, 'POST', batches(s), batchBody(n, date, tag), auth(s));
+    const post = await rest(sys.url, 'POST', batches(s), body, auth(s));
     const acceptMs = Date.now() - started;
     assert.equal(post.status, 202, JSON.stringify(post.body).slice(0, 500));
     const accepted = post.body as BatchView;
@@ -175,7 +179,30 @@ describe('document batches', () => {
     assert.equal('items' in rest2.body.data[0], false);
   });
 
-  test("another subscription's batch is not found (404), and is not in its list; bad requests are 4xx naming the field", async () => {
+  test('the usage limit as the bulk route applies it: the items up to it issued, the others 429 usage_limit_exceeded, no document left behind for them', { timeout: 60_000 }, async () => {
+    const op = { authorization: `Bearer ${sys.operatorToken}` };
+    const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: '발행 103건', meteredItem: 'tax_invoice_issued', limitPerPeriod: 103 }, op);
+    const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '대량 발행 한도', unitIds: [unit.body.id] }, op);
+    const m = await onboard(sys.url);
+    const sub = await rest(sys.url, 'POST', '/v1/subscriptions', { bizno: m.bizno, loginId: m.id, password: m.pwd, packageId: pack.body.id, unitIds: [unit.body.id], amount: 0, vat: 0, totalAmount: 0 });
+    const key = await rest(sys.url, 'POST', '/v1/auth/service-key', { bizno: m.bizno, loginId: m.id, password: m.pwd, subscriptionId: sub.body.subscriptionId });
+    const s: Onboarded = { ...m, sinchno: sub.body.subscriptionId, svcKey: key.body.serviceKey };
+    const date = privateDate();
+    const l0 = await lastSerial(sys.ctx.db, sys.ctx.config.ntsIssuerCode, date.writeDate);
+    const posted = await rest(sys.url, 'POST', batches(s), { documents: Array.from({ length: 110 }, () => ({ issue: true, document: invoice(date, freshBizno()) })) }, auth(s));
+    assert.equal(posted.status, 202);
+    const done = await untilCompleted(s, posted.body.id, 30_000);
+    assert.deepEqual([done.issued, done.failed], [103, 7]);
+    const items = await allItems(s, posted.body.id);
+    assert.deepEqual(items.slice(103).map((i) => i.error?.code), Array(7).fill('usage_limit_exceeded'));
+    assert.deepEqual(await documentsBySubkey(sys.ctx.db, s.sinchno), { documents: 103, repeated: 0 }, 'a refused item left no draft behind');
+    assert.equal(await lastSerial(sys.ctx.db, sys.ctx.config.ntsIssuerCode, date.writeDate), l0 + 103);
+    // what the bulk route answers now, at the limit
+    const more = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/documents/bulk`, { documents: [{ issue: true, document: invoice(date, freshBizno()) }] }, auth(s));
+    assert.deepEqual({ code: more.body.data[0].error.code, message: more.body.data[0].error.message }, { code: items[109]!.error!.code, message: items[109]!.error!.message });
+  });
+
+  test("another subscription's batch is not found (404), and is not in its list; bad requests are 4xx naming the field; the route's own body limit", { timeout: 60_000 }, async () => {
     const a = await onboard(sys.url);
     const b = await onboard(sys.url);
     const date = privateDate();
@@ -192,6 +219,11 @@ describe('document batches', () => {
     const empty = await rest(sys.url, 'POST', batches(a), { documents: [] }, auth(a));
     assert.equal(empty.status, 400);
     assert.match(empty.body.error.field, /documents/);
+    // the batch route's body limit is its own: the bulk route keeps HANBILL_BODY_LIMIT
+    const big = { documents: [{ issue: true, document: { ...invoice(date, freshBizno()), remarks: ['x'.repeat(sys.ctx.config.bodyLimit)] } }] };
+    assert.equal((await rest(sys.url, 'POST', `/v1/subscriptions/${a.sinchno}/documents/bulk`, big, auth(a))).status, 413);
+    const bigBatch = await rest(sys.url, 'POST', batches(a), big, auth(a));
+    assert.equal(bigBatch.status, 202, 'a body over the default limit is admitted here');
     const tooMany = await rest(sys.url, 'POST', batches(a), { documents: Array.from({ length: 10_001 }, () => ({ document: {} })) }, auth(a));
     assert.equal(tooMany.status, 400);
     assert.match(tooMany.body.error.field, /documents/);
@@ -203,5 +235,9 @@ describe('document batches', () => {
     assert.equal(badLimit.body.error.field, 'limit');
     assert.equal((await rest(sys.url, 'GET', `${batches(a)}/99999999999`, undefined, auth(a))).status, 404);
     await untilCompleted(a, posted.body.id, 20_000);
+    // the oversized remark is refused by the core, naming its field, as the bulk route would (had the body fitted)
+    const refused = await untilCompleted(a, bigBatch.body.id, 20_000);
+    assert.equal(refused.failed, 1);
+    assert.equal((await rest(sys.url, 'GET', `${batches(a)}/${bigBatch.body.id}`, undefined, auth(a))).body.items[0].error.field, 'remarks[0]');
   });
 });

@@ -22,7 +22,7 @@
  * open transaction (ctx.db, a document batch's chunk) is joined: the batch's writes in a savepoint of it, rolled back
  * alone before the one-by-one writes (which join it too). Retries are safe per item through `subkey`.
  */
-import type { Ctx } from '../../platform/context.ts';
+import { withDb, type Ctx } from '../../platform/context.ts';
 import { inSubtransaction, type Tx } from '../../platform/db/transaction.ts';
 import { toAppError, type AppError } from '../../platform/errors.ts';
 import { sql } from 'kysely';
@@ -125,11 +125,16 @@ export async function insertDocumentsBulk(ctx: Ctx, tenant: Tenant, items: Write
   return out as BulkItemResult[];
 }
 
-/** The items at `indexes`, in order, each in its own insertDocument; the others keep their answers in `out`. */
+/**
+ * The items at `indexes`, in order, each in its own insertDocument; the others keep their answers in `out`. In a
+ * caller's transaction each in a savepoint: an item refused after its row was inserted (the usage limit is checked
+ * when it is issued) leaves nothing behind in the transaction that commits the others.
+ */
 async function oneByOne(ctx: Ctx, tenant: Tenant, items: WriteDocumentRequest[], indexes: number[], out: (BulkItemResult | undefined)[]): Promise<BulkItemResult[]> {
   for (const i of indexes) {
     try {
-      out[i] = { ok: true, result: await insertDocument(ctx, tenant, items[i]!) };
+      const write = (c: Ctx) => insertDocument(c, tenant, items[i]!);
+      out[i] = { ok: true, result: await (ctx.db.isTransaction ? inSubtransaction(ctx.db, (tx) => write(withDb(ctx, tx))) : write(ctx)) };
     } catch (err) {
       out[i] = failed(err);
     }
