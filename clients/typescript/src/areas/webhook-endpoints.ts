@@ -48,8 +48,9 @@ export class WebhookEndpointsApi {
 
   /** A new secret; deliveries carry a second signature with the previous one for `expiresInHours` (0..168, default 24). */
   rotateSecret(endpointId: string, body: { expiresInHours?: number } = {}, options?: CallOptions): Promise<RotatedSecret> {
-    // not retried after a lost answer: a second rotation would replace the secret the first one returned
-    return this.call(`POST ${P}/{endpointId}/rotate-secret`, { path: { endpointId }, body, ...options }, false);
+    // retried after a lost answer only where the server deduplicates it by Idempotency-Key (it declares so in the
+    // OpenAPI document): else a second rotation would replace the secret the first one returned
+    return this.call(`POST ${P}/{endpointId}/rotate-secret`, { path: { endpointId }, body, ...options });
   }
 
   deliveries(endpointId: string, query: { cursor?: string; limit?: number } = {}, options?: CallOptions): Promise<CursorPage<WebhookDelivery>> {
