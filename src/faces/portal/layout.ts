@@ -40,6 +40,7 @@ export function userMenus(t: T, user: PortalUser, current: string): Raw {
   const api = user.partner
     ? navList(t('연동 API 관리', 'API management'), [
         ['/portal/api/keys', t('연동 API Key 발급', 'API keys')],
+        ['/portal/api/webhooks', t('웹훅', 'Webhooks')],
         ['/portal/api/history', t('연동 API 발송내역', 'Send history')],
         ['/portal/api/reservations', t('연동 API 예약목록', 'Reservations')],
         ['/portal/api/billing/expected', t('정산 · 결제예정내역', 'Settlement · Expected charges')],

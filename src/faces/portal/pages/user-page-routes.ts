@@ -20,6 +20,7 @@ import { passwordPage } from './password.ts';
 import { securityPage } from './security.ts';
 import { withdrawPage } from './withdraw.ts';
 import { apiKeysPage } from './api-keys.ts';
+import { webhooksPage } from './webhooks.ts';
 import { apiGuidePage } from './api-guide.ts';
 import { historyDownloadRoute, messageHistoryPage } from './message-history.ts';
 import { messageHistoryBatchPage } from './message-history-batch.ts';
@@ -32,7 +33,7 @@ import type { BankGateway } from '../../../modules/settlement/bank/bank-gateway.
 import { authPageRoutes } from './auth.ts';
 
 /** The screens of a signed-in member, in menu order. */
-export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, expectedChargesPage, billsPage, billDetailPage, billPayPage, billGuidePage, apiGuidePage];
+export const USER_PAGES: readonly UserPage[] = [profilePage, companyPage, apiServicePage, passwordPage, securityPage, withdrawPage, apiKeysPage, webhooksPage, messageHistoryPage, messageHistoryBatchPage, reservationsPage, expectedChargesPage, billsPage, billDetailPage, billPayPage, billGuidePage, apiGuidePage];
 
 export async function portalPageRoutes(app: FastifyInstance, opts: { ctx: Ctx; bankGateway?: BankGateway | undefined }): Promise<void> {
   const { ctx } = opts;
