@@ -8,15 +8,17 @@
  * committed — the next run finds its items done and goes on — or nothing of it: the next run writes the same items
  * again under the same subkeys. The batch row is locked first (FOR UPDATE), so two runs of a batch's jobs (a lease
  * taken over while the first still runs) write one after the other, and the second finds the first's items done.
- * An unexpected error (database, bug) fails the chunk whole and the job queue retries it with backoff.
+ * An unexpected error (database, bug) fails the chunk whole and the job queue retries it with backoff; on the job's
+ * last attempt the chunk is run with `refuse`: its items are answered with that error (failed, nothing written for
+ * them) and the batch goes on, so a batch always completes and every item says how it ended.
  */
 import { sql } from 'kysely';
 import { withDb, type Ctx } from '../../platform/context.ts';
 import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
-import { composeMessage } from '../../platform/errors.ts';
+import { composeMessage, type AppError } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { prepareIssue } from '../documents/document-notice.ts';
-import { insertDocumentsBulk, MAX_BULK_DOCUMENTS } from '../documents/insert-documents-bulk.ts';
+import { insertDocumentsBulk, MAX_BULK_DOCUMENTS, type BulkItemResult } from '../documents/insert-documents-bulk.ts';
 import { recordEvents, type NewEvent } from '../events/record-event.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { documentBatchJob, documentBatchQueue } from './document-batch-queue.ts';
@@ -35,8 +37,11 @@ interface ItemMark {
   field: string | null;
 }
 
-/** Runs the batch's next chunk; returns the number of items it handled (0: nothing was pending). */
-export async function processBatchChunk(ctx: Ctx, batchId: number): Promise<number> {
+/**
+ * Runs the batch's next chunk; returns the number of items it handled (0: nothing was pending). `refuse`: answer
+ * every item of the chunk with this error instead of writing it (the chunk failed on every attempt).
+ */
+export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refuse?: AppError } = {}): Promise<number> {
   const head = await ctx.db
     .selectFrom('document_batches')
     .innerJoin('subscriptions', 'subscriptions.id', 'document_batches.subscription_id')
@@ -71,9 +76,10 @@ export async function processBatchChunk(ctx: Ctx, batchId: number): Promise<numb
       const body = it.body as DocumentBatchItemBody;
       return { input: body.document, issue: body.issue === true, subkey: it.subkey };
     });
-    const results = await insertDocumentsBulk(withDb(ctx, tx), tenant, requests);
+    const refused = opts.refuse;
+    const results: BulkItemResult[] = refused ? requests.map(() => ({ ok: false, error: refused })) : await insertDocumentsBulk(withDb(ctx, tx), tenant, requests);
     const broken = results.find((r) => !r.ok && r.error.code === 'internal');
-    if (broken && !broken.ok) throw broken.error; // rolls the chunk back whole; the queue retries it
+    if (broken && !broken.ok && !refused) throw broken.error; // rolls the chunk back whole; the queue retries it
 
     const marks: ItemMark[] = results.map((r, k) =>
       r.ok
