@@ -91,6 +91,12 @@ describe('hanbill API commands', () => {
     assert.equal(events.code, 0, events.stderr);
     const types = events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     assert.deepEqual(types.filter((t) => t.startsWith('nts_filing.') || t === 'document.issued'), ['document.issued', 'nts_filing.queued', 'nts_filing.sent', 'nts_filing.succeeded']);
+    const cursor = /^cursor: (\S+)$/m.exec(events.stderr)?.[1];
+    assert.ok(cursor, events.stderr);
+    // from the cursor on: not the filing's events again (the document's mail events may still come, so filtered)
+    const after = await hanbill(['events', 'tail', '--object-id', doc.dockey, '--type', 'nts_filing.queued,nts_filing.succeeded', '--cursor', cursor, '--json']);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(after.stdout, '', 'nothing of the filing again after the cursor');
   });
 
   test('issue many: every valid one issued, the invalid one reported with its field, exit 1; progress on stderr', async () => {

@@ -38,6 +38,8 @@ export interface FollowOptions {
   /** pause between polls when following, ms (default 2,000) */
   pollIntervalMs?: number;
   signal?: AbortSignal;
+  /** told every cursor a page returns: keep the last to resume from it later (`cursor`) */
+  onCursor?: (cursor: string) => void;
 }
 
 /**
@@ -59,8 +61,11 @@ export async function* followCursor<T>(
       throw err;
     }
     yield* page.data;
-    if (page.nextCursor) cursor = page.nextCursor;
-    if (page.hasMore) continue;
+    if (page.nextCursor) {
+      cursor = page.nextCursor;
+      options.onCursor?.(cursor);
+    }
+    if (page.hasMore && page.nextCursor) continue;
     if (!options.follow) return;
     const stop = await pause(options.pollIntervalMs ?? 2000, options.signal);
     if (stop) return;

@@ -47,7 +47,9 @@ describe('iteration', () => {
       if (c === 'c2') return { status: 200, body: { data: [event(3)], nextCursor: 'c3', hasMore: false } };
       return { status: 500, body: {} };
     });
-    const events = await collect(client.events.iterate({ type: ['document.issued', 'nts_filing.succeeded'], objectType: 'document' }));
+    const cursors: string[] = [];
+    const events = await collect(client.events.iterate({ type: ['document.issued', 'nts_filing.succeeded'], objectType: 'document' }, { onCursor: (c) => cursors.push(c) }));
+    assert.deepEqual(cursors, ['c2', 'c3']);
     assert.deepEqual(events.map((e) => e.id), ['evt_1', 'evt_2', 'evt_3']);
     assert.equal(server.seen[0]!.url, '/v1/events?objectType=document&type=document.issued%2Cnts_filing.succeeded');
     assert.equal(query(server.seen[1]!).get('cursor'), 'c2');

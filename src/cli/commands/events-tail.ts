@@ -1,6 +1,7 @@
 /**
- * `hanbill events tail`: the event log from the oldest kept event (or `--cursor`), one line per event; with
- * `--follow`, keeps polling for new events until interrupted (Ctrl-C). `--json` prints one JSON object per line
+ * `hanbill events tail`: the event log from the oldest kept event (or `--cursor`), one line per event, then the
+ * cursor to resume from on stderr (`cursor: …`); with `--follow`, keeps polling for new events until interrupted
+ * (Ctrl-C). `--json` prints one JSON object per line
  * (NDJSON). The partner's events with an API key, else the subscription's (`--subscription` forces the latter).
  */
 import { intOf, listOf, parseArgs, UsageError, valueOf } from '../api/cli-args.ts';
@@ -24,6 +25,7 @@ export async function runEvents(args: string[], io: CliIo, stop?: AbortSignal): 
     const limit = intOf(p, 'limit', { max: 500 });
     const interval = intOf(p, 'interval', { min: 100, max: 600_000 }) ?? 2000;
     const scope = p.flags.has('subscription') || !settings.apiKey ? 'subscription' : 'partner';
+    let last: string | undefined;
     const iterator = client.events.iterate(
       {
         ...(types.length ? { type: types } : {}),
@@ -32,11 +34,13 @@ export async function runEvents(args: string[], io: CliIo, stop?: AbortSignal): 
         ...(valueOf(p, 'cursor') ? { cursor: valueOf(p, 'cursor')! } : {}),
         ...(limit ? { limit } : {}),
       },
-      { scope, follow: p.flags.has('follow'), pollIntervalMs: interval, ...(stop ? { signal: stop } : {}) },
+      { scope, follow: p.flags.has('follow'), pollIntervalMs: interval, ...(stop ? { signal: stop } : {}), onCursor: (c) => (last = c) },
     );
     for await (const e of iterator) {
       await write(io.stdout, p.flags.has('json') ? `${JSON.stringify(e)}\n` : `${e.occurredAt}  ${e.type.padEnd(28)}  ${e.object.type} ${e.object.id} → ${e.object.state}\n`);
     }
+    // where to resume: `hanbill events tail --cursor <it>` prints only what came after
+    if (last) await write(io.stderr, `cursor: ${last}\n`);
     return EXIT_OK;
   } catch (err) {
     return reportFailure(err, io, EVENTS_USAGE);
