@@ -30,6 +30,7 @@ const IDEMPOTENT = [
   'post /v1/catalog/units',
   'post /v1/catalog/packages',
   'post /v1/subscriptions/{subscriptionId}/documents',
+  'post /v1/subscriptions/{subscriptionId}/document-batches',
   'post /v1/subscriptions/{subscriptionId}/reverse-requests',
   'put /v1/subscriptions/{subscriptionId}/documents/{dockey}',
   'post /v1/subscriptions/{subscriptionId}/certificate',
