@@ -57,3 +57,28 @@ test('a chunk failing on every attempt: retried without writing; on the last att
   const events = await sql<{ type: string; n: string }>`SELECT type, count(*) AS n FROM events WHERE object_type = 'document_batch' AND object_id = ${String(id)} GROUP BY type ORDER BY type`.execute(sys.ctx.db);
   assert.deepEqual(Object.fromEntries(events.rows.map((r) => [r.type, Number(r.n)])), { 'document_batch.accepted': 1, 'document_batch.completed': 1, 'document_batch.item_failed': 100, 'document_batch.item_issued': 50 });
 });
+
+test('a subscription suspended while its batch runs: the items still pending are answered subscription_inactive (as the route would answer now), nothing more is issued', async () => {
+  const s = await onboard(sys.url);
+  const auth = { 'x-svc-key': s.svcKey };
+  const date = privateDate();
+  const posted = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/document-batches`, { documents: Array.from({ length: 150 }, () => ({ issue: true, document: invoice(date, freshBizno()) })) }, auth);
+  assert.equal(posted.status, 202);
+  const id = (posted.body as BatchView).id;
+  const queue = documentBatchQueue(sys.ctx.config);
+  const handler = createDocumentBatches(sys.ctx).handlers[queue]!;
+  const job = { id: 0, queue, payload: { batchId: id }, attempts: 1, maxAttempts: 10 };
+  await handler(job); // the first chunk: 100 issued
+  await sys.ctx.db.updateTable('subscriptions').set({ state: 'suspended' }).where('id', '=', s.sinchno).execute();
+  // what the bulk route answers now
+  const now = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/documents/bulk`, { documents: [{ issue: true, document: invoice(date, freshBizno()) }] }, auth);
+  assert.equal(now.status, 403);
+  await handler(job);
+  const rows = await sql<{ state: string; error_code: string | null; error_field: string | null; n: string }>`
+    SELECT state, error_code, error_field, count(*) AS n FROM document_batch_items WHERE batch_id = ${id} GROUP BY 1, 2, 3 ORDER BY 1`.execute(sys.ctx.db);
+  assert.deepEqual(rows.rows.map((r) => [r.state, r.error_code, r.error_field, Number(r.n)]), [['failed', now.body.error.code, now.body.error.field, 50], ['issued', null, null, 100]]);
+  const batch = await sys.ctx.db.selectFrom('document_batches').select(['state', 'issued', 'failed']).where('id', '=', id).executeTakeFirstOrThrow();
+  assert.deepEqual(batch, { state: 'completed', issued: 100, failed: 50 });
+  const docs = await sql<{ n: string }>`SELECT count(*) AS n FROM documents WHERE subscription_id = ${s.sinchno}`.execute(sys.ctx.db);
+  assert.equal(Number(docs.rows[0]!.n), 100);
+});

@@ -10,7 +10,8 @@
  * taken over while the first still runs) write one after the other, and the second finds the first's items done.
  * An unexpected error (database, bug) fails the chunk whole and the job queue retries it with backoff; on the job's
  * last attempt the chunk is run with `refuse`: its items are answered with that error (failed, nothing written for
- * them) and the batch goes on, so a batch always completes and every item says how it ended.
+ * them) and the batch goes on, so a batch always completes and every item says how it ended. A subscription that
+ * may no longer be used (suspended, terminated, expired) is refused the same way with subscription_inactive.
  */
 import { sql } from 'kysely';
 import { withDb, type Ctx } from '../../platform/context.ts';
@@ -21,6 +22,7 @@ import { prepareIssue } from '../documents/document-notice.ts';
 import { insertDocumentsBulk, MAX_BULK_DOCUMENTS, type BulkItemResult } from '../documents/insert-documents-bulk.ts';
 import { recordEvents, type NewEvent } from '../events/record-event.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
+import { subscriptionInactiveError } from '../subscriptions/subscription-usable.ts';
 import { documentBatchJob, documentBatchQueue } from './document-batch-queue.ts';
 import type { DocumentBatchItemBody } from './tables.ts';
 import './tables.ts';
@@ -45,11 +47,15 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
   const head = await ctx.db
     .selectFrom('document_batches')
     .innerJoin('subscriptions', 'subscriptions.id', 'document_batches.subscription_id')
-    .select(['document_batches.state', 'subscriptions.id as subscriptionId', 'subscriptions.member_id as memberId', 'subscriptions.package_id as packageId'])
+    .select(['document_batches.state', 'subscriptions.id as subscriptionId', 'subscriptions.member_id as memberId', 'subscriptions.package_id as packageId', 'subscriptions.state as subscriptionState', 'subscriptions.start_date', 'subscriptions.end_date'])
     .where('document_batches.id', '=', batchId)
     .executeTakeFirst();
   if (!head || head.state === 'completed') return 0;
   const tenant: Tenant = { subscriptionId: Number(head.subscriptionId), memberId: Number(head.memberId), packageId: Number(head.packageId) };
+  // a subscription that may no longer be used (suspended, terminated, expired since the batch was accepted) issues
+  // nothing more: its pending items are answered subscription_inactive, as the bulk route would answer the request now
+  const inactive = subscriptionInactiveError({ state: head.subscriptionState, start_date: head.start_date, end_date: head.end_date }, ctx.clock.now());
+  const refused = opts.refuse ?? inactive;
   // a notice's message partitions are made in a transaction of their own: before ours (cached after the first call)
   await prepareIssue(ctx, true);
 
@@ -76,7 +82,6 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
       const body = it.body as DocumentBatchItemBody;
       return { input: body.document, issue: body.issue === true, subkey: it.subkey };
     });
-    const refused = opts.refuse;
     const results: BulkItemResult[] = refused ? requests.map(() => ({ ok: false, error: refused })) : await insertDocumentsBulk(withDb(ctx, tx), tenant, requests);
     const broken = results.find((r) => !r.ok && r.error.code === 'internal');
     if (broken && !broken.ok && !refused) throw broken.error; // rolls the chunk back whole; the queue retries it

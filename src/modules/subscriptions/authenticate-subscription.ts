@@ -5,8 +5,8 @@
  */
 import { AppError, requiredError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { kstDate, fromSqlDate } from '../../platform/clock.ts';
 import { serviceKeyMatches } from './service-key.ts';
+import { subscriptionInactiveError } from './subscription-usable.ts';
 import { parseSubscriptionId } from './subscription-id.ts';
 
 export interface Tenant {
@@ -39,12 +39,7 @@ export async function authenticateSubscription(ctx: Ctx, subscriptionId: number 
   if (!serviceKeyMatches(svcKey, sub.svc_key_hash)) {
     throw new AppError('svc_key_mismatch', '서비스키가 일치하지 않습니다 (service key does not match)', { field: 'serviceKey' });
   }
-  const today = kstDate(ctx.clock.now());
-  const expired = sub.end_date !== null && fromSqlDate(sub.end_date) < today;
-  if (sub.state !== 'active' || expired || fromSqlDate(sub.start_date) > today) {
-    throw new AppError('subscription_inactive', `사용할 수 없는 서비스입니다 (subscription is ${expired ? 'expired' : sub.state})`, {
-      field: 'subscriptionId',
-    });
-  }
+  const inactive = subscriptionInactiveError(sub, ctx.clock.now());
+  if (inactive) throw inactive;
   return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id };
 }
