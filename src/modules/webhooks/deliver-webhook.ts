@@ -25,17 +25,28 @@ import './webhook-tables.ts';
 
 export const USER_AGENT = 'Hanbill-Webhooks/1';
 
-export type AttemptOutcome = 'skipped' | 'succeeded' | 'retrying' | 'failed';
+export interface AttemptOutcome {
+  state: 'skipped' | 'succeeded' | 'retrying' | 'failed';
+  /** settled with a later delivery of the same object pending: it may go now (the dispatcher need not wait a poll) */
+  unblocks: boolean;
+}
+const SKIPPED: AttemptOutcome = { state: 'skipped', unblocks: false };
 
 export async function attemptDelivery(ctx: Ctx, deliveryId: string, claim: string, post: WebhookPoster = postWebhook): Promise<AttemptOutcome> {
   const d = await ctx.db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
-    .select(['d.seq', 'd.state', 'd.claim', 'd.event_id', 'd.event_type', 'd.expires_at', 'w.id as endpoint_id', 'w.public_id', 'w.url', 'w.secret_sealed', 'w.previous_secret_sealed', 'w.previous_secret_expires_at'])
+    .leftJoin('events as e', 'e.id', 'd.event_id')
+    .select(['d.seq', 'd.state', 'd.claim', 'd.object_key', 'd.event_id', 'd.event_type', 'd.expires_at', 'w.id as endpoint_id', 'w.public_id', 'w.url', 'w.secret_sealed', 'w.previous_secret_sealed', 'w.previous_secret_expires_at'])
+    .select(['e.id as e_id', 'e.type as e_type', 'e.occurred_at as e_occurred_at', 'e.subscription_id as e_subscription_id', 'e.object_type as e_object_type', 'e.object_id as e_object_id', 'e.state as e_state', 'e.data as e_data'])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();
-  if (!d || d.state !== 'pending' || d.claim !== claim) return 'skipped';
-  const event = await ctx.db.selectFrom('events').select(['id', 'type', 'occurred_at', 'subscription_id', 'object_type', 'object_id', 'state', 'data']).where('id', '=', d.event_id).executeTakeFirst();
+  if (!d || d.state !== 'pending' || d.claim !== claim) return SKIPPED;
+  // the event is gone when it outlived the log's 30 days (the delivery is then failed)
+  const event =
+    d.e_id === null
+      ? undefined
+      : { id: d.e_id, type: d.e_type!, occurred_at: d.e_occurred_at!, subscription_id: d.e_subscription_id, object_type: d.e_object_type!, object_id: d.e_object_id!, state: d.e_state!, data: d.e_data! };
 
   let result: PostResult;
   if (!event) {
@@ -53,15 +64,27 @@ export async function attemptDelivery(ctx: Ctx, deliveryId: string, claim: strin
     result = await post({ url: d.url, body, headers, timeoutMs: ctx.config.webhooks.timeoutMs, allowPrivate: ctx.config.webhooks.allowPrivate });
   }
   const ok = result.status !== null && result.status >= 200 && result.status < 300;
-  return recordAttempt(ctx, { seq: d.seq, endpointId: d.endpoint_id, claim, expiresAt: d.expires_at, gone: !event }, result, ok);
+  return recordAttempt(ctx, { seq: d.seq, endpointId: d.endpoint_id, objectKey: d.object_key, claim, expiresAt: d.expires_at, gone: !event }, result, ok);
 }
 
-async function recordAttempt(ctx: Ctx, d: { seq: number; endpointId: number; claim: string; expiresAt: Date; gone: boolean }, result: PostResult, ok: boolean): Promise<AttemptOutcome> {
+interface Claimed {
+  seq: number;
+  endpointId: number;
+  objectKey: string;
+  claim: string;
+}
+
+/** A pending delivery of the same endpoint and object other than `d` (read in `d`'s statement or transaction). */
+const laterPending = (d: Claimed) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = ${d.endpointId} AND o.object_key = ${d.objectKey} AND o.state = 'pending' AND o.seq <> ${d.seq})`;
+
+async function recordAttempt(ctx: Ctx, d: Claimed & { expiresAt: Date; gone: boolean }, result: PostResult, ok: boolean): Promise<AttemptOutcome> {
   const now = ctx.clock.now();
+  if (ok) return recordSuccess(ctx, d, result, now);
   return inTransaction(ctx.db, async (tx) => {
     // the delivery (or its endpoint) may have been deleted meanwhile: then there is nothing to log against
     const row = await tx.updateTable('webhook_deliveries').set({ attempts: sql`attempts + 1` }).where('seq', '=', d.seq).returning(['attempts']).executeTakeFirst();
-    if (!row) return 'skipped';
+    if (!row) return SKIPPED;
     await tx
       .insertInto('webhook_attempts')
       .values({ delivery_seq: d.seq, at: now, status: result.status, duration_ms: result.durationMs, response_excerpt: result.responseExcerpt, error: result.error })
@@ -81,6 +104,34 @@ async function recordAttempt(ctx: Ctx, d: { seq: number; endpointId: number; cla
       await tx.updateTable('webhook_endpoints').set({ failing_since: now }).where('id', '=', d.endpointId).where('failing_since', 'is', null).execute();
       await disableIfFailing(ctx, tx, d.endpointId, now);
     }
-    return state === 'succeeded' ? 'succeeded' : state === 'failed' ? 'failed' : 'retrying';
+    if (state === 'pending') return { state: 'retrying', unblocks: false };
+    const next = await sql<{ follows: boolean }>`SELECT ${laterPending(d)} AS follows`.execute(tx);
+    return { state, unblocks: next.rows[0]?.follows === true };
   });
+}
+
+/**
+ * A success in one statement (the common case, one round trip instead of six): the attempt counted and logged, the
+ * delivery succeeded while this job holds its claim, the endpoint's failure streak ended.
+ */
+async function recordSuccess(ctx: Ctx, d: Claimed, result: PostResult, now: Date): Promise<AttemptOutcome> {
+  const r = await sql<{ n: string; follows: boolean }>`
+    WITH d AS (
+      UPDATE webhook_deliveries
+         SET attempts = attempts + 1,
+             state = CASE WHEN claim = ${d.claim} THEN 'succeeded' ELSE state END,
+             claimed_until = CASE WHEN claim = ${d.claim} THEN NULL ELSE claimed_until END,
+             claim = CASE WHEN claim = ${d.claim} THEN NULL ELSE claim END
+       WHERE seq = ${d.seq}
+      RETURNING seq),
+    a AS (
+      INSERT INTO webhook_attempts (delivery_seq, at, status, duration_ms, response_excerpt, error)
+      SELECT seq, ${now}::timestamptz, ${result.status}::integer, ${result.durationMs}::integer, ${result.responseExcerpt}::text, NULL FROM d
+      RETURNING 1),
+    e AS (
+      UPDATE webhook_endpoints SET failing_since = NULL
+       WHERE id = ${d.endpointId} AND failing_since IS NOT NULL AND EXISTS (SELECT 1 FROM d)
+      RETURNING 1)
+    SELECT count(*) AS n, ${laterPending(d)} AS follows FROM d`.execute(ctx.db); // a and e run whether read or not (data-modifying WITH)
+  return Number(r.rows[0]?.n ?? 0) > 0 ? { state: 'succeeded', unblocks: r.rows[0]?.follows === true } : SKIPPED;
 }

@@ -55,8 +55,9 @@ export function createWebhooks(ctx: Ctx, opts: { post?: WebhookPoster } = {}): W
     handlers: {
       [q.deliver]: async (job) => {
         const outcome = await attemptDelivery(ctx, String(job.payload['deliveryId']), String(job.payload['claim']), post);
-        // a settled delivery may let the next one of its object go: do not wait for the next poll
-        if (outcome === 'succeeded' || outcome === 'failed') kick();
+        // a settled delivery with a later one of its object pending lets that one go: do not wait for the next poll
+        // (only then: a round after every success would scan the pending deliveries once per delivery)
+        if (outcome.unblocks) kick();
       },
       [q.sweep]: async () => sweepWebhooks(ctx),
     },
