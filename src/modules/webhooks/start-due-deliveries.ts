@@ -4,6 +4,9 @@
  * same endpoint and object that has a smaller event id. Each is claimed (a random token, for 15 minutes of real
  * time) and gets a deliver job in the same transaction; the job attempts it only while it holds that claim, so a
  * delivery whose claim ran out (a lost job) is claimed and attempted again, never twice at once.
+ *
+ * At most MAX_IN_FLIGHT deliveries of a channel are claimed at a time: a backlog (an endpoint back after a day down,
+ * a 10,000-document batch) is handed to the deliver lane as it drains, so no claim runs out while its job waits.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -15,12 +18,18 @@ import './webhook-tables.ts';
 export const START_BATCH = 500;
 /** How long a claim holds (real time): a deliver job waiting in a long queue still runs within it. */
 export const CLAIM_SECONDS = 15 * 60;
+/** Claimed and not yet attempted, per channel: ≈ 10 s of deliveries at the lane's pace, far inside CLAIM_SECONDS. */
+export const MAX_IN_FLIGHT = 2000;
 
-export async function startDueDeliveries(ctx: Ctx, opts: { batch?: number } = {}): Promise<number> {
-  const batch = opts.batch ?? START_BATCH;
+export async function startDueDeliveries(ctx: Ctx, opts: { batch?: number; maxInFlight?: number } = {}): Promise<number> {
   const queue = webhookQueuesOf(ctx).deliver;
+  const inFlight = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+     WHERE d.state = 'pending' AND d.claimed_until > now() AND w.channel = ${ctx.config.channel}`.execute(ctx.db);
+  let room = (opts.maxInFlight ?? MAX_IN_FLIGHT) - Number(inFlight.rows[0]?.n ?? 0);
   let started = 0;
-  for (;;) {
+  while (room > 0) {
+    const batch = Math.min(opts.batch ?? START_BATCH, room);
     const n = await inTransaction(ctx.db, async (tx) => {
       const claimed = await sql<{ id: string; claim: string }>`
         WITH due AS (
@@ -43,6 +52,8 @@ export async function startDueDeliveries(ctx: Ctx, opts: { batch?: number } = {}
       return claimed.rows.length;
     });
     started += n;
-    if (n < batch) return started;
+    room -= n;
+    if (n < batch) break;
   }
+  return started;
 }
