@@ -11,6 +11,10 @@ Usage: hanbill <command> [options]
 Commands:
   serve        start the server (roles from HANBILL_ROLES: api, worker; default both)
   migrate      apply database migrations and exit
+  export       dump the installation to a file: [--data-dir DIR] --out FILE [--include-secrets] (the embedded folder
+               of a stopped server, or DATABASE_URL; docs/deploy.md)
+  import       load a dump into the empty PostgreSQL at DATABASE_URL: --in FILE [--secrets-out FILE]
+               (HANBILL_MASTER_KEY: the source installation's master key)
   create-operator  add an operator of the console: --login ID [--name NAME]; the password is read from
                HANBILL_NEW_OPERATOR_PASSWORD or standard input (first line)
   sign         sign a standard tax-invoice XML: --cert signCert.der --key signPri.key --password P
@@ -81,6 +85,14 @@ export async function runCli(argv: string[]): Promise<number> {
         await database.close();
       }
       return 0;
+    }
+    case 'export': {
+      const { runExport } = await import('./commands/export-import.ts');
+      return runExport(rest, process.env, process);
+    }
+    case 'import': {
+      const { runImport } = await import('./commands/export-import.ts');
+      return runImport(rest, process.env, process);
     }
     case 'issue':
     case 'list':

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { DB } from './schema.ts';
+import { markDataDirOpen } from './data-dir-lock.ts';
 
 // int8 (bigint) → number: ids and won amounts stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -35,6 +36,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       engine: 'postgres',
       close: async () => {
         await db.destroy();
+        if (!pool.ending) await pool.end(); // Kysely ends the pool only if it ever used it (raw pool users: migrate, export)
       },
     };
   }
@@ -45,7 +47,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     if (!fs.existsSync(path.join(target.dataDir, 'PG_VERSION'))) await initPgliteDataDir(target.dataDir);
   }
   const pglite: PGlite = await PGlite.create({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(await pgliteOptions()) });
-  return wrapPglite(pglite, createPgConfig);
+  const database = wrapPglite(pglite, createPgConfig);
+  if (!target.dataDir) return database;
+  // hanbill.pid: who has the folder open (hanbill export refuses a folder a live server holds)
+  const forget = markDataDirOpen(target.dataDir);
+  const close = database.close;
+  return { ...database, close: async () => { try { await close(); } finally { forget(); } } };
 }
 
 /**

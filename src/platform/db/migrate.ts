@@ -10,6 +10,7 @@ import type pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 const LOCK_ID = 7_301_512_001;
+const SCHEMA_MIGRATIONS_DDL = 'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())';
 
 export interface MigrationResult {
   applied: string[];
@@ -29,9 +30,7 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
   try {
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
     try {
-      await client.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
+      await client.query(SCHEMA_MIGRATIONS_DDL);
       const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
       const applied: string[] = [];
       for (const m of listMigrations(dir)) {
@@ -54,4 +53,26 @@ export async function migrate(pool: pg.Pool, dir = MIGRATIONS_DIR): Promise<Migr
   } finally {
     client.release();
   }
+}
+
+/**
+ * Apply the migrations named in `names`, in order, on a client already inside a transaction: `hanbill import`
+ * brings an empty database to a dump's level and loads its rows in one transaction, so a refused import leaves
+ * the database as empty as it found it.
+ */
+export async function applyMigrationsInTransaction(client: pg.ClientBase, names: ReadonlySet<string>, dir = MIGRATIONS_DIR): Promise<string[]> {
+  await client.query(SCHEMA_MIGRATIONS_DDL);
+  const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+  const applied: string[] = [];
+  for (const m of listMigrations(dir)) {
+    if (!names.has(m.name) || done.has(m.name)) continue;
+    try {
+      await client.query(m.sql);
+    } catch (err) {
+      throw new Error(`migration ${m.name} failed: ${(err as Error).message}`, { cause: err });
+    }
+    await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+    applied.push(m.name);
+  }
+  return applied;
 }
