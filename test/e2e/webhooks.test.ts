@@ -89,6 +89,28 @@ describe('webhooks', () => {
     assert.deepEqual(new Set(ds.map((d) => d.id)), new Set(ids));
   });
 
+  test('a real flow (API keys created, reissued, deleted in the portal): each event once, in order, the body exactly as GET /v1/events shows it', async () => {
+    const p = await webhookPartner(sys);
+    const rcv = await receiver();
+    const ep = await registerEndpoint(p, rcv.url, ['api_key.created', 'api_key.reissued', 'api_key.deleted']);
+    const key = await p.member.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.2'] } });
+    assert.equal(key.status, 201, key.text);
+    const keyId = String(key.body.key.id);
+    assert.equal((await p.member.call('POST', `/v1/portal/api-keys/${keyId}/reissue`)).status, 200);
+    assert.equal((await p.member.call('DELETE', `/v1/portal/api-keys/${keyId}`)).status, 200);
+    // (the partner's first key, made by webhookPartner at this frozen clock's same instant, counts as after the registration too)
+    const ofKey = () => rcv.requests.filter((r) => JSON.parse(r.body).object.id === keyId);
+    await waitFor(() => ofKey().length, (n) => n >= 3, { what: 'three deliveries' });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(ofKey().length, 3, 'once each');
+    const bodies = ofKey().map((r) => JSON.parse(r.body));
+    assert.deepEqual(bodies.map((e) => `${e.type}:${e.object.id}:${e.object.state}`), [`api_key.created:${keyId}:active`, `api_key.reissued:${keyId}:active`, `api_key.deleted:${keyId}:deleted`], 'in the order of the changes');
+    for (const r of ofKey()) assert.equal(verifyWebhookSignature({ body: r.body, header: r.headers['hanbill-signature'] as string, secrets: [ep.secret] }).ok, true);
+    const log = await p.call('GET', `/v1/events?objectType=api_key&objectId=${keyId}`);
+    assert.equal(log.status, 200, log.text);
+    assert.deepEqual(bodies, log.body.data, 'the same events, field for field, as the event log answers them');
+  });
+
   test('retried after a 500 and after a time-out, with the same delivery id, and not after the success', async () => {
     const p = await webhookPartner(sys);
     const rcv = await receiver((_req, n) => (n === 0 ? { status: 500, body: 'boom'.repeat(200) } : n === 1 ? 'hang' : { status: 204 }));
