@@ -35,7 +35,8 @@ export async function startTestSystem(env: Record<string, string> = {}, opts: St
     HANBILL_EVENT_RETENTION_SWEEP_MS: '0',
     ...env,
   });
-  const system = await startSystem(config, { database: await openTestDatabase(), logger: silentLogger, ...opts });
+  // a caller's database (a restart on the same one) or one of its own: never one opened and left open
+  const system = await startSystem(config, { logger: silentLogger, ...opts, database: opts.database ?? (await openTestDatabase()) });
   const close = system.close;
   return {
     ...system,
