@@ -16,6 +16,7 @@ import { ntsTestEnv, sampleDocument, todayKst, uploadCertificate, waitSettled, t
 import { startTestSystem } from '../support/test-system.ts';
 import { legacyInsertMember, makePartner, operatorClient, request } from './portal-support.ts';
 import { sender, type Sender } from './messaging-send-support.ts';
+import { onboard } from '../support/onboard.ts';
 
 interface Ev {
   id: string;
@@ -254,6 +255,30 @@ test("the subscription's route lists that subscription's events only", async () 
   assert.deepEqual(filtered.body.data.map((e: Ev) => e.type), ['document.read']);
   const wrongKey = await rest(sys.url, 'GET', `/v1/subscriptions/${member.subscriptionId}/events`, undefined, { 'x-svc-key': 'x'.repeat(32) });
   assert.ok(wrongKey.status === 401 || wrongKey.status === 403, String(wrongKey.status));
+});
+
+test('a bulk batch whose transaction fails leaves none of its events: only the items then issued one by one have one', async () => {
+  // a package whose unit allows 3 issues: a batch of 5 passes the limit, its transaction (documents, serials, events)
+  // rolls back whole and the items are written one by one — 3 issued, 2 refused with 429
+  const op = { authorization: `Bearer ${sys.operatorToken}` };
+  const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: '이벤트 3건', meteredItem: 'tax_invoice_issued', limitPerPeriod: 3 }, op);
+  const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '이벤트 소량', unitIds: [unit.body.id] }, op);
+  const s = await onboard(sys.url);
+  const sub = await rest(sys.url, 'POST', '/v1/subscriptions', { bizno: s.bizno, loginId: s.id, password: s.pwd, packageId: pack.body.id, unitIds: [unit.body.id], amount: 0, vat: 0, totalAmount: 0 });
+  assert.equal(sub.status, 201, JSON.stringify(sub.body));
+  const key = await rest(sys.url, 'POST', '/v1/auth/service-key', { bizno: s.bizno, loginId: s.id, password: s.pwd, subscriptionId: sub.body.subscriptionId });
+  const h = { 'x-svc-key': key.body.serviceKey as string };
+  const id = sub.body.subscriptionId as number;
+  const r = await rest(sys.url, 'POST', `/v1/subscriptions/${id}/documents/bulk`, { documents: [1, 2, 3, 4, 5].map((n) => ({ issue: true, subkey: `rb-${n}`, document: document(s.bizno, 'rb@example.kr', n) })) }, h);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.data.map((d: { ok: boolean; error?: { code: string } }) => (d.ok ? 'ok' : d.error!.code)), ['ok', 'ok', 'ok', 'usage_limit_exceeded', 'usage_limit_exceeded']);
+  const issuedKeys = r.body.data.filter((d: { ok: boolean }) => d.ok).map((d: { document: { dockey: string } }) => d.document.dockey);
+  const listed = await rest(sys.url, 'GET', `/v1/subscriptions/${id}/events?type=document.issued&limit=500`, undefined, h);
+  assert.equal(listed.status, 200, JSON.stringify(listed.body));
+  assert.deepEqual(listed.body.data.map((e: Ev) => e.object.id), issuedKeys, 'one event per issued document, none from the rolled-back batch');
+  // read straight from the table too (the listing's horizon hides nothing here: every writer has committed)
+  const rows = await sys.database.pool.query(`SELECT object_id FROM events WHERE subscription_id = $1 AND type = 'document.issued' ORDER BY id`, [id]);
+  assert.deepEqual(rows.rows.map((x: { object_id: string }) => x.object_id), issuedKeys);
 });
 
 test('events survive a restart of the system: the same list from a new process state on the same database', { timeout: 60_000 }, async () => {
