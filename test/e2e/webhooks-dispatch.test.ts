@@ -7,6 +7,7 @@ import type { TestSystem } from '../support/test-system.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { fanOutEvents } from '../../src/modules/webhooks/fan-out-events.ts';
 import { startDueDeliveries } from '../../src/modules/webhooks/start-due-deliveries.ts';
+import { deleteExpiredDeliveries } from '../../src/modules/webhooks/sweep-webhooks.ts';
 import { emit, registerEndpoint, startWebhookSystem, webhookPartner } from './webhooks-support.ts';
 
 let sys: TestSystem;
@@ -56,4 +57,14 @@ test('fan-out once per (endpoint, event); claims in order per object, capped in 
   ]);
   const jobs = await sys.database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE queue = $1`, [`${sys.ctx.config.channel}.webhooks.deliver`]);
   assert.equal(Number(jobs.rows[0]!.n), 4, 'one deliver job per claim');
+
+  // kept 30 days like the events, then deleted with their attempts
+  const seqs = (await sys.database.pool.query<{ seq: string }>(`SELECT d.seq FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE w.public_id = $1`, [ep.id])).rows.map((r) => r.seq);
+  await sys.database.pool.query(`INSERT INTO webhook_attempts (delivery_seq, at, status, duration_ms) SELECT unnest($1::bigint[]), now(), 500, 1`, [seqs]);
+  clock.advance(29 * 86_400_000);
+  assert.equal(await deleteExpiredDeliveries(sys.ctx), 0, 'kept for 30 days');
+  clock.advance(2 * 86_400_000);
+  assert.equal(await deleteExpiredDeliveries(sys.ctx), 5, 'then deleted');
+  const left = await sys.database.pool.query<{ n: string }>(`SELECT count(*) AS n FROM webhook_attempts WHERE delivery_seq = ANY($1::bigint[])`, [seqs]);
+  assert.equal(Number(left.rows[0]!.n), 0, 'with their attempts');
 });
