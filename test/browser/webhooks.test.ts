@@ -97,8 +97,21 @@ test('웹훅: create → secret shown once → a delivery appears → redeliver'
   assert.match((await row.locator('summary').textContent())!, /시도 기록 2건/);
   await snap(page, 'redelivered');
 
+  // edit: the event types and the description
+  await page.goto(`${sys.url}/portal/api/webhooks`);
+  const editing = page.locator(`[data-endpoint-id="${endpointId}"]`);
+  await editing.locator('summary', { hasText: '수정' }).click();
+  await editing.locator(`#ev-${endpointId}-nts_filing\\.succeeded`).uncheck();
+  await editing.locator(`#ev-${endpointId}-document\\.mailed`).check();
+  await editing.locator(`#description-${endpointId}`).fill('ERP 수신기 (운영)');
+  await editing.getByRole('button', { name: '저장' }).click();
+  await page.getByText('웹훅 엔드포인트를 저장했습니다.').waitFor();
+  const edited = (await p.call('GET', `/v1/webhook-endpoints/${endpointId}`)).body;
+  assert.deepEqual(edited.events, ['document.issued', 'document.mailed']);
+  assert.equal(edited.description, 'ERP 수신기 (운영)');
+
   // disable, enable, delete
-  await section.getByRole('button', { name: '사용 중지' }).click();
+  await page.locator(`[data-endpoint-id="${endpointId}"]`).getByRole('button', { name: '사용 중지' }).click();
   await page.getByText('웹훅 엔드포인트를 사용 중지했습니다.').waitFor();
   assert.equal((await p.call('GET', `/v1/webhook-endpoints/${endpointId}`)).body.state, 'disabled');
   await page.locator(`[data-endpoint-id="${endpointId}"]`).getByRole('button', { name: '다시 사용' }).click();
