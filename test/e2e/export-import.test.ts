@@ -17,7 +17,8 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { HanbillClient, type HanbillEvent } from '../../clients/typescript/src/index.ts';
 import { runExport, runImport } from '../../src/cli/commands/export-import.ts';
-import { countRows, listTables } from '../../src/modules/installation-transfer/catalogue.ts';
+import { listTables } from '../../src/modules/installation-transfer/catalogue.ts';
+import { quoteIdent, TEXT_FORM_SETTINGS } from '../../src/modules/installation-transfer/dump-format.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
 import { migrate } from '../../src/platform/db/migrate.ts';
@@ -66,11 +67,19 @@ async function createDatabase(prefix: string): Promise<string> {
   return url.toString();
 }
 
-async function tableCounts(database: Database): Promise<Record<string, number>> {
+/** Per table, its row count and an md5 of every row's text form (sorted), under the dump's text settings. */
+async function tableFingerprints(database: Database): Promise<Record<string, string>> {
   const client = await database.pool.connect();
   try {
-    const out: Record<string, number> = {};
-    for (const t of await listTables(client)) out[t.name] = await countRows(client, t.name);
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    for (const s of TEXT_FORM_SETTINGS) await client.query(s);
+    const out: Record<string, string> = {};
+    for (const t of await listTables(client)) {
+      const q = quoteIdent(t.name);
+      const r = await client.query<{ h: string }>(`SELECT count(*)::text || ':' || coalesce(md5(string_agg(x::text, E'\\n' ORDER BY x::text)), '') AS h FROM ${q} x`);
+      out[t.name] = r.rows[0]!.h;
+    }
+    await client.query('COMMIT');
     return out;
   } finally {
     client.release();
@@ -95,7 +104,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
   let targetUrl: string;
   let biller: BillingPartner;
   let who: Integrator;
-  const before_: { filed?: string; issued?: string; issuedId?: string; sms?: number; hook?: string; billOrderNo?: string; counts?: Record<string, number> } = {};
+  const before_: { filed?: string; issued?: string; issuedId?: string; sms?: number; hook?: string; billOrderNo?: string; fingerprints?: Record<string, string> } = {};
 
   before(async () => {
     await admin.connect();
@@ -160,7 +169,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
     await system.close(); // closes the source database too
     const reopened = embeddedSource ? await openDatabase({ kind: 'pglite', dataDir: path.join(work, 'pgdata') }) : await openDatabase({ kind: 'postgres', url: sourceUrl!, max: 2 });
     try {
-      before_.counts = await tableCounts(reopened);
+      before_.fingerprints = await tableFingerprints(reopened);
     } finally {
       await reopened.close();
     }
@@ -169,7 +178,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
     assert.match(r.stdout, /^exported \d+ rows of \d+ tables/);
     assert.equal(fs.statSync(dumpFile).mode & 0o077, 0, 'the dump is private (0600)');
     for (const t of ['documents', 'nts_filings', 'bills', 'message_recipients', 'signing_certificates', 'webhook_endpoints', 'events', 'issue_serials']) {
-      assert.ok((before_.counts[t] ?? 0) > 0, `the source has ${t} rows`);
+      assert.ok(Number(before_.fingerprints[t]?.split(':')[0]) > 0, `the source has ${t} rows`);
     }
   });
 
@@ -191,13 +200,13 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
     assert.match(none.stderr, /set HANBILL_MASTER_KEY/);
   });
 
-  test('import into the empty database: every table has the same number of rows', async () => {
+  test('import into the empty database: every table has the same rows, value for value (bytea, jsonb, arrays, xid8, timestamptz)', async () => {
     const r = await cli(runImport, ['--in', dumpFile], { DATABASE_URL: targetUrl, HANBILL_MASTER_KEY: masterKey });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /imported \d+ rows of \d+ tables .* [1-9]\d* sealed secrets opened/);
     const target = await openDatabase({ kind: 'postgres', url: targetUrl, max: 2 });
     try {
-      assert.deepEqual(await tableCounts(target), before_.counts);
+      assert.deepEqual(await tableFingerprints(target), before_.fingerprints);
       const parts = await target.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'message_recipients'");
       assert.ok(parts.rows[0]!.n >= 1, 'the message partitions exist');
     } finally {
