@@ -74,6 +74,20 @@ async function allEvents(key: string, query = '', limit = 500): Promise<Ev[]> {
   }
 }
 
+/**
+ * Wait until the listing shows every committed event of the partner (`partnerId`). An event becomes listable once
+ * every transaction older than it has ended, on the whole server (list-events.ts): another test file's long
+ * transaction on a shared PostgreSQL delays it, never drops it.
+ */
+async function caughtUp(key: string, partnerId: number): Promise<Ev[]> {
+  const stored = async () => Number((await sys.database.pool.query<{ n: string }>('SELECT count(*) AS n FROM events WHERE partner_id = $1', [partnerId])).rows[0]!.n);
+  return waitFor(
+    async () => ({ listed: await allEvents(key), stored: await stored() }),
+    (x) => x.listed.length === x.stored,
+    { what: 'every committed event to be listed', timeoutMs: 30_000, show: (x) => ({ listed: x.listed.length, stored: x.stored }) },
+  ).then((x) => x.listed);
+}
+
 function document(bizno: string, email: string, n: number) {
   const doc = sampleDocument('0101', bizno, todayKst());
   doc.buyer = { ...doc.buyer, contacts: [{ name: '홍과장', email }] };
@@ -142,7 +156,7 @@ test('a real flow: each change is listed once, in order per object, with its obj
   assert.equal(cancel.status, 200, cancel.text);
   await waitFor(() => allEvents(p.accessKey, 'type=message.delivered,message.failed'), (es) => es.length >= 1, { what: 'the message result', timeoutMs: 30_000 });
 
-  const all = await allEvents(p.accessKey);
+  const all = await caughtUp(p.accessKey, p.partnerId);
   const keyOf = (e: Ev) => `${e.type} ${e.object.type}:${e.object.id} → ${e.object.state}`;
   const seen = all.map(keyOf);
   assert.equal(new Set(all.map((e) => e.id)).size, all.length, 'every event once');
@@ -186,7 +200,7 @@ test('a real flow: each change is listed once, in order per object, with its obj
 
 test('paging by cursor visits the same events once; an idle cursor keeps its place; filters; bad queries name the field', async () => {
   assert.ok(flow, 'runs after the flow');
-  const all = await allEvents(p.accessKey);
+  const all = await caughtUp(p.accessKey, p.partnerId);
   const paged = await allEvents(p.accessKey, '', 4);
   assert.deepEqual(paged.map((e) => e.id), all.map((e) => e.id));
   const last = await events(p.accessKey, 'limit=500');
@@ -229,7 +243,7 @@ test("another partner sees none of them: 404 for the subscription filter, its ow
   const key = await q.client.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.1'] } });
   assert.equal(key.status, 201, key.text);
   const accessKey = key.body.accessKey as string;
-  const theirs = await allEvents(accessKey);
+  const theirs = await caughtUp(accessKey, q.partnerId);
   assert.deepEqual(theirs.map((e) => e.type), ['api_key.created'], 'only its own key');
   assert.ok(theirs.every((e) => e.subscriptionId === null));
   const mine = new Set((await allEvents(p.accessKey)).map((e) => e.id));
@@ -245,6 +259,7 @@ test("another partner sees none of them: 404 for the subscription filter, its ow
 
 test("the subscription's route lists that subscription's events only", async () => {
   assert.ok(flow, 'runs after the flow');
+  await caughtUp(p.accessKey, p.partnerId);
   const r = await rest(sys.url, 'GET', `/v1/subscriptions/${member.subscriptionId}/events?limit=500`, undefined, svc());
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const ofPartner = (await allEvents(p.accessKey)).filter((e) => e.subscriptionId === member.subscriptionId);
@@ -273,7 +288,11 @@ test('a bulk batch whose transaction fails leaves none of its events: only the i
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.data.map((d: { ok: boolean; error?: { code: string } }) => (d.ok ? 'ok' : d.error!.code)), ['ok', 'ok', 'ok', 'usage_limit_exceeded', 'usage_limit_exceeded']);
   const issuedKeys = r.body.data.filter((d: { ok: boolean }) => d.ok).map((d: { document: { dockey: string } }) => d.document.dockey);
-  const listed = await rest(sys.url, 'GET', `/v1/subscriptions/${id}/events?type=document.issued&limit=500`, undefined, h);
+  const listed = await waitFor(
+    () => rest(sys.url, 'GET', `/v1/subscriptions/${id}/events?type=document.issued&limit=500`, undefined, h),
+    (x) => x.status !== 200 || x.body.data.length >= issuedKeys.length,
+    { what: 'the issued events to be listable' },
+  );
   assert.equal(listed.status, 200, JSON.stringify(listed.body));
   assert.deepEqual(listed.body.data.map((e: Ev) => e.object.id), issuedKeys, 'one event per issued document, none from the rolled-back batch');
   // read straight from the table too (the listing's horizon hides nothing here: every writer has committed)
@@ -283,7 +302,7 @@ test('a bulk batch whose transaction fails leaves none of its events: only the i
 
 test('events survive a restart of the system: the same list from a new process state on the same database', { timeout: 60_000 }, async () => {
   assert.ok(flow, 'runs after the flow');
-  const before = await allEvents(p.accessKey);
+  const before = await caughtUp(p.accessKey, p.partnerId);
   await sys.close(); // the database stays open: startOn(…, true)
   sys = await startOn(database, false);
   restarted = true;
@@ -292,7 +311,7 @@ test('events survive a restart of the system: the same list from a new process s
   // and new changes follow the old ones
   const r = await rest(sys.url, 'POST', `/v1/subscriptions/${member.subscriptionId}/documents`, { issue: true, subkey: 'ev-after', document: document(member.bizno, 'buyer-ev9@example.kr', 9) }, svc());
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  const next = await allEvents(p.accessKey);
+  const next = await caughtUp(p.accessKey, p.partnerId);
   assert.deepEqual(next.slice(0, before.length), before);
   assert.deepEqual(next.slice(before.length).map((e) => [e.type, e.object.id]), [['document.issued', r.body.dockey]]);
 });

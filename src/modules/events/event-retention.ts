@@ -39,11 +39,14 @@ export async function deleteExpiredEvents(ctx: Ctx, opts: { chunk?: number } = {
   return total;
 }
 
-/** Arm the retention chain: the run of the slot `offsetSlots` from now; none when the period is 0. */
-export async function armEventRetention(ctx: Ctx, offsetSlots = 1): Promise<void> {
+/**
+ * Arm the retention chain: the run of the slot `offsetSlots` from now, or of `atLeast` if that is later (a run arms
+ * the slot after its own even when it runs early); none when the period is 0.
+ */
+export async function armEventRetention(ctx: Ctx, offsetSlots = 1, atLeast = 0): Promise<void> {
   const period = ctx.config.eventRetentionSweepMs;
   if (period === 0) return;
-  const slot = Math.floor(Date.now() / period) + offsetSlots;
+  const slot = Math.max(Math.floor(Date.now() / period) + offsetSlots, atLeast);
   await enqueueJob(ctx.db, eventRetentionQueue(ctx), { slot }, { dedupeKey: `retention:${period}:${slot}`, runAt: new Date(Math.max(Date.now(), slot * period)), maxAttempts: 1 });
 }
 
@@ -57,8 +60,8 @@ export interface EventRetention {
 export function createEventRetention(ctx: Ctx): EventRetention {
   return {
     handlers: {
-      [eventRetentionQueue(ctx)]: async () => {
-        await armEventRetention(ctx, 1);
+      [eventRetentionQueue(ctx)]: async (job) => {
+        await armEventRetention(ctx, 1, Number(job.payload['slot'] ?? 0) + 1);
         await deleteExpiredEvents(ctx);
       },
     },
