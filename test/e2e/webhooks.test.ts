@@ -210,13 +210,16 @@ describe('webhooks', () => {
     assert.deepEqual(o1Seen(), ['document.issued', 'document.issued', 'document.mailed', 'document.cancelled']);
   });
 
-  test('an endpoint failing for 3 days is disabled and its owner mailed; enabling it resumes its deliveries', async () => {
+  test('after 3 days a delivery fails for good and an endpoint failing as long is disabled, its owner mailed; enabled again, the object\'s next delivery goes', async () => {
     const p = await webhookPartner(sys);
     let up = false;
     const rcv = await receiver(() => ({ status: up ? 200 : 500 }));
     const ep = await registerEndpoint(p, rcv.url);
-    await emit(sys, p.partnerId, [{ type: 'document.issued', objectId: uniq('F') }]);
-    await waitFor(() => deliveriesOf(p, ep.id), (d) => d[0]?.attempts === 1, { what: 'the first attempt' });
+    const f = uniq('F');
+    await emit(sys, p.partnerId, [{ type: 'document.issued', objectId: f }]);
+    await emit(sys, p.partnerId, [{ type: 'document.mailed', objectId: f }]);
+    const of = (ds: any[], type: string) => ds.find((d) => d.eventType === type);
+    await waitFor(() => deliveriesOf(p, ep.id), (d) => of(d, 'document.issued')?.attempts === 1, { what: 'the first attempt' });
     const failingSince = (await p.call('GET', `/v1/webhook-endpoints/${ep.id}`)).body.failingSince;
     assert.match(failingSince, /\+09:00$/);
     let attempts = 1;
@@ -224,9 +227,14 @@ describe('webhooks', () => {
       const e = (await p.call('GET', `/v1/webhook-endpoints/${ep.id}`)).body;
       if (e.state === 'disabled') break;
       clock.advance(11 * 3_600_000); // longer than the longest wait (8 h + 25 %)
-      const d = await waitFor(() => deliveriesOf(p, ep.id), (ds) => ds[0].attempts > attempts || ds[0].state !== 'pending', { what: 'the next attempt' });
-      attempts = d[0].attempts;
+      const d = await waitFor(() => deliveriesOf(p, ep.id), (ds) => of(ds, 'document.issued').attempts > attempts || of(ds, 'document.issued').state !== 'pending', { what: 'the next attempt' });
+      attempts = of(d, 'document.issued').attempts;
     }
+    const settled = await deliveriesOf(p, ep.id);
+    assert.equal(of(settled, 'document.issued').state, 'failed', 'failed for good after its 3 days');
+    assert.ok(of(settled, 'document.issued').attempts >= 7, `retried at every step of 11 hours over the 3 days (${of(settled, 'document.issued').attempts} attempts)`);
+    assert.equal(of(settled, 'document.mailed').state, 'pending');
+    assert.equal(of(settled, 'document.mailed').attempts, 0, 'the object\'s next delivery waited behind it');
     const disabled = (await p.call('GET', `/v1/webhook-endpoints/${ep.id}`)).body;
     assert.equal(disabled.state, 'disabled');
     assert.equal(disabled.enabled, false);
@@ -246,8 +254,9 @@ describe('webhooks', () => {
     assert.equal(en.status, 200, en.text);
     assert.equal(en.body.state, 'enabled');
     assert.equal(en.body.failingSince, null);
-    clock.advance(11 * 3_600_000);
-    await waitFor(() => deliveriesOf(p, ep.id), (ds) => ds.every((d) => d.state !== 'pending'), { what: 'the pending delivery settled' });
+    const resumed = await waitFor(() => deliveriesOf(p, ep.id), (ds) => of(ds, 'document.mailed').state === 'succeeded', { what: 'the waiting delivery sent once enabled' });
+    assert.equal(of(resumed, 'document.mailed').attempts, 1);
+    assert.deepEqual(rcv.requests.filter((r) => r.headers['hanbill-event'] === 'document.mailed').length, 1);
   });
 
   test('redeliver: a new attempt of the same delivery id, whatever its state', async () => {
