@@ -69,7 +69,7 @@ export async function writeDump(pool: pg.Pool, opts: WriteDumpOptions): Promise<
       let n = 0;
       for (;;) {
         const batch = await client.query<(string | null)[]>({ text: `FETCH ${FETCH_ROWS} FROM hanbill_dump`, rowMode: 'array' });
-        for (const row of batch.rows) await write(JSON.stringify(row));
+        if (batch.rows.length) await write(batch.rows.map((row) => JSON.stringify(row)).join('\n'));
         n += batch.rows.length;
         if (batch.rows.length < FETCH_ROWS) break;
       }
