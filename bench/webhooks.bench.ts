@@ -9,6 +9,8 @@
  *     one endpoint subscribed to their type; the clock starts at the first commit and stops when the receiver has
  *     N requests with N distinct delivery ids: the dispatcher loop's fan-out, the claims, the deliver jobs, each
  *     attempt's POST and its log row. The first delivery's latency after its commit is printed too.
+ *  3. Latency on the idle system: 20 single events, one at a time, each from its commit to the receiver (the
+ *     dispatcher polls every HANBILL_WEBHOOK_POLL_MS, 200 ms by default: about half of it on average).
  *
  * Run: node --import tsx bench/webhooks.bench.ts                       BENCH_EVENTS=2000 (default)
  *      DATABASE_URL=postgres://postgres@127.0.0.1:5432/hanbill_bench node --import tsx bench/webhooks.bench.ts
@@ -32,7 +34,9 @@ let received = 0;
 let firstAt = 0;
 const ids = new Set<string>();
 let sample: { body: string; header: string } | undefined;
+let onRequest: (() => void) | undefined;
 const receiver = http.createServer((req, res) => {
+  onRequest?.();
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -85,10 +89,21 @@ try {
   const verified = sample ? verifyWebhookSignature({ body: sample.body, header: sample.header, secrets: [ep.secret] }).ok : false;
   if (!verified) throw new Error('a delivery did not verify');
   const perS = N / seconds;
+  const latencies: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const got = new Promise<void>((resolve) => (onRequest = resolve));
+    const t = performance.now();
+    await inTransaction(sys.ctx.db, (tx) => recordEvents(tx, [{ type: 'document.issued', objectId: `L${i}`, state: 'S', at: sys.ctx.clock.now(), partnerId: p.partnerId }]));
+    await got;
+    latencies.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 37)); // not in step with the poll
+  }
+  latencies.sort((a, b) => a - b);
   console.log(`webhooks bench (${engine}, ${N} events, ${LOOPS} loops in the lane)`);
   console.log(`  raw signed POSTs (plain loop, ${LOOPS} concurrent) ${boundPerS.toFixed(0).padStart(6)}/s   (bound)`);
   console.log(`  deliveries end to end                         ${perS.toFixed(0).padStart(6)}/s   ${(perS / boundPerS * 100).toFixed(0)} % of the bound; ${N} events in ${seconds.toFixed(2)} s`);
   console.log(`  first delivery after the first commit           ${(firstAt - start).toFixed(0).padStart(4)} ms`);
+  console.log(`  one event on the idle system, commit → received  p50 ${latencies[9]!.toFixed(0)} ms, max ${latencies[19]!.toFixed(0)} ms (20 events)`);
   console.log(`  requests received ${received}, distinct delivery ids ${ids.size} (duplicates: ${received - ids.size})`);
 } finally {
   await close();
