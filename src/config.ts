@@ -30,6 +30,8 @@ export interface Config {
   masterKey: string | undefined;
   /** Bearer token for the operator (CRM) REST endpoints; embedded default generates one in dataDir. */
   operatorToken: string | undefined;
+  /** Bearer token of GET /metrics (docs/observability.md); unset: only loopback callers are answered. */
+  metricsToken: string | undefined;
   /** SMTP URL for outgoing mail; absent on the embedded default = in-process mail catcher. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -185,6 +187,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
+  { name: 'HANBILL_METRICS_TOKEN', default: '(unset: /metrics answers loopback callers only)', meaning: 'bearer token of the Prometheus endpoint GET /metrics (at least 24 characters; docs/observability.md)' },
   { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587; a pool of 5 connections, 100 messages each, unless the URL says otherwise (?maxConnections=10&maxMessages=500)' },
   { name: 'MAIL_FROM', default: 'Hanbill <no-reply@hanbill.local>', meaning: 'sender address of outgoing mail' },
   { name: 'HANBILL_MAIL_PDF', default: 'on', meaning: "on: a document's issuance mail carries its PDF beside the standard XML; off: only the XML (the mail says the PDF is on the 문서보기 page)" },
@@ -278,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (operatorToken !== undefined && operatorToken.length < 24) {
     problems.push('HANBILL_OPERATOR_TOKEN: expected at least 24 characters');
   }
+  const metricsToken = get('HANBILL_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 24) problems.push('HANBILL_METRICS_TOKEN: expected at least 24 characters');
   if (databaseUrl !== undefined) {
     if (masterKey === undefined) problems.push('HANBILL_MASTER_KEY: required when DATABASE_URL is set (generate with `openssl rand -hex 32`)');
     if (operatorToken === undefined) problems.push('HANBILL_OPERATOR_TOKEN: required when DATABASE_URL is set');
@@ -344,6 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roles,
     masterKey,
     operatorToken,
+    metricsToken,
     smtpUrl,
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
     mailPdf,

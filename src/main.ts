@@ -4,6 +4,7 @@
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createLogger } from './platform/log-redaction.ts';
+import { contextualLogger } from './platform/log-context.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Ctx, Logger } from './platform/context.ts';
@@ -121,7 +122,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   // the embedded default's clock can be moved forward (POST /dev/clock); production runs on the system clock
   const clock = opts.clock ?? (config.databaseUrl ? systemClock : loadOffsetClock(config.dataDir));
-  const ctx: Ctx = { db: database.db, clock, config, masterKey: secrets.masterKey, log };
+  // modules' lines carry the request id or job id of the work they run for (platform/log-context.ts)
+  const ctx: Ctx = { db: database.db, clock, config, masterKey: secrets.masterKey, log: contextualLogger(log) };
   await bootstrapOperator(ctx, { embedded: !config.databaseUrl, dataDir: config.dataDir, adminPassword: config.adminPassword });
   const kakao = await startKakao(ctx);
   const nts = await startNts(ctx);

@@ -2,7 +2,6 @@
  * The HTTP server of the api role: health, the REST face (+ OpenAPI at /openapi.json and a reference page
  * at /docs) and the legacy .aspx face, all over the same use cases.
  */
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Ctx } from '../platform/context.ts';
@@ -18,6 +17,9 @@ import { buildRestValidator } from './rest/request-validators.ts';
 import { type ResponseCheck, buildDeferredSerializer, SchemaCompilations, trackSchemaCompilations } from './rest/lazy-schema-compilers.ts';
 import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
+import { requestContext, requestIdOf } from './request-context.ts';
+import { httpMetrics } from './http-metrics.ts';
+import { metricsRoute } from './metrics-route.ts';
 
 export interface HttpServerOptions {
   ctx: Ctx;
@@ -57,12 +59,15 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     schemaController: { compilersFactory: { buildValidator: buildRestValidator(compilations), buildSerializer: buildDeferredSerializer(compilations, responseCheckOf(ctx)) } },
     // every error answer carries this id and so does every log line of the request: unique across
     // processes and restarts, and not a counter another caller could guess
-    genReqId: () => randomUUID(),
+    // (a caller's valid X-Request-Id is kept: request-context.ts)
+    genReqId: requestIdOf,
     // the router's own refusals (a malformed URL) get the one error shape too
     frameworkErrors: (_error, _req, reply) => sendError(reply, invalidError('url', '경로를 해석할 수 없습니다 (malformed URL)')),
     // handlers see the types of their TypeBox schemas (the validation itself stays buildRestValidator's)
   }).withTypeProvider<TypeBoxTypeProvider>();
   trackSchemaCompilations(app, compilations);
+  requestContext(app);
+  httpMetrics(app);
   registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);
@@ -103,6 +108,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
       return reply.code(503).send({ status: 'unavailable', database: 'unavailable', requestId: req.id });
     }
   });
+  metricsRoute(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(accountRoutes, { ctx });

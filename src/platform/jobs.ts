@@ -7,6 +7,8 @@
  */
 import { sql } from 'kysely';
 import { afterCommit, type Db, type Tx } from './db/transaction.ts';
+import { runWithLogFields } from './log-context.ts';
+import { metrics } from './metrics.ts';
 
 export interface EnqueueOptions {
   /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
@@ -208,15 +210,18 @@ export class JobWorker {
     const job: Job = { id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
     const handler = this.opts.handlers[row.queue]!;
     try {
-      await handler(job);
+      // every line the handler logs through ctx.log carries the job's id and queue (platform/log-context.ts)
+      await runWithLogFields({ jobId: job.id, queue: job.queue }, () => handler(job));
       await this.db
         .updateTable('jobs')
         .set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null })
         .where('id', '=', job.id)
         .execute();
+      metrics.inc('hanbill_jobs_finished_total', { queue: job.queue });
     } catch (err) {
       this.opts.onError?.(job, err);
       const final = job.attempts >= job.maxAttempts;
+      metrics.inc(final ? 'hanbill_jobs_dead_total' : 'hanbill_jobs_failed_total', { queue: job.queue });
       await this.db
         .updateTable('jobs')
         .set({

@@ -6,6 +6,7 @@
  * permanent; a connection failure, a timeout or a 4xx reply is temporary. Error messages never carry
  * the credentials of the SMTP URL.
  */
+import { metrics } from '../../platform/metrics.ts';
 import nodemailer from 'nodemailer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import type { Logger } from '../../platform/context.ts';
@@ -263,6 +264,7 @@ export function createSmtpTransport(url: string, from: string, options: SmtpTran
               }
             : {}),
         });
+        metrics.inc('hanbill_mails_total', { outcome: 'sent' });
         return {
           messageId: String(info.messageId),
           accepted: (info.accepted ?? []).map(addressText),
@@ -279,6 +281,7 @@ export function createSmtpTransport(url: string, from: string, options: SmtpTran
         const text = `mail to ${target} failed (${permanent ? 'permanent' : 'temporary'}, ${kind}${code ? `, ${code}` : ''}${command ? `, ${command}` : ''}): ${detail}`;
         const sendError = new MailSendError(text, permanent, kind, code, responseCode, command, rejected);
         log?.warn({ smtp: target, permanent, kind, code, responseCode, command }, 'mail send failed');
+        metrics.inc('hanbill_mails_total', { outcome: 'failed' });
         throw sendError;
       }
     },

@@ -8,7 +8,8 @@
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { inTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { afterCommit, inTransaction, type Tx } from '../../platform/db/transaction.ts';
+import { metrics } from '../../platform/metrics.ts';
 import { NTS_FILED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import { isSuccessCode, resultMessage } from './result-codes.ts';
 import { recordFilingEvents } from './filing-events.ts';
@@ -46,6 +47,7 @@ export async function settleFilings(tx: Tx, ctx: Ctx, filingIds: number[], code:
       .returning(['dockey', 'subscription_id', 'nts_issue_id'])
       .execute();
     await recordFilingEvents(tx, success ? 'nts_filing.succeeded' : 'nts_filing.failed', docs, now, () => ({ resultCode: code, resultMessage: message }));
+    afterCommit(tx, () => metrics.inc('hanbill_nts_filings_total', { outcome: success ? 'succeeded' : 'failed' }, changed.length));
   }
   return changed.length;
 }

@@ -14,6 +14,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
+import { metrics } from '../../platform/metrics.ts';
 import { eventView } from '../events/list-events.ts';
 import '../events/event-tables.ts';
 import { signingSecrets } from './endpoint-secrets.ts';
@@ -64,7 +65,11 @@ export async function attemptDelivery(ctx: Ctx, deliveryId: string, claim: strin
     result = await post({ url: d.url, body, headers, timeoutMs: ctx.config.webhooks.timeoutMs, allowPrivate: ctx.config.webhooks.allowPrivate });
   }
   const ok = result.status !== null && result.status >= 200 && result.status < 300;
-  return recordAttempt(ctx, { seq: d.seq, endpointId: d.endpoint_id, objectKey: d.object_key, claim, expiresAt: d.expires_at, gone: !event }, result, ok);
+  const outcome = await recordAttempt(ctx, { seq: d.seq, endpointId: d.endpoint_id, objectKey: d.object_key, claim, expiresAt: d.expires_at, gone: !event }, result, ok);
+  // counted once recorded (committed); a skipped attempt (claimed again meanwhile, deleted) is not counted
+  if (outcome.state !== 'skipped') metrics.inc('hanbill_webhook_attempts_total', { outcome: outcome.state === 'succeeded' ? 'succeeded' : 'failed' });
+  if (outcome.state === 'succeeded' || outcome.state === 'failed') metrics.inc('hanbill_webhook_deliveries_total', { outcome: outcome.state });
+  return outcome;
 }
 
 interface Claimed {

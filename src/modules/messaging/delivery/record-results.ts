@@ -16,7 +16,8 @@
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
-import { inTransaction } from '../../../platform/db/transaction.ts';
+import { afterCommit, inTransaction } from '../../../platform/db/transaction.ts';
+import { metrics } from '../../../platform/metrics.ts';
 import type { Tx } from '../../../platform/db/transaction.ts';
 import { enqueueJob } from '../../../platform/jobs.ts';
 import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
@@ -182,6 +183,16 @@ async function recordChunk(ctx: Ctx, tx: Tx, results: ResultInput[], mode: Recor
         };
       }),
     );
+    const outcomes = new Map<string, { kind: string; outcome: string; n: number }>();
+    for (const m of made.rows) {
+      const k = `${m.kind}/${m.state}`;
+      const o = outcomes.get(k) ?? { kind: m.kind, outcome: m.state, n: 0 };
+      o.n++;
+      outcomes.set(k, o);
+    }
+    afterCommit(tx, () => {
+      for (const o of outcomes.values()) metrics.inc('hanbill_messages_total', { kind: o.kind, outcome: o.outcome }, o.n);
+    });
   }
   if (usage.length > 0) {
     // one statement whatever the chunk size (a VALUES list would take 7 parameters a row)

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { AppError } from '../../../platform/errors.ts';
+import { metrics } from '../../../platform/metrics.ts';
 import { chargeTypeName, expectedChargeLines, vatOf } from '../expected-charges.ts';
 import { dueAtOf, orderNoOf, readPeriod, type BillingPeriod } from './billing-period.ts';
 import { billSummary, refreshBill } from './bill-state.ts';
@@ -64,6 +65,7 @@ export async function runBilling(ctx: Ctx, opts: BillingRunOptions): Promise<Bil
   } catch (err) {
     await ctx.db.updateTable('billing_runs').set({ last_error: String((err as Error).message ?? err).slice(0, 500) }).where('period', '=', period.periodDate).execute();
     ctx.log.warn({ period: period.period, billsCreated: created, err: String(err) }, 'billing run stopped (it resumes when run again)');
+    metrics.inc('hanbill_billing_runs_total', { outcome: 'stopped' });
     throw err;
   }
   const total = await countBills(ctx, period);
@@ -73,6 +75,8 @@ export async function runBilling(ctx: Ctx, opts: BillingRunOptions): Promise<Bil
     .where('period', '=', period.periodDate)
     .execute();
   ctx.log.info({ period: period.period, billsCreated: created, billsTotal: total, startedBy: opts.startedBy }, 'billing run finished');
+  metrics.inc('hanbill_billing_runs_total', { outcome: 'finished' });
+  metrics.set('hanbill_billing_last_run_timestamp_seconds', {}, Math.floor(ctx.clock.now().getTime() / 1000));
   if (opts.issueInvoices !== false && created > 0) {
     try {
       await issuePendingInvoices(ctx);
