@@ -203,7 +203,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
   test('import into the empty database: every table has the same rows, value for value (bytea, jsonb, arrays, xid8, timestamptz)', async () => {
     const r = await cli(runImport, ['--in', dumpFile], { DATABASE_URL: targetUrl, HANBILL_MASTER_KEY: masterKey });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /imported \d+ rows of \d+ tables .* [1-9]\d* sealed secrets opened/);
+    assert.match(r.stdout, /imported \d+ rows of \d+ tables .*; [1-9]\d* partitions created, [1-9]\d* sequences set, [1-9]\d* sealed secrets opened/);
     const target = await openDatabase({ kind: 'postgres', url: targetUrl, max: 2 });
     try {
       assert.deepEqual(await tableFingerprints(target), before_.fingerprints);
