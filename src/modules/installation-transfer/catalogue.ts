@@ -39,7 +39,10 @@ export async function listTables(db: Queryable): Promise<CatalogueTable[]> {
   return orderByForeignKeys(db, [...byOid.values()]);
 }
 
-/** Referenced tables before the tables that reference them (a self-reference is ordered by rows, not here). */
+/**
+ * Referenced tables before the tables that reference them. A self-reference (documents.replaces_id: a replacing
+ * document names the older one) is served by the rows' primary-key order, which write-dump.ts reads them in.
+ */
 async function orderByForeignKeys(db: Queryable, tables: CatalogueTable[]): Promise<CatalogueTable[]> {
   const fks = await db.query<{ child: string; parent: string }>(`
     SELECT ch.relname AS child, pa.relname AS parent
