@@ -6,16 +6,23 @@
  * event_id) adds nothing. Events are read in the event log's (tx_id, id) order up to its horizon
  * (events/list-events.ts eventsInLogOrder), so the cursor never passes an event that commits later.
  *
- * A new channel's cursor starts at the horizon: events older than the dispatcher have no endpoint of it to go to.
+ * A channel's cursor starts at the log's horizon when its first endpoint is registered (ensureDispatchCursor, in the
+ * registration's transaction) or its first dispatcher runs, whichever is first: no endpoint of the channel existed
+ * before, and an api process may register endpoints (and record their events) before any worker of it ran.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
+import { inTransaction, type Db, type Tx } from '../../platform/db/transaction.ts';
 import { eventsInLogOrder } from '../events/list-events.ts';
 import { RETRY_WINDOW_MS } from './webhook-queues.ts';
 import './webhook-tables.ts';
 
 export const FAN_OUT_BATCH = 1000;
+
+/** Create the channel's cursor at the log's horizon unless it exists. */
+export async function ensureDispatchCursor(db: Db | Tx, channel: string): Promise<void> {
+  await sql`INSERT INTO webhook_dispatch_cursors (channel, tx_id, event_id) VALUES (${channel}, pg_snapshot_xmin(pg_current_snapshot()), 0) ON CONFLICT (channel) DO NOTHING`.execute(db);
+}
 
 /** Fan out what is past the cursor, batch by batch. Returns the deliveries created. */
 export async function fanOutEvents(ctx: Ctx, opts: { batch?: number } = {}): Promise<number> {
@@ -26,7 +33,7 @@ export async function fanOutEvents(ctx: Ctx, opts: { batch?: number } = {}): Pro
       const cursor = await tx.selectFrom('webhook_dispatch_cursors').select([sql<string>`tx_id::text`.as('tx'), 'event_id']).where('channel', '=', ctx.config.channel).forUpdate().skipLocked().executeTakeFirst();
       if (!cursor) {
         // none yet (start at the horizon), or another process holds it (it does this round)
-        await sql`INSERT INTO webhook_dispatch_cursors (channel, tx_id, event_id) VALUES (${ctx.config.channel}, pg_snapshot_xmin(pg_current_snapshot()), 0) ON CONFLICT (channel) DO NOTHING`.execute(tx);
+        await ensureDispatchCursor(tx, ctx.config.channel);
         return { read: 0, created: 0 };
       }
       const events = await eventsInLogOrder(tx, { txId: cursor.tx, id: Number(cursor.event_id) }).limit(batch).execute();

@@ -12,6 +12,7 @@ import { checkDescription, checkEventTypes } from './endpoint-input.ts';
 import { sealEndpointSecret } from './endpoint-secrets.ts';
 import { ENDPOINT_COLUMNS, endpointView, MAX_ENDPOINTS_PER_PARTNER, type EndpointView } from './endpoint-view.ts';
 import { newWebhookSecret } from './webhook-signature.ts';
+import { ensureDispatchCursor } from './fan-out-events.ts';
 import './webhook-tables.ts';
 
 export interface RegisterEndpointInput {
@@ -29,6 +30,8 @@ export async function registerEndpoint(ctx: Ctx, partnerId: number, input: Regis
   const now = ctx.clock.now();
   const row = await inTransaction(ctx.db, async (tx) => {
     await tx.selectFrom('partners').select('id').where('id', '=', partnerId).forUpdate().executeTakeFirstOrThrow();
+    // events from now on reach this endpoint even when no worker of the channel has run yet
+    await ensureDispatchCursor(tx, ctx.config.channel);
     const count = await tx.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<string>().as('n')).where('partner_id', '=', partnerId).executeTakeFirstOrThrow();
     if (Number(count.n) >= MAX_ENDPOINTS_PER_PARTNER) {
       throw new AppError('webhook_endpoint_limit_reached', `엔드포인트는 ${MAX_ENDPOINTS_PER_PARTNER}개까지 등록할 수 있습니다 (at most ${MAX_ENDPOINTS_PER_PARTNER} endpoints)`, { field: 'url' });
