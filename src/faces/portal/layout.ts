@@ -63,6 +63,7 @@ export function consoleMenus(t: T, current: string): Raw {
     ['/console/sender-numbers', t('발신번호 심사', 'Sender number reviews')],
     ['/console/kakao-templates', t('알림톡 템플릿 검수', 'AlimTalk template review')],
     ['/console/kakao-channels', t('카카오 채널 관리', 'Kakao channels')],
+    ['/console/system', t('시스템 상태', 'System status')],
     ['/console/audit', t('감사 로그', 'Audit log')],
   ], current);
 }

@@ -6,5 +6,6 @@ import { kakaoChannelAdminScreen } from './kakao-channel-admin.ts';
 import { billsConsoleScreen } from './bills-console.ts';
 import { billConsoleScreen } from './bill-console.ts';
 import { memberLookupScreen } from './member-lookup.ts';
+import { systemHealthScreen } from './system-health.ts';
 
-export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen, billsConsoleScreen, billConsoleScreen, memberLookupScreen];
+export const CONSOLE_SCREENS: readonly ConsoleScreen[] = [senderNumberReviewScreen, kakaoTemplateReviewScreen, kakaoChannelAdminScreen, billsConsoleScreen, billConsoleScreen, memberLookupScreen, systemHealthScreen];
