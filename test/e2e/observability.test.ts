@@ -93,6 +93,21 @@ describe('request id', () => {
     await none.arrayBuffer();
   });
 
+  test('an HTML error page (member web, console) shows the request id under its error, the same as its header', async () => {
+    for (const [path, form] of [
+      ['/member/login', { bizno: '1234567890', loginId: 'nobody', password: 'Wrong-pass1' }],
+      ['/console/login', { loginId: 'nobody', password: 'Wrong-pass1' }],
+    ] as const) {
+      const res = await fetch(`${sys.url}${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: sys.url }, body: new URLSearchParams(form).toString() });
+      const page = await res.text();
+      assert.ok(res.status >= 400 && res.status < 500, `${path}: ${res.status}`);
+      const id = res.headers.get('x-request-id') ?? '';
+      assert.match(id, UUID);
+      assert.ok(page.includes('role="alert"'), `${path}: an error banner`);
+      assert.ok(page.includes(`data-request-id="${id}"`), `${path}: the request id under it`);
+    }
+  });
+
   test('a legacy error answer carries request_id, the same as its header', async () => {
     const r = await legacyPost(sys.url, '_member.aspx', { cmd: 'INSERT', bizno: '12' });
     assert.notEqual(r.code, '0000');

@@ -1,5 +1,6 @@
 /** The member web's page shell: header (company, subscription, 서비스 전환, language, 로그아웃), the menu, messages. */
 import { MEMBER_CSS } from './member-assets.ts';
+import { requestIdLine } from '../request-context.ts';
 import { html, raw, translator, type Lang, type Raw } from '../html.ts';
 import type { MemberCall } from './member-http.ts';
 
@@ -60,7 +61,7 @@ export function layout(o: LayoutOptions): string {
 <div class="wrap">
   ${menu}
   <main id="content" tabindex="-1">
-    ${o.error ? html`<p class="alert" role="alert">${o.error}</p>` : ''}
+    ${o.error ? html`<p class="alert" role="alert">${o.error}</p>${requestIdLine()}` : ''}
     ${o.done ? html`<p class="ok" role="status">${o.done}</p>` : ''}
     ${o.body}
   </main>

@@ -2,6 +2,7 @@
 import { kstDateTime } from '../../platform/clock.ts';
 import type { PortalUser } from '../../modules/accounts/get-portal-user.ts';
 import { PORTAL_CSS } from './assets.ts';
+import { requestIdLine } from '../request-context.ts';
 import { html, raw, translator, type Lang, type Raw, type T } from '../html.ts';
 
 export interface PageOptions {
@@ -98,7 +99,7 @@ export function page(o: PageOptions): string {
 <div class="wrap">
   ${o.user || o.operator ? html`<nav class="side" aria-label="${t('메뉴', 'Menu')}">${menus}</nav>` : ''}
   <main id="content" tabindex="-1">
-    ${o.error ? html`<p class="alert" role="alert">${o.error}</p>` : ''}
+    ${o.error ? html`<p class="alert" role="alert">${o.error}</p>${requestIdLine()}` : ''}
     ${o.done ? html`<p class="ok" role="status">${o.done}</p>` : ''}
     ${o.body}
   </main>
