@@ -39,6 +39,10 @@ export interface Config {
   mailPdf: boolean;
   /** Period of the event-log retention sweep (events older than 30 days deleted; docs/events.md); 0: not on this installation. */
   eventRetentionSweepMs: number;
+  /** SIGTERM: how long in-flight requests and running jobs get before jobs are handed back and the process exits (docs/deploy.md). */
+  shutdownTimeoutMs: number;
+  /** Request rate limits (src/faces/rate-limits.ts): per window of `windowSeconds`, per API key / session and per client IP; 0 turns a limit off. */
+  rateLimit: { windowSeconds: number; perKey: number; perIp: number };
   /** 8-digit issuer code used in NTS approval numbers (ASP code). */
   ntsIssuerCode: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -185,6 +189,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
+  { name: 'HANBILL_SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'on SIGTERM: time given to requests in flight and running jobs; jobs still running then are handed back to the queue, and the process exits 0 (docs/deploy.md "Processes and roles")' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
   { name: 'HANBILL_METRICS_TOKEN', default: '(unset: /metrics answers loopback callers only)', meaning: 'bearer token of the Prometheus endpoint GET /metrics (at least 24 characters; docs/observability.md)' },
@@ -212,6 +217,9 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_CARRIER_POLL_MS', default: '60000', meaning: 'poll the carrier for results this long after a send when no report was pushed (and between polls)' },
   { name: 'HANBILL_CARRIER_SWEEP_MS', default: '60000', meaning: 'period of the delivery sweeper (48-hour rule, lost jobs, daily template dormancy and history purge)' },
   { name: 'HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', default: '48', meaning: 'a message without a result this long after sending fails with HB4800 and is not charged' },
+  { name: 'HANBILL_RATE_LIMIT_WINDOW_S', default: '60', meaning: 'length in seconds of the request rate-limit window (a counter per window in the database, shared by every API process; docs/deploy.md "Rate limits and tenant isolation")' },
+  { name: 'HANBILL_RATE_LIMIT_PER_KEY', default: '60000', meaning: 'requests per window with one credential (partner API key, operator token, portal / member session): more → 429 rate_limited with Retry-After (legacy: code 2007); 0: no per-key limit' },
+  { name: 'HANBILL_RATE_LIMIT_PER_IP', default: '120000', meaning: 'requests per window from one client IP (the socket address: behind a proxy, the proxy\'s); callbacks (/nts, /carrier, /bank) count apart from other traffic; 0: no per-IP limit' },
   { name: 'HANBILL_EVENT_RETENTION_SWEEP_MS', default: '3600000', meaning: 'period of the event-log retention sweep: events older than 30 days are deleted (database-wide); 0: not on this installation (docs/events.md)' },
   { name: 'HANBILL_MESSAGE_HISTORY_PURGE', default: 'on', meaning: 'on: drop the message-history partitions of months older than 12 months once a day (database-wide: one of several installations sharing a database does it); off: keep them' },
   { name: 'HANBILL_CARRIER_SIM_DELAY_MS', default: '100', meaning: 'in-process carrier simulator: delay between a send and its result' },
@@ -354,6 +362,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
     mailPdf,
     eventRetentionSweepMs: int('HANBILL_EVENT_RETENTION_SWEEP_MS', 3_600_000, 0, 86_400_000),
+    shutdownTimeoutMs: int('HANBILL_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
+    rateLimit: { windowSeconds: int('HANBILL_RATE_LIMIT_WINDOW_S', 60, 1, 3600), perKey: int('HANBILL_RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000), perIp: int('HANBILL_RATE_LIMIT_PER_IP', 120_000, 0, 100_000_000) },
     ntsIssuerCode,
     logLevel,
     bodyLimit,

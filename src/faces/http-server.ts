@@ -20,6 +20,8 @@ import { faviconRoute } from './favicon.ts';
 import { requestContext, requestIdOf } from './request-context.ts';
 import { httpMetrics } from './http-metrics.ts';
 import { metricsRoute } from './metrics-route.ts';
+import { collectRoutes } from './route-table.ts';
+import { rateLimits } from './rate-limits.ts';
 
 export interface HttpServerOptions {
   ctx: Ctx;
@@ -66,8 +68,10 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     // handlers see the types of their TypeBox schemas (the validation itself stays buildRestValidator's)
   }).withTypeProvider<TypeBoxTypeProvider>();
   trackSchemaCompilations(app, compilations);
+  collectRoutes(app);
   requestContext(app);
   httpMetrics(app);
+  rateLimits(app, ctx);
   registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);

@@ -43,6 +43,7 @@ export const ERROR_KINDS = {
   forbidden: { status: 403, legacy: '2006', meaning: '이 작업을 할 권한이 없습니다 (not allowed for this caller)' },
   idempotency_conflict: { status: 409, legacy: '3002', meaning: '같은 Idempotency-Key로 다른 요청을 보냈습니다 (`Idempotency-Key` reused with another request)' },
   rate_limited: { status: 429, legacy: '2007', meaning: '실패가 너무 많아 계정 또는 IP가 잠시 잠겼습니다 (too many failures: account or IP locked for a while)' },
+  too_many_requests: { status: 429, legacy: '2007', meaning: '요청이 너무 많습니다: API Key, 세션 또는 IP별 요청 한도를 넘었습니다, Retry-After초 뒤에 다시 시도하세요 (request rate limit per API key, session or IP exceeded; retry after Retry-After seconds)' },
   api_key_invalid: { status: 401, legacy: '2005', meaning: '등록되지 않았거나 삭제 또는 재발급된 API Key입니다 (partner API key unknown, deleted or replaced by a reissue)' },
   api_key_disabled: { status: 403, legacy: '2006', meaning: '사용 중지(OFF)된 API Key입니다 (partner API key switched OFF)' },
   ip_not_allowed: { status: 403, legacy: '2006', meaning: '호출한 IP가 API Key의 허용 목록에 없습니다 (caller IP not on the key\'s allow-list, or the list is empty)' },
