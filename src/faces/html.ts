@@ -3,6 +3,8 @@
  * project has (modules/documents/render/html.ts, also the view page's and the mails') — every value escaped unless
  * marked raw — inline bilingual text, and amounts in won.
  */
+import { currentLogFields } from '../platform/log-context.ts';
+import { html, type Raw } from '../modules/documents/render/html.ts';
 export { escapeHtml, html, raw, Raw, type HtmlValue } from '../modules/documents/render/html.ts';
 
 export type Lang = 'ko' | 'en';
@@ -12,3 +14,12 @@ export const translator = (lang: Lang): T => (ko, en) => (lang === 'en' ? en : k
 
 /** An amount in won, grouped (12,345). */
 export const won = (n: number | string | bigint): string => Number(n).toLocaleString('ko-KR');
+
+/**
+ * The line under an error banner of an HTML page (portal, console, member web): the id of the request being answered
+ * (from the request's log fields, platform/log-context.ts), for the user to quote to support. Empty outside a request.
+ */
+export function requestIdLine(): Raw | '' {
+  const id = currentLogFields()?.['reqId'];
+  return id === undefined ? '' : html`<p class="muted" data-request-id="${String(id)}">요청 번호 (request id): <code>${String(id)}</code></p>`;
+}

@@ -19,7 +19,7 @@ import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
 import { requestContext, requestIdOf } from './request-context.ts';
 import { httpMetrics } from './http-metrics.ts';
-import { metricsRoute } from './metrics-route.ts';
+import { metricsRoute } from './rest/metrics-route.ts';
 import { collectRoutes } from './route-table.ts';
 import { rateLimits } from './rate-limits.ts';
 

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { currentLogFields, runWithLogFields } from '../platform/log-context.ts';
-import { html, type Raw } from './html.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -32,11 +31,3 @@ export function requestContext(app: FastifyInstance): void {
   });
 }
 
-/**
- * The line under an error banner of an HTML page (portal, console, member web): the id of the request that is being
- * answered, read from the request's log fields, for the user to quote to support. Empty outside a request.
- */
-export function requestIdLine(): Raw | '' {
-  const id = currentLogFields()?.['reqId'];
-  return id === undefined ? '' : html`<p class="muted" data-request-id="${String(id)}">요청 번호 (request id): <code>${String(id)}</code></p>`;
-}

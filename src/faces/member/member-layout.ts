@@ -1,7 +1,6 @@
 /** The member web's page shell: header (company, subscription, 서비스 전환, language, 로그아웃), the menu, messages. */
 import { MEMBER_CSS } from './member-assets.ts';
-import { requestIdLine } from '../request-context.ts';
-import { html, raw, translator, type Lang, type Raw } from '../html.ts';
+import { html, raw, requestIdLine, translator, type Lang, type Raw } from '../html.ts';
 import type { MemberCall } from './member-http.ts';
 
 export interface MenuLink {

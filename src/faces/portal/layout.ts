@@ -2,8 +2,7 @@
 import { kstDateTime } from '../../platform/clock.ts';
 import type { PortalUser } from '../../modules/accounts/get-portal-user.ts';
 import { PORTAL_CSS } from './assets.ts';
-import { requestIdLine } from '../request-context.ts';
-import { html, raw, translator, type Lang, type Raw, type T } from '../html.ts';
+import { html, raw, requestIdLine, translator, type Lang, type Raw, type T } from '../html.ts';
 
 export interface PageOptions {
   lang: Lang;

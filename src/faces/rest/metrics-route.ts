@@ -7,15 +7,15 @@
  * same 404 as an unknown path.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Ctx } from '../platform/context.ts';
-import { AppError } from '../platform/errors.ts';
-import { queueHealth } from '../platform/job-queue-health.ts';
-import { metrics, type Sample } from '../platform/metrics.ts';
-import { processSamples, startProcessSampling } from '../platform/process-metrics.ts';
-import { safeEqual, sha256 } from '../platform/tokens.ts';
-import { bearerOf } from './bearer.ts';
-import { isLoopback } from './loopback.ts';
-import { routeNotFound } from './rest/rest-errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { queueHealth } from '../../platform/job-queue-health.ts';
+import { metrics, type Sample } from '../../platform/metrics.ts';
+import { processSamples, startProcessSampling } from '../../platform/process-metrics.ts';
+import { safeEqual, sha256 } from '../../platform/tokens.ts';
+import { bearerOf } from '../bearer.ts';
+import { isLoopback } from '../loopback.ts';
+import { routeNotFound } from './rest-errors.ts';
 
 function checkAccess(ctx: Ctx, req: FastifyRequest): void {
   const token = ctx.config.metricsToken;
