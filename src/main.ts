@@ -88,6 +88,20 @@ export interface System {
   /** Signed webhooks: the dispatcher loop (worker role) and its job handlers. */
   webhooks: Webhooks;
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): the listener closes (no new connection; a request arriving on an open keep-alive
+   * connection, /readyz included, is answered 503), requests in flight finish; no job is claimed any more; running
+   * jobs finish, or at `timeoutMs` are handed back (lease released, another worker claims them at once); then the
+   * rest closes. Never longer than `timeoutMs` plus the closing of the parts.
+   */
+  shutdown(timeoutMs: number): Promise<ShutdownResult>;
+}
+
+export interface ShutdownResult {
+  /** Jobs still running at the deadline and handed back to the queue. */
+  handedBack: number[];
+  /** false: requests were still in flight at the deadline (their connections are cut when the process exits). */
+  requestsFinished: boolean;
 }
 
 export interface StartOptions {
@@ -242,6 +256,15 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
 
   let closed = false;
+  const closeParts = async () => {
+    await nts.close();
+    await carrier.close();
+    await bank.close();
+    await mail.transport.close();
+    await mail.catcher?.stop();
+    await closePdfRenderPool();
+    await database.close();
+  };
   return {
     ctx,
     database,
@@ -262,13 +285,26 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       await app?.close();
       await webhooks.stop();
       await worker?.stop();
-      await nts.close();
-      await carrier.close();
-      await bank.close();
-      await mail.transport.close();
-      await mail.catcher?.stop();
-      await closePdfRenderPool();
-      await database.close();
+      await closeParts();
+    },
+    shutdown: async (timeoutMs) => {
+      if (closed) return { handedBack: [], requestsFinished: true };
+      closed = true;
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      // the listener closes now; app.close() resolves when the requests in flight have been answered
+      const requests = app ? app.close().then(() => true) : Promise.resolve(true);
+      await webhooks.stop();
+      const { handedBack } = worker ? await worker.stop({ deadlineMs: left() }) : { handedBack: [] };
+      let timer: NodeJS.Timeout | undefined;
+      const requestsFinished = await Promise.race([requests, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), left())))]);
+      clearTimeout(timer);
+      if (handedBack.length > 0) log.warn({ jobs: handedBack }, 'shutdown deadline: running jobs handed back to the queue');
+      if (!requestsFinished) log.warn({ timeoutMs }, 'shutdown deadline: requests still in flight are cut');
+      // the database stays open for a handler still running past the deadline only if the requests finished:
+      // otherwise the process exits right after (the caller's process.exit) and closing it would wait for them
+      if (requestsFinished) await closeParts();
+      return { handedBack, requestsFinished };
     },
   };
 }

@@ -121,9 +121,21 @@ export async function runCli(argv: string[]): Promise<number> {
       // startSystem owns the database from here: a failed start closes it
       const system = await startSystem(config, { database });
       const stop = async (signal: string) => {
-        system.ctx.log.info({ signal }, 'shutting down');
-        await system.close();
-        process.exit(0);
+        const timeoutMs = config.shutdownTimeoutMs;
+        system.ctx.log.info({ signal, timeoutMs }, 'shutting down: no new connections or jobs; finishing what is in flight');
+        // a part that will not close (a handler stuck past the deadline) does not keep the process: out 5 s after it
+        setTimeout(() => {
+          system.ctx.log.error({ timeoutMs }, 'shutdown: parts still closing 5 s after the deadline; exiting');
+          process.exit(1);
+        }, timeoutMs + 5_000).unref();
+        try {
+          const r = await system.shutdown(timeoutMs);
+          system.ctx.log.info({ handedBack: r.handedBack.length, requestsFinished: r.requestsFinished }, 'stopped');
+          process.exit(0);
+        } catch (err) {
+          system.ctx.log.error({ err: String(err) }, 'shutdown failed');
+          process.exit(1);
+        }
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));

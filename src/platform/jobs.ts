@@ -106,6 +106,10 @@ export class JobWorker {
   /** Wake-ups per queue, so a loop that found nothing just before an enqueue of its queues does not sleep past it. */
   private readonly wakeups = new Map<string, number>();
   private readonly wakeListener = (counts: ReadonlyMap<string, number>) => this.wake(counts);
+  /** Jobs this process has claimed and is running, with the attempt number its claim wrote (its lease's mark). */
+  private readonly inFlight = new Map<number, number>();
+  /** Jobs handed back at a shutdown's deadline: their handler may still end here, but writes nothing. */
+  private readonly handedBack = new Set<number>();
 
   constructor(
     private readonly db: Db,
@@ -126,12 +130,43 @@ export class JobWorker {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stop claiming; wait for the running jobs. With `deadlineMs`, jobs still running when it passes are handed back:
+   * their lease released (pending, due now, the attempt not counted) so another worker claims them at once rather
+   * than when the lease runs out; their handlers may still be running here, but they write nothing more (handlers are
+   * idempotent, so the job running twice is safe). Returns the ids handed back.
+   */
+  async stop(opts: { deadlineMs?: number } = {}): Promise<{ handedBack: number[] }> {
     this.running = false;
     wakeListeners.delete(this.wakeListener);
     this.wakeAll();
-    await Promise.all(this.loops);
-    this.loops = [];
+    const loops = Promise.all(this.loops);
+    if (opts.deadlineMs === undefined) {
+      await loops;
+      this.loops = [];
+      return { handedBack: [] };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([loops.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), opts.deadlineMs)))]);
+    clearTimeout(timer);
+    if (finished) {
+      this.loops = [];
+      return { handedBack: [] };
+    }
+    const ids: number[] = [];
+    for (const [id, attempts] of this.inFlight) {
+      this.handedBack.add(id);
+      // only while the lease is still ours: a job whose lease ran out and that another worker claimed has a higher attempt
+      const released = await this.db
+        .updateTable('jobs')
+        .set({ state: 'pending', locked_until: null, run_at: sql`now()`, attempts: sql`GREATEST(attempts - 1, 0)` })
+        .where('id', '=', id)
+        .where('state', '=', 'running')
+        .where('attempts', '=', attempts)
+        .executeTakeFirst();
+      if (Number(released.numUpdatedRows) > 0) ids.push(id);
+    }
+    return { handedBack: ids };
   }
 
   /** Claim and run due jobs until none is left (tests use this to drain deterministically). */
@@ -209,9 +244,20 @@ export class JobWorker {
     if (!row) return false;
     const job: Job = { id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
     const handler = this.opts.handlers[row.queue]!;
+    this.inFlight.set(job.id, job.attempts);
+    try {
+      await this.runClaimed(job, handler);
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+    return true;
+  }
+
+  private async runClaimed(job: Job, handler: JobHandler): Promise<void> {
     try {
       // every line the handler logs through ctx.log carries the job's id and queue (platform/log-context.ts)
       await runWithLogFields({ jobId: job.id, queue: job.queue }, () => handler(job));
+      if (this.handedBack.has(job.id)) return; // another worker has it now
       await this.db
         .updateTable('jobs')
         .set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null })
@@ -219,6 +265,7 @@ export class JobWorker {
         .execute();
       metrics.inc('hanbill_jobs_finished_total', { queue: job.queue });
     } catch (err) {
+      if (this.handedBack.has(job.id)) return;
       this.opts.onError?.(job, err);
       const final = job.attempts >= job.maxAttempts;
       metrics.inc(final ? 'hanbill_jobs_dead_total' : 'hanbill_jobs_failed_total', { queue: job.queue });
@@ -234,6 +281,5 @@ export class JobWorker {
         .where('id', '=', job.id)
         .execute();
     }
-    return true;
   }
 }

@@ -175,3 +175,54 @@ test('lanes: a queue with loops of its own runs while the general loop is busy, 
   }
   assert.deepEqual(ran, ['bulk1', 'bulk2', 'slow']);
 });
+
+test('stop with a deadline: a finished job is done; one still running at the deadline is handed back (not counted) and its late end writes nothing', async () => {
+  const queue = `q_${freshLoginId()}`;
+  let release!: () => void;
+  const hung = new Promise<void>((r) => (release = r));
+  const runs: number[] = [];
+  await enqueueJob(database.db, queue, { slow: false });
+  await enqueueJob(database.db, queue, { slow: true });
+  const w = new JobWorker(database.db, {
+    concurrency: 2,
+    idlePollMs: 20,
+    handlers: {
+      [queue]: async (j: Job) => {
+        runs.push(j.id);
+        if (j.payload['slow']) await hung;
+        else await new Promise((r) => setTimeout(r, 50));
+      },
+    },
+  });
+  w.start();
+  const states = () => database.db.selectFrom('jobs').select(['id', 'state', 'attempts', 'locked_until']).where('queue', '=', queue).orderBy('id').execute();
+  for (let i = 0; i < 200 && runs.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(runs.length, 2, 'both jobs claimed');
+  const t0 = Date.now();
+  const { handedBack } = await w.stop({ deadlineMs: 300 });
+  assert.ok(Date.now() - t0 < 1_000, 'stop returns at the deadline');
+  const [fast, slow] = await states();
+  assert.equal(fast!.state, 'done', 'the job that ended before the deadline is done');
+  assert.deepEqual(handedBack, [slow!.id]);
+  assert.deepEqual([slow!.state, slow!.attempts, slow!.locked_until], ['pending', 0, null], 'handed back: due now, attempt not counted, no lease');
+  release();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal((await states())[1]!.state, 'pending', 'the handler ending after the hand-back writes nothing');
+  // another worker takes it at once (no lease to wait out)
+  const other = new JobWorker(database.db, { handlers: { [queue]: async (j: Job) => void runs.push(j.id) } });
+  assert.equal(await other.drain(), 1);
+  assert.deepEqual((await states()).map((j) => [j.state, j.attempts]), [['done', 1], ['done', 1]]);
+});
+
+test('stop with a deadline: a job that finishes within it is not handed back', async () => {
+  const queue = `q_${freshLoginId()}`;
+  await enqueueJob(database.db, queue, {});
+  let started = false;
+  const w = new JobWorker(database.db, { idlePollMs: 20, handlers: { [queue]: async () => { started = true; await new Promise((r) => setTimeout(r, 150)); } } });
+  w.start();
+  for (let i = 0; i < 200 && !started; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(started);
+  assert.deepEqual(await w.stop({ deadlineMs: 5_000 }), { handedBack: [] });
+  const row = await database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', queue).executeTakeFirstOrThrow();
+  assert.deepEqual([row.state, row.attempts], ['done', 1]);
+});

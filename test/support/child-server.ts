@@ -50,3 +50,35 @@ export async function serveChild(env: Record<string, string>, opts: { readyTimeo
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * A `hanbill serve` child with HANBILL_ROLES=worker (it listens on nothing): ready when its log says so. Its log is
+ * read at level info (the ready line) and otherwise dropped.
+ */
+export async function workerChild(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<Omit<ChildServer, 'url'>> {
+  const childEnv: Record<string, string> = { ...(process.env as Record<string, string>), ...env, HANBILL_ROLES: 'worker', LOG_LEVEL: 'info' };
+  if (env['DATABASE_URL'] === undefined) delete childEnv['DATABASE_URL'];
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'serve'], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let log = '';
+  const ready = new Promise<boolean>((resolve) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      if (log.length < 100_000) log += c.toString('utf8');
+      if (log.includes('"msg":"hanbill is ready"')) resolve(true);
+    });
+    void exited.then(() => resolve(false));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([ready, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), opts.readyTimeoutMs ?? 90_000)))]);
+  clearTimeout(timer);
+  if (!ok) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`hanbill serve (worker) not ready: ${log.slice(-500)}`);
+  }
+  return { child, exited };
+}
