@@ -41,8 +41,6 @@ export interface Config {
   eventRetentionSweepMs: number;
   /** SIGTERM: how long in-flight requests and running jobs get before jobs are handed back and the process exits (docs/deploy.md). */
   shutdownTimeoutMs: number;
-  /** SIGTERM: how long in-flight requests and running jobs get before jobs are handed back and the process exits (docs/deploy.md). */
-  shutdownTimeoutMs: number;
   /** Request rate limits (src/faces/rate-limits.ts): per window of `windowSeconds`, per API key / session and per client IP; 0 turns a limit off. */
   rateLimit: { windowSeconds: number; perKey: number; perIp: number };
   /** 8-digit issuer code used in NTS approval numbers (ASP code). */
@@ -191,7 +189,6 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
-  { name: 'HANBILL_SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'on SIGTERM: time given to requests in flight and running jobs; jobs still running then are handed back to the queue, and the process exits 0 (docs/deploy.md "Processes and roles")' },
   { name: 'HANBILL_SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'on SIGTERM: time given to requests in flight and running jobs; jobs still running then are handed back to the queue, and the process exits 0 (docs/deploy.md "Processes and roles")' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
@@ -365,7 +362,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
     mailPdf,
     eventRetentionSweepMs: int('HANBILL_EVENT_RETENTION_SWEEP_MS', 3_600_000, 0, 86_400_000),
-    shutdownTimeoutMs: int('HANBILL_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     shutdownTimeoutMs: int('HANBILL_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
     rateLimit: { windowSeconds: int('HANBILL_RATE_LIMIT_WINDOW_S', 60, 1, 3600), perKey: int('HANBILL_RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000), perIp: int('HANBILL_RATE_LIMIT_PER_IP', 120_000, 0, 100_000_000) },
     ntsIssuerCode,
