@@ -228,6 +228,7 @@ test('paging by cursor visits the same events once; an idle cursor keeps its pla
     ['cursor=not-a-cursor!', 'cursor'],
     ['cursor=AAAA', 'cursor'],
     ['subscriptionId=abc', 'subscriptionId'],
+    ['objectId=a%00b', 'objectId'],
   ] as const) {
     const r = await events(p.accessKey, query);
     assert.equal(r.status, 400, `${query}: ${JSON.stringify(r.body)}`);

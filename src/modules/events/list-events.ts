@@ -88,8 +88,9 @@ export async function listEvents(ctx: Ctx, scope: EventScope, filter: EventFilte
   if (filter.objectType !== undefined && !(EVENT_OBJECT_TYPES as readonly string[]).includes(filter.objectType)) {
     throw new AppError('field_invalid', '알 수 없는 객체 유형입니다 (unknown object type)', { field: 'objectType' });
   }
-  if (filter.objectId !== undefined && (filter.objectId === '' || filter.objectId.length > 200)) {
-    throw new AppError('field_invalid', 'objectId는 1~200자입니다 (objectId must be 1..200 characters)', { field: 'objectId' });
+  // a control character (a NUL the database cannot compare) is in no object id: refused, not a 500
+  if (filter.objectId !== undefined && (filter.objectId === '' || filter.objectId.length > 200 || /[\u0000-\u001f\u007f]/.test(filter.objectId))) {
+    throw new AppError('field_invalid', 'objectId는 제어 문자 없이 1~200자입니다 (objectId must be 1..200 characters, no control characters)', { field: 'objectId' });
   }
   if (filter.subscriptionId !== undefined) {
     if (!Number.isSafeInteger(filter.subscriptionId) || filter.subscriptionId < 1) {
