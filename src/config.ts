@@ -32,6 +32,8 @@ export interface Config {
   operatorToken: string | undefined;
   /** Bearer token of GET /metrics (docs/observability.md); unset: only loopback callers are answered. */
   metricsToken: string | undefined;
+  /** Port of a process without the api role that serves only GET /metrics (a worker's counters); undefined: none. */
+  metricsPort: number | undefined;
   /** SMTP URL for outgoing mail; absent on the embedded default = in-process mail catcher. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -192,6 +194,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'on SIGTERM: time given to requests in flight and running jobs; jobs still running then are handed back to the queue, and the process exits 0 (docs/deploy.md "Processes and roles")' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
+  { name: 'HANBILL_METRICS_PORT', default: '(unset: none)', meaning: 'in a process without the api role (HANBILL_ROLES=worker): a port on HOST that serves only GET /metrics, so its job and outcome counters can be scraped' },
   { name: 'HANBILL_METRICS_TOKEN', default: '(unset: /metrics answers loopback callers only)', meaning: 'bearer token of the Prometheus endpoint GET /metrics (at least 24 characters; docs/observability.md)' },
   { name: 'SMTP_URL', default: '(unset: in-process catcher)', meaning: 'outgoing mail server, e.g. smtp://user:pass@host:587; a pool of 5 connections, 100 messages each, unless the URL says otherwise (?maxConnections=10&maxMessages=500)' },
   { name: 'MAIL_FROM', default: 'Hanbill <no-reply@hanbill.local>', meaning: 'sender address of outgoing mail' },
@@ -358,6 +361,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey,
     operatorToken,
     metricsToken,
+    metricsPort: get('HANBILL_METRICS_PORT') === undefined ? undefined : int('HANBILL_METRICS_PORT', 0, 0, 65535),
     smtpUrl,
     mailFrom: get('MAIL_FROM') ?? 'Hanbill <no-reply@hanbill.local>',
     mailPdf,

@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createLogger } from './platform/log-redaction.ts';
 import { contextualLogger } from './platform/log-context.ts';
+import { startMetricsServer } from './faces/rest/metrics-server.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Ctx, Logger } from './platform/context.ts';
@@ -252,6 +253,14 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   if (worker) await billing.start();
   if (worker) await eventRetention.start();
   if (worker) await webhooks.start();
+  // a worker-only process listens on nothing but, with HANBILL_METRICS_PORT, GET /metrics (faces/rest/metrics-server.ts)
+  let metricsServer: FastifyInstance | undefined;
+  if (!app && config.metricsPort !== undefined) {
+    const served = await startMetricsServer(ctx, config.metricsPort, config.host);
+    metricsServer = served.app;
+    started.push(() => served.app.close());
+    log.info({ metrics: `${served.url}/metrics` }, 'metrics listening');
+  }
   // a worker-only process listens on nothing: its log is where it says it is ready
   if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
 
@@ -283,6 +292,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       if (closed) return;
       closed = true;
       await app?.close();
+      await metricsServer?.close();
       await webhooks.stop();
       await worker?.stop();
       await closeParts();

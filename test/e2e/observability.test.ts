@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { createLogger } from '../../src/platform/log-redaction.ts';
@@ -213,5 +214,36 @@ test('/readyz on a closed database: 503, a fixed text and the request id; the re
   } finally {
     // its database is already closed: closing it again may refuse, the rest of the system is stopped all the same
     await broken.close().catch(() => {});
+  }
+});
+
+test('a worker-only process serves GET /metrics on HANBILL_METRICS_PORT (same token rule), nothing else', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (probe.address() as net.AddressInfo).port;
+      probe.close(() => resolve(p));
+    });
+  });
+  const worker = await startTestSystem({ HANBILL_ROLES: 'worker', HANBILL_METRICS_PORT: String(port), HANBILL_METRICS_TOKEN: METRICS_TOKEN });
+  const queue = `obsw_${freshLoginId()}`;
+  try {
+    assert.equal(worker.app, undefined, 'no api');
+    await enqueueJob(worker.ctx.db, queue, { n: 1 });
+    const base = `http://127.0.0.1:${port}`;
+    const refused = await fetch(`${base}/metrics`);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('x-request-id')?.length, 36);
+    await refused.arrayBuffer();
+    const ok = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const text = await ok.text();
+    assert.equal(ok.status, 200);
+    assert.match(text, /^# TYPE hanbill_jobs_finished_total counter$/m);
+    assert.match(text, new RegExp(`^hanbill_job_queue_depth\\{queue="${queue}"\\} 1$`, 'm'));
+    const other = await fetch(`${base}/healthz`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    assert.equal(other.status, 404);
+    await other.arrayBuffer();
+  } finally {
+    await sql`DELETE FROM jobs WHERE queue = ${queue}`.execute(worker.ctx.db);
+    await worker.close();
   }
 });
