@@ -3,6 +3,7 @@
  * A bad configuration fails with one error that lists every bad variable.
  * The table below is the single source of truth; README.md's configuration table mirrors it.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { parseMasterKey } from './platform/secret-box.ts';
 
@@ -43,6 +44,8 @@ export interface Config {
   eventRetentionSweepMs: number;
   /** SIGTERM: how long in-flight requests and running jobs get before jobs are handed back and the process exits (docs/deploy.md). */
   shutdownTimeoutMs: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses, CIDRs or loopback / linklocal / uniquelocal); empty: none, the client is the socket's peer. */
+  trustProxy: string[];
   /** Request rate limits (src/faces/rate-limits.ts): per window of `windowSeconds`, per API key / session and per client IP; 0 turns a limit off. */
   rateLimit: { windowSeconds: number; perKey: number; perIp: number };
   /** 8-digit issuer code used in NTS approval numbers (ASP code). */
@@ -191,6 +194,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'HANBILL_DATA_DIR', default: './data', meaning: 'embedded data folder (PGlite database, generated keys)' },
   { name: 'DATABASE_URL', default: '(unset)', meaning: 'PostgreSQL URL (postgres://…); when set, PGlite is not used' },
   { name: 'HANBILL_ROLES', default: 'api,worker', meaning: 'process roles run here: api, worker (comma-separated)' },
+  { name: 'HANBILL_TRUST_PROXY', default: '(unset: none)', meaning: 'reverse proxies (TLS termination) whose X-Forwarded-For names the client: comma-separated addresses or CIDRs (10.0.0.5, 10.0.0.0/8) or loopback, linklocal, uniquelocal; the client IP of API-key allow-lists, rate limits, login throttles and the audit log is then the address the nearest untrusted hop gave (docs/deploy.md "TLS termination")' },
   { name: 'HANBILL_SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'on SIGTERM: time given to requests in flight and running jobs; jobs still running then are handed back to the queue, and the process exits 0 (docs/deploy.md "Processes and roles")' },
   { name: 'HANBILL_MASTER_KEY', default: 'generated in data dir (embedded only)', meaning: '32-byte key (64 hex or base64) that encrypts secrets at rest; required with DATABASE_URL' },
   { name: 'HANBILL_OPERATOR_TOKEN', default: 'generated in data dir (embedded only)', meaning: 'bearer token of the operator REST endpoints (/v1/catalog/…); required with DATABASE_URL' },
@@ -275,6 +279,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+
+  const trustProxy: string[] = [];
+  for (const entry of (get('HANBILL_TRUST_PROXY') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [addr = '', bits, extra] = entry.split('/');
+    const family = isIP(addr);
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if ((['loopback', 'linklocal', 'uniquelocal'].includes(entry)) || (family !== 0 && okBits && extra === undefined)) trustProxy.push(entry);
+    else problems.push(`HANBILL_TRUST_PROXY: "${entry}" is not an address, a CIDR or loopback / linklocal / uniquelocal`);
   }
 
   const roles = new Set<Role>();
@@ -367,6 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailPdf,
     eventRetentionSweepMs: int('HANBILL_EVENT_RETENTION_SWEEP_MS', 3_600_000, 0, 86_400_000),
     shutdownTimeoutMs: int('HANBILL_SHUTDOWN_TIMEOUT_MS', 25_000, 0, 600_000),
+    trustProxy,
     rateLimit: { windowSeconds: int('HANBILL_RATE_LIMIT_WINDOW_S', 60, 1, 3600), perKey: int('HANBILL_RATE_LIMIT_PER_KEY', 60_000, 0, 100_000_000), perIp: int('HANBILL_RATE_LIMIT_PER_IP', 120_000, 0, 100_000_000) },
     ntsIssuerCode,
     logLevel,

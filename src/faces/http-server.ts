@@ -56,7 +56,9 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
     ...(opts.loggerInstance ? { loggerInstance: opts.loggerInstance } : { logger: opts.logger ?? false }),
     bodyLimit: ctx.config.bodyLimit,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
-    trustProxy: false,
+    // the client's address (req.ip) is the socket's peer unless that peer is a configured reverse proxy, whose
+    // X-Forwarded-For is then read back to the nearest untrusted hop (HANBILL_TRUST_PROXY; docs/deploy.md)
+    trustProxy: ctx.config.trustProxy.length > 0 ? [...ctx.config.trustProxy] : false,
     // bodies are validated without type coercion, path/query/headers with it; integers stay safe
     schemaController: { compilersFactory: { buildValidator: buildRestValidator(compilations), buildSerializer: buildDeferredSerializer(compilations, responseCheckOf(ctx)) } },
     // every error answer carries this id and so does every log line of the request: unique across
