@@ -6,6 +6,11 @@
  * Events of one object are recorded in the order of its changes (each change holds the object's row), and are
  * delivered to a webhook endpoint in that order. NTS filing events name the document they file, so a document's
  * issue, mail, filing and cancellation arrive in one order.
+ *
+ * Object ids, as the API shows them (unique within an object type only): document → dockey; reverse_request →
+ * reqkey; message_batch (message_batch.*, reservation.*) → the batch id POST /v1/messages answers; message → the
+ * recipient's id (GET /v1/messages/{id}/recipients, the message history); bill → the order number (주문번호);
+ * partner → the partner id; api_key → the key id. The state after each change and every type's data: docs/events.md.
  */
 export const EVENT_OBJECT_TYPES = ['document', 'reverse_request', 'message_batch', 'message', 'bill', 'partner', 'api_key', 'document_batch'] as const;
 export type EventObjectType = (typeof EVENT_OBJECT_TYPES)[number];
