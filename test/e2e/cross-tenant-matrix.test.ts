@@ -117,6 +117,22 @@ for (const [key, call] of Object.entries({
   'POST /member/reverse/:reqkey/withdraw': { as: 'member', ids: { reqkey: 'reqkey' }, form: {} },
   'GET /member/reverse/link/:reqkey': { as: 'member', ids: { reqkey: 'reqkey' } },
 } as Record<string, CrossCall>)) CROSS[key] = call;
+/** Valid bodies of the subscription routes that create something (B sends them to A's subscription). */
+const SUBSCRIPTION_BODIES: Record<string, () => unknown> = {
+  '/documents': () => ({ issue: true, document: sampleDocument('0101', tenants.a.member.bizno, todayKst()) }),
+  '/documents/bulk': () => ({ issue: true, documents: [{ document: sampleDocument('0101', tenants.a.member.bizno, todayKst()) }] }),
+  '/document-batches': () => ({ documents: [{ document: sampleDocument('0101', tenants.a.member.bizno, todayKst()) }] }),
+  '/nts-filings': () => ({ dockeys: [tenants.a.ids.dockey] }),
+  '/reverse-requests': () => {
+    const d = sampleDocument('0101', freshBizno(), todayKst());
+    d.buyer = { idType: 'business', id: tenants.a.member.bizno, name: '(주)매입요청', ceoName: '박매입', contacts: [{ name: '요청담당', email: 'buyer@example.kr' }] };
+    return { document: d };
+  },
+  '/certificate': () => {
+    const id = makeTestNpkiIdentity(tenants.a.member.bizno);
+    return { signCert: id.signCert.toString('base64'), signPri: id.signPri.toString('base64'), password: id.password };
+  },
+};
 /** Routes whose only path id is the subscription: B calling with A's subscription id (B's partner key and B's service key). */
 const SUBSCRIPTION_ONLY = /^\/v1\/subscriptions\/:subscriptionId(\/[a-z-]+)*$/;
 
@@ -247,10 +263,15 @@ test('every REST route with a path id is classified; B with A\'s ids is not foun
       called++;
       if (!(call.expect ?? [404]).includes(res.status)) problems.push(`${r.method} ${path} as B (${call.as}): ${res.status} ${res.text.slice(0, 200)}`);
     }
-    if (SUBSCRIPTION_ONLY.test(r.url) && r.method === 'GET') {
-      // B's credentials with A's subscription id
+    if (SUBSCRIPTION_ONLY.test(r.url)) {
+      // B's credentials with A's subscription id (a valid body, so that nothing but the subscription can refuse it)
       const path = r.url.replace(':subscriptionId', a.ids.ownSubscription!);
-      const res = await callAs(b, 'partner', r.method, path);
+      const body = r.method === 'GET' ? undefined : SUBSCRIPTION_BODIES[r.url.slice('/v1/subscriptions/:subscriptionId'.length)]?.();
+      if (r.method !== 'GET' && body === undefined) {
+        problems.push(`${r.method} ${r.url}: no body in SUBSCRIPTION_BODIES to call it with`);
+        continue;
+      }
+      const res = await callAs(b, 'partner', r.method, path, body === undefined ? {} : { json: body });
       called++;
       if (res.status !== 404) problems.push(`${r.method} ${path} as B with A's subscription: ${res.status} ${res.text.slice(0, 200)}`);
     }
