@@ -74,3 +74,10 @@ test('the README configuration table names every variable the configuration read
   const missing = VARIABLES.map((v) => v.name).filter((name) => !readme.includes(`| \`${name}\` |`));
   assert.deepEqual(missing, [], 'add these rows to the README configuration table');
 });
+
+test('the environment table of docs/deploy.md names every variable the configuration reads', () => {
+  const doc = fs.readFileSync(new URL('../docs/deploy.md', import.meta.url), 'utf8');
+  const env = doc.slice(doc.indexOf('## Environment'), doc.indexOf('\n## ', doc.indexOf('## Environment') + 5));
+  const missing = VARIABLES.map((v) => v.name).filter((name) => !env.includes(`| \`${name}\` |`));
+  assert.deepEqual(missing, [], 'add these rows to the Environment table of docs/deploy.md');
+});
