@@ -32,6 +32,9 @@ test('a delivery that fails once and then succeeds: attempts failed 1, succeeded
   const p = await webhookPartner(sys);
   const ep = await registerEndpoint(p, rcv.url);
   await emit(sys, p.partnerId, [{ type: 'document.issued', objectId: `OBS${crypto.randomBytes(4).toString('hex')}` }]);
+  const [first] = await waitFor(() => deliveriesOf(p, ep.id), (ds) => ds.length === 1 && ds[0].attempts === 1 && ds[0].state === 'pending', { what: 'the first attempt to fail', timeoutMs: 30_000 });
+  // the retry is due some seconds later (webhook-queues.ts retryDelayMs): make it due now
+  await sys.ctx.db.updateTable('webhook_deliveries').set({ next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', first.id as string).execute();
   await waitFor(() => deliveriesOf(p, ep.id), (ds) => ds.length === 1 && ds[0].state === 'succeeded', { what: 'the delivery to succeed on its second attempt', timeoutMs: 30_000 });
   const after = count();
   assert.deepEqual(
