@@ -1,5 +1,5 @@
 // Graceful shutdown (issue 15 item 2): a `hanbill serve` (api + worker) gets SIGTERM while a request is still being
-// uploaded and a mail job hangs at its SMTP server's greeting. The listener closes (a new connection is refused), the
+// uploaded and a mail job hangs waiting for its SMTP server's answer to the message. The listener closes (a new connection is refused), the
 // request completes and is answered 201, no new job is claimed, and at HANBILL_SHUTDOWN_TIMEOUT_MS the hung job is
 // handed back (its lease released, the attempt not counted): a second worker process sends it a moment later, not
 // after the 60 s lease. The process exits 0 within the deadline; each mail is delivered once.
@@ -19,65 +19,10 @@ import { rest } from '../support/http.ts';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
+import { fakeSmtp } from '../support/fake-smtp.ts';
 
 const pgUrl = process.env['TEST_DATABASE_URL'];
 const SHUTDOWN_TIMEOUT_MS = 2_500;
-
-/** A minimal SMTP server: the first connection is never greeted (a hung server); later ones take mail. */
-async function stallingSmtp(): Promise<{ port: number; connections: () => number; recipients: string[]; close(): Promise<void> }> {
-  const recipients: string[] = [];
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    if (connections++ === 0) return; // hangs: no greeting
-    socket.write('220 stall.test ESMTP\r\n');
-    let buffer = '';
-    let inData = false;
-    let rcpt: string[] = [];
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      for (;;) {
-        if (inData) {
-          const end = buffer.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          buffer = buffer.slice(end + 5);
-          inData = false;
-          recipients.push(...rcpt);
-          rcpt = [];
-          socket.write('250 queued\r\n');
-          continue;
-        }
-        const nl = buffer.indexOf('\r\n');
-        if (nl < 0) return;
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') socket.write('250 stall.test\r\n');
-        else if (verb === 'RCPT') {
-          rcpt.push(/<([^>]*)>/.exec(line)?.[1] ?? line);
-          socket.write('250 ok\r\n');
-        } else if (verb === 'DATA') {
-          inData = true;
-          socket.write('354 go ahead\r\n');
-        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
-        else socket.write('250 ok\r\n'); // MAIL, RSET, NOOP
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    connections: () => connections,
-    recipients,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 function invoice(email: string) {
   return {
@@ -112,7 +57,7 @@ function slowRequest(url: string, pathname: string, headers: Record<string, stri
 }
 
 test('SIGTERM: the request in flight completes, the hung job is handed back to another worker at the deadline, exit 0', { skip: pgUrl ? false : 'two processes on one database: PostgreSQL only (TEST_DATABASE_URL)', timeout: 120_000 }, async () => {
-  const smtp = await stallingSmtp();
+  const smtp = await fakeSmtp({ stallFirst: true });
   const channel = `t${crypto.randomBytes(6).toString('hex')}`;
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-shutdown-a-')), fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-shutdown-w-'))];
   const env: Record<string, string> = {
@@ -139,8 +84,8 @@ test('SIGTERM: the request in flight completes, the hung job is handed back to a
     const base = `/v1/subscriptions/${s.sinchno}/documents`;
     const first = await rest(server.url, 'POST', base, { issue: true, document: invoice('first@example.kr') }, auth);
     assert.equal(first.status, 201, JSON.stringify(first.body));
-    // its mail job is running in the server: connected to the SMTP server, waiting for a greeting that never comes
-    await waitFor(async () => smtp.connections(), (n) => n >= 1, { timeoutMs: 20_000, what: 'the first mail job to reach the SMTP server' });
+    // its mail job is running in the server: the message sent, waiting for an answer that never comes
+    await waitFor(async () => smtp.stalled(), (n) => n >= 1, { timeoutMs: 20_000, what: 'the first mail job to send its message' });
 
     const mailJobs = async () => {
       const db = await openDatabase({ kind: 'postgres', url: pgUrl!, max: 1 });
@@ -173,12 +118,12 @@ test('SIGTERM: the request in flight completes, the hung job is handed back to a
     assert.ok(stoppedAfter < SHUTDOWN_TIMEOUT_MS + 3_000, `stopped ${stoppedAfter} ms after SIGTERM (deadline ${SHUTDOWN_TIMEOUT_MS} ms)`);
 
     // the other worker sends both mails: the handed-back one and the one the completed request queued
-    await waitFor(async () => [...smtp.recipients].sort(), (r) => r.length >= 2, { timeoutMs: 15_000, what: 'both mails delivered by the other worker' });
+    await waitFor(async () => smtp.recipients().sort(), (r) => r.length >= 2, { timeoutMs: 15_000, what: 'both mails delivered by the other worker' });
     const deliveredAfter = Date.now() - t0;
     console.log(`# exit 0 after ${stoppedAfter} ms; both mails delivered ${deliveredAfter} ms after SIGTERM (a lease is 60 s)`);
     assert.ok(deliveredAfter < 20_000, 'the handed-back job ran at once, not after its 60 s lease');
     await new Promise((r) => setTimeout(r, 1_000)); // nothing more arrives
-    assert.deepEqual([...smtp.recipients].sort(), ['first@example.kr', 'second@example.kr'], 'each mail delivered once');
+    assert.deepEqual(smtp.recipients().sort(), ['first@example.kr', 'second@example.kr'], 'each mail delivered once');
 
     const jobs = await mailJobs();
     // handing back does not count the attempt: the other worker's run is the same attempt number as the one cut short
@@ -192,7 +137,7 @@ test('SIGTERM: the request in flight completes, the hung job is handed back to a
     worker?.child.kill('SIGKILL');
     await server?.exited;
     await worker?.exited;
-    await smtp.close();
+    await smtp.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
 });

@@ -29,6 +29,11 @@ export type DatabaseTarget = { kind: 'postgres'; url: string; max?: number } | {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.max ?? 10 });
+    // A connection the server ends while it is checked out but between queries (a PostgreSQL restart,
+    // pg_terminate_backend, a transaction waiting on SMTP) emits 'error' on its client, and the pool listens only
+    // while a client is idle: unheard, that event ended the process (test/e2e/faults-infrastructure.test.ts). The
+    // query in flight, or the next one, still fails with the error; the pool discards the client when it is released.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

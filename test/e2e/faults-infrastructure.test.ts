@@ -1,0 +1,178 @@
+// Faults of what Hanbill depends on (issue 15 item 4), against a real `hanbill serve` child process:
+// - PostgreSQL restarted under load: every backend of the server's database is terminated (pg_terminate_backend)
+//   every 150 ms for 4 s while clients issue documents — what a restart looks like to the clients, without restarting
+//   the machine's shared cluster that other test files use. Clients retry a failed request with the same
+//   Idempotency-Key (as a client must). Afterwards the same process serves again without a hand, every acknowledged
+//   document exists once, and each document's mail is delivered (at least once, one Message-ID per outbox row).
+// - The SMTP server down for a while: mail issued meanwhile is retried and delivered once it is back, once each.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { freshBizno } from '../support/test-system.ts';
+import { onboard, type Onboarded } from '../support/onboard.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { serveChild, type ChildServer } from '../support/child-server.ts';
+import { fakeSmtp } from '../support/fake-smtp.ts';
+import { usePrivateDatabase } from '../support/private-database.ts';
+
+const sharedUrl = process.env['TEST_DATABASE_URL'];
+
+function invoice(email: string) {
+  return {
+    kind: 'tax_invoice',
+    purpose: 'receipt',
+    writeDate: '20261121',
+    buyer: { idType: 'business', id: freshBizno(), name: '(주)장애상사', ceoName: '정대표', contacts: [{ name: '담당', email }] },
+    amounts: { supply: 100000, tax: 10000, total: 110000 },
+    lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
+  };
+}
+
+function baseEnv(smtpPort: number, dataDir: string): Record<string, string> {
+  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  return {
+    LOG_LEVEL: 'fatal',
+    HANBILL_DATA_DIR: dataDir,
+    HANBILL_CHANNEL: channel,
+    HANBILL_NTS_CHANNEL: `${channel}n`,
+    HANBILL_BILLING_TICK_MS: '0',
+    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
+    HANBILL_NTS_AUTO_FILE: 'off',
+    HANBILL_MAIL_PDF: 'off',
+    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  };
+}
+
+/** Issue one document with its own Idempotency-Key, retrying until 201 (network errors and 5xx alike). */
+async function issueUntilAccepted(url: string, s: Onboarded, email: string, statuses: Map<string, number>): Promise<string> {
+  const key = crypto.randomUUID();
+  const deadline = Date.now() + 45_000;
+  for (;;) {
+    const r = await fetch(`${url}/v1/subscriptions/${s.sinchno}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-svc-key': s.svcKey, 'idempotency-key': key },
+      body: JSON.stringify({ issue: true, document: invoice(email) }),
+      signal: AbortSignal.timeout(15_000),
+    }).then(
+      async (res) => ({ status: String(res.status), body: (await res.json().catch(() => ({}))) as { dockey?: string; error?: { message?: string } } }),
+      (err: unknown) => ({ status: `network:${(err as Error).name}`, body: {} as { dockey?: string; error?: { message?: string } } }),
+    );
+    statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+    if (r.status === '201' && r.body.dockey) return r.body.dockey;
+    if (r.status.startsWith('4')) throw new Error(`refused: ${r.status} ${JSON.stringify(r.body)}`);
+    if (Date.now() > deadline) throw new Error(`not accepted in 45 s (last ${r.status})`);
+    await new Promise((res) => setTimeout(res, 150));
+  }
+}
+
+test('PostgreSQL "restarted" under load (every backend terminated for 4 s): the same process recovers; every acknowledged document exists once, its mail delivered', { skip: sharedUrl ? false : 'terminates backends of a PostgreSQL database: PostgreSQL only (TEST_DATABASE_URL)', timeout: 150_000 }, async () => {
+  const priv = await usePrivateDatabase('faults_pg');
+  const dbUrl = process.env['TEST_DATABASE_URL']!;
+  const dbName = new URL(dbUrl).pathname.slice(1);
+  const smtp = await fakeSmtp();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-faults-pg-'));
+  const admin = new pg.Client({ connectionString: sharedUrl });
+  let server: ChildServer | undefined;
+  try {
+    server = await serveChild({ ...baseEnv(smtp.port, dataDir), DATABASE_URL: dbUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') });
+    const url = server.url;
+    const pid = server.child.pid;
+    const s = await onboard(url);
+    await admin.connect();
+
+    const statuses = new Map<string, number>();
+    const dockeys: string[] = [];
+    const emails: string[] = [];
+    let stop = false;
+    let n = 0;
+    const client = async () => {
+      while (!stop) {
+        const email = `pg${n++}@example.kr`;
+        emails.push(email);
+        dockeys.push(await issueUntilAccepted(url, s, email, statuses));
+      }
+    };
+    const clients = Array.from({ length: 4 }, () => client());
+    await new Promise((r) => setTimeout(r, 1_000)); // load before the fault
+    let terminated = 0;
+    const faultUntil = Date.now() + 4_000;
+    while (Date.now() < faultUntil) {
+      const r = await admin.query('SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+      terminated += (r.rows[0] as { n: number }).n;
+      await new Promise((res) => setTimeout(res, 150));
+    }
+    await new Promise((r) => setTimeout(r, 1_500)); // load after the fault
+    stop = true;
+    await Promise.all(clients);
+
+    assert.equal(server.child.exitCode, null, 'the server process did not end');
+    assert.equal(server.child.pid, pid);
+    assert.equal((await fetch(`${url}/readyz`)).status, 200, 'ready again without a restart');
+    const failed = [...statuses].filter(([st]) => st !== '201').reduce((a, [, c]) => a + c, 0);
+    console.log(`# ${terminated} backends terminated in 4 s; ${dockeys.length} documents acknowledged; answers ${JSON.stringify(Object.fromEntries(statuses))}`);
+    assert.ok(terminated > 0 && failed > 0, 'the fault hit requests (else the test proves nothing)');
+    assert.ok(![...statuses.keys()].some((st) => st.startsWith('4')), 'no 4xx from a database fault');
+
+    assert.equal(new Set(dockeys).size, dockeys.length, 'each acknowledged document has its own dockey');
+    const check = new pg.Client({ connectionString: dbUrl });
+    await check.connect();
+    try {
+      const docs = await check.query<{ n: number; keys: number }>('SELECT count(*)::int AS n, count(DISTINCT dockey)::int AS keys FROM documents');
+      assert.deepEqual(docs.rows[0], { n: dockeys.length, keys: dockeys.length }, 'exactly the acknowledged documents exist, once each (a retried request did not issue twice)');
+      const listed = await check.query<{ dockey: string }>('SELECT dockey FROM documents');
+      assert.deepEqual(listed.rows.map((r) => r.dockey).sort(), [...dockeys].sort());
+    } finally {
+      await check.end();
+    }
+    // every document's mail, one Message-ID per outbox row (at-least-once SMTP: a resend keeps its Message-ID)
+    await waitFor(async () => new Set(smtp.recipients()).size, (k) => k >= dockeys.length, { timeoutMs: 60_000, what: 'every document mailed' });
+    const ids = new Set(smtp.mails.map((m) => m.messageId));
+    assert.equal(ids.size, dockeys.length, 'one Message-ID per document');
+    assert.equal(emails.length, dockeys.length);
+    assert.deepEqual([...new Set(smtp.recipients())].sort(), [...emails].sort(), 'every acknowledged document\'s buyer got its mail');
+    console.log(`# mails: ${smtp.mails.length} sent for ${dockeys.length} documents (${smtp.mails.length - ids.size} resent with the same Message-ID)`);
+  } finally {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await admin.end().catch(() => {});
+    await smtp.stop();
+    await priv.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the SMTP server down for a while: mail issued meanwhile is delivered once it is back, once each', { timeout: 150_000 }, async () => {
+  const smtp = await fakeSmtp();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-faults-smtp-'));
+  let server: ChildServer | undefined;
+  try {
+    server = await serveChild({
+      ...baseEnv(smtp.port, dataDir),
+      ...(sharedUrl ? { DATABASE_URL: sharedUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') } : {}),
+    });
+    const s = await onboard(server.url);
+    await smtp.stop(); // down: connections refused
+    const statuses = new Map<string, number>();
+    const emails = Array.from({ length: 10 }, (_, i) => `smtp${i}-${s.sinchno}@example.kr`);
+    for (const e of emails) await issueUntilAccepted(server.url, s, e, statuses);
+    assert.deepEqual(Object.fromEntries(statuses), { '201': 10 }, 'issuing does not wait for mail');
+    await new Promise((r) => setTimeout(r, 4_000)); // the mail jobs fail and back off meanwhile
+    assert.equal(smtp.mails.length, 0);
+    const back = Date.now();
+    await smtp.start();
+    await waitFor(async () => smtp.recipients().length, (k) => k >= 10, { timeoutMs: 60_000, what: 'every mail delivered after the SMTP server is back' });
+    console.log(`# all 10 mails delivered ${Date.now() - back} ms after the SMTP server came back`);
+    await new Promise((r) => setTimeout(r, 1_000)); // nothing more arrives
+    assert.deepEqual(smtp.recipients().sort(), [...emails].sort(), 'each mail delivered once');
+    assert.equal(new Set(smtp.mails.map((m) => m.messageId)).size, 10);
+  } finally {
+    server?.child.kill('SIGKILL');
+    await server?.exited;
+    await smtp.stop().catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
