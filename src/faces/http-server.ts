@@ -22,6 +22,7 @@ import { httpMetrics } from './http-metrics.ts';
 import { metricsRoute } from './rest/metrics-route.ts';
 import { collectRoutes } from './route-table.ts';
 import { rateLimits } from './rate-limits.ts';
+import { renderLegacyJson, renderLegacyXml } from './legacy/legacy-codec.ts';
 
 export interface HttpServerOptions {
   ctx: Ctx;
@@ -73,7 +74,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   collectRoutes(app);
   requestContext(app);
   httpMetrics(app);
-  rateLimits(app, ctx);
+  rateLimits(app, ctx, { rest: sendError, legacyXml: renderLegacyXml, legacyJson: renderLegacyJson });
   registerJsonBodyParser(app);
   addSecurityHeaders(app, { hstsMaxAge: ctx.config.hstsMaxAge });
   app.setErrorHandler(restErrorHandler);

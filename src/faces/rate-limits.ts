@@ -15,8 +15,6 @@ import type { Ctx } from '../platform/context.ts';
 import { AppError, composeMessage } from '../platform/errors.ts';
 import { makeRequestCounter, type RateBucket, type RateRefusal } from '../modules/access/count-request.ts';
 import { bearerOf } from './bearer.ts';
-import { sendError } from './rest/rest-errors.ts';
-import { renderLegacyJson, renderLegacyXml } from './legacy/legacy-codec.ts';
 import { escapeHtml } from './html.ts';
 
 const EXEMPT = /^\/(healthz|readyz|metrics)(\/|\?|$)|^\/dev(\/|\?|\.|$)/i;
@@ -51,21 +49,32 @@ function refusal(r: RateRefusal): AppError {
   });
 }
 
+/**
+ * How each face writes an error, handed in by the one file that assembles the faces (http-server.ts): this hook
+ * serves every face without importing their internals.
+ */
+export interface FaceErrorWriters {
+  /** REST's JSON error (status, Retry-After and the body's requestId from the error's kind) */
+  rest(reply: FastifyReply, err: AppError): FastifyReply;
+  legacyXml(result: { code: string; msg: string; fields: Record<string, string> }, encoding: 'utf-8'): string | Buffer;
+  legacyJson(result: { code: string; msg: string; fields: Record<string, string> }, encoding: 'utf-8'): string | Buffer;
+}
+
 /** The refusal in the shape of the face the request was for. */
-function answer(req: FastifyRequest, reply: FastifyReply, err: AppError): FastifyReply {
+function answer(req: FastifyRequest, reply: FastifyReply, err: AppError, faces: FaceErrorWriters): FastifyReply {
   const retryAfter = String(err.details?.['retryAfterSeconds'] ?? 1);
-  if (JSON_FACE.test(req.url) || CALLBACK.test(req.url)) return sendError(reply, err);
+  if (JSON_FACE.test(req.url) || CALLBACK.test(req.url)) return faces.rest(reply, err);
   reply.code(429).header('retry-after', retryAfter).header('cache-control', 'no-store');
   if (LEGACY.test(req.url)) {
     const json = /[?&]fmt=json(&|$)/i.test(req.url);
     const legacy = { code: err.legacyCode, msg: composeMessage(err), fields: { request_id: req.id } };
-    return reply.header('content-type', `${json ? 'application/json' : 'text/xml'}; charset=UTF-8`).send(json ? renderLegacyJson(legacy, 'utf-8') : renderLegacyXml(legacy, 'utf-8'));
+    return reply.header('content-type', `${json ? 'application/json' : 'text/xml'}; charset=UTF-8`).send(json ? faces.legacyJson(legacy, 'utf-8') : faces.legacyXml(legacy, 'utf-8'));
   }
   const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>요청이 너무 많습니다 (Too many requests)</title></head><body><h1>요청이 너무 많습니다 (Too many requests)</h1><p>${escapeHtml(composeMessage(err))}</p><p>요청 ID (request id): ${escapeHtml(req.id)}</p></body></html>`;
   return reply.header('content-type', 'text/html; charset=utf-8').send(page);
 }
 
-export function rateLimits(app: FastifyInstance, ctx: Ctx): void {
+export function rateLimits(app: FastifyInstance, ctx: Ctx, faces: FaceErrorWriters): void {
   const { perKey, perIp } = ctx.config.rateLimit;
   if (perKey === 0 && perIp === 0) return;
   const counter = makeRequestCounter(ctx);
@@ -80,6 +89,6 @@ export function rateLimits(app: FastifyInstance, ctx: Ctx): void {
       req.log.warn({ err: String(err) }, 'rate limit not counted: database unavailable');
       return;
     }
-    if (refused) return answer(req, reply, refusal(refused));
+    if (refused) return answer(req, reply, refusal(refused), faces);
   });
 }

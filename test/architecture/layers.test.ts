@@ -22,7 +22,7 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
  * (shared schema pieces, Idempotency-Key replay, the JSON shapes of bills) that the portal's JSON routes use
  * because they are REST routes too, in the same OpenAPI document.
  */
-const SHARED_FACE_KITS = new Set(['faces/security-headers.ts', 'faces/html.ts', 'faces/favicon.ts', 'faces/loopback.ts', 'faces/bearer.ts', 'faces/rest/schemas.ts', 'faces/rest/idempotency.ts', 'faces/rest/partner-caller.ts', 'faces/rest/bill-json.ts']);
+const SHARED_FACE_KITS = new Set(['faces/security-headers.ts', 'faces/html.ts', 'faces/favicon.ts', 'faces/loopback.ts', 'faces/bearer.ts', 'faces/request-context.ts', 'faces/rest/schemas.ts', 'faces/rest/idempotency.ts', 'faces/rest/partner-caller.ts', 'faces/rest/bill-json.ts']);
 /** The one face file that may import every face: it builds the HTTP server from their plugins. */
 const FACE_ASSEMBLER = 'faces/http-server.ts';
 /** The composition root and the command line: the only code that may choose adapters and start things. */
