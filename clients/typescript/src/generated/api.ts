@@ -436,6 +436,28 @@ export interface Schemas {
       status: number;
     };
   };
+  Event: {
+    /** 요약 (a small summary of the change; never a secret) */
+    data: {
+      [key: string]: unknown;
+    };
+    /** 이벤트 ID (the event id; a decimal string, unique) */
+    id: string;
+    object: {
+      /** 객체 ID: dockey, reqkey, batch id, recipient id, order number, partner id or key id (docs/events.md) */
+      id: string;
+      /** 변경 후 상태 (the object state after the change) */
+      state: string;
+      /** 객체 유형 (the changed object type) */
+      type: "document" | "reverse_request" | "message_batch" | "message" | "bill" | "partner" | "api_key" | "document_batch";
+    };
+    /** 발생 시각, KST ISO 8601 (when the change happened) */
+    occurredAt: string;
+    /** 신청번호 (the subscription of the change; null for a partner-level event) */
+    subscriptionId: number | null;
+    /** 이벤트 유형 (the event type; docs/events.md) */
+    type: "document.issued" | "document.mailed" | "document.mail_failed" | "document.read" | "document.approved" | "document.rejected" | "document.cancelled" | "document.discarded" | "reverse_request.requested" | "reverse_request.issued" | "reverse_request.refused" | "reverse_request.withdrawn" | "nts_filing.queued" | "nts_filing.sent" | "nts_filing.succeeded" | "nts_filing.failed" | "message_batch.accepted" | "message.delivered" | "message.failed" | "reservation.sent" | "reservation.cancelled" | "bill.issued" | "bill.paid" | "bill.overdue" | "partner.suspended" | "partner.restored" | "api_key.created" | "api_key.reissued" | "api_key.deleted" | "document_batch.accepted" | "document_batch.item_issued" | "document_batch.item_failed" | "document_batch.completed";
+  };
   ExpectedChargeRow: {
     /** 이용금액 (VAT 별도) = 단가 × 수량 */
     amountKrw: number;
@@ -1094,6 +1116,69 @@ export interface Schemas {
     subscriptionId: number;
     unitIds: number[];
   };
+  WebhookDelivery: {
+    /** the attempts, oldest first (the latest 50) */
+    attemptLog: Array<{
+      /** KST ISO 8601 */
+      at: string;
+      durationMs: number;
+      error: string | null;
+      /** the first 500 characters of the answer */
+      responseExcerpt: string;
+      /** the HTTP status; null when no answer came (time-out, refused address, network error) */
+      status: number | null;
+    }>;
+    attempts: number;
+    createdAt: string;
+    eventId: string;
+    eventType: string;
+    /** 전송 ID (whd_…): the Hanbill-Delivery header, the same on every attempt */
+    id: string;
+    /** pending: the next attempt (it may also wait for an older delivery of the same object) */
+    nextAttemptAt: string | null;
+    objectId: string;
+    state: "pending" | "succeeded" | "failed";
+  };
+  WebhookEndpoint: {
+    /** KST ISO 8601 */
+    createdAt: string;
+    description: string;
+    disabledAt: string | null;
+    /** true when state is enabled */
+    enabled: boolean;
+    events: string[];
+    /** the first failed attempt since the last success */
+    failingSince: string | null;
+    /** 엔드포인트 ID (we_…) */
+    id: string;
+    /** after a rotation: until then deliveries also carry a signature with the previous secret */
+    previousSecretExpiresAt: string | null;
+    /** disabled: by the partner, or after 3 days of failed deliveries (the owner is mailed) */
+    state: "enabled" | "disabled";
+    /** https URL the events are POSTed to */
+    url: string;
+  };
+  WebhookEndpointCreated: {
+    /** KST ISO 8601 */
+    createdAt: string;
+    description: string;
+    disabledAt: string | null;
+    /** true when state is enabled */
+    enabled: boolean;
+    events: string[];
+    /** the first failed attempt since the last success */
+    failingSince: string | null;
+    /** 엔드포인트 ID (we_…) */
+    id: string;
+    /** after a rotation: until then deliveries also carry a signature with the previous secret */
+    previousSecretExpiresAt: string | null;
+    /** 서명 비밀키, 이 응답에서만 보여줌 (the signing secret: whsec_…, shown only in this answer) */
+    secret: string;
+    /** disabled: by the partner, or after 3 days of failed deliveries (the owner is mailed) */
+    state: "enabled" | "disabled";
+    /** https URL the events are POSTed to */
+    url: string;
+  };
 }
 
 /**
@@ -1331,6 +1416,46 @@ export interface Operations {
       409: Schemas["Error"];
     };
     success: Schemas["ServiceUnit"];
+  };
+  /** 이벤트 목록 (the partner’s events and its members’ subscriptions’ events, oldest first) — Events in a total order (docs/events.md): follow `nextCursor` until `hasMore` is false, then poll with the last cursor. A cursor never skips an event committed later. Events are kept 30 days. */
+  "GET /v1/events": {
+    path: never;
+    query: {
+      /** 이벤트 유형, 쉼표로 구분 (comma-separated event types, e.g. document.issued,nts_filing.succeeded) */
+      type?: string;
+      /** 객체 유형 (object type: document, reverse_request, message_batch, message, bill, partner, api_key, document_batch) */
+      objectType?: string;
+      /** 객체 ID (one object, e.g. a dockey) */
+      objectId?: string;
+      /** 이전 응답의 nextCursor (the previous answer’s nextCursor; absent: from the oldest kept event) */
+      cursor?: string;
+      /** 1~500, default 100 */
+      limit?: number;
+      /** 신청번호: 이 파트너 회원의 서비스만 (only this subscription of one of the partner’s members) */
+      subscriptionId?: number;
+    };
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        data: Schemas["Event"][];
+        /** 바로 이어서 더 읽을 이벤트가 있음 (more events are visible now) */
+        hasMore: boolean;
+        /** 다음 요청의 cursor (pass as cursor; kept when nothing new was visible; null only when nothing was ever read) */
+        nextCursor: string | null;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      data: Schemas["Event"][];
+      /** 바로 이어서 더 읽을 이벤트가 있음 (more events are visible now) */
+      hasMore: boolean;
+      /** 다음 요청의 cursor (pass as cursor; kept when nothing new was visible; null only when nothing was ever read) */
+      nextCursor: string | null;
+    };
   };
   /** 카카오 채널 목록 (this partner's channels, newest first) */
   "GET /v1/kakao/channels": {
@@ -4593,6 +4718,464 @@ export interface Operations {
     };
     success: Schemas["Certificate"];
   };
+  /** 대량 발행 요청 목록 (the subscription's batches, newest first, without items) */
+  "GET /v1/subscriptions/{subscriptionId}/document-batches": {
+    path: {
+      subscriptionId: number;
+    };
+    query: {
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        data: Array<{
+          /** 완료 시각, KST ISO 8601 (completed at) */
+          completedAt: string | null;
+          /** 접수 시각, KST ISO 8601 (accepted at) */
+          createdAt: string;
+          /** 오류 항목 (items refused with an error) */
+          failed: number;
+          /** 대량 발행 요청 id (batch id) */
+          id: number;
+          /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+          issued: number;
+          /** 대기 항목 (items not handled yet) */
+          pending: number;
+          /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+          state: "accepted" | "processing" | "completed";
+          /** 항목 수 (items) */
+          total: number;
+        }>;
+        hasMore: boolean;
+        nextCursor: string | null;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      data: Array<{
+        /** 완료 시각, KST ISO 8601 (completed at) */
+        completedAt: string | null;
+        /** 접수 시각, KST ISO 8601 (accepted at) */
+        createdAt: string;
+        /** 오류 항목 (items refused with an error) */
+        failed: number;
+        /** 대량 발행 요청 id (batch id) */
+        id: number;
+        /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+        issued: number;
+        /** 대기 항목 (items not handled yet) */
+        pending: number;
+        /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+        state: "accepted" | "processing" | "completed";
+        /** 항목 수 (items) */
+        total: number;
+      }>;
+      hasMore: boolean;
+      nextCursor: string | null;
+    };
+  };
+  /** 대량 발행 요청 (a batch of 1–10,000 documents: stored at once, answered 202, issued in the background) — The batch and its items are stored durably in one transaction and answered `202` at once; each item is then validated and written in the background, ≤ 100 per transaction, exactly as `POST …/documents/bulk` would answer it (same code and field for an invalid one; usage limits and mail as there). Every item is idempotent by its `subkey` (one is derived, `batch:<id>:<index>`, when absent): an item whose subkey names a document answers that document and issues nothing. `Idempotency-Key` answers a repeated post with the same batch. Progress: `GET …/document-batches/{batchId}` and the `document_batch.*` events. */
+  "POST /v1/subscriptions/{subscriptionId}/document-batches": {
+    path: {
+      subscriptionId: number;
+    };
+    query: never;
+    body: {
+      documents: Array<{
+        /** 문서 (the document; validated by the core, errors name the field) */
+        document: {
+          /** 알림톡 (AlimTalk notification) */
+          alimtalk?: {
+            /** 알림톡 발송 여부, true면 담당자1 휴대전화 필수 (send an AlimTalk; needs buyer.contacts[0].mobile) */
+            notify: boolean;
+          } | null;
+          /** 수정(세금)계산서에만 (only on an amended invoice) */
+          amendment?: {
+            /** 당초 승인번호, 숫자 24자리 (NTS approval number of the original, 24 digits) */
+            originalIssueId: string;
+            /** 수정사유: 01 기재사항 착오정정, 02 공급가액 변동, 03 환입, 04 계약의 해제, 05 내국신용장 사후개설, 06 착오에 의한 이중발급 (amendment reason code) */
+            reasonCode: "01" | "02" | "03" | "04" | "05" | "06";
+          };
+          /** 금액, 수정 문서는 음수 가능 (amounts; negative on amendments) */
+          amounts: {
+            /** 공급가액 합계 (total supply amount); KRW integer (원 단위 정수) */
+            supply: number;
+            /** 세액 합계, 영세율과 계산서는 0 (total tax; 0 for zero-rated and VAT-exempt); KRW integer (원 단위 정수) */
+            tax: number;
+            /** 합계금액 = 공급가액 + 세액 (total = supply + tax); KRW integer (원 단위 정수) */
+            total: number;
+          };
+          /** 공급받는자 (buyer) */
+          buyer: {
+            /** 주소 (address); 최대 150자 (at most 150 characters) */
+            address?: string | null;
+            /** 종목 (business item); 최대 40자 (at most 40 characters) */
+            businessItem?: string | null;
+            /** 업태 (type of business); 최대 40자 (at most 40 characters) */
+            businessType?: string | null;
+            /** 대표자 성명, 없으면 상호 (CEO name; the name when absent); 최대 30자 (at most 30 characters) */
+            ceoName?: string | null;
+            /** 담당자 0~2명: 담당자1은 메일 수신자, 담당자2는 참조 (0 to 2 contacts: the first receives the mail, the second a copy) */
+            contacts?: Array<{
+              /** 부서 (department); 최대 40자 (at most 40 characters) */
+              department?: string | null;
+              /** 이메일: 담당자1은 메일 수신, 담당자2는 참조 (e-mail: contact 1 receives the mail, contact 2 a copy); 최대 40자 (at most 40 characters) */
+              email?: string | null;
+              /** 휴대전화, 알림톡 수신 (mobile phone, for AlimTalk); 최대 20자 (at most 20 characters) */
+              mobile?: string | null;
+              /** 이름 (name); 최대 30자 (at most 30 characters) */
+              name?: string | null;
+              /** 전화번호 (telephone); 최대 20자 (at most 20 characters) */
+              tel?: string | null;
+            }> | null;
+            /** 등록번호: business는 사업자등록번호 10자리, resident는 주민등록번호 13자리, foreigner는 9999999999999 (id: 10-digit business number, 13-digit resident number, or 9999999999999 for a foreigner); 외국인은 생략 가능 (may be omitted for a foreigner) */
+            id?: string | null;
+            /** 등록번호 구분: business, resident, foreigner (사업자 / 주민등록번호 / 외국인); 기본값 business (how the buyer is identified; default business) */
+            idType?: string | null;
+            /** 상호 또는 성명, 필수 (company or person name, required); 최대 70자 (at most 70 characters) */
+            name?: string | null;
+            /** 종사업장번호, 숫자 4자리 (sub-business place number, 4 digits) */
+            subBizno?: string | null;
+          };
+          /** 위수탁: 수탁자가 공급자를 대신해 발행, 기본값 false (issued by the trustee on behalf of the supplier; default false) */
+          consignment?: boolean;
+          /** 문서 종류: 세금계산서 / 계산서 (tax_invoice: VAT invoice, invoice: VAT-exempt invoice) */
+          kind: "tax_invoice" | "invoice";
+          /** 품목 1~99개 (1 to 99 line items) */
+          lines: Array<{
+            /** 공급 일 1~31, 작성일자 달의 실제 날짜 (supply day, a real day of the write date’s month) */
+            day?: number | null;
+            /** 공급 월 1~12, 작성일자의 월 (supply month 1–12, the write date’s month) */
+            month?: number | null;
+            /** 품명 (item name); 최대 100자 (at most 100 characters) */
+            name?: string | null;
+            /** 수량 (quantity); decimal with at most 2 decimals (소수점 이하 2자리까지), e.g. "12.5" */
+            quantity?: string | number | null;
+            /** 비고 (remark); 최대 100자 (at most 100 characters) */
+            remark?: string | null;
+            /** 규격 (specification); 최대 60자 (at most 60 characters) */
+            spec?: string | null;
+            /** 공급가액 (supply amount); KRW integer (원 단위 정수) */
+            supply: number;
+            /** 세액 (tax amount); KRW integer (원 단위 정수) */
+            tax: number;
+            /** 단가 (unit price); decimal with at most 2 decimals (소수점 이하 2자리까지), e.g. "12.5" */
+            unitPrice?: string | number | null;
+          }>;
+          /** 결제 방법 (payment means) */
+          payments?: {
+            /** 현금 (cash); KRW integer (원 단위 정수) */
+            cash?: number | null;
+            /** 수표 (check); KRW integer (원 단위 정수) */
+            check?: number | null;
+            /** 외상미수금 (on credit); KRW integer (원 단위 정수) */
+            credit?: number | null;
+            /** 어음 (promissory note); KRW integer (원 단위 정수) */
+            note?: number | null;
+          } | null;
+          /** 영수 / 청구 (receipt: already paid, claim: payment claimed) */
+          purpose: "receipt" | "claim";
+          /** 비고 0~3개, 여러 줄 가능; 외국인 공급받는자는 여권번호 등 필수 (0 to 3 remarks, 최대 150자 (at most 150 characters) each; required for a foreign buyer) */
+          remarks?: Array<string | null> | null;
+          /** 첨부 거래명세서 (attached transaction statement) */
+          statement?: {
+            /** 잔액 (balance); KRW integer (원 단위 정수) */
+            balance?: number | null;
+            /** 입금액 (deposit); KRW integer (원 단위 정수) */
+            deposit?: number | null;
+            /** 품목 0~99개 (0 to 99 lines) */
+            lines?: Array<{
+              /** 일자 YYYYMMDD, 필수 (date, required) */
+              date?: string | null;
+              /** 품명, 필수 (item name, required); 최대 100자 (at most 100 characters) */
+              name?: string | null;
+              /** 수량 (quantity); decimal with at most 2 decimals (소수점 이하 2자리까지), e.g. "12.5" */
+              quantity?: string | number | null;
+              /** 비고 (remark); 최대 100자 (at most 100 characters) */
+              remark?: string | null;
+              /** 규격 (specification); 최대 60자 (at most 60 characters) */
+              spec?: string | null;
+              /** 공급가액 (supply amount); KRW integer (원 단위 정수) */
+              supply: number;
+              /** 세액 (tax amount); KRW integer (원 단위 정수) */
+              tax: number;
+              /** 합계 = 공급가액 + 세액 (total = supply + tax); KRW integer (원 단위 정수) */
+              total: number;
+              /** 단위 (unit); 최대 20자 (at most 20 characters) */
+              unit?: string | null;
+              /** 단가 (unit price); decimal with at most 2 decimals (소수점 이하 2자리까지), e.g. "12.5" */
+              unitPrice?: string | number | null;
+            }> | null;
+            /** 메모, 여러 줄 가능 (memo, may span lines); 최대 500자 (at most 500 characters) */
+            memo?: string | null;
+            /** 전잔금 (previous balance); KRW integer (원 단위 정수) */
+            previousBalance?: number | null;
+            /** 제목 (title); 최대 100자 (at most 100 characters) */
+            title?: string | null;
+            /** 미수금 (unpaid); KRW integer (원 단위 정수) */
+            unpaid?: number | null;
+          } | null;
+          /** 공급자 (supplier) */
+          supplier?: {
+            /** 주소 (address); 최대 150자 (at most 150 characters) */
+            address?: string | null;
+            /** 사업자등록번호, 숫자 10자리, 하이픈 허용 (business registration number, 10 digits, hyphens allowed) */
+            bizno?: string | null;
+            /** 종목 (business item); 최대 40자 (at most 40 characters) */
+            businessItem?: string | null;
+            /** 업태 (type of business); 최대 40자 (at most 40 characters) */
+            businessType?: string | null;
+            /** 대표자 성명 (CEO name); 최대 30자 (at most 30 characters) */
+            ceoName?: string | null;
+            contact?: {
+              /** 담당 부서 (department); 최대 40자 (at most 40 characters) */
+              department?: string | null;
+              /** 이메일 (e-mail); 최대 40자 (at most 40 characters) */
+              email?: string | null;
+              /** 담당자명 (contact name); 최대 30자 (at most 30 characters) */
+              name?: string | null;
+              /** 전화번호 (telephone); 최대 20자 (at most 20 characters) */
+              tel?: string | null;
+            } | null;
+            /** 상호 (company name); 최대 70자 (at most 70 characters) */
+            name?: string | null;
+            /** 종사업장번호, 숫자 4자리 (sub-business place number, 4 digits) */
+            subBizno?: string | null;
+          } | null;
+          /** 과세 구분: 일반 / 영세율, 기본값 regular; 계산서는 regular만 (regular 10% or zero_rated 0%; default regular) */
+          taxType?: "regular" | "zero_rated";
+          /** 수탁자 (trustee) */
+          trustee?: {
+            /** 주소 (address); 최대 150자 (at most 150 characters) */
+            address?: string | null;
+            /** 사업자등록번호, 숫자 10자리, 하이픈 허용 (business registration number, 10 digits, hyphens allowed) */
+            bizno?: string | null;
+            /** 종목 (business item); 최대 40자 (at most 40 characters) */
+            businessItem?: string | null;
+            /** 업태 (type of business); 최대 40자 (at most 40 characters) */
+            businessType?: string | null;
+            /** 대표자 성명 (CEO name); 최대 30자 (at most 30 characters) */
+            ceoName?: string | null;
+            contact?: {
+              /** 담당 부서 (department); 최대 40자 (at most 40 characters) */
+              department?: string | null;
+              /** 이메일 (e-mail); 최대 40자 (at most 40 characters) */
+              email?: string | null;
+              /** 담당자명 (contact name); 최대 30자 (at most 30 characters) */
+              name?: string | null;
+              /** 전화번호 (telephone); 최대 20자 (at most 20 characters) */
+              tel?: string | null;
+            } | null;
+            /** 상호 (company name); 최대 70자 (at most 70 characters) */
+            name?: string | null;
+            /** 종사업장번호, 숫자 4자리 (sub-business place number, 4 digits) */
+            subBizno?: string | null;
+          } | null;
+          /** 작성일자 YYYYMMDD (KST), 오늘 이후 불가 (write date, not after today) */
+          writeDate: string;
+        };
+        /** true: 발행하고 메일 발송 (proc_state S), false: 임시저장 (T) (true: issue and mail now; false: save a draft) */
+        issue?: boolean;
+        /** 호출자의 키: 같은 subkey로 다시 작성하면 처음 문서를 돌려줌 (your own key: a second create with the same subkey returns the first document) */
+        subkey?: string;
+      }>;
+    };
+    bodyRequired: true;
+    responses: {
+      202: {
+        /** 완료 시각, KST ISO 8601 (completed at) */
+        completedAt: string | null;
+        /** 접수 시각, KST ISO 8601 (accepted at) */
+        createdAt: string;
+        /** 오류 항목 (items refused with an error) */
+        failed: number;
+        hasMore: boolean;
+        /** 대량 발행 요청 id (batch id) */
+        id: number;
+        /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+        issued: number;
+        /** 항목, 순번 순서 (items in index order, paged) */
+        items: Array<{
+          /** issued: 새 문서(true) 또는 subkey의 기존 문서(false) (a new document, or the existing one of the subkey) */
+          created: boolean | null;
+          /** 문서키 (document key) */
+          dockey: string | null;
+          /** 오류: POST …/documents/bulk가 이 항목에 답할 코드, 메시지, 필드 (the code, message and field the bulk route answers for the item) */
+          error: {
+            code: string;
+            field: string | null;
+            message: string;
+          } | null;
+          /** 요청 내 순번, 0부터 (position in the request, from 0) */
+          index: number;
+          /** 국세청 승인번호; 임시저장(issue false)은 null (NTS approval number; null for a draft) */
+          issueId: string | null;
+          state: "pending" | "issued" | "failed";
+          /** 항목의 subkey: 호출자의 것, 없으면 batch:<id>:<index> (the item's subkey: yours, or batch:<id>:<index>) */
+          subkey: string;
+        }>;
+        nextCursor: string | null;
+        /** 대기 항목 (items not handled yet) */
+        pending: number;
+        /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+        state: "accepted" | "processing" | "completed";
+        /** 항목 수 (items) */
+        total: number;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+      409: Schemas["Error"];
+      413: Schemas["Error"];
+    };
+    success: {
+      /** 완료 시각, KST ISO 8601 (completed at) */
+      completedAt: string | null;
+      /** 접수 시각, KST ISO 8601 (accepted at) */
+      createdAt: string;
+      /** 오류 항목 (items refused with an error) */
+      failed: number;
+      hasMore: boolean;
+      /** 대량 발행 요청 id (batch id) */
+      id: number;
+      /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+      issued: number;
+      /** 항목, 순번 순서 (items in index order, paged) */
+      items: Array<{
+        /** issued: 새 문서(true) 또는 subkey의 기존 문서(false) (a new document, or the existing one of the subkey) */
+        created: boolean | null;
+        /** 문서키 (document key) */
+        dockey: string | null;
+        /** 오류: POST …/documents/bulk가 이 항목에 답할 코드, 메시지, 필드 (the code, message and field the bulk route answers for the item) */
+        error: {
+          code: string;
+          field: string | null;
+          message: string;
+        } | null;
+        /** 요청 내 순번, 0부터 (position in the request, from 0) */
+        index: number;
+        /** 국세청 승인번호; 임시저장(issue false)은 null (NTS approval number; null for a draft) */
+        issueId: string | null;
+        state: "pending" | "issued" | "failed";
+        /** 항목의 subkey: 호출자의 것, 없으면 batch:<id>:<index> (the item's subkey: yours, or batch:<id>:<index>) */
+        subkey: string;
+      }>;
+      nextCursor: string | null;
+      /** 대기 항목 (items not handled yet) */
+      pending: number;
+      /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+      state: "accepted" | "processing" | "completed";
+      /** 항목 수 (items) */
+      total: number;
+    };
+  };
+  /** 대량 발행 진행 상황과 항목별 결과 (progress and per-item results, items paged in index order) */
+  "GET /v1/subscriptions/{subscriptionId}/document-batches/{batchId}": {
+    path: {
+      subscriptionId: number;
+      /** 대량 발행 요청 id (batch id) */
+      batchId: number;
+    };
+    query: {
+      cursor?: string;
+      limit?: number;
+    };
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        /** 완료 시각, KST ISO 8601 (completed at) */
+        completedAt: string | null;
+        /** 접수 시각, KST ISO 8601 (accepted at) */
+        createdAt: string;
+        /** 오류 항목 (items refused with an error) */
+        failed: number;
+        hasMore: boolean;
+        /** 대량 발행 요청 id (batch id) */
+        id: number;
+        /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+        issued: number;
+        /** 항목, 순번 순서 (items in index order, paged) */
+        items: Array<{
+          /** issued: 새 문서(true) 또는 subkey의 기존 문서(false) (a new document, or the existing one of the subkey) */
+          created: boolean | null;
+          /** 문서키 (document key) */
+          dockey: string | null;
+          /** 오류: POST …/documents/bulk가 이 항목에 답할 코드, 메시지, 필드 (the code, message and field the bulk route answers for the item) */
+          error: {
+            code: string;
+            field: string | null;
+            message: string;
+          } | null;
+          /** 요청 내 순번, 0부터 (position in the request, from 0) */
+          index: number;
+          /** 국세청 승인번호; 임시저장(issue false)은 null (NTS approval number; null for a draft) */
+          issueId: string | null;
+          state: "pending" | "issued" | "failed";
+          /** 항목의 subkey: 호출자의 것, 없으면 batch:<id>:<index> (the item's subkey: yours, or batch:<id>:<index>) */
+          subkey: string;
+        }>;
+        nextCursor: string | null;
+        /** 대기 항목 (items not handled yet) */
+        pending: number;
+        /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+        state: "accepted" | "processing" | "completed";
+        /** 항목 수 (items) */
+        total: number;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      /** 완료 시각, KST ISO 8601 (completed at) */
+      completedAt: string | null;
+      /** 접수 시각, KST ISO 8601 (accepted at) */
+      createdAt: string;
+      /** 오류 항목 (items refused with an error) */
+      failed: number;
+      hasMore: boolean;
+      /** 대량 발행 요청 id (batch id) */
+      id: number;
+      /** 발행(작성)된 항목: 새 문서, 또는 subkey가 가리키는 기존 문서 (items answered with a document: new, or the one their subkey names) */
+      issued: number;
+      /** 항목, 순번 순서 (items in index order, paged) */
+      items: Array<{
+        /** issued: 새 문서(true) 또는 subkey의 기존 문서(false) (a new document, or the existing one of the subkey) */
+        created: boolean | null;
+        /** 문서키 (document key) */
+        dockey: string | null;
+        /** 오류: POST …/documents/bulk가 이 항목에 답할 코드, 메시지, 필드 (the code, message and field the bulk route answers for the item) */
+        error: {
+          code: string;
+          field: string | null;
+          message: string;
+        } | null;
+        /** 요청 내 순번, 0부터 (position in the request, from 0) */
+        index: number;
+        /** 국세청 승인번호; 임시저장(issue false)은 null (NTS approval number; null for a draft) */
+        issueId: string | null;
+        state: "pending" | "issued" | "failed";
+        /** 항목의 subkey: 호출자의 것, 없으면 batch:<id>:<index> (the item's subkey: yours, or batch:<id>:<index>) */
+        subkey: string;
+      }>;
+      nextCursor: string | null;
+      /** 대기 항목 (items not handled yet) */
+      pending: number;
+      /** accepted 접수, processing 처리 중, completed 완료 (every item issued or failed) */
+      state: "accepted" | "processing" | "completed";
+      /** 항목 수 (items) */
+      total: number;
+    };
+  };
   /** 문서 목록 (list, newest first, cursor pagination) — Same filters as `cmd=MULTILIST`. */
   "GET /v1/subscriptions/{subscriptionId}/documents": {
     path: {
@@ -5482,6 +6065,46 @@ export interface Operations {
     };
     success: ArrayBuffer;
   };
+  /** 서비스 이벤트 목록 (this subscription’s events, oldest first) — Events in a total order (docs/events.md): follow `nextCursor` until `hasMore` is false, then poll with the last cursor. A cursor never skips an event committed later. Events are kept 30 days. */
+  "GET /v1/subscriptions/{subscriptionId}/events": {
+    path: {
+      subscriptionId: number;
+    };
+    query: {
+      /** 이벤트 유형, 쉼표로 구분 (comma-separated event types, e.g. document.issued,nts_filing.succeeded) */
+      type?: string;
+      /** 객체 유형 (object type: document, reverse_request, message_batch, message, bill, partner, api_key, document_batch) */
+      objectType?: string;
+      /** 객체 ID (one object, e.g. a dockey) */
+      objectId?: string;
+      /** 이전 응답의 nextCursor (the previous answer’s nextCursor; absent: from the oldest kept event) */
+      cursor?: string;
+      /** 1~500, default 100 */
+      limit?: number;
+    };
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        data: Schemas["Event"][];
+        /** 바로 이어서 더 읽을 이벤트가 있음 (more events are visible now) */
+        hasMore: boolean;
+        /** 다음 요청의 cursor (pass as cursor; kept when nothing new was visible; null only when nothing was ever read) */
+        nextCursor: string | null;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      data: Schemas["Event"][];
+      /** 바로 이어서 더 읽을 이벤트가 있음 (more events are visible now) */
+      hasMore: boolean;
+      /** 다음 요청의 cursor (pass as cursor; kept when nothing new was visible; null only when nothing was ever read) */
+      nextCursor: string | null;
+    };
+  };
   /** 국세청 전송 요청 (file issued documents with the NTS) — Same as legacy `taxinvoice.aspx cmd=REQNTS`. At most 100 dockeys. Each issued document is queued (ntsState 1), signed with the member's certificate, sent (2) and ends succeeded (3) or failed (4) with the NTS result code. A failed filing may be requested again. Needs a valid uploaded certificate (409 certificate_missing). Supports `Idempotency-Key`. */
   "POST /v1/subscriptions/{subscriptionId}/nts-filings": {
     path: {
@@ -5894,6 +6517,179 @@ export interface Operations {
     };
     success: Schemas["ReverseRequest"];
   };
+  /** 웹훅 엔드포인트 목록 (this partner’s endpoints, oldest first) */
+  "GET /v1/webhook-endpoints": {
+    path: never;
+    query: never;
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        data: Schemas["WebhookEndpoint"][];
+      };
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+    };
+    success: {
+      data: Schemas["WebhookEndpoint"][];
+    };
+  };
+  /** 웹훅 엔드포인트 등록 (register an endpoint, at most 10; the secret is shown only in this answer) */
+  "POST /v1/webhook-endpoints": {
+    path: never;
+    query: never;
+    body: {
+      /** ≤ 200 characters */
+      description?: string;
+      /** 받을 이벤트 유형 (event types to receive, of the catalogue; at least one) */
+      events: Array<"document.issued" | "document.mailed" | "document.mail_failed" | "document.read" | "document.approved" | "document.rejected" | "document.cancelled" | "document.discarded" | "reverse_request.requested" | "reverse_request.issued" | "reverse_request.refused" | "reverse_request.withdrawn" | "nts_filing.queued" | "nts_filing.sent" | "nts_filing.succeeded" | "nts_filing.failed" | "message_batch.accepted" | "message.delivered" | "message.failed" | "reservation.sent" | "reservation.cancelled" | "bill.issued" | "bill.paid" | "bill.overdue" | "partner.suspended" | "partner.restored" | "api_key.created" | "api_key.reissued" | "api_key.deleted" | "document_batch.accepted" | "document_batch.item_issued" | "document_batch.item_failed" | "document_batch.completed">;
+      /** https URL; internal addresses are refused */
+      url: string;
+    };
+    bodyRequired: true;
+    responses: {
+      201: Schemas["WebhookEndpointCreated"];
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      409: Schemas["Error"];
+    };
+    success: Schemas["WebhookEndpointCreated"];
+  };
+  /** 웹훅 엔드포인트 (one endpoint) */
+  "GET /v1/webhook-endpoints/{endpointId}": {
+    path: {
+      endpointId: string;
+    };
+    query: never;
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: Schemas["WebhookEndpoint"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: Schemas["WebhookEndpoint"];
+  };
+  /** 웹훅 엔드포인트 수정 (URL, events, description, enabled; enabling a disabled endpoint clears its failure streak and resumes its pending deliveries) */
+  "PATCH /v1/webhook-endpoints/{endpointId}": {
+    path: {
+      endpointId: string;
+    };
+    query: never;
+    body: {
+      description?: string;
+      enabled?: boolean;
+      /** 받을 이벤트 유형 (event types to receive, of the catalogue; at least one) */
+      events?: Array<"document.issued" | "document.mailed" | "document.mail_failed" | "document.read" | "document.approved" | "document.rejected" | "document.cancelled" | "document.discarded" | "reverse_request.requested" | "reverse_request.issued" | "reverse_request.refused" | "reverse_request.withdrawn" | "nts_filing.queued" | "nts_filing.sent" | "nts_filing.succeeded" | "nts_filing.failed" | "message_batch.accepted" | "message.delivered" | "message.failed" | "reservation.sent" | "reservation.cancelled" | "bill.issued" | "bill.paid" | "bill.overdue" | "partner.suspended" | "partner.restored" | "api_key.created" | "api_key.reissued" | "api_key.deleted" | "document_batch.accepted" | "document_batch.item_issued" | "document_batch.item_failed" | "document_batch.completed">;
+      url?: string;
+    };
+    bodyRequired: true;
+    responses: {
+      200: Schemas["WebhookEndpoint"];
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: Schemas["WebhookEndpoint"];
+  };
+  /** 웹훅 엔드포인트 삭제 (its deliveries and their log go with it) */
+  "DELETE /v1/webhook-endpoints/{endpointId}": {
+    path: {
+      endpointId: string;
+    };
+    query: never;
+    body: never;
+    bodyRequired: false;
+    responses: {
+      204: void;
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: void;
+  };
+  /** 전송 내역 (deliveries, newest first, each with its attempt log) */
+  "GET /v1/webhook-endpoints/{endpointId}/deliveries": {
+    path: {
+      endpointId: string;
+    };
+    query: {
+      /** the previous answer’s nextCursor */
+      cursor?: string;
+      /** 1~100, default 20 */
+      limit?: number;
+    };
+    body: never;
+    bodyRequired: false;
+    responses: {
+      200: {
+        data: Schemas["WebhookDelivery"][];
+        hasMore: boolean;
+        nextCursor: string | null;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      data: Schemas["WebhookDelivery"][];
+      hasMore: boolean;
+      nextCursor: string | null;
+    };
+  };
+  /** 다시 보내기 (a new attempt of the same delivery, same id and body, whatever its state) */
+  "POST /v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver": {
+    path: {
+      endpointId: string;
+      deliveryId: string;
+    };
+    query: never;
+    body: never;
+    bodyRequired: false;
+    responses: {
+      202: {
+        id: string;
+        state: "pending";
+      };
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      id: string;
+      state: "pending";
+    };
+  };
+  /** 서명 비밀키 교체 (a new secret, shown only in this answer; the previous one keeps signing as a second v1 until previousSecretExpiresAt) */
+  "POST /v1/webhook-endpoints/{endpointId}/rotate-secret": {
+    path: {
+      endpointId: string;
+    };
+    query: never;
+    body: {
+      /** 0..168, default 24; 0: the previous secret stops at once */
+      expiresInHours?: number;
+    };
+    bodyRequired: true;
+    responses: {
+      200: {
+        previousSecretExpiresAt: string | null;
+        secret: string;
+      };
+      400: Schemas["Error"];
+      401: Schemas["Error"];
+      403: Schemas["Error"];
+      404: Schemas["Error"];
+    };
+    success: {
+      previousSecretExpiresAt: string | null;
+      secret: string;
+    };
+  };
 }
 
 export type OperationName = keyof Operations;
@@ -5922,8 +6718,12 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   "POST /v1/sender-numbers",
   "POST /v1/subscriptions",
   "POST /v1/subscriptions/{subscriptionId}/certificate",
+  "POST /v1/subscriptions/{subscriptionId}/document-batches",
   "POST /v1/subscriptions/{subscriptionId}/documents",
   "PUT /v1/subscriptions/{subscriptionId}/documents/{dockey}",
   "POST /v1/subscriptions/{subscriptionId}/nts-filings",
   "POST /v1/subscriptions/{subscriptionId}/reverse-requests",
+  "POST /v1/webhook-endpoints",
+  "POST /v1/webhook-endpoints/{endpointId}/deliveries/{deliveryId}/redeliver",
+  "POST /v1/webhook-endpoints/{endpointId}/rotate-secret",
 ]);
