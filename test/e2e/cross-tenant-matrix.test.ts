@@ -14,7 +14,7 @@ import { LEGACY_PAGES } from '../../src/faces/legacy/legacy-routes.ts';
 import { legacyPost } from '../support/http.ts';
 import { legacyInvoiceFields, type Onboarded } from '../support/onboard.ts';
 import { legacyInsertMember, request, type Answer, type Client } from './portal-support.ts';
-import { sender, type Sender } from './messaging-send-support.ts';
+import { sender, senderMember, type Sender } from './messaging-send-support.ts';
 import { proofOf } from './messaging-support.ts';
 import { sampleDocument, todayKst, uploadCertificate, type TestMember } from './nts-support.ts';
 import { makeTestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
@@ -147,15 +147,7 @@ const tenants = {} as { a: Tenant; b: Tenant };
 
 async function tenant(): Promise<Tenant> {
   const s = await sender(sys);
-  const m = await legacyInsertMember(sys.url, { key: s.accessKey });
-  assert.equal(m.code, '0000', m.msg);
-  const sub = await legacyPost(sys.url, '_service.aspx', { cmd: 'SINCHSERVICE', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', pack_code: 1, svcunit_code: 1, amount: 0, vat: 0, total_amount: 0 });
-  assert.equal(sub.code, '0000', sub.msg);
-  const key = await legacyPost(sys.url, '_auth.aspx', { cmd: 'GETSVCKEY', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', sinchno: String(sub['sinchno']) });
-  assert.equal(key.code, '0000', key.msg);
-  const member: TestMember = { bizno: m.bizno, subBizno: '', loginId: m.loginId, password: 'Secret123', memberId: Number(m.member_no), subscriptionId: Number(sub['sinchno']), svcKey: String(key['svc_key']) };
-  const cert = await uploadCertificate(sys, member, makeTestNpkiIdentity(m.bizno));
-  assert.equal(cert.status, 201, JSON.stringify(cert.body));
+  const member = await senderMember(sys, s);
   return { sender: s, member, memberWeb: await memberSignedIn(sys.url, member), ids: { ownSubscription: String(member.subscriptionId) } };
 }
 

@@ -16,7 +16,7 @@ import { documentBatchQueue } from '../../src/modules/document-batches/document-
 import { rest } from '../support/http.ts';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { serveChild, type ChildServer } from '../support/child-server.ts';
+import { freshChannel, quietChildEnv, serveChild, type ChildServer } from '../support/child-server.ts';
 import { batchBody, faultOf, privateDate, type BatchView } from './document-batches-support.ts';
 
 const ITEMS = 2_000;
@@ -24,18 +24,10 @@ const ITEMS = 2_000;
 test(`a batch of ${ITEMS}: the server is killed (SIGKILL) midway and started again; every item is issued exactly once`, { timeout: 220_000 }, async () => {
   const pgUrl = process.env['TEST_DATABASE_URL'];
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-batch-crash-'));
-  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  const channel = freshChannel();
   const env: Record<string, string> = {
+    ...quietChildEnv(channel, pgUrl),
     HANBILL_DATA_DIR: dataDir,
-    LOG_LEVEL: 'error',
-    // its own job channels: the shared PostgreSQL test database holds other test files' jobs
-    HANBILL_CHANNEL: channel,
-    HANBILL_NTS_CHANNEL: `${channel}n`,
-    HANBILL_BILLING_TICK_MS: '0',
-    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
-    HANBILL_NTS_AUTO_FILE: 'off',
-    HANBILL_MAIL_PDF: 'off',
-    ...(pgUrl ? { DATABASE_URL: pgUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') } : {}),
   };
   /** The database the servers use, opened here only while no server runs (PGlite: one process owns the folder). */
   const open = (): Promise<Database> => openDatabase(pgUrl ? { kind: 'postgres', url: pgUrl, max: 2 } : { kind: 'pglite', dataDir: path.join(dataDir, 'pgdata') });

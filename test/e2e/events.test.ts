@@ -15,7 +15,7 @@ import { waitFor } from '../support/wait-for.ts';
 import { ntsTestEnv, sampleDocument, todayKst, uploadCertificate, waitSettled, type TestMember } from './nts-support.ts';
 import { startTestSystem } from '../support/test-system.ts';
 import { legacyInsertMember, makePartner, operatorClient, request } from './portal-support.ts';
-import { sender, type Sender } from './messaging-send-support.ts';
+import { sender, senderMember, type Sender } from './messaging-send-support.ts';
 import { onboard } from '../support/onboard.ts';
 
 interface Ev {
@@ -39,19 +39,7 @@ function startOn(db: Database, keepOpen: boolean): Promise<TestSystem> {
   return startTestSystem(ntsTestEnv({ HANBILL_CARRIER_SIM_DELAY_MS: '20' }), { database: keepOpen ? { ...db, close: async () => {} } : db });
 }
 
-/** A member of partner `s` (registered with its key) with a subscription and an uploaded certificate. */
-async function partnerMember(s: Sender): Promise<TestMember> {
-  const m = await legacyInsertMember(sys.url, { key: s.accessKey });
-  assert.equal(m.code, '0000', m.msg);
-  const sub = await legacyPost(sys.url, '_service.aspx', { cmd: 'SINCHSERVICE', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', pack_code: 1, svcunit_code: 1, amount: 0, vat: 0, total_amount: 0 });
-  assert.equal(sub.code, '0000', sub.msg);
-  const key = await legacyPost(sys.url, '_auth.aspx', { cmd: 'GETSVCKEY', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', sinchno: String(sub['sinchno']) });
-  assert.equal(key.code, '0000', key.msg);
-  const out: TestMember = { bizno: m.bizno, subBizno: '', loginId: m.loginId, password: 'Secret123', memberId: Number(m.member_no), subscriptionId: Number(sub['sinchno']), svcKey: String(key['svc_key']) };
-  const cert = await uploadCertificate(sys, out, makeTestNpkiIdentity(m.bizno));
-  assert.equal(cert.status, 201, JSON.stringify(cert.body));
-  return out;
-}
+const partnerMember = (s: Sender): Promise<TestMember> => senderMember(sys, s);
 
 const svc = () => ({ 'x-svc-key': member.svcKey });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });

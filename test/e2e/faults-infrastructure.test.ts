@@ -15,7 +15,7 @@ import pg from 'pg';
 import { freshBizno } from '../support/test-system.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { serveChild, type ChildServer } from '../support/child-server.ts';
+import { freshChannel, quietChildEnv, serveChild, type ChildServer } from '../support/child-server.ts';
 import { fakeSmtp } from '../support/fake-smtp.ts';
 import { usePrivateDatabase } from '../support/private-database.ts';
 
@@ -33,16 +33,11 @@ function invoice(email: string) {
 }
 
 function baseEnv(smtpPort: number, dataDir: string): Record<string, string> {
-  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  const channel = freshChannel();
   return {
+    ...quietChildEnv(channel),
     LOG_LEVEL: 'fatal',
     HANBILL_DATA_DIR: dataDir,
-    HANBILL_CHANNEL: channel,
-    HANBILL_NTS_CHANNEL: `${channel}n`,
-    HANBILL_BILLING_TICK_MS: '0',
-    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
-    HANBILL_NTS_AUTO_FILE: 'off',
-    HANBILL_MAIL_PDF: 'off',
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   };
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
+import { freshChannel, quietChildEnv, serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
 import { usePrivateDatabase } from '../support/private-database.ts';
 import { batchBody, faultOf, privateDate, type BatchView } from './document-batches-support.ts';
 
@@ -24,18 +24,9 @@ test('kill -9 of the API process during a stream of document batches: each ackno
   const priv = await usePrivateDatabase('faults_api');
   const dbUrl = process.env['TEST_DATABASE_URL']!;
   const dirs = [0, 1, 2].map((i) => fs.mkdtempSync(path.join(os.tmpdir(), `hanbill-kill-api-${i}-`)));
-  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  const channel = freshChannel();
   const env: Record<string, string> = {
-    LOG_LEVEL: 'error',
-    DATABASE_URL: dbUrl,
-    HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
-    HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
-    HANBILL_CHANNEL: channel,
-    HANBILL_NTS_CHANNEL: `${channel}n`,
-    HANBILL_BILLING_TICK_MS: '0',
-    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
-    HANBILL_NTS_AUTO_FILE: 'off',
-    HANBILL_MAIL_PDF: 'off',
+    ...quietChildEnv(channel, dbUrl),
   };
   let api: ChildServer | undefined;
   let worker: Awaited<ReturnType<typeof workerChild>> | undefined;

@@ -7,7 +7,6 @@
 // Two processes on one database: PostgreSQL only (the embedded database belongs to one process).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -18,7 +17,7 @@ import { freshBizno } from '../support/test-system.ts';
 import { rest } from '../support/http.ts';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
+import { freshChannel, quietChildEnv, serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
 import { fakeSmtp } from '../support/fake-smtp.ts';
 
 const pgUrl = process.env['TEST_DATABASE_URL'];
@@ -58,20 +57,10 @@ function slowRequest(url: string, pathname: string, headers: Record<string, stri
 
 test('SIGTERM: the request in flight completes, the hung job is handed back to another worker at the deadline, exit 0', { skip: pgUrl ? false : 'two processes on one database: PostgreSQL only (TEST_DATABASE_URL)', timeout: 120_000 }, async () => {
   const smtp = await fakeSmtp({ stallFirst: true });
-  const channel = `t${crypto.randomBytes(6).toString('hex')}`;
+  const channel = freshChannel();
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-shutdown-a-')), fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-shutdown-w-'))];
   const env: Record<string, string> = {
-    LOG_LEVEL: 'error',
-    DATABASE_URL: pgUrl!,
-    HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'),
-    HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url'),
-    // its own job channels: the shared test database holds other test files' jobs
-    HANBILL_CHANNEL: channel,
-    HANBILL_NTS_CHANNEL: `${channel}n`,
-    HANBILL_BILLING_TICK_MS: '0',
-    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
-    HANBILL_NTS_AUTO_FILE: 'off',
-    HANBILL_MAIL_PDF: 'off',
+    ...quietChildEnv(channel, pgUrl!),
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
     HANBILL_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
   };

@@ -5,6 +5,11 @@
  */
 import type { TestSystem } from '../support/test-system.ts';
 import { messagingPartner, PDF, type MessagingPartner } from './messaging-support.ts';
+import assert from 'node:assert/strict';
+import { makeTestNpkiIdentity } from '../../src/simulators/nts/test-pki.ts';
+import { legacyPost } from '../support/http.ts';
+import { legacyInsertMember } from './portal-support.ts';
+import { uploadCertificate, type TestMember } from './nts-support.ts';
 
 export interface Sender extends MessagingPartner {
   from: string;
@@ -55,4 +60,18 @@ export function jpeg(width: number, height: number, pad = 0): Buffer {
     left -= n;
   }
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, ...comments, Buffer.from([0xff, 0xd9])]);
+}
+
+/** A member of partner `s` (registered with its key) with a subscription, its service key and an uploaded certificate. */
+export async function senderMember(sys: TestSystem, s: Sender): Promise<TestMember> {
+  const m = await legacyInsertMember(sys.url, { key: s.accessKey });
+  assert.equal(m.code, '0000', m.msg);
+  const sub = await legacyPost(sys.url, '_service.aspx', { cmd: 'SINCHSERVICE', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', pack_code: 1, svcunit_code: 1, amount: 0, vat: 0, total_amount: 0 });
+  assert.equal(sub.code, '0000', sub.msg);
+  const key = await legacyPost(sys.url, '_auth.aspx', { cmd: 'GETSVCKEY', bizno: m.bizno, id: m.loginId, pwd: 'Secret123', sinchno: String(sub['sinchno']) });
+  assert.equal(key.code, '0000', key.msg);
+  const member: TestMember = { bizno: m.bizno, subBizno: '', loginId: m.loginId, password: 'Secret123', memberId: Number(m.member_no), subscriptionId: Number(sub['sinchno']), svcKey: String(key['svc_key']) };
+  const cert = await uploadCertificate(sys, member, makeTestNpkiIdentity(m.bizno));
+  assert.equal(cert.status, 201, JSON.stringify(cert.body));
+  return member;
 }

@@ -4,6 +4,7 @@
  * process's environment; without DATABASE_URL in it the child runs the embedded database in HANBILL_DATA_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -14,6 +15,28 @@ export interface ChildServer {
   child: ChildProcess;
   /** resolves with the exit code (null after a signal) */
   exited: Promise<number | null>;
+}
+
+/** A job channel of its own (the shared PostgreSQL test database holds other test files' jobs). */
+export function freshChannel(): string {
+  return `t${crypto.randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * The environment of a quiet child system on job channel `channel`: errors only in its log, no billing tick, no
+ * history purge, no auto-filing, mail without its PDF; with `databaseUrl`, PostgreSQL and fresh secrets.
+ */
+export function quietChildEnv(channel: string, databaseUrl?: string): Record<string, string> {
+  return {
+    LOG_LEVEL: 'error',
+    HANBILL_CHANNEL: channel,
+    HANBILL_NTS_CHANNEL: `${channel}n`,
+    HANBILL_BILLING_TICK_MS: '0',
+    HANBILL_MESSAGE_HISTORY_PURGE: 'off',
+    HANBILL_NTS_AUTO_FILE: 'off',
+    HANBILL_MAIL_PDF: 'off',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') } : {}),
+  };
 }
 
 export async function freePort(): Promise<number> {

@@ -6,6 +6,7 @@
  * Left out, on purpose (a refused request changes these by design):
  * - `audit_log`: the API guard and the portal login record every refusal (`api.refused`, failed logins);
  * - tables named `*throttle*`: failed password / code guesses are counted to throttle them (issue 8 §6, §8);
+ * - `rate_limit_windows`: every request is counted against its IP and credential, refused ones too (issue 15);
  * - columns `last_used_at` / `last_seen_at`: a key or session is touched when used, even if the call then
  *   fails; columns counting failures (`*fail*`, `locked_until`) for the same reason as the throttle tables;
  * - `schema_migrations`: no request writes it.
@@ -16,7 +17,7 @@ import type { Db } from '../../src/platform/db/transaction.ts';
 
 export type Snapshot = Map<string, string>;
 
-const SKIPPED_TABLES = /^(audit_log|schema_migrations)$|throttle/;
+const SKIPPED_TABLES = /^(audit_log|schema_migrations|rate_limit_windows)$|throttle/;
 const SKIPPED_COLUMNS = /^(last_used_at|last_seen_at|locked_until)$|fail/;
 
 export interface RowSnapshotter {
