@@ -97,13 +97,14 @@ function decodeStrict(bytes: Buffer, charset: LegacyCharset): string | undefined
 const neverText = (s: string): boolean => CONTROL_CHARACTERS.test(s) || s.includes('\uFFFD');
 
 /**
- * A field name as an answer may echo it: every character outside printable ASCII and Hangul becomes `\uXXXX`,
- * and a name longer than 64 characters is cut (`…`). Legacy field names are short ASCII; anything else is an
+ * A field name as an answer may echo it: every character outside printable ASCII and Hangul becomes `\uXXXX` — the
+ * space too, so that a name of spaces is still seen (`\u0020`), not a blank field — and a name longer than 64
+ * characters is cut (`…`). Legacy field names are short ASCII; anything else is an
  * attacker's or a broken client's, and must neither break the XML answer nor flood it.
  */
 export function printableFieldName(name: string): string {
   const shown = [...name]
-    .map((c) => (/^[\x20-\x7e\uac00-\ud7a3]$/u.test(c) ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`))
+    .map((c) => (/^[\x21-\x7e\uac00-\ud7a3]$/u.test(c) ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`))
     .join('');
   return shown.length > 64 ? `${shown.slice(0, 64)}…` : shown;
 }
