@@ -6,6 +6,8 @@
  * - Path parameters, query strings and headers arrive as text, so they keep ajv's coercion (`?limit=10`).
  * - Every `integer` is bounded to the safe integers: larger values lose precision as JS numbers and
  *   overflow PostgreSQL's bigint (2^63 and more was a 500), so the schema refuses them naming the field.
+ * - ajv's coercion turns `1e309` / `-1e309` into ±Infinity and then lets it through `integer`, `minimum` and
+ *   `maximum` (`?channelId=-1e309` was a 500): a coerced value that is not a finite number is refused too.
  */
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
@@ -58,8 +60,41 @@ function restValidator(externalSchemas: Record<string, unknown>, compilations: S
   return (route) =>
     compilations.defer(route as RouteSchemaDefinition, () => {
       const { strict, coercing } = compilersOnce();
-      return (route.httpPart === 'body' ? strict : coercing)({ ...route, schema: withSafeIntegers(route.schema) }) as (...args: unknown[]) => unknown;
+      const schema = withSafeIntegers(route.schema);
+      return route.httpPart === 'body' ? (strict({ ...route, schema }) as (...args: unknown[]) => unknown) : finiteOnly(coercing({ ...route, schema }) as unknown as AjvValidate);
     }) as ReturnType<RouteCompiler>;
+}
+
+interface AjvValidate {
+  (data: unknown): boolean;
+  errors?: unknown[] | null;
+}
+
+/** The first property (or array item) of coerced `data` that is a number but not a finite one. */
+function nonFinitePath(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  for (const [key, value] of Object.entries(data)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'number' && !Number.isFinite(v))) return `/${key}`;
+  }
+  return undefined;
+}
+
+/** `validate`, refusing a coerced ±Infinity / NaN as ajv refuses a non-integer (the same error shape, naming the field). */
+function finiteOnly(validate: AjvValidate): (...args: unknown[]) => unknown {
+  let own: unknown[] | undefined;
+  return new Proxy(validate, {
+    apply: (target, thisArg, args: unknown[]) => {
+      own = undefined;
+      const ok = Reflect.apply(target, thisArg, args) as boolean;
+      if (!ok) return false;
+      const at = nonFinitePath(args[0]);
+      if (at === undefined) return true;
+      own = [{ keyword: 'type', instancePath: at, schemaPath: '#/type', params: { type: 'integer' }, message: 'must be integer' }];
+      return false;
+    },
+    get: (target, prop) => (prop === 'errors' && own ? own : Reflect.get(target, prop)),
+  }) as unknown as (...args: unknown[]) => unknown;
 }
 
 /**
