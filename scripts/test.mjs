@@ -2,7 +2,8 @@
 // The test command (`npm test`): type-check, then the *.test.ts files with node:test, tier by tier, with the
 // TAP output streamed through as it comes (a long run shows its progress; nothing is held until the end).
 //
-//   npm test                              build clients/typescript, then every tier: unit → db → e2e → browser
+//   npm test                              every tier: unit → db → e2e → browser (clients/typescript built first
+//                                         when a file of clients/typescript/test is selected)
 //   npm test -- e2e   (or --tier e2e)     one tier; several may be named (`unit db`, `--tier unit,db`)
 //   npm test -- jobs documents-rest       file filters (substring of the path), each file in its own tier
 //   --no-typecheck (HANBILL_SKIP_TYPECHECK=1) skips tsc; --test-name-pattern=… and other --test-* go to node
@@ -35,10 +36,13 @@ if (args.typecheck && process.env.HANBILL_SKIP_TYPECHECK !== '1') {
 }
 
 // The TypeScript client (clients/typescript) is its own package, built with the root's typescript: its dist/ is what
-// integrators import, so every run builds it (a type error in it fails the run like tsc above).
-console.log('# build: clients/typescript (tsc -p clients/typescript)');
-const client = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'clients/typescript')], { stdio: 'inherit', cwd: root });
-if (client.status !== 0) process.exit(client.status ?? 1);
+// integrators import, and its tests (clients/typescript/test, dist.test.ts among them) load it. A run that selects
+// none of them does not build it (its sources are type-checked with the root's by tsc above).
+if (plan.some((step) => step.files.some((f) => f.startsWith(`clients${path.sep}typescript${path.sep}`)))) {
+  console.log('# build: clients/typescript (tsc -p clients/typescript)');
+  const client = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'clients/typescript')], { stdio: 'inherit', cwd: root });
+  if (client.status !== 0) process.exit(client.status ?? 1);
+}
 
 /** One tier in a node:test process; its stdout is forwarded chunk by chunk while the summary is read from it. */
 function runTier({ tier, files }) {
