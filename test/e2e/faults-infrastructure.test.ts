@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freshBizno } from '../support/test-system.ts';
+import { sampleDocumentMailedTo } from './nts-support.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { freshChannel, quietChildEnv, serveChild, type ChildServer } from '../support/child-server.ts';
@@ -20,17 +20,6 @@ import { fakeSmtp } from '../support/fake-smtp.ts';
 import { usePrivateDatabase } from '../support/private-database.ts';
 
 const sharedUrl = process.env['TEST_DATABASE_URL'];
-
-function invoice(email: string) {
-  return {
-    kind: 'tax_invoice',
-    purpose: 'receipt',
-    writeDate: '20261121',
-    buyer: { idType: 'business', id: freshBizno(), name: '(주)장애상사', ceoName: '정대표', contacts: [{ name: '담당', email }] },
-    amounts: { supply: 100000, tax: 10000, total: 110000 },
-    lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
-  };
-}
 
 function baseEnv(smtpPort: number, dataDir: string): Record<string, string> {
   const channel = freshChannel();
@@ -50,7 +39,7 @@ async function issueUntilAccepted(url: string, s: Onboarded, email: string, stat
     const r = await fetch(`${url}/v1/subscriptions/${s.sinchno}/documents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-svc-key': s.svcKey, 'idempotency-key': key },
-      body: JSON.stringify({ issue: true, document: invoice(email) }),
+      body: JSON.stringify({ issue: true, document: sampleDocumentMailedTo(s.bizno, email) }),
       signal: AbortSignal.timeout(15_000),
     }).then(
       async (res) => ({ status: String(res.status), body: (await res.json().catch(() => ({}))) as { dockey?: string; error?: { message?: string } } }),

@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/platform/db/database.ts';
-import { freshBizno } from '../support/test-system.ts';
 import { rest } from '../support/http.ts';
+import { sampleDocumentMailedTo } from './nts-support.ts';
 import { onboard } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { freshChannel, quietChildEnv, serveChild, workerChild, type ChildServer } from '../support/child-server.ts';
@@ -22,17 +22,6 @@ import { fakeSmtp } from '../support/fake-smtp.ts';
 
 const pgUrl = process.env['TEST_DATABASE_URL'];
 const SHUTDOWN_TIMEOUT_MS = 2_500;
-
-function invoice(email: string) {
-  return {
-    kind: 'tax_invoice',
-    purpose: 'receipt',
-    writeDate: '20261121',
-    buyer: { idType: 'business', id: freshBizno(), name: '(주)종료상사', ceoName: '정대표', contacts: [{ name: '담당', email }] },
-    amounts: { supply: 100000, tax: 10000, total: 110000 },
-    lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
-  };
-}
 
 /** A raw HTTP/1.1 request whose body is sent in two parts, the second when `rest()` is called; resolves with the status. */
 function slowRequest(url: string, pathname: string, headers: Record<string, string>, body: string): { sendRest: () => void; answer: Promise<{ status: number; text: string }> } {
@@ -71,7 +60,7 @@ test('SIGTERM: the request in flight completes, the hung job is handed back to a
     const s = await onboard(server.url);
     const auth = { 'x-svc-key': s.svcKey };
     const base = `/v1/subscriptions/${s.sinchno}/documents`;
-    const first = await rest(server.url, 'POST', base, { issue: true, document: invoice('first@example.kr') }, auth);
+    const first = await rest(server.url, 'POST', base, { issue: true, document: sampleDocumentMailedTo(s.bizno, 'first@example.kr') }, auth);
     assert.equal(first.status, 201, JSON.stringify(first.body));
     // its mail job is running in the server: the message sent, waiting for an answer that never comes
     await waitFor(async () => smtp.stalled(), (n) => n >= 1, { timeoutMs: 20_000, what: 'the first mail job to send its message' });
@@ -88,7 +77,7 @@ test('SIGTERM: the request in flight completes, the hung job is handed back to a
     assert.deepEqual(running.map((j) => j.state), ['running'], JSON.stringify(running));
 
     worker = await workerChild({ ...env, HANBILL_DATA_DIR: dirs[1]! });
-    const slow = slowRequest(server.url, base, auth, JSON.stringify({ issue: true, document: invoice('second@example.kr') }));
+    const slow = slowRequest(server.url, base, auth, JSON.stringify({ issue: true, document: sampleDocumentMailedTo(s.bizno, 'second@example.kr') }));
     await new Promise((r) => setTimeout(r, 300)); // the request's head and half its body have arrived
 
     const t0 = Date.now();

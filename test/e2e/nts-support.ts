@@ -97,6 +97,13 @@ export function sampleDocument(kind: '0101' | '0201' | '0301' | '0401', supplier
   return doc;
 }
 
+/** The 0101 sample issued today by `supplierBizno`, its mail to `email` alone (tests that follow each document's mail). */
+export function sampleDocumentMailedTo(supplierBizno: string, email: string): DocumentInput {
+  const doc = sampleDocument('0101', supplierBizno, todayKst());
+  doc.buyer = { ...doc.buyer, contacts: [{ name: '담당', email }] };
+  return doc;
+}
+
 export function todayKst(at: Date = new Date()): string {
   return kstDate(at);
 }
