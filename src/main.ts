@@ -11,7 +11,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import type { Ctx, Logger } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { JobWorker, type JobHandler } from './platform/jobs.ts';
+import { JobWorker, settlesWithin, type JobHandler } from './platform/jobs.ts';
 import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
@@ -274,6 +274,25 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     await closePdfRenderPool();
     await database.close();
   };
+  // close(): everything, waiting as long as it takes; shutdown(timeoutMs): the same, bounded (System.shutdown)
+  const stop = async (timeoutMs: number | undefined): Promise<ShutdownResult> => {
+    if (closed) return { handedBack: [], requestsFinished: true };
+    closed = true;
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    const left = () => (deadline === undefined ? undefined : Math.max(0, deadline - Date.now()));
+    // the listeners close now; app.close() resolves when the requests in flight have been answered
+    const requests = Promise.all([app?.close(), metricsServer?.close()]);
+    requests.catch(() => {}); // awaited below, after the worker: a failure is thrown there, not left unhandled
+    await webhooks.stop();
+    const { handedBack } = worker ? await worker.stop({ deadlineMs: left() }) : { handedBack: [] };
+    const requestsFinished = await settlesWithin(requests, left());
+    if (handedBack.length > 0) log.warn({ jobs: handedBack }, 'shutdown deadline: running jobs handed back to the queue');
+    if (!requestsFinished) log.warn({ timeoutMs }, 'shutdown deadline: requests still in flight are cut');
+    // the database stays open for a handler still running past the deadline only if the requests finished:
+    // otherwise the process exits right after (the caller's process.exit) and closing it would wait for them
+    if (requestsFinished) await closeParts();
+    return { handedBack, requestsFinished };
+  };
   return {
     ctx,
     database,
@@ -289,33 +308,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     mail,
     webhooks,
     close: async () => {
-      if (closed) return;
-      closed = true;
-      await app?.close();
-      await metricsServer?.close();
-      await webhooks.stop();
-      await worker?.stop();
-      await closeParts();
+      await stop(undefined);
     },
-    shutdown: async (timeoutMs) => {
-      if (closed) return { handedBack: [], requestsFinished: true };
-      closed = true;
-      const deadline = Date.now() + timeoutMs;
-      const left = () => Math.max(0, deadline - Date.now());
-      // the listener closes now; app.close() resolves when the requests in flight have been answered
-      const requests = app ? app.close().then(() => true) : Promise.resolve(true);
-      await webhooks.stop();
-      const { handedBack } = worker ? await worker.stop({ deadlineMs: left() }) : { handedBack: [] };
-      let timer: NodeJS.Timeout | undefined;
-      const requestsFinished = await Promise.race([requests, new Promise<boolean>((r) => (timer = setTimeout(() => r(false), left())))]);
-      clearTimeout(timer);
-      if (handedBack.length > 0) log.warn({ jobs: handedBack }, 'shutdown deadline: running jobs handed back to the queue');
-      if (!requestsFinished) log.warn({ timeoutMs }, 'shutdown deadline: requests still in flight are cut');
-      // the database stays open for a handler still running past the deadline only if the requests finished:
-      // otherwise the process exits right after (the caller's process.exit) and closing it would wait for them
-      if (requestsFinished) await closeParts();
-      return { handedBack, requestsFinished };
-    },
+    shutdown: (timeoutMs) => stop(timeoutMs),
   };
 }
 

@@ -98,6 +98,20 @@ export interface WorkerOptions {
   onError?: (job: Job, err: unknown) => void;
 }
 
+/** true when `p` settles within `ms` (no `ms`: waits for it), false when the time runs out first. */
+export async function settlesWithin(p: Promise<unknown>, ms: number | undefined): Promise<boolean> {
+  if (ms === undefined) {
+    await p;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class JobWorker {
   private running = false;
   private loops: Promise<void>[] = [];
@@ -140,33 +154,20 @@ export class JobWorker {
     this.running = false;
     wakeListeners.delete(this.wakeListener);
     this.wakeAll();
-    const loops = Promise.all(this.loops);
-    if (opts.deadlineMs === undefined) {
-      await loops;
+    if (await settlesWithin(Promise.all(this.loops), opts.deadlineMs)) {
       this.loops = [];
       return { handedBack: [] };
     }
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([loops.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), opts.deadlineMs)))]);
-    clearTimeout(timer);
-    if (finished) {
-      this.loops = [];
-      return { handedBack: [] };
-    }
-    const ids: number[] = [];
-    for (const [id, attempts] of this.inFlight) {
-      this.handedBack.add(id);
-      // only while the lease is still ours: a job whose lease ran out and that another worker claimed has a higher attempt
-      const released = await this.db
-        .updateTable('jobs')
-        .set({ state: 'pending', locked_until: null, run_at: sql`now()`, attempts: sql`GREATEST(attempts - 1, 0)` })
-        .where('id', '=', id)
-        .where('state', '=', 'running')
-        .where('attempts', '=', attempts)
-        .executeTakeFirst();
-      if (Number(released.numUpdatedRows) > 0) ids.push(id);
-    }
-    return { handedBack: ids };
+    const running = [...this.inFlight];
+    if (running.length === 0) return { handedBack: [] };
+    for (const [id] of running) this.handedBack.add(id);
+    // one statement for all of them, each only while its lease is still ours: a job whose lease ran out and that
+    // another worker claimed has a higher attempt
+    const { rows } = await sql<{ id: number }>`
+      UPDATE jobs SET state = 'pending', locked_until = NULL, run_at = now(), attempts = GREATEST(attempts - 1, 0)
+       WHERE state = 'running' AND (id, attempts) IN (${sql.join(running.map(([id, attempts]) => sql`(${id}::bigint, ${attempts}::int)`))})
+       RETURNING id`.execute(this.db);
+    return { handedBack: rows.map((r) => Number(r.id)) };
   }
 
   /** Claim and run due jobs until none is left (tests use this to drain deterministically). */
