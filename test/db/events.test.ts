@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/platform/db/database.ts';
-import { recordEvent, recordEvents } from '../../src/modules/events/record-event.ts';
+import { sql } from 'kysely';
+import { EVENT_COLUMNS, eventRows, recordEvent, recordEvents } from '../../src/modules/events/record-event.ts';
 import { listEvents } from '../../src/modules/events/list-events.ts';
 import type { Ctx } from '../../src/platform/context.ts';
 import { silentLogger } from '../../src/platform/context.ts';
@@ -68,6 +69,20 @@ test('an event rolled back with its change never exists; committed ones are list
   const again = await listEvents(ctx, { partnerId }, { cursor: page.nextCursor! });
   assert.deepEqual(again.data, []);
   assert.equal(again.nextCursor, page.nextCursor);
+});
+
+test('eventRows joins a change made in one statement: its events are written only when the change happened', async () => {
+  const partnerId = freshPartner();
+  const at = new Date();
+  const cols = sql.raw(EVENT_COLUMNS.join(', '));
+  // a data-modifying CTE that changed nothing (no row matched), then one that changed a row
+  for (const [objectId, matches] of [['k-unchanged', false], ['k-changed', true]] as const) {
+    await sql`
+      WITH changed AS (SELECT 1 AS n WHERE ${matches})
+      INSERT INTO events (${cols}) ${eventRows([{ type: 'api_key.created', partnerId, objectId, state: 'active', at }], sql`EXISTS (SELECT 1 FROM changed)`)}`.execute(database.db);
+  }
+  const page = await whenListable({ partnerId }, 1);
+  assert.deepEqual(page.data.map((e) => e.object.id), ['k-changed']);
 });
 
 test('cursor paging visits every event once; type and object filters; other partners are never seen', async () => {

@@ -6,8 +6,8 @@
  * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
  * the Message-ID is stable per outbox row so receivers can drop the duplicate.
  * Events: `document.mailed` when a mail is sent, `document.mail_failed` when it failed for good (a permanent SMTP
- * error or the last attempt), each in the transaction that records the result — only the outbox row's first
- * change from pending records one, so a repeated job records none.
+ * error or the last attempt), each written with the result (a sent mail: in its one statement) — only the outbox
+ * row's first change from pending records one, so a repeated job records none.
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -17,7 +17,7 @@ import { MailSendError } from '../mail/mail-transport.ts';
 import { renderInvoiceMail } from './render/index.ts';
 import { documentFileName, documentOf, pdfOf, renderMetaOf, standardXmlOf } from './document-files.ts';
 import { viewUrl } from './recipient-view.ts';
-import { recordEvent } from '../events/record-event.ts';
+import { EVENT_COLUMNS, eventRows, recordEvent } from '../events/record-event.ts';
 import { documentEvent } from './document-log-events.ts';
 
 export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
@@ -53,25 +53,30 @@ export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport) {
         ],
       });
       const now = ctx.clock.now();
-      await ctx.db.transaction().execute(async (tx) => {
-        // both rows in one statement (a data-modifying CTE, one round trip); the event only when the outbox row
-        // left pending here (a job run twice records one event)
-        const sent = await tx
-          .with('sent', (db) =>
-            db
-              .updateTable('mail_outbox')
-              .set({ state: 'sent', attempts: sql`attempts + 1`, sent_at: now, message_id: result.messageId, last_error: null })
-              .where('id', '=', outbox.id)
-              .where('state', '=', 'pending')
-              .returning('document_id'),
-          )
-          .updateTable('documents')
-          .set({ send_at: now, mail_result: 'sent', updated_at: now })
-          .where('id', '=', row.id)
-          .where('id', 'in', (eb) => eb.selectFrom('sent').select('sent.document_id'))
-          .executeTakeFirst();
-        if (Number(sent.numUpdatedRows) > 0) await recordEvent(tx, documentEvent('document.mailed', row, now, { reason: outboxReason, to: outbox.to_addr }));
-      });
+      // both rows and the event in one statement (data-modifying CTEs: atomic, one round trip, no transaction of
+      // its own); the documents row and the event only when the outbox row left pending here (a job run twice
+      // records one event)
+      await ctx.db
+        .with('sent', (db) =>
+          db
+            .updateTable('mail_outbox')
+            .set({ state: 'sent', attempts: sql`attempts + 1`, sent_at: now, message_id: result.messageId, last_error: null })
+            .where('id', '=', outbox.id)
+            .where('state', '=', 'pending')
+            .returning('document_id'),
+        )
+        .with('doc', (db) =>
+          db
+            .updateTable('documents')
+            .set({ send_at: now, mail_result: 'sent', updated_at: now })
+            .where('id', '=', row.id)
+            .where('id', 'in', (eb) => eb.selectFrom('sent').select('sent.document_id'))
+            .returning('id'),
+        )
+        .insertInto('events')
+        .columns(EVENT_COLUMNS)
+        .expression(eventRows([documentEvent('document.mailed', row, now, { reason: outboxReason, to: outbox.to_addr })], sql`EXISTS (SELECT 1 FROM doc)`))
+        .execute();
       ctx.log.info({ dockey: row.dockey, outboxId }, 'document mail sent');
     } catch (err) {
       const permanent = err instanceof MailSendError && err.permanent;
