@@ -61,6 +61,18 @@ test('per IP: the limit counts every face together, answers 429 + Retry-After in
   assert.equal((await get(sys.url, '/portal/login')).status, 200);
 });
 
+test('a request Fastify refuses before any route code (no such route, a body over the limit, malformed JSON) counts once, like any other', async (t) => {
+  const clock = new ManualClock(new Date(WINDOW_START.getTime() + 20_000));
+  const sys: TestSystem = await startTestSystem({ HANBILL_RATE_LIMIT_PER_IP: '4', HANBILL_RATE_LIMIT_PER_KEY: '1000', HANBILL_BODY_LIMIT: '1024' }, { clock });
+  t.after(() => sys.close());
+  const post = (body: string) => fetch(`${sys.url}/v1/members`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  assert.equal((await get(sys.url, '/v1/no-such-route')).status, 404);
+  assert.equal((await post(JSON.stringify({ pad: 'x'.repeat(2048) }))).status, 413);
+  assert.equal((await post('{"bizno":')).status, 400);
+  assert.equal((await get(sys.url, '/v1/login-ids/someone1')).status, 200, 'the 4th request of 4');
+  assertRefused(await get(sys.url, '/v1/login-ids/someone1'));
+});
+
 test('per key: each credential (bearer key, session cookie) has its own count across faces; another key and the IP are unaffected', async (t) => {
   const clock = new ManualClock(new Date(WINDOW_START.getTime() + 59_500));
   const sys: TestSystem = await startTestSystem({ HANBILL_RATE_LIMIT_PER_IP: '1000', HANBILL_RATE_LIMIT_PER_KEY: '3' }, { clock });
