@@ -230,6 +230,12 @@ describe('document batches', () => {
     const badCursor = await rest(sys.url, 'GET', `${batches(a)}/${posted.body.id}?cursor=!!`, undefined, auth(a));
     assert.equal(badCursor.status, 400);
     assert.equal(badCursor.body.error.field, 'cursor');
+    // well-formed but past the batch's items (999999999999999 would overflow the integer index in SQL)
+    for (const n of ['999999999999999', '1']) {
+      const past = await rest(sys.url, 'GET', `${batches(a)}/${posted.body.id}?cursor=${Buffer.from(n).toString('base64url')}`, undefined, auth(a));
+      assert.equal(past.status, 400, n);
+      assert.equal(past.body.error.field, 'cursor');
+    }
     const badLimit = await rest(sys.url, 'GET', `${batches(a)}/${posted.body.id}?limit=1001`, undefined, auth(a));
     assert.equal(badLimit.status, 400);
     assert.equal(badLimit.body.error.field, 'limit');

@@ -99,6 +99,9 @@ export async function getDocumentBatch(ctx: Ctx, tenant: Tenant, batchId: number
   if (!Number.isSafeInteger(batchId) || batchId < 1) throw batchNotFound(batchId);
   const row = await ctx.db.selectFrom('document_batches').select(BATCH_COLUMNS).where('id', '=', batchId).where('subscription_id', '=', tenant.subscriptionId).executeTakeFirst();
   if (!row) throw batchNotFound(batchId);
+  // every cursor this API returns is the index of one of the batch's items (and an index past them would overflow
+  // the integer column in SQL: a 500)
+  if (from >= row.total) throw new AppError('field_invalid', '잘못된 cursor입니다 (cursor is not one this API returned)', { field: 'cursor' });
   const items = await sql<{ idx: number; subkey: string; state: DocumentBatchItemState; dockey: string | null; nts_issue_id: string | null; created: boolean | null; error_code: string | null; error_message: string | null; error_field: string | null }>`
     SELECT i.idx, i.subkey, i.state, d.dockey, d.nts_issue_id, i.created, i.error_code, i.error_message, i.error_field
       FROM document_batch_items i LEFT JOIN documents d ON d.id = i.document_id
