@@ -38,8 +38,8 @@ export function fillPath(template: string, params: Record<string, unknown> | und
   });
 }
 
-/** A request of a "METHOD /path" the generated document may not know yet (events, webhooks, batches until they land). */
-export function requestOf(name: string, args: { path?: Record<string, unknown> | undefined; query?: unknown; body?: unknown } & CallOptions, subscription: SubscriptionCredentials | undefined, idempotentPost?: boolean): RequestSpec {
+/** The request of a "METHOD /path" of the generated document: a POST is retried only when the server deduplicates it by Idempotency-Key. */
+function requestOf(name: string, args: { path?: Record<string, unknown> | undefined; query?: unknown; body?: unknown } & CallOptions, subscription: SubscriptionCredentials | undefined): RequestSpec {
   const space = name.indexOf(' ');
   const method = name.slice(0, space) as RequestSpec['method'];
   const template = name.slice(space + 1);
@@ -58,7 +58,7 @@ export function requestOf(name: string, args: { path?: Record<string, unknown> |
     query: args.query as Record<string, unknown> | undefined,
     body: args.body,
     headers,
-    idempotentPost: idempotentPost ?? IDEMPOTENT_OPERATIONS.has(name),
+    idempotentPost: IDEMPOTENT_OPERATIONS.has(name),
     idempotencyKey: args.idempotencyKey,
     signal: args.signal,
   };

@@ -22,8 +22,16 @@ export async function* paginate<T, C>(fetchPage: (position: C | undefined) => Pr
   }
 }
 
-/** A cursor page (`{ data, nextCursor, hasMore }`) as PageOf. */
-export function cursorPage<T>(page: { data: readonly T[]; nextCursor?: string | null; hasMore: boolean }): PageOf<T, string> {
+/** A page of a cursor list (events, deliveries, batches): pass `nextCursor` as `cursor` to continue. */
+export interface CursorPage<T> {
+  data: readonly T[];
+  /** returned even for an empty page (events), so a poll keeps its place */
+  nextCursor?: string | null;
+  hasMore: boolean;
+}
+
+/** A cursor page as PageOf. */
+export function cursorPage<T>(page: CursorPage<T>): PageOf<T, string> {
   return { items: page.data, next: page.hasMore && page.nextCursor ? page.nextCursor : undefined };
 }
 
@@ -47,7 +55,7 @@ export interface FollowOptions {
  * The cursor is returned even for an empty page, so a poll keeps its place; ends when `signal` aborts.
  */
 export async function* followCursor<T>(
-  fetchPage: (cursor: string | undefined) => Promise<{ data: readonly T[]; nextCursor?: string | null; hasMore: boolean }>,
+  fetchPage: (cursor: string | undefined) => Promise<CursorPage<T>>,
   options: FollowOptions & { cursor?: string | undefined } = {},
 ): AsyncGenerator<T, void, undefined> {
   let cursor = options.cursor;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { GENERATED_PATH, generateClientTypes, readSpec, typeOf } from '../../../scripts/gen-client.ts';
 import { EVENT_TYPE_NAMES, EVENT_OBJECT_TYPES as SERVER_OBJECT_TYPES } from '../../../src/modules/events/event-catalogue.ts';
-import { EVENT_OBJECT_TYPES, EVENT_TYPES } from '../src/contract-types.ts';
+import { EVENT_OBJECT_TYPES, EVENT_TYPES } from '../src/areas/events.ts';
 import { IDEMPOTENT_OPERATIONS } from '../src/generated/api.ts';
 
 test('clients/typescript/src/generated/api.ts is up to date with docs/openapi.json', () => {

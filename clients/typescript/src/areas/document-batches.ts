@@ -2,14 +2,20 @@
  * 대량 발행 (up to 10,000 documents): stored at once (202) and issued in the background, each item idempotent by
  * its subkey; progress and per-item results (dockey and 승인번호, or the error naming its field) by polling.
  */
-import type { DocumentBatch, DocumentBatchItem, DocumentBatchSummary } from '../contract-types.ts';
+import type { Operations } from '../generated/api.ts';
 import type { BulkWrite } from './documents.ts';
-import { requestOf } from '../operation-call.ts';
+import { callOperation } from '../operation-call.ts';
 import { subscriptionIdOf, type ClientContext } from '../context.ts';
 import { cursorPage, paginate } from '../paging.ts';
 import type { CallOptions } from '../transport.ts';
 
 const P = '/v1/subscriptions/{subscriptionId}/document-batches';
+/** A batch's progress and one page of its items (index order). */
+export type DocumentBatch = Operations[`GET ${typeof P}/{batchId}`]['success'];
+export type DocumentBatchState = DocumentBatch['state'];
+export type DocumentBatchItem = DocumentBatch['items'][number];
+export type DocumentBatchSummary = Operations[`GET ${typeof P}`]['success']['data'][number];
+type PageQuery = NonNullable<Operations[`GET ${typeof P}/{batchId}`]['query']>;
 
 export interface WaitOptions {
   /** between polls, ms (default 1,000) */
@@ -22,28 +28,28 @@ export interface WaitOptions {
 export class DocumentBatchesApi {
   constructor(private readonly c: ClientContext) {}
 
-  private async call<T>(name: string, args: Parameters<typeof requestOf>[1], idempotentPost?: boolean): Promise<T> {
-    const path = { subscriptionId: subscriptionIdOf(this.c), ...args.path };
-    return this.c.transport.request<T>(requestOf(name, { ...args, path }, this.c.subscription, idempotentPost));
+  /** `{subscriptionId}` from the client; a batch id may come as a string (a command-line argument), it goes in the URL as is. */
+  private path(batchId?: number | string) {
+    return { subscriptionId: subscriptionIdOf(this.c), ...(batchId !== undefined ? { batchId } : {}) } as { subscriptionId: number; batchId: number };
   }
 
   /** Store a batch (1..10,000 items of the bulk route's shape); re-posting with the same idempotencyKey answers the same batch. */
   create(documents: BulkWrite['documents'], options?: CallOptions): Promise<DocumentBatch> {
-    return this.call(`POST ${P}`, { body: { documents }, ...options }, true);
+    return callOperation(this.c.transport, this.c.subscription, `POST ${P}`, { path: this.path(), body: { documents }, ...options });
   }
 
   /** The batch's progress and one page of its items (index order). */
-  get(batchId: number | string, query: { cursor?: string; limit?: number } = {}, options?: CallOptions): Promise<DocumentBatch> {
-    return this.call(`GET ${P}/{batchId}`, { path: { batchId }, query, ...options });
+  get(batchId: number | string, query: PageQuery = {}, options?: CallOptions): Promise<DocumentBatch> {
+    return callOperation(this.c.transport, this.c.subscription, `GET ${P}/{batchId}`, { path: this.path(batchId), query, ...options });
   }
 
   /** The subscription's batches, newest first (without items). */
-  list(query: { cursor?: string; limit?: number } = {}, options?: CallOptions): Promise<{ data: DocumentBatchSummary[]; nextCursor: string | null; hasMore: boolean }> {
-    return this.call(`GET ${P}`, { query, ...options });
+  list(query: PageQuery = {}, options?: CallOptions): Promise<Operations[`GET ${typeof P}`]['success']> {
+    return callOperation(this.c.transport, this.c.subscription, `GET ${P}`, { path: this.path(), query, ...options });
   }
 
   /** Every item of a batch, page after page. */
-  iterateItems(batchId: number | string, query: { limit?: number } = {}, options?: CallOptions): AsyncGenerator<DocumentBatchItem, void, undefined> {
+  iterateItems(batchId: number | string, query: Omit<PageQuery, 'cursor'> = {}, options?: CallOptions): AsyncGenerator<DocumentBatchItem, void, undefined> {
     return paginate<DocumentBatchItem, string>(async (cursor) => {
       const page = await this.get(batchId, { ...query, ...(cursor ? { cursor } : {}) }, options);
       return cursorPage({ data: page.items, nextCursor: page.nextCursor, hasMore: page.hasMore });
