@@ -26,7 +26,7 @@ const SESSION_COOKIES = /(?:^|;\s*)(hb_session|hb_member)=([^;]+)/g;
 const hash = (text: string): string => crypto.createHash('sha256').update(text).digest('base64url').slice(0, 32);
 
 /** The buckets a request counts against. */
-export function requestBuckets(ctx: Ctx, req: FastifyRequest): RateBucket[] {
+function requestBuckets(ctx: Ctx, req: FastifyRequest): RateBucket[] {
   const { channel, rateLimit } = ctx.config;
   const buckets: RateBucket[] = [];
   const callback = CALLBACK.test(req.url);

@@ -8,7 +8,7 @@
  * never an id, a URL or a tenant).
  */
 
-export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 export const METRICS = {
   hanbill_http_requests_total: { type: 'counter', help: 'HTTP requests answered, by method, route pattern and status' },
