@@ -21,16 +21,21 @@ after(async () => {
   await sys.close();
 });
 
-test('a chunk failing on every attempt: retried without writing; on the last attempt its items fail (internal) and the batch goes on to complete', async () => {
+/** A subscription with a batch of 150 documents accepted, and the batch queue's handler to run it as the worker would. */
+async function acceptedBatch() {
   const s = await onboard(sys.url);
   const auth = { 'x-svc-key': s.svcKey };
   const date = privateDate();
   const posted = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/document-batches`, { documents: Array.from({ length: 150 }, () => ({ issue: true, document: invoice(date, freshBizno()) })) }, auth);
   assert.equal(posted.status, 202);
   const id = (posted.body as BatchView).id;
-  const view = async () => (await rest(sys.url, 'GET', `/v1/subscriptions/${s.sinchno}/document-batches/${id}?limit=1000`, undefined, auth)).body as BatchView;
   const queue = documentBatchQueue(sys.ctx.config);
-  const handler = createDocumentBatches(sys.ctx).handlers[queue]!;
+  return { s, auth, date, id, queue, handler: createDocumentBatches(sys.ctx).handlers[queue]! };
+}
+
+test('a chunk failing on every attempt: retried without writing; on the last attempt its items fail (internal) and the batch goes on to complete', async () => {
+  const { s, auth, id, queue, handler } = await acceptedBatch();
+  const view = async () => (await rest(sys.url, 'GET', `/v1/subscriptions/${s.sinchno}/document-batches/${id}?limit=1000`, undefined, auth)).body as BatchView;
   const job = (attempts: number, maxAttempts: number) => ({ id: 0, queue, payload: { batchId: id }, attempts, maxAttempts });
 
   const name = sql.raw(`hb_test_refuse_${crypto.randomBytes(4).toString('hex')}`);
@@ -59,14 +64,7 @@ test('a chunk failing on every attempt: retried without writing; on the last att
 });
 
 test('a subscription suspended while its batch runs: the items still pending are answered subscription_inactive (as the route would answer now), nothing more is issued', async () => {
-  const s = await onboard(sys.url);
-  const auth = { 'x-svc-key': s.svcKey };
-  const date = privateDate();
-  const posted = await rest(sys.url, 'POST', `/v1/subscriptions/${s.sinchno}/document-batches`, { documents: Array.from({ length: 150 }, () => ({ issue: true, document: invoice(date, freshBizno()) })) }, auth);
-  assert.equal(posted.status, 202);
-  const id = (posted.body as BatchView).id;
-  const queue = documentBatchQueue(sys.ctx.config);
-  const handler = createDocumentBatches(sys.ctx).handlers[queue]!;
+  const { s, auth, date, id, queue, handler } = await acceptedBatch();
   const job = { id: 0, queue, payload: { batchId: id }, attempts: 1, maxAttempts: 10 };
   await handler(job); // the first chunk: 100 issued
   await sys.ctx.db.updateTable('subscriptions').set({ state: 'suspended' }).where('id', '=', s.sinchno).execute();
