@@ -11,6 +11,9 @@
  *     attempt's POST and its log row. The first delivery's latency after its commit is printed too.
  *  3. Latency on the idle system: 20 single events, one at a time, each from its commit to the receiver (the
  *     dispatcher polls every HANBILL_WEBHOOK_POLL_MS, 200 ms by default: about half of it on average).
+ *  4. The idle dispatcher with a full log: BENCH_LOG_EVENTS events (default 200,000, 30 days of a busy installation)
+ *     of a partner without endpoints added to the log, then dispatcher rounds with nothing to do, each timed; a round
+ *     runs every HANBILL_WEBHOOK_POLL_MS on every worker, whatever the traffic.
  *
  * Run: node --import tsx bench/webhooks.bench.ts                       BENCH_EVENTS=2000 (default)
  *      DATABASE_URL=postgres://postgres@127.0.0.1:5432/hanbill_bench node --import tsx bench/webhooks.bench.ts
@@ -18,6 +21,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { startBenchSystem } from './support/bench-system.ts';
 import { inTransaction } from '../src/platform/db/transaction.ts';
 import { recordEvents } from '../src/modules/events/record-event.ts';
@@ -27,6 +31,7 @@ import { registerEndpoint, webhookPartner } from '../test/e2e/webhooks-support.t
 import type { TestSystem } from '../test/support/test-system.ts';
 
 const N = Number(process.env['BENCH_EVENTS'] ?? 2000);
+const LOG_EVENTS = Number(process.env['BENCH_LOG_EVENTS'] ?? 200_000);
 const engine = process.env['DATABASE_URL'] ? 'postgres' : 'pglite';
 const LOOPS = engine === 'pglite' ? 4 : 8;
 
@@ -99,11 +104,26 @@ try {
     await new Promise((r) => setTimeout(r, 37)); // not in step with the poll
   }
   latencies.sort((a, b) => a - b);
+
+  // 4. idle rounds over a full log (the webhooks of the system keep running: time the rounds this process asks for)
+  await sql`INSERT INTO events (partner_id, type, object_type, object_id, state, occurred_at)
+            SELECT NULL, 'document.issued', 'document', 'F' || g, 'S', now() FROM generate_series(1, ${LOG_EVENTS}) g`.execute(sys.ctx.db);
+  await sql`ANALYZE events`.execute(sys.ctx.db);
+  await sys.webhooks.dispatch(); // past the filler
+  const rounds: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t = performance.now();
+    await sys.webhooks.dispatch();
+    rounds.push(performance.now() - t);
+  }
+  rounds.sort((a, b) => a - b);
+
   console.log(`webhooks bench (${engine}, ${N} events, ${LOOPS} loops in the lane)`);
   console.log(`  raw signed POSTs (plain loop, ${LOOPS} concurrent) ${boundPerS.toFixed(0).padStart(6)}/s   (bound)`);
   console.log(`  deliveries end to end                         ${perS.toFixed(0).padStart(6)}/s   ${(perS / boundPerS * 100).toFixed(0)} % of the bound; ${N} events in ${seconds.toFixed(2)} s`);
   console.log(`  first delivery after the first commit           ${(firstAt - start).toFixed(0).padStart(4)} ms`);
   console.log(`  one event on the idle system, commit → received  p50 ${latencies[9]!.toFixed(0)} ms, max ${latencies[19]!.toFixed(0)} ms (20 events)`);
+  console.log(`  idle dispatcher round, ${LOG_EVENTS} events in the log  p50 ${rounds[14]!.toFixed(2)} ms, max ${rounds[29]!.toFixed(2)} ms (30 rounds)`);
   console.log(`  requests received ${received}, distinct delivery ids ${ids.size} (duplicates: ${received - ids.size})`);
 } finally {
   await close();
