@@ -2,7 +2,7 @@
  * Document batches as one unit for the composition root: the job handler of the batch queue (its own lane in
  * main.ts, so a 10,000-document batch does not wait behind mail, nor mail behind it).
  *
- *   POST …/document-batches ─► acceptDocumentBatch ─► batch + items (≤ 10,000, unnest) + job      (one transaction)
+ *   POST …/document-batches ─► acceptDocumentBatch ─► batch + items (≤ 10,000, one jsonb) + job  (one transaction)
  *                                                     + document_batch.accepted                    → 202
  *   job (batch, from)       ─► processBatchChunk   ─► next ≤ 100 pending items → insertDocumentsBulk:
  *                                                     documents, approval numbers, mail jobs, notices,

@@ -60,7 +60,7 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
   await prepareIssue(ctx, true);
 
   return inTransaction(ctx.db, async (tx) => {
-    const batch = await sql<{ state: string; total: number }>`SELECT state, total FROM document_batches WHERE id = ${batchId} FOR UPDATE`.execute(tx);
+    const batch = await sql<{ state: string }>`SELECT state FROM document_batches WHERE id = ${batchId} FOR UPDATE`.execute(tx);
     const state = batch.rows[0]?.state;
     if (state === undefined || state === 'completed') return 0;
     const now = ctx.clock.now();
@@ -103,7 +103,9 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
     // the batch row is locked and these items were pending under the lock: every one is marked now
     if (marked.rows.length !== marks.length) throw new Error(`document batch ${batchId}: ${marked.rows.length} of ${marks.length} items marked`);
     const issued = marks.filter((m) => m.state === 'issued').length;
-    await sql`UPDATE document_batches SET issued = issued + ${issued}, failed = failed + ${marks.length - issued} WHERE id = ${batchId}`.execute(tx);
+    const counters = await sql<{ pending: number }>`
+      UPDATE document_batches SET issued = issued + ${issued}, failed = failed + ${marks.length - issued} WHERE id = ${batchId}
+      RETURNING total - issued - failed AS pending`.execute(tx);
 
     const events: NewEvent[] = results.map((r, k) => {
       const base = { objectId: String(batchId), state: 'processing', at: now, subscriptionId: tenant.subscriptionId };
@@ -114,9 +116,10 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
     });
     await recordEvents(tx, events);
 
-    const next = await tx.selectFrom('document_batch_items').select('idx').where('batch_id', '=', batchId).where('state', '=', 'pending').orderBy('idx').limit(1).executeTakeFirst();
-    if (next) {
-      const job = documentBatchJob(batchId, next.idx);
+    // items are marked only here, the first pending ones in index order: the pending items are always the last ones,
+    // so the next chunk starts right after this one
+    if (counters.rows[0]!.pending > 0) {
+      const job = documentBatchJob(batchId, items.at(-1)!.idx + 1);
       await enqueueJob(tx, documentBatchQueue(ctx.config), job.payload, { dedupeKey: job.dedupeKey, maxAttempts: 10 });
     } else {
       await complete(ctx, tx, batchId, tenant, now);
