@@ -5,28 +5,8 @@ import { freshBizno } from '../support/test-system.ts';
 /** Items of the large batch test (DOCUMENT_BATCH_TEST_ITEMS overrides; 10,000 by default, issue 14). */
 export const BATCH_TEST_ITEMS = Number(process.env['DOCUMENT_BATCH_TEST_ITEMS'] ?? 10_000);
 
-export interface Item {
-  index: number;
-  subkey: string;
-  state: 'pending' | 'issued' | 'failed';
-  dockey: string | null;
-  issueId: string | null;
-  created: boolean | null;
-  error: { code: string; message: string; field: string | null } | null;
-}
-export interface BatchView {
-  id: number;
-  state: 'accepted' | 'processing' | 'completed';
-  total: number;
-  issued: number;
-  failed: number;
-  pending: number;
-  createdAt: string;
-  completedAt: string | null;
-  items: Item[];
-  nextCursor: string | null;
-  hasMore: boolean;
-}
+/** The answers of GET …/document-batches/{id}: the module's own view types. */
+export type { DocumentBatchItemView as Item, DocumentBatchView as BatchView } from '../../src/modules/document-batches/read-document-batches.ts';
 
 export interface PrivateDate {
   writeDate: string;

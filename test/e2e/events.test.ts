@@ -17,15 +17,9 @@ import { startTestSystem } from '../support/test-system.ts';
 import { legacyInsertMember, makePartner, operatorClient, request } from './portal-support.ts';
 import { sender, senderMember, type Sender } from './messaging-send-support.ts';
 import { onboard } from '../support/onboard.ts';
+import type { EventView } from '../../src/modules/events/list-events.ts';
 
-interface Ev {
-  id: string;
-  type: string;
-  occurredAt: string;
-  subscriptionId: number | null;
-  object: { type: string; id: string; state: string };
-  data: Record<string, unknown>;
-}
+type Ev = EventView;
 
 let database: Database;
 /** true once `sys` is the second system, which closes the database itself */
