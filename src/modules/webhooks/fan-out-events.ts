@@ -27,6 +27,10 @@ export async function ensureDispatchCursor(db: Db | Tx, channel: string): Promis
 /** Fan out what is past the cursor, batch by batch. Returns the deliveries created. */
 export async function fanOutEvents(ctx: Ctx, opts: { batch?: number } = {}): Promise<number> {
   const batch = opts.batch ?? FAN_OUT_BATCH;
+  // a look without a transaction or a lock first: most rounds of the dispatcher loop (every HANBILL_WEBHOOK_POLL_MS on
+  // every worker, whatever the traffic) find nothing new
+  const seen = await ctx.db.selectFrom('webhook_dispatch_cursors').select([sql<string>`tx_id::text`.as('tx'), 'event_id']).where('channel', '=', ctx.config.channel).executeTakeFirst();
+  if (seen && !(await eventsInLogOrder(ctx.db, { txId: seen.tx, id: Number(seen.event_id) }).limit(1).executeTakeFirst())) return 0;
   let created = 0;
   for (;;) {
     const round = await inTransaction(ctx.db, async (tx) => {

@@ -21,27 +21,35 @@ export const CLAIM_SECONDS = 15 * 60;
 /** Claimed and not yet attempted, per channel: ≈ 10 s of deliveries at the lane's pace, far inside CLAIM_SECONDS. */
 export const MAX_IN_FLIGHT = 2000;
 
+/** The deliveries that may be claimed now (`d`, joined with their endpoint `w`): due, enabled, unclaimed, first of their object. */
+const dueDeliveries = (ctx: Ctx) => sql`
+  SELECT d.seq
+    FROM webhook_deliveries d
+    JOIN webhook_endpoints w ON w.id = d.endpoint_id
+   WHERE d.state = 'pending' AND d.next_attempt_at <= ${ctx.clock.now()}::timestamptz
+     AND w.channel = ${ctx.config.channel} AND w.state = 'enabled'
+     AND (d.claimed_until IS NULL OR d.claimed_until < now())
+     AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o
+                      WHERE o.endpoint_id = d.endpoint_id AND o.object_key = d.object_key
+                        AND o.state = 'pending' AND o.event_id < d.event_id)`;
+
 export async function startDueDeliveries(ctx: Ctx, opts: { batch?: number; maxInFlight?: number } = {}): Promise<number> {
   const queue = webhookQueuesOf(ctx).deliver;
-  const inFlight = await sql<{ n: string }>`
-    SELECT count(*) AS n FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-     WHERE d.state = 'pending' AND d.claimed_until > now() AND w.channel = ${ctx.config.channel}`.execute(ctx.db);
-  let room = (opts.maxInFlight ?? MAX_IN_FLIGHT) - Number(inFlight.rows[0]?.n ?? 0);
+  // one statement, no transaction, when nothing is due (most rounds of the dispatcher loop: it runs every
+  // HANBILL_WEBHOOK_POLL_MS on every worker, whatever the traffic)
+  const look = await sql<{ n: string; due: boolean }>`
+    SELECT (SELECT count(*) FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+             WHERE d.state = 'pending' AND d.claimed_until > now() AND w.channel = ${ctx.config.channel}) AS n,
+           EXISTS (${dueDeliveries(ctx)}) AS due`.execute(ctx.db);
+  if (look.rows[0]?.due !== true) return 0;
+  let room = (opts.maxInFlight ?? MAX_IN_FLIGHT) - Number(look.rows[0].n);
   let started = 0;
   while (room > 0) {
     const batch = Math.min(opts.batch ?? START_BATCH, room);
     const n = await inTransaction(ctx.db, async (tx) => {
       const claimed = await sql<{ id: string; claim: string }>`
         WITH due AS (
-          SELECT d.seq
-            FROM webhook_deliveries d
-            JOIN webhook_endpoints w ON w.id = d.endpoint_id
-           WHERE d.state = 'pending' AND d.next_attempt_at <= ${ctx.clock.now()}::timestamptz
-             AND w.channel = ${ctx.config.channel} AND w.state = 'enabled'
-             AND (d.claimed_until IS NULL OR d.claimed_until < now())
-             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o
-                              WHERE o.endpoint_id = d.endpoint_id AND o.object_key = d.object_key
-                                AND o.state = 'pending' AND o.event_id < d.event_id)
+          ${dueDeliveries(ctx)}
            ORDER BY d.next_attempt_at, d.seq
            LIMIT ${batch}
            FOR UPDATE OF d SKIP LOCKED)
