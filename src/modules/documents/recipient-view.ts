@@ -10,7 +10,7 @@ import { viewToken, viewTokenMatches } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { notifySupplierOfResponse } from './notify-supplier.ts';
-import { recordEvent } from '../events/record-event.ts';
+import { EVENT_COLUMNS, eventRows } from '../events/record-event.ts';
 import { documentEvent } from './document-log-events.ts';
 
 const linkNotFound = () => new AppError('document_not_found', '문서를 찾을 수 없습니다. 링크를 확인하세요 (no such document; check the link)', { field: 'token' });
@@ -31,19 +31,27 @@ export async function openDocumentView(ctx: Ctx, dockey: string, token: string):
   const row = await findByViewLink(ctx, dockey, token);
   if (row.read_state === 'Y') return row;
   const now = ctx.clock.now();
-  // only the first open changes the row (read_state N → Y) and records `document.read`, in one transaction; a
-  // concurrent second open finds the row read and changes nothing
-  const updated = await inTransaction(ctx.db, async (tx) => {
-    const changed = await tx
-      .updateTable('documents')
-      .set({ read_state: 'Y', read_at: sql`coalesce(read_at, ${now})`, updated_at: now })
-      .where('id', '=', row.id)
-      .where('read_state', '=', 'N')
-      .returningAll()
-      .executeTakeFirst();
-    if (changed) await recordEvent(tx, documentEvent('document.read', changed, now, { readAt: now.toISOString() }));
-    return changed;
-  });
+  // only the first open changes the row (read_state N → Y) and records `document.read`, both in one statement (the
+  // event's summary fields are not changed by reading: `row` has them); a concurrent second open changes nothing
+  const updated = await ctx.db
+    .with('changed', (db) =>
+      db
+        .updateTable('documents')
+        .set({ read_state: 'Y', read_at: sql`coalesce(read_at, ${now})`, updated_at: now })
+        .where('id', '=', row.id)
+        .where('read_state', '=', 'N')
+        .returningAll(),
+    )
+    .with('event', (db) =>
+      db
+        .insertInto('events')
+        .columns(EVENT_COLUMNS)
+        .expression(eventRows([documentEvent('document.read', row, now, { readAt: now.toISOString() })], sql`EXISTS (SELECT 1 FROM changed)`))
+        .returning('id'),
+    )
+    .selectFrom('changed')
+    .selectAll()
+    .executeTakeFirst();
   if (!updated) return ctx.db.selectFrom('documents').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
   ctx.log.info({ dockey }, 'document opened by recipient');
   return updated;
