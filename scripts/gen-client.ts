@@ -5,7 +5,7 @@
  *   node --import tsx scripts/gen-client.ts --check  exits 1 when the committed file differs from a fresh one
  *
  * `npm run openapi` runs it after rewriting docs/openapi.json, so the two never drift apart;
- * clients/typescript/test/generated-up-to-date.test.ts fails when they do.
+ * clients/typescript/test/generated.test.ts fails when they do.
  *
  * What is generated: `Schemas` (every components/schemas entry), `Operations` (every operation by
  * "METHOD /path": its path parameters, query, body, the answer of each status and `success`, the union of its

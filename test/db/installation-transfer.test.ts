@@ -9,53 +9,41 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import { runExport, runImport } from '../../src/cli/commands/export-import.ts';
+import { ADMIN_URL, cli, scratchDatabases, unreachable } from '../support/transfer-support.ts';
 import { applyMigrationsInTransaction, listMigrations } from '../../src/platform/db/migrate.ts';
 import { advanceXidsPast, currentXidHorizon } from '../../src/modules/installation-transfer/xid-horizon.ts';
 
-const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-async function reachable(url: string): Promise<string | false> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return false;
-  } catch (err) {
-    return `no PostgreSQL at ${url} (${(err as Error).message})`;
-  }
-}
-const skip = await reachable(ADMIN_URL);
+const skip = await unreachable(ADMIN_URL);
 
-function capture() {
-  let text = '';
-  return { stream: new Writable({ write: (chunk, _e, done) => ((text += String(chunk)), done()) }) as NodeJS.WritableStream, text: () => text };
-}
-async function cli(run: typeof runExport, args: string[], env: Record<string, string | undefined>) {
-  const out = capture();
-  const err = capture();
-  const code = await run(args, env, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+test('export / import usage errors exit 2 naming the argument, and touch nothing', async () => {
+  const cases: [typeof runExport, string[], RegExp][] = [
+    [runExport, [], /hanbill export: --out FILE is required\nusage: hanbill export/],
+    [runExport, ['--out', 'x.gz', '--bogus'], /hanbill export: .*unknown option\) --bogus\nusage: hanbill export/],
+    [runExport, ['--out', '--include-secrets'], /hanbill export: .*--out needs a value\)\nusage: hanbill export/],
+    [runExport, ['--out', 'x.gz', 'stray'], /hanbill export: unknown option stray\nusage: hanbill export/],
+    [runExport, ['--out', 'x.gz', '--include-secrets=yes'], /--include-secrets takes no value/],
+    [runImport, [], /hanbill import: --in FILE is required\nusage: DATABASE_URL=/],
+    [runImport, ['--in'], /hanbill import: .*--in needs a value\)/],
+    [runImport, ['--in', 'a', '--in', 'b'], /--in given twice/],
+  ];
+  for (const [run, args, message] of cases) {
+    const r = await cli(run, args, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, '');
+  }
+});
 
 describe('hanbill export / import on PostgreSQL', { skip, timeout: 120_000 }, () => {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  const made: string[] = [];
+  const databases = scratchDatabases();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-transfer-'));
   const secrets = { HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex'), HANBILL_OPERATOR_TOKEN: crypto.randomBytes(24).toString('base64url') };
   const older = listMigrations().filter((m) => m.name < '0017');
   const dump = path.join(work, 'older.dump.gz');
 
-  async function database(prefix: string): Promise<string> {
-    const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
-    await admin.query(`CREATE DATABASE "${name}"`);
-    made.push(name);
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
   async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -74,9 +62,9 @@ describe('hanbill export / import on PostgreSQL', { skip, timeout: 120_000 }, ()
   }
 
   before(async () => {
-    await admin.connect();
+    await databases.connect();
     // an installation of an older hanbill: migrations up to 0016, one member of its own
-    const source = await database('xfer_old');
+    const source = await databases.create('xfer_old');
     await withClient(source, async (c) => {
       await c.query('BEGIN');
       await applyMigrationsInTransaction(c, new Set(older.map((m) => m.name)));
@@ -91,13 +79,12 @@ describe('hanbill export / import on PostgreSQL', { skip, timeout: 120_000 }, ()
     assert.equal(fs.statSync(dump).mode & 0o077, 0);
   });
   after(async () => {
-    for (const name of made) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end().catch(() => {});
+    await databases.dropAll();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
   test('an older dump is loaded at its level and migrated on; --include-secrets: no HANBILL_MASTER_KEY needed, --secrets-out writes it', async () => {
-    const target = await database('xfer_new');
+    const target = await databases.create('xfer_new');
     const envFile = path.join(work, 'hanbill.env');
     const r = await cli(runImport, ['--in', dump, '--secrets-out', envFile], { DATABASE_URL: target });
     assert.equal(r.code, 0, r.stderr);
@@ -112,7 +99,7 @@ describe('hanbill export / import on PostgreSQL', { skip, timeout: 120_000 }, ()
   });
 
   test('a dump cut short, or from a newer hanbill, is refused and nothing is written', async () => {
-    const target = await database('xfer_refused');
+    const target = await databases.create('xfer_refused');
     const cut = path.join(work, 'cut.dump.gz');
     rewriteDump(dump, cut, (lines) => lines.slice(0, -2)); // the end line is gone
     const r1 = await cli(runImport, ['--in', cut], { DATABASE_URL: target, ...secrets });
@@ -139,7 +126,7 @@ describe('hanbill export / import on PostgreSQL', { skip, timeout: 120_000 }, ()
   });
 
   test("the target's transaction counter is moved past the dump's horizon", async () => {
-    const target = await database('xfer_xid');
+    const target = await databases.create('xfer_xid');
     await withClient(target, async (c) => {
       const start = await currentXidHorizon(c);
       const horizon = start + 3000n;

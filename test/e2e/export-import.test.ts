@@ -13,7 +13,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { HanbillClient, type HanbillEvent } from '../../clients/typescript/src/index.ts';
 import { runExport, runImport } from '../../src/cli/commands/export-import.ts';
@@ -28,44 +27,11 @@ import { waitFor } from '../support/wait-for.ts';
 import { billAndFile, billingMonths, billingPartner, billRowOf, closeFetchSockets, contractPrice, usage, type BillingPartner } from './billing-bills-support.ts';
 import { integrator, todaysInvoice, type Integrator } from './integrator-support.ts';
 import { ntsTestEnv } from './nts-support.ts';
+import { ADMIN_URL, cli, scratchDatabases, unreachable } from '../support/transfer-support.ts';
 
-const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const embeddedSource = !process.env['TEST_DATABASE_URL'];
-
-async function reachable(url: string): Promise<string | false> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return false;
-  } catch (err) {
-    return `no PostgreSQL to import into at ${url} (${(err as Error).message})`;
-  }
-}
-const skip = await reachable(ADMIN_URL);
-
-function capture() {
-  let text = '';
-  const sink = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) });
-  return { stream: sink as NodeJS.WritableStream, text: () => text };
-}
-async function cli(run: typeof runExport, args: string[], env: Record<string, string | undefined>) {
-  const out = capture();
-  const err = capture();
-  const code = await run(args, env, { stdout: out.stream, stderr: err.stream });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-const admin = new pg.Client({ connectionString: ADMIN_URL });
-const made: string[] = [];
-async function createDatabase(prefix: string): Promise<string> {
-  const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  made.push(name);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
+const skip = await unreachable(ADMIN_URL, 'PostgreSQL to import into');
+const databases = scratchDatabases();
 
 /** Per table, its row count and an md5 of every row's text form (sorted), under the dump's text settings. */
 async function tableFingerprints(database: Database): Promise<Record<string, string>> {
@@ -107,11 +73,11 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
   const before_: { filed?: string; issued?: string; issuedId?: string; sms?: number; hook?: string; billOrderNo?: string; fingerprints?: Record<string, string> } = {};
 
   before(async () => {
-    await admin.connect();
+    await databases.connect();
     if (embeddedSource) {
       source = await openDatabase({ kind: 'pglite', dataDir: path.join(work, 'pgdata') });
     } else {
-      sourceUrl = await createDatabase('export_src');
+      sourceUrl = await databases.create('export_src');
       source = await openDatabase({ kind: 'postgres', url: sourceUrl, max: 5 });
     }
     await migrate(source.pool);
@@ -151,8 +117,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
     await closeFetchSockets();
     await tgt?.close().catch(() => {});
     await src?.close().catch(() => {});
-    for (const name of made) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => {});
-    await admin.end().catch(() => {});
+    await databases.dropAll();
     fs.rmSync(work, { recursive: true, force: true });
   });
 
@@ -183,7 +148,7 @@ describe('hanbill export → hanbill import into an empty PostgreSQL', { skip, t
   });
 
   test('import with a wrong master key is refused, naming HANBILL_MASTER_KEY, and leaves the database empty', async () => {
-    targetUrl = await createDatabase('export_tgt');
+    targetUrl = await databases.create('export_tgt');
     const r = await cli(runImport, ['--in', dumpFile], { DATABASE_URL: targetUrl, HANBILL_MASTER_KEY: crypto.randomBytes(32).toString('hex') });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /HANBILL_MASTER_KEY does not open the dump's secrets: .*subscription/);

@@ -1,5 +1,5 @@
 /**
- * Arguments of the API commands (`hanbill issue|list|show|file|send|events|webhook`): `--name value`,
+ * Arguments of the API commands (`hanbill issue|list|show|file|send|events|webhook`) and of `hanbill export|import`: `--name value`,
  * `--name=value`, boolean `--flag`s, repeatable options, and positionals; anything else is a usage error (exit 2).
  */
 export class UsageError extends Error {}
@@ -42,7 +42,8 @@ export function parseArgs(args: readonly string[], spec: Readonly<Record<string,
     let value = m[2];
     if (value === undefined) {
       value = args[++i];
-      if (value === undefined) throw new UsageError(`--${name}에 값이 필요합니다 (--${name} needs a value)`);
+      // `--out --include-secrets` is a forgotten value, not a file named --include-secrets (`--out=--x` says it is)
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name}에 값이 필요합니다 (--${name} needs a value)`);
     }
     const list = parsed.values.get(name) ?? [];
     if (list.length > 0 && !option.repeat) throw new UsageError(`--${name}이(가) 두 번 있습니다 (--${name} given twice)`);

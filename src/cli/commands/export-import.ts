@@ -13,6 +13,7 @@ import { openDatabase, type DatabaseTarget } from '../../platform/db/database.ts
 import { dataDirHolder } from '../../platform/db/data-dir-lock.ts';
 import { parseMasterKey, SecretBoxError } from '../../platform/secret-box.ts';
 import { importInstallation, TransferRefused, writeDump } from '../../modules/installation-transfer/installation-transfer.ts';
+import { parseArgs, UsageError, valueOf, type OptionSpec, type ParsedArgs } from '../api/cli-args.ts';
 
 type Env = Record<string, string | undefined>;
 interface Io {
@@ -20,20 +21,17 @@ interface Io {
   stderr: NodeJS.WritableStream;
 }
 
-function options(args: string[], flags: string[], valued: string[]): { values: Map<string, string>; flags: Set<string>; error?: string } {
-  const values = new Map<string, string>();
-  const set = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const name = a.replace(/^--/, '');
-    if (valued.includes(name)) {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) return { values, flags: set, error: `${a} needs a value` };
-      values.set(name, v);
-    } else if (flags.includes(name)) set.add(name);
-    else return { values, flags: set, error: `unknown option ${a}` };
+/** The command's options (cli-args.ts, as the API commands parse theirs); a usage error is printed with the usage (exit 2). */
+function optionsOf(args: string[], spec: Record<string, OptionSpec>, command: string, usage: string, io: Io): ParsedArgs | undefined {
+  try {
+    const p = parseArgs(args, spec);
+    if (p.positionals.length) throw new UsageError(`unknown option ${p.positionals[0]}`);
+    return p;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`hanbill ${command}: ${err.message}\nusage: ${usage}\n`);
+    return undefined;
   }
-  return { values, flags: set };
 }
 
 function refused(io: Io, command: string, err: unknown): number {
@@ -64,14 +62,16 @@ function embeddedSecrets(dataDir: string, env: Env): { masterKey: string; operat
 }
 
 export async function runExport(args: string[], env: Env, io: Io): Promise<number> {
-  const o = options(args, ['include-secrets'], ['data-dir', 'out']);
-  const out = o.values.get('out');
-  if (o.error || !out) {
-    io.stderr.write(`hanbill export: ${o.error ?? '--out FILE is required'}\nusage: hanbill export [--data-dir DIR] --out FILE [--include-secrets]\n`);
+  const usage = 'hanbill export [--data-dir DIR] --out FILE [--include-secrets]';
+  const o = optionsOf(args, { 'include-secrets': { flag: true }, 'data-dir': {}, out: {} }, 'export', usage, io);
+  if (!o) return 2;
+  const out = valueOf(o, 'out');
+  if (!out) {
+    io.stderr.write(`hanbill export: --out FILE is required\nusage: ${usage}\n`);
     return 2;
   }
   try {
-    const dataDirOption = o.values.get('data-dir');
+    const dataDirOption = valueOf(o, 'data-dir');
     const url = dataDirOption ? undefined : env['DATABASE_URL'];
     const dataDir = path.resolve(dataDirOption ?? env['HANBILL_DATA_DIR'] ?? './data');
     let target: DatabaseTarget;
@@ -128,10 +128,12 @@ export async function runExport(args: string[], env: Env, io: Io): Promise<numbe
 }
 
 export async function runImport(args: string[], env: Env, io: Io): Promise<number> {
-  const o = options(args, [], ['in', 'secrets-out']);
-  const file = o.values.get('in');
-  if (o.error || !file) {
-    io.stderr.write(`hanbill import: ${o.error ?? '--in FILE is required'}\nusage: DATABASE_URL=postgres://… HANBILL_MASTER_KEY=… hanbill import --in FILE [--secrets-out FILE]\n`);
+  const usage = 'DATABASE_URL=postgres://… HANBILL_MASTER_KEY=… hanbill import --in FILE [--secrets-out FILE]';
+  const o = optionsOf(args, { in: {}, 'secrets-out': {} }, 'import', usage, io);
+  if (!o) return 2;
+  const file = valueOf(o, 'in');
+  if (!file) {
+    io.stderr.write(`hanbill import: --in FILE is required\nusage: ${usage}\n`);
     return 2;
   }
   try {
@@ -156,7 +158,7 @@ export async function runImport(args: string[], env: Env, io: Io): Promise<numbe
           `${r.xidsAdvanced > 0n ? `, transaction counter moved on by ${r.xidsAdvanced}` : ''}` +
           `${r.migratedAfter.length ? `; migrated on: ${r.migratedAfter.join(', ')}` : ''}\n`,
       );
-      const secretsOut = o.values.get('secrets-out');
+      const secretsOut = valueOf(o, 'secrets-out');
       if (secretsOut) {
         if (!r.header.secrets) throw new TransferRefused('--secrets-out: 덤프에 비밀이 없습니다 (the dump was exported without --include-secrets)');
         fs.writeFileSync(secretsOut, `HANBILL_MASTER_KEY=${r.header.secrets.masterKey}\nHANBILL_OPERATOR_TOKEN=${r.header.secrets.operatorToken}\n`, { mode: 0o600 });
