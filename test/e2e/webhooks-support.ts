@@ -12,7 +12,7 @@ import type { StartOptions } from '../../src/main.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { recordEvents, type NewEvent } from '../../src/modules/events/record-event.ts';
 import type { EventType } from '../../src/modules/events/event-catalogue.ts';
-import { makePartner, operatorClient, request, type Answer, type Client } from './portal-support.ts';
+import { messagingPartner, type MessagingPartner } from './messaging-support.ts';
 
 export const WEBHOOK_TEST_ENV = {
   HANBILL_WEBHOOK_ALLOW_HTTP: '1',
@@ -73,24 +73,9 @@ export async function startReceiver(answer: Answerer = () => ({ status: 200, bod
   return r;
 }
 
-export interface WebhookPartner {
-  partnerId: number;
-  member: Client;
-  call: (method: string, path: string, json?: unknown, headers?: Record<string, string>) => Promise<Answer>;
-}
-
-export async function webhookPartner(sys: TestSystem): Promise<WebhookPartner> {
-  const op = await operatorClient(sys);
-  const p = await makePartner(sys, op);
-  const key = await p.client.call('POST', '/v1/portal/api-keys', { json: { ips: ['127.0.0.1'] } });
-  assert.equal(key.status, 201, key.text);
-  const auth = { authorization: `Bearer ${key.body.accessKey as string}` };
-  return {
-    partnerId: p.partnerId,
-    member: p.client,
-    call: (method, path, json, headers = {}) => request(sys.url, method, path, { ...(json !== undefined ? { json } : {}), headers: { ...auth, ...headers } }),
-  };
-}
+/** A partner with an Access Key (127.0.0.1 allowed): the messaging tests' partner, of which the webhook tests use the calls. */
+export type WebhookPartner = MessagingPartner;
+export const webhookPartner = messagingPartner;
 
 /** Register an endpoint; its id and secret. */
 export async function registerEndpoint(p: WebhookPartner, url: string, events: EventType[] = ['document.issued', 'document.mailed', 'document.cancelled']): Promise<{ id: string; secret: string }> {
