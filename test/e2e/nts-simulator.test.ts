@@ -173,6 +173,12 @@ describe('per-invoice result codes', () => {
     assert.deepEqual(await resultsOf([unsigned, changed, expired, otherBizno, noR]), ['SIG001', 'SIG002', 'SIG003', 'SIG004', 'SIG005']);
   });
 
+  test("a certificate is read once for all the invoices it signed, but each invoice's R value is checked: right, wrong, right → SUC001, SIG004, SUC001", async () => {
+    const wrongR = Buffer.from(identity.randomNum);
+    wrongR[0] = wrongR[0]! ^ 0xff;
+    assert.deepEqual(await resultsOf([invoice(), invoice({ rValue: wrongR }), invoice()]), ['SUC001', 'SIG004', 'SUC001']);
+  });
+
   test('checks on a worker thread (checkOnWorker, the in-process default): the same codes — SUC001, an amendment of an original in the same package, SIG001, SIG002, SIG005, SYN003', async () => {
     const onWorker = await startNtsSimulator({ registrationIds: [REG], resultDelayMs: 0, checkOnWorker: true });
     try {

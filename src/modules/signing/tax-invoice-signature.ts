@@ -9,7 +9,7 @@
  * text; the form is the one the JDK reference signer writes, so outputs match it byte for byte).
  */
 import { X509Certificate, constants, createHash, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-import type { Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { AppError } from '../../platform/errors.ts';
 import { certificateFileError } from './certificate-errors.ts';
 import {
@@ -165,6 +165,8 @@ export interface TaxInvoiceVerification {
 export interface VerifyOptions {
   /** Also accept the legacy RSA-SHA1/SHA-1 profile of 1024-bit certificates (default false). */
   allowLegacySha1?: boolean;
+  /** Reads the KeyInfo certificate (default `new X509Certificate(der)`); a verifier of many invoices signed by few certificates may read each once. Throws when it cannot. */
+  readCertificate?: (der: Buffer) => X509Certificate;
 }
 
 class VerificationFailure extends Error {}
@@ -253,8 +255,17 @@ function readSignatureParts(signature: Element, options: VerifyOptions): Signatu
 
 /** Verify a signed NTS tax invoice. Never throws for bad input: the reason says what is wrong. */
 export function verifyTaxInvoice(signedXml: string, options: VerifyOptions = {}): TaxInvoiceVerification {
+  return verifyOrExplain(() => parseXmlStrict(normalizeXmlText(signedXml)), options);
+}
+
+/** verifyTaxInvoice of a document already parsed (parseXmlStrict of the normalised text), which it only reads. */
+export function verifyTaxInvoiceDocument(doc: Document, options: VerifyOptions = {}): TaxInvoiceVerification {
+  return verifyOrExplain(() => doc, options);
+}
+
+function verifyOrExplain(documentOf: () => Document, options: VerifyOptions): TaxInvoiceVerification {
   try {
-    const layout = inspectTaxInvoiceLayout(parseXmlStrict(normalizeXmlText(signedXml)));
+    const layout = inspectTaxInvoiceLayout(documentOf());
     if (layout.signatures.length !== 1) {
       reject(`ds:Signature가 ${layout.signatures.length}개입니다 (1개여야 함)`, `expected exactly one ds:Signature, found ${layout.signatures.length}`);
     }
@@ -267,7 +278,7 @@ export function verifyTaxInvoice(signedXml: string, options: VerifyOptions = {})
 
     let cert: X509Certificate;
     try {
-      cert = new X509Certificate(parts.certificateDer);
+      cert = (options.readCertificate ?? ((der) => new X509Certificate(der)))(parts.certificateDer);
     } catch {
       reject('KeyInfo의 인증서를 읽을 수 없습니다', 'the certificate in KeyInfo cannot be read');
     }

@@ -16,9 +16,10 @@
 import { X509Certificate } from 'node:crypto';
 import { parseStandardXml, StandardXmlError, type ParsedStandardInvoice } from '../../modules/documents/standard-xml-parse.ts';
 import { isValidBizno, isValidResidentNo, FOREIGNER_PLACEHOLDER_ID } from '../../modules/shared/korean-ids.ts';
-import { parseSigningCertificate, verifyTaxInvoice, verifyVid } from '../../modules/signing/index.ts';
+import { parseSigningCertificate, verifyVid, type SigningCertificate } from '../../modules/signing/index.ts';
+import { verifyTaxInvoiceDocument } from '../../modules/signing/tax-invoice-signature.ts';
 import { normalizeXmlText, parseXmlStrict, isElement } from '../../modules/signing/tax-invoice-xml.ts';
-import type { Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import { checkInvoiceStructure, MAX_LENGTHS } from './invoice-schema.ts';
 
 /** Type codes an ASP may send (수입 x04/x06 are issued by customs, 계산서 has no 영세율; NTS.md §1.2). */
@@ -100,8 +101,8 @@ function walkLengths(element: Element, path: string): void {
   }
 }
 
-function checkFormats(p: ParsedStandardInvoice, xml: string): void {
-  walkLengths(parseXmlStrict(normalizeXmlText(xml)).documentElement!, '/TaxInvoice');
+function checkFormats(p: ParsedStandardInvoice, dom: Document): void {
+  walkLengths(dom.documentElement!, '/TaxInvoice');
   if (!kstDateTime(p.issueDateTime)) fail('SYN005', 'ExchangedDocument/IssueDateTime: expected yyyyMMddHHmmss');
   if (!isRealDate(p.writeDate)) fail('SYN005', 'TaxInvoiceDocument/IssueDateTime: expected a real date YYYYMMDD');
   if (!/^\d{4}$/.test(p.typeCode)) fail('SYN005', 'TaxInvoiceDocument/TypeCode: expected 4 digits');
@@ -117,12 +118,48 @@ function checkFormats(p: ParsedStandardInvoice, xml: string): void {
   for (const pay of p.payments) if (!/^(10|20|30|40)$/.test(pay.typeCode)) fail('SYN005', 'SpecifiedPaymentMeans/TypeCode: expected 10, 20, 30 or 40');
 }
 
-function checkSignature(xml: string, p: ParsedStandardInvoice, rValue: Buffer): void {
+/**
+ * Certificates read so far, by their DER (base64): a submission's invoices are signed by a few certificates, and
+ * reading one (X.509, then the VID extension) cost a third of a check. The X.509 is what verification reads; the
+ * signing certificate (VID) is read on first need, its failure kept as null (the check then fails SIG004, as when
+ * it was read per invoice). The entries are immutable; at CERTIFICATES_KEPT the map starts again.
+ */
+interface ReadCertificate {
+  x509: X509Certificate;
+  signing?: SigningCertificate | null;
+}
+const certificates = new Map<string, ReadCertificate>();
+const CERTIFICATES_KEPT = 1000;
+
+function certificateOf(der: Buffer): ReadCertificate {
+  const key = der.toString('base64');
+  let cert = certificates.get(key);
+  if (!cert) {
+    cert = { x509: new X509Certificate(der) }; // throws when unreadable: nothing kept
+    if (certificates.size >= CERTIFICATES_KEPT) certificates.clear();
+    certificates.set(key, cert);
+  }
+  return cert;
+}
+
+function signingCertificateOf(cert: ReadCertificate, der: Buffer): SigningCertificate | null {
+  if (cert.signing === undefined) {
+    try {
+      cert.signing = parseSigningCertificate(der);
+    } catch {
+      cert.signing = null;
+    }
+  }
+  return cert.signing;
+}
+
+function checkSignature(dom: Document, p: ParsedStandardInvoice, rValue: Buffer): void {
   if (!p.signed) fail('SIG001', 'ds:Signature missing');
-  const v = verifyTaxInvoice(xml);
+  const v = verifyTaxInvoiceDocument(dom, { readCertificate: (der) => certificateOf(der).x509 });
   if (!v.valid) fail(/DigestValue|SignatureValue|digest mismatch|does not verify/.test(v.reason ?? '') ? 'SIG002' : 'SIG001', v.reason ?? 'signature invalid');
   const der = v.certificateDer!;
-  const x509 = new X509Certificate(der);
+  const certificate = certificateOf(der);
+  const x509 = certificate.x509;
   const bits = x509.publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < 2048) fail('SIG006', `RSA ${bits} bits`);
   const signedAt = kstDateTime(p.issueDateTime)!;
@@ -131,7 +168,8 @@ function checkSignature(xml: string, p: ParsedStandardInvoice, rValue: Buffer): 
   const signerId = consignment ? p.broker?.id : p.invoicer.id;
   let vidOk = false;
   try {
-    vidOk = signerId !== undefined && verifyVid(parseSigningCertificate(der), signerId, rValue);
+    const signing = signerId !== undefined ? signingCertificateOf(certificate, der) : null;
+    vidOk = signing !== null && verifyVid(signing, signerId!, rValue);
   } catch {
     vidOk = false;
   }
@@ -244,8 +282,10 @@ export function precheckInvoice(item: { rValue: Uint8Array; signedXml: Uint8Arra
     }
     const structure = checkInvoiceStructure(xml);
     if (structure) fail('SYN004', structure);
-    checkFormats(parsed!, xml);
-    checkSignature(xml, parsed!, Buffer.from(item.rValue.buffer, item.rValue.byteOffset, item.rValue.byteLength));
+    // one DOM for the length checks and the signature (both only read it); a document it cannot parse is SYN001
+    const dom = parseXmlStrict(normalizeXmlText(xml));
+    checkFormats(parsed!, dom);
+    checkSignature(dom, parsed!, Buffer.from(item.rValue.buffer, item.rValue.byteOffset, item.rValue.byteLength));
     return { issueId, parsed: parsed! };
   } catch (err) {
     if (err instanceof Reject) return { issueId, code: err.code, detail: err.detail };
