@@ -8,6 +8,7 @@
  * `composeMessage` ("doc__sup_bizno: …" on the legacy face, "supplier.bizno: …" on REST), so no face
  * ever edits a message string.
  */
+import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 
 export interface ErrorKind {
   /** HTTP status on the REST face. */
@@ -135,6 +136,7 @@ export const ERROR_KINDS = {
   body_too_large: { status: 413, legacy: '1002', meaning: '요청 본문이 너무 큽니다 (request body too large)' },
   media_type_unsupported: { status: 415, legacy: '1002', meaning: '지원하지 않는 Content-Type입니다 (unsupported media type)' },
   internal: { status: 500, legacy: '9999', meaning: '시스템 오류입니다, 변경된 내용은 없습니다 (system error; nothing was changed)' },
+  database_unavailable: { status: 503, legacy: '9999', meaning: '데이터베이스에 잠시 연결할 수 없습니다, Retry-After 후에 같은 Idempotency-Key로 다시 시도하세요 (the database cannot be reached for the moment: retry after Retry-After, with the same Idempotency-Key)' },
   billing_period_open: { status: 409, legacy: '3002', meaning: '아직 끝나지 않은 기간은 청구할 수 없습니다 (the period has not ended yet: a month is billed after it)' },
   // webhooks (docs/webhooks.md)
   webhook_url_refused: { status: 400, legacy: '1002', meaning: '웹훅 URL은 https여야 하고 사설, 루프백, 링크로컬 등 내부 주소일 수 없습니다 (a webhook URL must be https and not an internal address: private, loopback, link-local …)' },
@@ -209,8 +211,14 @@ export function invalidError(field: string, expected: string): AppError {
   return new AppError('field_invalid', expected, { field });
 }
 
-/** Wrap anything thrown into an AppError; unknown failures become `internal` without leaking details. */
+/** What a 503 database_unavailable asks the client to wait: a restart or failover of PostgreSQL takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Wrap anything thrown into an AppError; the database out of reach becomes `database_unavailable` (503), other unknown failures `internal`, without leaking details. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError('database_unavailable', '데이터베이스에 잠시 연결할 수 없습니다, 잠시 후 다시 시도하세요 (the database cannot be reached for the moment; retry shortly)', { cause: err, details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS } });
+  }
   return new AppError('internal', '시스템 오류가 발생했습니다. 변경된 내용은 없습니다 (system error, nothing was changed)', { cause: err });
 }

@@ -42,8 +42,13 @@ async function issueUntilAccepted(url: string, s: Onboarded, email: string, stat
       body: JSON.stringify({ issue: true, document: sampleDocumentMailedTo(s.bizno, email) }),
       signal: AbortSignal.timeout(15_000),
     }).then(
-      async (res) => ({ status: String(res.status), body: (await res.json().catch(() => ({}))) as { dockey?: string; error?: { message?: string } } }),
-      (err: unknown) => ({ status: `network:${(err as Error).name}`, body: {} as { dockey?: string; error?: { message?: string } } }),
+      async (res) => {
+        const body = (await res.json().catch(() => ({}))) as { dockey?: string; error?: { code?: string; message?: string } };
+        // a refusal is counted with its code and whether it says when to retry, e.g. "503 database_unavailable retry-after 2"
+        const status = res.status === 201 ? '201' : `${res.status} ${body.error?.code ?? '-'}${res.headers.get('retry-after') ? ` retry-after ${res.headers.get('retry-after')}` : ''}`;
+        return { status, body };
+      },
+      (err: unknown) => ({ status: `network:${(err as Error).name}`, body: {} as { dockey?: string; error?: { code?: string; message?: string } } }),
     );
     statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
     if (r.status === '201' && r.body.dockey) return r.body.dockey;
@@ -100,6 +105,8 @@ test('PostgreSQL "restarted" under load (every backend terminated for 4 s): the 
     console.log(`# ${terminated} backends terminated in 4 s; ${dockeys.length} documents acknowledged; answers ${JSON.stringify(Object.fromEntries(statuses))}`);
     assert.ok(terminated > 0 && failed > 0, 'the fault hit requests (else the test proves nothing)');
     assert.ok(![...statuses.keys()].some((st) => st.startsWith('4')), 'no 4xx from a database fault');
+    // the database out of reach is a 503 that says when to retry, never a 500 internal
+    assert.deepEqual([...statuses.keys()].filter((st) => st !== '201' && !st.startsWith('network:')), ['503 database_unavailable retry-after 2'], 'every refusal while the database was out of reach');
 
     assert.equal(new Set(dockeys).size, dockeys.length, 'each acknowledged document has its own dockey');
     const check = new pg.Client({ connectionString: dbUrl });
