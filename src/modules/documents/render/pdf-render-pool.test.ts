@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PDF_WORKER_URL, closePdfRenderPool, renderInvoicePdfOffThread, startPdfWorker } from './pdf-render-pool.ts';
-import type { RenderReply } from './pdf-worker.ts';
+import type { WorkerReply } from '../../../platform/worker-threads.ts';
 import { issuedMeta, richTaxInvoice } from './render-fixtures.ts';
 
 async function renderOn(worker: Worker): Promise<Buffer> {
@@ -15,12 +15,12 @@ async function renderOn(worker: Worker): Promise<Buffer> {
     return await new Promise<Buffer>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`worker exited (${code}) before answering`)));
-      worker.on('message', (m: RenderReply) => {
+      worker.on('message', (m: WorkerReply<Uint8Array> | { ready: true }) => {
         if (!('id' in m)) return;
-        if ('pdf' in m) resolve(Buffer.from(m.pdf));
+        if ('value' in m) resolve(Buffer.from(m.value));
         else reject(new Error(m.error));
       });
-      worker.postMessage({ id: 1, doc: richTaxInvoice(), meta: issuedMeta() });
+      worker.postMessage({ id: 1, request: { doc: richTaxInvoice(), meta: issuedMeta() } });
     });
   } finally {
     await worker.terminate();

@@ -1,0 +1,106 @@
+/**
+ * CPU work off the event loop: a worker thread answering numbered calls, for the pools that keep HTTP and the
+ * job lanes responsive (PDF rendering, NTS packing, the in-process NTS simulator's checks). Each pool keeps its
+ * own worker entry file and falls back to doing the work inline when its thread cannot start or dies (the same
+ * answers, only on this thread).
+ *
+ * The entry's URL is computed by the caller next to its own module (`new URL('./x-worker.ts' | './x-worker.js',
+ * import.meta.url)`): the build bundles each entry by path (scripts/build.mjs), so only the caller knows where its
+ * worker lies.
+ */
+import os from 'node:os';
+import { Worker, parentPort, type TransferListItem } from 'node:worker_threads';
+
+/** Whether `moduleUrl` (a caller's import.meta.url) runs from the TypeScript sources (tests) rather than dist/. */
+export const runsFromSource = (moduleUrl: string): boolean => moduleUrl.endsWith('.ts');
+
+/** Worker threads a pool may use: one per core but the event loop's own, at least one. */
+export function spareCores(): number {
+  return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
+}
+
+/** A worker thread running `entry`; from source, it registers tsx's loader first (Node 20 does not run `--import tsx` in workers). */
+export function startWorkerThread(entry: URL): Worker {
+  if (!runsFromSource(entry.pathname)) return new Worker(entry);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, { eval: true });
+}
+
+/** A call's answer on the wire: its value, or the error's text. */
+export type WorkerReply<Res> = { id: number; value: Res } | { id: number; error: string };
+
+interface Pending<Res> {
+  resolve(value: Res): void;
+  reject(err: Error): void;
+}
+
+/** One worker thread answering `call`s in any order; unref'd, so it never keeps the process alive. */
+export class WorkerThread<Req, Res> {
+  private readonly pending = new Map<number, Pending<Res>>();
+  private nextId = 1;
+  readonly worker: Worker;
+  /** Set once the thread failed to start or died: callers then work inline. */
+  failed = false;
+
+  constructor(entry: URL, name: string) {
+    this.worker = startWorkerThread(entry);
+    this.worker.unref();
+    this.worker.on('message', (m: WorkerReply<Res> | { ready: true }) => {
+      if (!('id' in m)) return;
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (!p) return;
+      if ('value' in m) p.resolve(m.value);
+      else p.reject(new Error(m.error));
+    });
+    const fail = (err: Error) => {
+      this.failed = true;
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`${name} worker exited (${code})`)));
+  }
+
+  /** Calls waiting for an answer. */
+  get load(): number {
+    return this.pending.size;
+  }
+
+  call(request: Req, transfer: TransferListItem[] = []): Promise<Res> {
+    const id = this.nextId++;
+    return new Promise<Res>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, request }, transfer);
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** The least loaded live thread of `threads`, or undefined when none is live. */
+export function leastLoaded<T extends { failed: boolean; load: number }>(threads: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const t of threads) if (!t.failed && (!best || t.load < best.load)) best = t;
+  return best;
+}
+
+/**
+ * The worker side: answer each call with `handle(request)`; `transferOf` names buffers of the answer to move
+ * rather than copy. Call once, at the top of a worker entry.
+ */
+export function serveWorkerCalls<Req, Res>(who: string, handle: (request: Req) => Res | Promise<Res>, transferOf: (value: Res) => TransferListItem[] = () => []): void {
+  const port = parentPort;
+  if (!port) throw new Error(`${who} runs only as a worker thread`);
+  port.on('message', async ({ id, request }: { id: number; request: Req }) => {
+    try {
+      const value = await handle(request);
+      port.postMessage({ id, value } satisfies WorkerReply<Res>, transferOf(value));
+    } catch (err) {
+      port.postMessage({ id, error: String((err as Error)?.stack ?? err) } satisfies WorkerReply<Res>);
+    }
+  });
+  port.postMessage({ ready: true });
+}
