@@ -105,3 +105,37 @@ export async function workerChild(env: Record<string, string>, opts: { readyTime
   }
   return { child, exited };
 }
+
+/**
+ * A stand-alone simulator (`hanbill nts-sim | carrier-sim | bank-sim` from the sources) in a child process on a free
+ * port: its counters (GET /_sim/stats) outlive the Hanbill processes a test kills. `args` are the command's options
+ * (`--port` is chosen here).
+ */
+export async function simChild(command: 'nts-sim' | 'carrier-sim' | 'bank-sim', args: string[] = [], env: Record<string, string> = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", command, '--port', '0', ...args], {
+    cwd: ROOT,
+    env: { ...(process.env as Record<string, string>), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let out = '';
+  let timer: NodeJS.Timeout | undefined;
+  const url = await Promise.race([
+    new Promise<string | undefined>((resolve) => {
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then(() => resolve(undefined));
+    }),
+    new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 60_000))),
+  ]);
+  clearTimeout(timer);
+  if (!url) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`hanbill ${command} did not start: ${out.slice(-500)}`);
+  }
+  return { url, child, exited };
+}
