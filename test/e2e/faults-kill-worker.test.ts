@@ -1,10 +1,11 @@
-// kill -9 of a worker process in the middle of a filing run (issue 15 item 4), roles split on one PostgreSQL: the
-// api role in this test's process (startTestSystem, HANBILL_ROLES=api: it takes the requests and the simulators'
-// pushes), HANBILL_ROLES=worker processes as children, and the far end a stand-alone simulator in a child process of
-// its own (`hanbill nts-sim`), whose counters outlive the kill. The worker is killed (SIGKILL) once some of the work
-// reached the simulator and some had not; a new worker finishes it; the simulator's own counts show each item arrived
-// once. The one shortcut (as document-batches-crash.test.ts): the killed worker's job leases (60 s) are made to run
-// out at once instead of waited for.
+// kill -9 of a worker process in the middle of a filing run, a message bulk and a billing run, and the simulators
+// failing 30 % of calls (issue 15 item 4), roles split on one PostgreSQL: a HANBILL_ROLES=api process (it takes the
+// requests and the simulators' pushes), HANBILL_ROLES=worker processes, and the far end stand-alone simulators
+// (`hanbill nts-sim`, `carrier-sim`, `bank-sim`), each a child process whose counters outlive the kill. A worker is
+// killed (SIGKILL) once some of the work reached the simulator and some had not (checked: else the test proves
+// nothing); a new worker finishes it; the database and the simulator's own counts show each item done once.
+// Shortcuts: the killed worker's job leases (60 s) are made to run out at once instead of waited for (as
+// document-batches-crash.test.ts does), and so is the 10-minute resend delay of a CMS debit the kill cut.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto, { X509Certificate } from 'node:crypto';
@@ -17,7 +18,7 @@ import type { NtsSimulatorStats } from '../../src/simulators/nts/nts-simulator.t
 import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { previousPeriod } from '../../src/modules/settlement/billing/billing-period.ts';
 import { waitFor } from '../support/wait-for.ts';
-import { freshChannel, quietChildEnv, simChild, workerChild, type ChildServer } from '../support/child-server.ts';
+import { freshChannel, quietChildEnv, serveChild, simChild, workerChild, type ChildServer } from '../support/child-server.ts';
 import { usePrivateDatabase } from '../support/private-database.ts';
 import type { CarrierSimulatorStats } from '../../src/simulators/carrier/carrier-simulator.ts';
 import { attemptsOf, batchRow, sendBatch, statesOf, usageOf } from './messaging-delivery-support.ts';
@@ -30,8 +31,9 @@ const skip = sharedUrl ? false : 'worker processes beside an api on one database
 type Worker = Omit<ChildServer, 'url'>;
 
 /**
- * A split installation on a private database: the api role here, workers as children (`startWorker`), the given
- * simulators as children; `close` ends all of it and drops the database.
+ * A split installation on a private database: an api process (HANBILL_ROLES=api), workers (`startWorker`) and the
+ * given simulators as children; `sys` is the installation as the test helpers take it (its url the api process, its
+ * ctx and database opened in this process); `close` ends all of it and drops the database.
  */
 async function splitInstallation(prefix: string, env: (sims: Record<string, ChildServer>) => Record<string, string>, sims: Record<string, () => Promise<ChildServer>>) {
   const priv = await usePrivateDatabase(prefix);
@@ -53,12 +55,20 @@ async function splitInstallation(prefix: string, env: (sims: Record<string, Chil
       children.push(running[name]);
     }
     const base = { ...quietChildEnv(freshChannel(), dbUrl), ...env(running) };
-    api = await startTestSystem({ ...base, HANBILL_ROLES: 'api' });
-    const sys = api;
-    const withApi = { ...base, HANBILL_NTS_REPLY_URL: `${sys.url}/nts/results`, HANBILL_CARRIER_REPORT_URL: `${sys.url}/carrier/reports` };
-    const startWorker = async (): Promise<Worker> => {
+    const dataDir = () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hanbill-${prefix}-`));
       dirs.push(dir);
+      return dir;
+    };
+    const apiChild = await serveChild({ ...base, HANBILL_ROLES: 'api', HANBILL_DATA_DIR: dataDir() });
+    children.push(apiChild);
+    // the same installation opened here too, for the helpers that write or read the database directly (its own api
+    // role answers nothing: every request of the test goes to the api process)
+    api = await startTestSystem({ ...base, HANBILL_ROLES: 'api' });
+    const sys: TestSystem = { ...api, url: apiChild.url };
+    const withApi = { ...base, HANBILL_NTS_REPLY_URL: `${sys.url}/nts/results`, HANBILL_CARRIER_REPORT_URL: `${sys.url}/carrier/reports` };
+    const startWorker = async (): Promise<Worker> => {
+      const dir = dataDir();
       const w = await workerChild({ ...withApi, HANBILL_DATA_DIR: dir });
       children.push(w);
       return w;
