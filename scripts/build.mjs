@@ -8,6 +8,7 @@
 //   dist/chunks/*.js                              its lazily imported parts (code splitting)
 //   dist/modules/documents/render/pdf-worker.js   the PDF worker thread, started by path: its own bundle
 //   dist/simulators/nts/invoice-check-worker.js   the NTS simulator's invoice-check worker thread, likewise
+//   dist/modules/nts/seal-worker.js               the NTS filing's sealing worker thread (sign, package, encrypt), likewise
 //
 // Bundled: our code and the many-small-file packages (typebox, kysely, fastify and most of its plugins, …).
 // External (loaded from node_modules at run time): the packages that find files relative to themselves
@@ -93,6 +94,13 @@ await build({
   entryPoints: { 'modules/documents/render/pdf-worker': path.join(src, 'modules/documents/render/pdf-worker.ts') },
   outdir: dist,
   plugins: [externals, moduleUrls(3)],
+});
+// the NTS filing's sealing worker (src/modules/nts/seal-pool.ts), started by path
+await build({
+  ...common,
+  entryPoints: { 'modules/nts/seal-worker': path.join(src, 'modules/nts/seal-worker.ts') },
+  outdir: dist,
+  plugins: [externals, moduleUrls(2)],
 });
 // the in-process NTS simulator's invoice-check worker (src/simulators/nts/invoice-check-pool.ts), started by path
 await build({

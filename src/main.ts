@@ -65,6 +65,7 @@ import { mailQueue } from './modules/documents/issue-document.ts';
 import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
 import { noticeMailQueue, sendNoticeMailHandler } from './modules/documents/notice-mails.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
+import { closeSealPool } from './modules/nts/seal-pool.ts';
 
 export interface System {
   ctx: Ctx;
@@ -272,6 +273,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     await mail.transport.close();
     await mail.catcher?.stop();
     await closePdfRenderPool();
+    await closeSealPool();
     await database.close();
   };
   // close(): everything, waiting as long as it takes; shutdown(timeoutMs): the same, bounded (System.shutdown)

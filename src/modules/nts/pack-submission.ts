@@ -12,24 +12,15 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { writtenStandardXml } from '../documents/standard-xml.ts';
 import { documentOf } from '../documents/document-views.ts';
-import { expiryStatus, signWrittenTaxInvoice } from '../signing/index.ts';
+import { expiryStatus } from '../signing/index.ts';
 import { activeCertificateIds, signingMaterialById } from '../certificates/signing-material.ts';
-import { encryptEnvelopedData } from './transport/cms-envelope.ts';
-import { encodeTaxInvoicePackage } from './transport/tax-invoice-package.ts';
+import { sealSubmissionOffThread } from './seal-pool.ts';
+import type { SealCertificate, SealItem } from './seal-submission.ts';
 import type { NtsGateway } from './nts-gateway.ts';
 import { settleFilings, settleSubmissionIfDone } from './record-results.ts';
 import { recordFilingEvents } from './filing-events.ts';
 import './tables.ts';
-
-interface Signed {
-  filingId: number;
-  documentId: number;
-  certificateId: number;
-  rValue: Buffer;
-  signedXml: string;
-}
 
 /** Returns false when another worker packed (or settled) the submission meanwhile. */
 export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId: number): Promise<boolean> {
@@ -47,13 +38,14 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
 
   const now = ctx.clock.now();
   const certificates = await activeCertificateIds(ctx.db, filings.map((f) => f.member_id));
-  const signed: Signed[] = [];
   const failed = new Map<string, { ids: number[]; detail: string }>();
   const fail = (code: string, id: number, detail: string) => {
     const entry = failed.get(code) ?? { ids: [], detail };
     entry.ids.push(id);
     failed.set(code, entry);
   };
+  const items: SealItem[] = [];
+  const usable = new Map<number, SealCertificate>();
   for (const f of filings) {
     const certificateId = certificates.get(f.member_id);
     if (certificateId === undefined) {
@@ -66,20 +58,18 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
       fail('HBL001', f.id, `certificate ${status.replace(/_/g, ' ')}`);
       continue;
     }
-    try {
-      // the XML we write is signed from its tree: no parse → C14N round trip (signing/written-tax-invoice.ts)
-      const invoice = writtenStandardXml(documentOf(f), { issueId: f.issue_id, issueDateTime: now, exchangeId: f.dockey });
-      signed.push({ filingId: f.id, documentId: f.document_id, certificateId, rValue: material.randomNum, signedXml: signWrittenTaxInvoice(invoice, material.privateKey, material.certDer) });
-    } catch (err) {
-      ctx.log.warn({ filingId: f.id, err: (err as Error).message }, 'nts filing: cannot build or sign the standard XML');
-      fail('HBL002', f.id, (err as Error).message.slice(0, 200));
-    }
+    usable.set(certificateId, { certificateId, privateKey: material.privateKey, certDer: material.certDer, rValue: material.randomNum });
+    items.push({ filingId: f.id, documentId: f.document_id, certificateId, issueId: f.issue_id, dockey: f.dockey, doc: documentOf(f) });
   }
 
-  const cms =
-    signed.length > 0
-      ? encryptEnvelopedData(encodeTaxInvoicePackage(signed.map((s) => ({ rValue: s.rValue, signedXml: Buffer.from(s.signedXml, 'utf8') }))), await gateway.encryptionCertificate())
-      : null;
+  // build, sign, package and encrypt on a worker thread (seal-pool.ts)
+  const sealed = items.length > 0 ? await sealSubmissionOffThread({ items, certificates: [...usable.values()], issueDateTime: now, encryptionCertificate: await gateway.encryptionCertificate() }) : { signed: [], failed: [], cms: null };
+  for (const { filingId, detail } of sealed.failed) {
+    ctx.log.warn({ filingId, err: detail }, 'nts filing: cannot build or sign the standard XML');
+    fail('HBL002', filingId, detail);
+  }
+  const signed = sealed.signed;
+  const cms = sealed.cms && Buffer.from(sealed.cms.buffer, sealed.cms.byteOffset, sealed.cms.byteLength);
 
   return inTransaction(ctx.db, async (tx) => {
     const moved = await tx
