@@ -202,6 +202,18 @@ describe('per-invoice result codes', () => {
       assert.deepEqual(await codes([invoice({ issueId: a.issueId })]), ['SYN003']);
       assert.equal(onWorker.registered().get(a.issueId)!.registrations, 1);
       assert.equal(onWorker.packagesCheckedOnWorker, 2, 'both packages were checked on the worker thread');
+      // the package is opened (decrypted) on the worker too: one not encrypted for the NTS is still PKG001
+      const stranger = issueTestCertificate({ commonName: 'not the NTS', keyUsage: 'encipher' });
+      const pkg001 = await gw.submit({ submitId: `${REG}-${today}-${randomBytes(16).toString('hex')}`, referenceId: 'taxInvoicePart', totalCount: 1, cms: encryptEnvelopedData(encodeTaxInvoicePackage([invoice()]), stranger.certDer), replyTo: 'http://127.0.0.1:9/none' });
+      assert.deepEqual(pkg001.kind === 'refused' && pkg001.code, 'PKG001');
+      // two copies of one submission at once (a resend racing the first, while it is opened off the event loop): one receipt, registered once
+      const twice = invoice();
+      const submission = { submitId: `${REG}-${today}-${randomBytes(16).toString('hex')}`, referenceId: 'taxInvoicePart', totalCount: 1, cms: encryptEnvelopedData(encodeTaxInvoicePackage([twice]), onWorker.certDer), replyTo: 'http://127.0.0.1:9/none' };
+      const [one, two] = await Promise.all([gw.submit(submission), gw.submit(submission)]);
+      assert.equal(one.kind, 'accepted', JSON.stringify(one));
+      assert.deepEqual(two, one);
+      await waitFor(() => gw.requestResults(submission.submitId), (r) => r.kind === 'done', { what: 'results', timeoutMs: 30_000 });
+      assert.equal(onWorker.registered().get(twice.issueId)!.registrations, 1);
     } finally {
       await onWorker.close();
     }

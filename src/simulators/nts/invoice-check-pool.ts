@@ -7,7 +7,8 @@
  */
 import { runsFromSource, WorkerThread } from '../../platform/worker-threads.ts';
 import { precheckInvoice, type InvoicePrecheck } from './invoice-rules.ts';
-import type { PrecheckRequest } from './invoice-check-worker.ts';
+import type { CheckAnswer, CheckRequest } from './invoice-check-worker.ts';
+import { openPackage, type OpenedPackage, type OpenRequest } from './open-package.ts';
 
 /** The worker entry beside this module, in this module's own form (see pdf-render-pool.ts). */
 const WORKER_URL = new URL(runsFromSource(import.meta.url) ? './invoice-check-worker.ts' : './invoice-check-worker.js', import.meta.url);
@@ -16,7 +17,7 @@ export type Item = { rValue: Buffer; signedXml: Buffer };
 
 /** Runs precheckInvoice on a worker thread (started on first use), inline when there is none. */
 export class InvoiceCheckPool {
-  private thread: WorkerThread<PrecheckRequest, InvoicePrecheck[]> | undefined;
+  private thread: WorkerThread<CheckRequest, CheckAnswer> | undefined;
   private startFailed = false;
   private closed = false;
 
@@ -25,7 +26,7 @@ export class InvoiceCheckPool {
   /** How many batches the worker thread answered (tests: the checks really ran off the event loop). */
   answeredOnWorker = 0;
 
-  private ensure(): WorkerThread<PrecheckRequest, InvoicePrecheck[]> | undefined {
+  private ensure(): WorkerThread<CheckRequest, CheckAnswer> | undefined {
     if (!this.useWorker || this.startFailed || this.closed) return undefined;
     if (this.thread && !this.thread.failed) return this.thread;
     if (this.thread) return undefined; // it died: inline from now on
@@ -46,9 +47,21 @@ export class InvoiceCheckPool {
       // copies (the package's buffers may be views into one pooled buffer): structured clone, not transfer
       const results = await w.call({ items: items.map((i) => ({ rValue: new Uint8Array(i.rValue), signedXml: new Uint8Array(i.signedXml) })) });
       this.answeredOnWorker++;
-      return results;
+      return results as InvoicePrecheck[];
     } catch {
       return this.inline(items); // the worker died: still answer
+    }
+  }
+
+  /** A submission's attachment decrypted and decoded (open-package.ts), on the worker thread when there is one. */
+  async openPackage(request: OpenRequest): Promise<OpenedPackage> {
+    const w = this.ensure();
+    if (!w) return openPackage(request);
+    try {
+      return (await w.call({ open: request })) as OpenedPackage;
+    } catch (err) {
+      if (!w.failed) throw err; // opening failed otherwise than a refusal: as it would inline
+      return openPackage(request); // the worker died: still answer
     }
   }
 

@@ -24,7 +24,6 @@ import http from 'node:http';
 import path from 'node:path';
 import type { Logger } from '../../platform/context.ts';
 import { silentLogger } from '../../platform/context.ts';
-import { decryptEnvelopedData, EnvelopeError } from '../../modules/nts/transport/cms-envelope.ts';
 import {
   buildFault,
   buildResultsPush,
@@ -38,7 +37,7 @@ import {
   type ReadMessage,
 } from '../../modules/nts/transport/kec-messages.ts';
 import { ACTION, NTS_PARTY, type Party } from '../../modules/nts/transport/soap-message.ts';
-import { decodeTaxInvoicePackage, MAX_PACKAGE_INVOICES, PackageFormatError, type PackagedInvoice } from '../../modules/nts/transport/tax-invoice-package.ts';
+import { MAX_PACKAGE_INVOICES, type PackagedInvoice } from '../../modules/nts/transport/tax-invoice-package.ts';
 import {
   PROCESS_DONE,
   PROCESS_RECEIVED,
@@ -51,6 +50,7 @@ import {
 import { isSuccessCode, resultMessage } from '../../modules/nts/result-codes.ts';
 import { finishInvoiceCheck, type RegisteredInvoice } from './invoice-rules.ts';
 import { InvoiceCheckPool } from './invoice-check-pool.ts';
+import type { OpenedPackage } from './open-package.ts';
 import { issueSelfSignedCertificate } from '../../modules/signing/self-signed-certificate.ts';
 import { closeServer, listenOn, parseJsonObject, readBody, sendJson } from '../shared/sim-http.ts';
 
@@ -201,6 +201,8 @@ export class NtsSimulator {
   private readonly log: Logger;
   private readonly now: () => Date;
   private readonly checks: InvoiceCheckPool;
+  /** SubmitIDs whose package is being opened (the answer to a resend waits for the first copy's). */
+  private readonly opening = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: NtsSimulatorOptions = {}) {
     this.checks = new InvoiceCheckPool(opts.checkOnWorker === true);
@@ -459,6 +461,8 @@ export class NtsSimulator {
       return;
     }
     const packageHash = crypto.createHash('sha256').update(attachment).digest('hex');
+    // a resend that arrives while the first copy is being opened (off this thread) waits for it: then it is a repeat
+    for (let first = this.opening.get(submitId); first; first = this.opening.get(submitId)) await first;
     const existing = this.submissions.get(submitId);
     if (existing) {
       // idempotent by SubmitID: the same content gets the same receipt; different content is refused
@@ -466,14 +470,21 @@ export class NtsSimulator {
       return this.answerStoredSubmit(res, fault, ep, m, existing);
     }
     if (this.opts.registrationIds && !this.opts.registrationIds.includes(registrationId)) return refuse('MSG003', `registration number ${registrationId}`);
-    let invoices: PackagedInvoice[];
+    // decrypted and decoded on the check worker thread (in-process default), like the checks
+    let opened: OpenedPackage;
+    let done = () => {};
+    this.opening.set(submitId, new Promise<void>((resolve) => (done = resolve)));
     try {
-      invoices = decodeTaxInvoicePackage(decryptEnvelopedData(attachment, this.privateKey, this.certDer));
-    } catch (err) {
-      if (err instanceof EnvelopeError) return refuse('PKG001', err.message);
-      if (err instanceof PackageFormatError) return refuse(Number(/got (\d+)/.exec(err.message)?.[1] ?? 0) > MAX_PACKAGE_INVOICES ? 'PKG003' : 'PKG002', err.message);
-      throw err;
+      opened = await this.checks.openPackage({ cms: attachment, privateKey: this.privateKey, certDer: this.certDer });
+    } finally {
+      this.opening.delete(submitId);
+      done();
     }
+    if ('refused' in opened) {
+      if (opened.refused === 'envelope') return refuse('PKG001', opened.message);
+      return refuse(Number(/got (\d+)/.exec(opened.message)?.[1] ?? 0) > MAX_PACKAGE_INVOICES ? 'PKG003' : 'PKG002', opened.message);
+    }
+    const invoices: PackagedInvoice[] = opened.invoices.map((i) => ({ rValue: Buffer.from(i.rValue.buffer, i.rValue.byteOffset, i.rValue.byteLength), signedXml: Buffer.from(i.signedXml.buffer, i.signedXml.byteOffset, i.signedXml.byteLength) }));
     if (invoices.length > MAX_PACKAGE_INVOICES) return refuse('PKG003', `${invoices.length} invoices`);
     if (invoices.length !== totalCount) return refuse('PKG002', `TotalCount ${totalCount} ≠ ${invoices.length} invoices in the package`);
 
