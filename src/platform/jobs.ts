@@ -7,6 +7,7 @@
  */
 import { sql } from 'kysely';
 import { afterCommit, type Db, type Tx } from './db/transaction.ts';
+import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
 import { metrics } from './metrics.ts';
 
@@ -72,6 +73,9 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
  * work keeps claiming until none is left, and every idle loop still polls every `idlePollMs`, so a job whose
  * wake-up was missed (another process enqueued it) waits at most that long.
  */
+/** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
+export const OUTCOME_RETRY_MS = 30_000;
+
 const wakeListeners = new Set<(counts: ReadonlyMap<string, number>) => void>();
 function wakeWorkers(counts: ReadonlyMap<string, number>): void {
   for (const l of wakeListeners) l(counts);
@@ -255,22 +259,25 @@ export class JobWorker {
   }
 
   private async runClaimed(job: Job, handler: JobHandler): Promise<void> {
+    let failure: { err: unknown } | undefined;
     try {
       // every line the handler logs through ctx.log carries the job's id and queue (platform/log-context.ts)
       await runWithLogFields({ jobId: job.id, queue: job.queue }, () => handler(job));
-      if (this.handedBack.has(job.id)) return; // another worker has it now
-      await this.db
-        .updateTable('jobs')
-        .set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null })
-        .where('id', '=', job.id)
-        .execute();
-      metrics.inc('hanbill_jobs_finished_total', { queue: job.queue });
     } catch (err) {
-      if (this.handedBack.has(job.id)) return;
-      this.opts.onError?.(job, err);
-      const final = job.attempts >= job.maxAttempts;
-      metrics.inc(final ? 'hanbill_jobs_dead_total' : 'hanbill_jobs_failed_total', { queue: job.queue });
-      await this.db
+      failure = { err };
+    }
+    if (this.handedBack.has(job.id)) return; // another worker has it now
+    if (!failure) {
+      await this.recordOutcome(() => this.db.updateTable('jobs').set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null }).where('id', '=', job.id).execute());
+      metrics.inc('hanbill_jobs_finished_total', { queue: job.queue });
+      return;
+    }
+    const { err } = failure;
+    this.opts.onError?.(job, err);
+    const final = job.attempts >= job.maxAttempts;
+    metrics.inc(final ? 'hanbill_jobs_dead_total' : 'hanbill_jobs_failed_total', { queue: job.queue });
+    await this.recordOutcome(() =>
+      this.db
         .updateTable('jobs')
         .set({
           state: final ? 'failed' : 'pending',
@@ -280,7 +287,25 @@ export class JobWorker {
           ...(final ? { finished_at: sql`now()` } : {}),
         })
         .where('id', '=', job.id)
-        .execute();
+        .execute(),
+    );
+  }
+
+  /**
+   * Write a job's outcome. While the database is out of reach (a restart, a failover, a cut session) the write is
+   * tried again, for up to OUTCOME_RETRY_MS, rather than given up: a job left 'running' waits for its lease (60 s) to
+   * run out before anyone retries it — and a job that did its work would be done again.
+   */
+  private async recordOutcome(write: () => Promise<unknown>): Promise<void> {
+    const deadline = Date.now() + OUTCOME_RETRY_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || !this.running || Date.now() + delay > deadline) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+      }
     }
   }
 }

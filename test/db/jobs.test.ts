@@ -7,6 +7,7 @@ import { enqueueJob, JobWorker, type Job } from '../../src/platform/jobs.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { openTestDatabase } from '../support/test-database.ts';
 import { freshLoginId } from '../support/test-system.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 let database: Database;
 before(async () => {
@@ -225,4 +226,35 @@ test('stop with a deadline: a job that finishes within it is not handed back', a
   assert.deepEqual(await w.stop({ deadlineMs: 5_000 }), { handedBack: [] });
   const row = await database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', queue).executeTakeFirstOrThrow();
   assert.deepEqual([row.state, row.attempts], ['done', 1]);
+});
+
+test('a job whose outcome write is cut by the database going away (57P01) writes it again: done after one run, not left leased', async () => {
+  const queue = `q_${freshLoginId()}`;
+  await enqueueJob(database.db, queue, {});
+  // the first two UPDATEs the worker makes (its outcome) are executed, then answered as a terminated session
+  let cuts = 2;
+  const updates = new Set<unknown>();
+  const flaky = database.db.withPlugin({
+    transformQuery: (a) => {
+      if (a.node.kind === 'UpdateQueryNode') updates.add(a.queryId);
+      return a.node;
+    },
+    transformResult: async (a) => {
+      if (updates.has(a.queryId) && cuts > 0) {
+        cuts--;
+        throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      }
+      return a.result;
+    },
+  });
+  let calls = 0;
+  const w = new JobWorker(flaky, { handlers: { [queue]: async () => void calls++ }, idlePollMs: 20 });
+  w.start();
+  try {
+    await waitFor(() => database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', queue).executeTakeFirstOrThrow(), (j) => j.state === 'done', { what: 'the job done', timeoutMs: 10_000 });
+  } finally {
+    await w.stop();
+  }
+  assert.equal(cuts, 0, 'both cuts happened');
+  assert.equal(calls, 1, 'the work was done once');
 });
