@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Ctx, Logger } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
+import { startEmbeddedVacuum } from './platform/db/embedded-vacuum.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { JobWorker, settlesWithin, type JobHandler } from './platform/jobs.ts';
 import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
@@ -135,6 +136,9 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   database.pool.on('error', (err) => log.warn({ err: String(err) }, 'idle database connection lost'));
   const migrated = await migrate(database.pool);
   if (migrated.applied.length) log.info({ applied: migrated.applied }, 'migrations applied');
+  // PGlite is one standalone backend, without autovacuum: the embedded database is vacuumed and analyzed from here
+  const vacuum = database.engine === 'pglite' ? startEmbeddedVacuum(database.db, log) : undefined;
+  started.push(async () => vacuum?.stop());
 
   // the embedded default's clock can be moved forward (POST /dev/clock); production runs on the system clock
   const clock = opts.clock ?? (config.databaseUrl ? systemClock : loadOffsetClock(config.dataDir));
@@ -274,6 +278,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     await mail.catcher?.stop();
     await closePdfRenderPool();
     await closeSealPool();
+    await vacuum?.stop();
     await database.close();
   };
   // close(): everything, waiting as long as it takes; shutdown(timeoutMs): the same, bounded (System.shutdown)
