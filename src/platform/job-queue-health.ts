@@ -2,7 +2,7 @@
  * The job queue as the database holds it, for GET /metrics (every scrape) and the console's 시스템 상태 page:
  * per queue, the jobs due and waiting for a worker, scheduled later (retries in backoff, reservations), running
  * under a live lease, and how long the oldest due one has waited. One query over the unfinished jobs only — it
- * reads the partial index jobs_due_idx (state pending/running), never the finished history.
+ * reads the partial index jobs_due_order_idx (state pending/running), never the finished history.
  *
  * `recentJobFailures` (console only) reads the failed history: jobs whose last attempt failed for good (dead) and
  * jobs waiting to retry after a failed attempt, newest first.

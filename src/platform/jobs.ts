@@ -238,12 +238,17 @@ export class JobWorker {
       UPDATE jobs SET state = 'running', attempts = attempts + 1,
              locked_until = now() + make_interval(secs => ${leaseMs / 1000})
        WHERE id = (
-         SELECT id FROM jobs
-          WHERE queue = ANY(${queues}) AND state IN ('pending', 'running') AND run_at <= now()
-            AND (locked_until IS NULL OR locked_until < now())
-          ORDER BY run_at, id
-          LIMIT 1
-          FOR UPDATE SKIP LOCKED)
+         -- each queue's first due job (one descent of jobs_due_order_idx each), then the earliest of those
+         SELECT j.id FROM unnest(${queues}::text[]) AS q(name)
+          CROSS JOIN LATERAL (
+            SELECT id, run_at FROM jobs
+             WHERE queue = q.name AND state IN ('pending', 'running') AND run_at <= now()
+               AND (locked_until IS NULL OR locked_until < now())
+             ORDER BY run_at, id
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED) j
+          ORDER BY j.run_at, j.id
+          LIMIT 1)
       RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
