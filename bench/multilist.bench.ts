@@ -17,6 +17,7 @@ import { legacyDocumentRow } from '../src/modules/documents/document-views.ts';
 import { renderLegacyJson, renderLegacyXml, type LegacyAnswer } from '../src/faces/legacy/legacy-codec.ts';
 import { kstDate } from '../src/platform/clock.ts';
 import { onboard } from '../test/support/onboard.ts';
+import { seedDocuments } from './support/seed-documents.ts';
 
 const N = Number(process.env['BENCH_MULTILIST_DOCS'] ?? 1000);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 30);
@@ -39,24 +40,8 @@ sample.lines = sample.lines.map((l) => ({ ...l, month: Number(today.slice(4, 6))
 const first = await insertDocument(ctx, tenant, { input: sample, issue: false });
 const seedId = first.document.id;
 
-// issued, mailed, read and filed (nts_state 3/4 with a result) rows, written today, every timestamp set
 const t0 = performance.now();
-await sql`
-  INSERT INTO documents (subscription_id, dockey, subkey, doc_state, proc_state, read_state, nts_state, kind, type_code, write_date,
-                         sup_bizno, sup_name, buy_id, buy_name, buy_email1, supply_amt, tax_amt, total_amt, item_summary, body,
-                         nts_issue_id, issued_at, send_at, mail_result, read_at, nts_req_at, nts_resp_at, nts_result_code, nts_result_msg,
-                         submit_id, created_at, updated_at, buy_bizno, buy_sub_bizno)
-  SELECT s.subscription_id, 'bench-' || ${m.sinchno}::text || '-' || g, 'SUB-' || g, 'N', (ARRAY['S','A','R','S'])[1 + g % 4],
-         (ARRAY['N','Y'])[1 + g % 2], (ARRAY['3','3','4','0'])[1 + g % 4], s.kind, s.type_code, s.write_date,
-         s.sup_bizno, s.sup_name, lpad(((g % 500) * 7919 + 1000000000)::text, 10, '0'), '(주)거래처 & 파트너 <' || (g % 500) || '>', s.buy_email1,
-         (g % 1000 + 1) * 10000, (g % 1000 + 1) * 1000, (g % 1000 + 1) * 11000,
-         (ARRAY['유지보수료','노트북','모니터','소프트웨어 라이선스','컨설팅'])[1 + g % 5] || ' 외 ' || (g % 9) || '건', s.body,
-         to_char(now(), 'YYYYMMDD') || '41000012' || lpad(g::text, 8, '0'), now() - interval '3 hours', now() - interval '3 hours', 'Y',
-         CASE WHEN g % 2 = 1 THEN now() - interval '2 hours' END, now() - interval '1 hour', now() - interval '30 minutes',
-         CASE WHEN g % 4 = 2 THEN 'SERR' ELSE 'SUCC' END, CASE WHEN g % 4 = 2 THEN '공급자 사업자번호 오류' ELSE '정상 처리' END,
-         'SUBMIT-' || g, now() - interval '3 hours', now(), lpad(((g % 500) * 7919 + 1000000000)::text, 10, '0'), ''
-    FROM generate_series(1, ${N}::int) g, (SELECT * FROM documents WHERE id = ${seedId}) s`.execute(ctx.db);
-await sql`ANALYZE documents`.execute(ctx.db);
+await seedDocuments(ctx.db, { subscriptionId: m.sinchno, seedId, count: N });
 const seeded = performance.now() - t0;
 
 const sorted = (xs: number[]) => xs.slice().sort((a, b) => a - b);
