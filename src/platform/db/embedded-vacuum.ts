@@ -6,8 +6,10 @@
  * default slowed the longer it ran.
  *
  * Each round does what autovacuum would, with its default thresholds: a table with more dead rows than
- * 50 + 20 % of its live rows is vacuumed (and analyzed); one with more changes since its last analyze than
- * 50 + 10 % is analyzed. PostgreSQL runs its own autovacuum: this is started for PGlite only (main.ts).
+ * 50 + 20 % of its live rows, or more rows inserted since its last vacuum than 1,000 + 20 % (PostgreSQL 13's insert
+ * trigger: it sets the visibility map of append-mostly tables such as `documents`, so that counts and lists read the
+ * index alone), is vacuumed and analyzed; one with more changes since its last analyze than 50 + 10 % is analyzed.
+ * PostgreSQL runs its own autovacuum: this is started for PGlite only (main.ts).
  */
 import { sql } from 'kysely';
 import type { Db } from './transaction.ts';
@@ -25,9 +27,9 @@ export async function vacuumRound(db: Db): Promise<VacuumRound> {
   // this backend's own counts reach pg_stat_* at most once a second, when idle: flush them first
   await sql`SELECT pg_stat_force_next_flush()`.execute(db);
   const due = await sql<{ schemaname: string; relname: string; vacuum: boolean }>`
-    SELECT schemaname, relname, n_dead_tup > 50 + 0.2 * n_live_tup AS vacuum
+    SELECT schemaname, relname, (n_dead_tup > 50 + 0.2 * n_live_tup OR n_ins_since_vacuum > 1000 + 0.2 * n_live_tup) AS vacuum
       FROM pg_stat_user_tables
-     WHERE n_dead_tup > 50 + 0.2 * n_live_tup OR n_mod_since_analyze > 50 + 0.1 * n_live_tup
+     WHERE n_dead_tup > 50 + 0.2 * n_live_tup OR n_ins_since_vacuum > 1000 + 0.2 * n_live_tup OR n_mod_since_analyze > 50 + 0.1 * n_live_tup
      ORDER BY n_dead_tup DESC`.execute(db);
   const round: VacuumRound = { vacuumed: [], analyzed: [] };
   for (const t of due.rows) {
