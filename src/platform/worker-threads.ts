@@ -1,7 +1,7 @@
 /**
- * CPU work off the event loop: a worker thread answering numbered calls, for the pools that keep HTTP and the
- * job lanes responsive (PDF rendering, NTS packing, the in-process NTS simulator's checks). Each pool keeps its
- * own worker entry file and falls back to doing the work inline when its thread cannot start or dies (the same
+ * CPU work off the event loop: worker threads answering numbered calls (WorkerPool), for the pools that keep HTTP
+ * and the job lanes responsive (PDF rendering, NTS sealing, the in-process NTS simulator's checks). Each pool keeps
+ * its own worker entry file and falls back to doing the work inline when its threads cannot start or die (the same
  * answers, only on this thread).
  *
  * The entry's URL is computed by the caller next to its own module (`new URL('./x-worker.ts' | './x-worker.js',
@@ -80,11 +80,57 @@ export class WorkerThread<Req, Res> {
   }
 }
 
-/** The least loaded live thread of `threads`, or undefined when none is live. */
-export function leastLoaded<T extends { failed: boolean; load: number }>(threads: readonly T[]): T | undefined {
-  let best: T | undefined;
-  for (const t of threads) if (!t.failed && (!best || t.load < best.load)) best = t;
-  return best;
+/**
+ * Worker threads running one entry, started on first use (`size` of them, default one per spare core), each call
+ * going to the least loaded live one. Where no thread runs — none could start, the chosen one died
+ * — the caller works inline; a failure of the work itself is thrown, as it would be inline. `close()` stops the
+ * threads (they are unref'd: tidy exits and tests); a later call starts new ones.
+ */
+export class WorkerPool<Req, Res> {
+  private threads: WorkerThread<Req, Res>[] | undefined;
+  private startFailed = false;
+  /** Calls a worker thread answered (tests: the work really left the event loop). */
+  answered = 0;
+
+  constructor(
+    private readonly entry: URL,
+    private readonly name: string,
+    private readonly opts: { size?: number } = {},
+  ) {}
+
+  /** The answer from a worker thread, or undefined when none ran the call (then the caller works inline). */
+  async tryOnWorker(request: Req, transfer: TransferListItem[] = []): Promise<{ value: Res } | undefined> {
+    if (this.startFailed) return undefined;
+    try {
+      this.threads ??= Array.from({ length: this.opts.size ?? spareCores() }, () => new WorkerThread<Req, Res>(this.entry, this.name));
+    } catch {
+      this.startFailed = true;
+      return undefined;
+    }
+    let best: WorkerThread<Req, Res> | undefined;
+    for (const t of this.threads) if (!t.failed && (!best || t.load < best.load)) best = t;
+    if (!best) return undefined;
+    try {
+      const value = await best.call(request, transfer);
+      this.answered++;
+      return { value };
+    } catch (err) {
+      if (!best.failed) throw err; // the work failed, not the thread
+      return undefined; // the thread died: the caller still answers
+    }
+  }
+
+  /** `request` on a worker thread, else `inline(request)` on this one. */
+  async run(request: Req, inline: (request: Req) => Res | Promise<Res>, transfer: TransferListItem[] = []): Promise<Res> {
+    const done = await this.tryOnWorker(request, transfer);
+    return done ? done.value : inline(request);
+  }
+
+  async close(): Promise<void> {
+    const threads = this.threads ?? [];
+    this.threads = undefined;
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
 }
 
 /**

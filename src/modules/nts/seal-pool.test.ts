@@ -12,7 +12,7 @@ import { sampleDocument, todayKst } from '../../../test/e2e/nts-support.ts';
 import type { WorkerReply } from '../../platform/worker-threads.ts';
 import { decryptEnvelopedData } from './transport/cms-envelope.ts';
 import { decodeTaxInvoicePackage } from './transport/tax-invoice-package.ts';
-import { closeSealPool, SEAL_WORKER_URL, sealSubmissionOffThread, sealedOnWorker } from './seal-pool.ts';
+import { closeSealPool, SEAL_WORKER_URL, sealPool, sealSubmissionOffThread } from './seal-pool.ts';
 import { sealSubmission, type SealAnswer, type SealRequest } from './seal-submission.ts';
 
 const a = makeTestNpkiIdentity('1388602200');
@@ -54,9 +54,9 @@ test('inline: signed, packaged with their R values, encrypted for the NTS; the b
 
 test('on the worker thread (keys cloned to it): the same answer, and it really ran there', async () => {
   try {
-    const before = sealedOnWorker;
+    const before = sealPool.answered;
     assertSealed(await sealSubmissionOffThread(request()));
-    assert.equal(sealedOnWorker, before + 1);
+    assert.equal(sealPool.answered, before + 1);
   } finally {
     await closeSealPool();
   }

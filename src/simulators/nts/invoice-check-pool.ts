@@ -5,7 +5,7 @@
  * invoices were filed (issue 13). One worker per simulator; if it cannot start or dies, the checks run inline
  * (same answers).
  */
-import { runsFromSource, WorkerThread } from '../../platform/worker-threads.ts';
+import { runsFromSource, WorkerPool } from '../../platform/worker-threads.ts';
 import { precheckInvoice, type InvoicePrecheck } from './invoice-rules.ts';
 import type { CheckAnswer, CheckRequest } from './invoice-check-worker.ts';
 import { openPackage, type OpenedPackage, type OpenRequest } from './open-package.ts';
@@ -15,54 +15,36 @@ const WORKER_URL = new URL(runsFromSource(import.meta.url) ? './invoice-check-wo
 
 export type Item = { rValue: Buffer; signedXml: Buffer };
 
-/** Runs precheckInvoice on a worker thread (started on first use), inline when there is none. */
+/** Runs precheckInvoice (and the opening of packages) on one worker thread, started on first use; inline when there is none. */
 export class InvoiceCheckPool {
-  private thread: WorkerThread<CheckRequest, CheckAnswer> | undefined;
-  private startFailed = false;
+  private readonly pool: WorkerPool<CheckRequest, CheckAnswer>;
+  /** After close() (the simulator stopped), a late call works inline rather than start a new thread. */
   private closed = false;
 
-  constructor(private readonly useWorker: boolean) {}
+  constructor(private readonly useWorker: boolean) {
+    this.pool = new WorkerPool(WORKER_URL, 'invoice check', { size: 1 });
+  }
+
+  private get onWorker(): boolean {
+    return this.useWorker && !this.closed;
+  }
 
   /** How many batches the worker thread answered (tests: the checks really ran off the event loop). */
   answeredOnWorker = 0;
 
-  private ensure(): WorkerThread<CheckRequest, CheckAnswer> | undefined {
-    if (!this.useWorker || this.startFailed || this.closed) return undefined;
-    if (this.thread && !this.thread.failed) return this.thread;
-    if (this.thread) return undefined; // it died: inline from now on
-    try {
-      this.thread = new WorkerThread(WORKER_URL, 'invoice check');
-    } catch {
-      this.startFailed = true;
-      return undefined;
-    }
-    return this.thread;
-  }
-
   /** The first-stage answers of `items`, in order. */
   async precheck(items: Item[]): Promise<InvoicePrecheck[]> {
-    const w = this.ensure();
-    if (!w) return this.inline(items);
-    try {
-      // copies (the package's buffers may be views into one pooled buffer): structured clone, not transfer
-      const results = await w.call({ items: items.map((i) => ({ rValue: new Uint8Array(i.rValue), signedXml: new Uint8Array(i.signedXml) })) });
-      this.answeredOnWorker++;
-      return results as InvoicePrecheck[];
-    } catch {
-      return this.inline(items); // the worker died: still answer
-    }
+    // copies (the package's buffers may be views into one pooled buffer): structured clone, not transfer
+    const done = this.onWorker && (await this.pool.tryOnWorker({ items: items.map((i) => ({ rValue: new Uint8Array(i.rValue), signedXml: new Uint8Array(i.signedXml) })) }));
+    if (!done) return this.inline(items);
+    this.answeredOnWorker++;
+    return done.value as InvoicePrecheck[];
   }
 
   /** A submission's attachment decrypted and decoded (open-package.ts), on the worker thread when there is one. */
   async openPackage(request: OpenRequest): Promise<OpenedPackage> {
-    const w = this.ensure();
-    if (!w) return openPackage(request);
-    try {
-      return (await w.call({ open: request })) as OpenedPackage;
-    } catch (err) {
-      if (!w.failed) throw err; // opening failed otherwise than a refusal: as it would inline
-      return openPackage(request); // the worker died: still answer
-    }
+    if (!this.onWorker) return openPackage(request);
+    return (await this.pool.run({ open: request }, () => openPackage(request))) as OpenedPackage;
   }
 
   /** On this thread, yielding every 10 invoices so that other calls are answered meanwhile. */
@@ -75,10 +57,8 @@ export class InvoiceCheckPool {
     return out;
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
-    const w = this.thread;
-    this.thread = undefined;
-    if (w) await w.terminate();
+    return this.pool.close();
   }
 }

@@ -3,7 +3,7 @@
  * stall the HTTP event loop. If no worker can run, PDFs are rendered inline (same output).
  */
 import type { Worker } from 'node:worker_threads';
-import { leastLoaded, runsFromSource, spareCores, startWorkerThread, WorkerThread } from '../../../platform/worker-threads.ts';
+import { runsFromSource, startWorkerThread, WorkerPool } from '../../../platform/worker-threads.ts';
 import type { DocumentInput } from '../model.ts';
 import type { RenderMeta } from './invoice-view.ts';
 import type { RenderRequest } from './pdf-worker.ts';
@@ -20,29 +20,20 @@ export function startPdfWorker(): Worker {
   return startWorkerThread(PDF_WORKER_URL);
 }
 
-let workers: WorkerThread<RenderRequest, Uint8Array>[] | undefined;
+const pool = new WorkerPool<RenderRequest, Uint8Array>(PDF_WORKER_URL, 'pdf');
 
 /** The renderer on this thread, loaded on first use: pdfkit and its font tables cost start-up time. */
-async function renderInline(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
+async function renderInline({ doc, meta }: RenderRequest): Promise<Uint8Array> {
   const { renderInvoicePdf } = await import('./invoice-pdf.ts');
   return renderInvoicePdf(doc, meta);
 }
 
 export async function renderInvoicePdfOffThread(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
-  workers ??= Array.from({ length: spareCores() }, () => new WorkerThread<RenderRequest, Uint8Array>(PDF_WORKER_URL, 'pdf'));
-  const w = leastLoaded(workers);
-  if (!w) return renderInline(doc, meta);
-  try {
-    const pdf = await w.call({ doc, meta });
-    return Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
-  } catch {
-    return renderInline(doc, meta); // the worker died: still answer
-  }
+  const pdf = await pool.run({ doc, meta }, renderInline);
+  return Buffer.isBuffer(pdf) ? pdf : Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
 }
 
 /** Stop the workers (process shutdown; they are unref'd, so this is only for tidy exits and tests). */
-export async function closePdfRenderPool(): Promise<void> {
-  const ws = workers ?? [];
-  workers = undefined;
-  await Promise.all(ws.map((w) => w.terminate()));
+export function closePdfRenderPool(): Promise<void> {
+  return pool.close();
 }
