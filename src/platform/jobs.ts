@@ -73,9 +73,6 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
  * work keeps claiming until none is left, and every idle loop still polls every `idlePollMs`, so a job whose
  * wake-up was missed (another process enqueued it) waits at most that long.
  */
-/** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
-export const OUTCOME_RETRY_MS = 30_000;
-
 const wakeListeners = new Set<(counts: ReadonlyMap<string, number>) => void>();
 function wakeWorkers(counts: ReadonlyMap<string, number>): void {
   for (const l of wakeListeners) l(counts);
@@ -115,6 +112,9 @@ export async function settlesWithin(p: Promise<unknown>, ms: number | undefined)
     clearTimeout(timer);
   }
 }
+
+/** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
+const OUTCOME_RETRY_MS = 30_000;
 
 export class JobWorker {
   private running = false;

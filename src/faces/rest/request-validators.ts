@@ -61,7 +61,7 @@ function restValidator(externalSchemas: Record<string, unknown>, compilations: S
     compilations.defer(route as RouteSchemaDefinition, () => {
       const { strict, coercing } = compilersOnce();
       const schema = withSafeIntegers(route.schema);
-      return route.httpPart === 'body' ? (strict({ ...route, schema }) as (...args: unknown[]) => unknown) : finiteOnly(coercing({ ...route, schema }) as unknown as AjvValidate);
+      return route.httpPart === 'body' ? (strict({ ...route, schema }) as (...args: unknown[]) => unknown) : (finiteOnly(coercing({ ...route, schema }) as unknown as AjvValidate) as (...args: unknown[]) => unknown);
     }) as ReturnType<RouteCompiler>;
 }
 
@@ -81,20 +81,14 @@ function nonFinitePath(data: unknown): string | undefined {
 }
 
 /** `validate`, refusing a coerced ±Infinity / NaN as ajv refuses a non-integer (the same error shape, naming the field). */
-function finiteOnly(validate: AjvValidate): (...args: unknown[]) => unknown {
-  let own: unknown[] | undefined;
-  return new Proxy(validate, {
-    apply: (target, thisArg, args: unknown[]) => {
-      own = undefined;
-      const ok = Reflect.apply(target, thisArg, args) as boolean;
-      if (!ok) return false;
-      const at = nonFinitePath(args[0]);
-      if (at === undefined) return true;
-      own = [{ keyword: 'type', instancePath: at, schemaPath: '#/type', params: { type: 'integer' }, message: 'must be integer' }];
-      return false;
-    },
-    get: (target, prop) => (prop === 'errors' && own ? own : Reflect.get(target, prop)),
-  }) as unknown as (...args: unknown[]) => unknown;
+function finiteOnly(validate: AjvValidate): AjvValidate {
+  const checked: AjvValidate = (data) => {
+    const ok = validate(data);
+    const at = ok ? nonFinitePath(data) : undefined;
+    checked.errors = at === undefined ? validate.errors : [{ keyword: 'type', instancePath: at, schemaPath: '#/type', params: { type: 'integer' }, message: 'must be integer' }];
+    return ok && at === undefined;
+  };
+  return checked;
 }
 
 /**
