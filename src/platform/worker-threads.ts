@@ -14,6 +14,11 @@ import { Worker, parentPort, type TransferListItem } from 'node:worker_threads';
 /** Whether `moduleUrl` (a caller's import.meta.url) runs from the TypeScript sources (tests) rather than dist/. */
 export const runsFromSource = (moduleUrl: string): boolean => moduleUrl.endsWith('.ts');
 
+/** `bytes` as a Buffer without a copy: what a Buffer becomes across threads (structured clone) is a plain Uint8Array. */
+export function bufferView(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Worker threads a pool may use: one per core but the event loop's own, at least one. */
 export function spareCores(): number {
   return Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);

@@ -16,6 +16,7 @@ import { documentOf } from '../documents/document-views.ts';
 import { expiryStatus } from '../signing/index.ts';
 import { activeCertificateIds, signingMaterialById } from '../certificates/signing-material.ts';
 import { sealSubmissionOffThread } from './seal-pool.ts';
+import { bufferView } from '../../platform/worker-threads.ts';
 import type { SealCertificate, SealItem } from './seal-submission.ts';
 import type { NtsGateway } from './nts-gateway.ts';
 import { settleFilings, settleSubmissionIfDone } from './record-results.ts';
@@ -69,7 +70,7 @@ export async function packSubmission(ctx: Ctx, gateway: NtsGateway, submissionId
     fail('HBL002', filingId, detail);
   }
   const signed = sealed.signed;
-  const cms = sealed.cms && Buffer.from(sealed.cms.buffer, sealed.cms.byteOffset, sealed.cms.byteLength);
+  const cms = sealed.cms && bufferView(sealed.cms);
 
   return inTransaction(ctx.db, async (tx) => {
     const moved = await tx

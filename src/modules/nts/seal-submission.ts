@@ -13,6 +13,7 @@ import { writtenStandardXml } from '../documents/standard-xml.ts';
 import { signWrittenTaxInvoice } from '../signing/index.ts';
 import { encryptEnvelopedData } from './transport/cms-envelope.ts';
 import { encodeTaxInvoicePackage } from './transport/tax-invoice-package.ts';
+import { bufferView } from '../../platform/worker-threads.ts';
 
 export interface SealCertificate {
   certificateId: number;
@@ -48,8 +49,6 @@ export interface SealAnswer {
   cms: Uint8Array | null;
 }
 
-const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 export function sealSubmission(req: SealRequest): SealAnswer {
   const certificates = new Map(req.certificates.map((c) => [c.certificateId, c]));
   const signed: SealAnswer['signed'] = [];
@@ -61,13 +60,13 @@ export function sealSubmission(req: SealRequest): SealAnswer {
       if (!cert) throw new Error(`certificate ${item.certificateId} was not given`);
       // the XML we write is signed from its tree: no parse → C14N round trip (signing/written-tax-invoice.ts)
       const invoice = writtenStandardXml(item.doc, { issueId: item.issueId, issueDateTime: req.issueDateTime, exchangeId: item.dockey });
-      const signedXml = signWrittenTaxInvoice(invoice, cert.privateKey, asBuffer(cert.certDer));
+      const signedXml = signWrittenTaxInvoice(invoice, cert.privateKey, bufferView(cert.certDer));
       signed.push({ filingId: item.filingId, documentId: item.documentId, certificateId: item.certificateId, signedXml });
-      packaged.push({ rValue: asBuffer(cert.rValue), signedXml: Buffer.from(signedXml, 'utf8') });
+      packaged.push({ rValue: bufferView(cert.rValue), signedXml: Buffer.from(signedXml, 'utf8') });
     } catch (err) {
       failed.push({ filingId: item.filingId, detail: (err as Error).message.slice(0, 200) });
     }
   }
-  const cms = packaged.length > 0 ? encryptEnvelopedData(encodeTaxInvoicePackage(packaged), asBuffer(req.encryptionCertificate)) : null;
-  return { signed, failed, cms: cms && new Uint8Array(cms.buffer, cms.byteOffset, cms.byteLength) };
+  const cms = packaged.length > 0 ? encryptEnvelopedData(encodeTaxInvoicePackage(packaged), bufferView(req.encryptionCertificate)) : null;
+  return { signed, failed, cms };
 }

@@ -10,7 +10,7 @@ serveWorkerCalls<SealRequest, SealAnswer>(
   (request) => {
     const answer = sealSubmission(request);
     // the package in an ArrayBuffer of its own, so that it can be moved rather than copied
-    return answer.cms ? { ...answer, cms: answer.cms.slice() } : answer;
+    return answer.cms ? { ...answer, cms: new Uint8Array(answer.cms) } : answer;
   },
   (answer) => (answer.cms ? [answer.cms.buffer as ArrayBuffer] : []),
 );

@@ -51,6 +51,7 @@ import { isSuccessCode, resultMessage } from '../../modules/nts/result-codes.ts'
 import { finishInvoiceCheck, type RegisteredInvoice } from './invoice-rules.ts';
 import { InvoiceCheckPool } from './invoice-check-pool.ts';
 import type { OpenedPackage } from './open-package.ts';
+import { bufferView } from '../../platform/worker-threads.ts';
 import { issueSelfSignedCertificate } from '../../modules/signing/self-signed-certificate.ts';
 import { closeServer, listenOn, parseJsonObject, readBody, sendJson } from '../shared/sim-http.ts';
 
@@ -484,7 +485,7 @@ export class NtsSimulator {
       if (opened.refused === 'envelope') return refuse('PKG001', opened.message);
       return refuse(Number(/got (\d+)/.exec(opened.message)?.[1] ?? 0) > MAX_PACKAGE_INVOICES ? 'PKG003' : 'PKG002', opened.message);
     }
-    const invoices: PackagedInvoice[] = opened.invoices.map((i) => ({ rValue: Buffer.from(i.rValue.buffer, i.rValue.byteOffset, i.rValue.byteLength), signedXml: Buffer.from(i.signedXml.buffer, i.signedXml.byteOffset, i.signedXml.byteLength) }));
+    const invoices: PackagedInvoice[] = opened.invoices.map((i) => ({ rValue: bufferView(i.rValue), signedXml: bufferView(i.signedXml) }));
     if (invoices.length > MAX_PACKAGE_INVOICES) return refuse('PKG003', `${invoices.length} invoices`);
     if (invoices.length !== totalCount) return refuse('PKG002', `TotalCount ${totalCount} ≠ ${invoices.length} invoices in the package`);
 

@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { decryptEnvelopedData, EnvelopeError } from '../../modules/nts/transport/cms-envelope.ts';
 import { decodeTaxInvoicePackage, PackageFormatError } from '../../modules/nts/transport/tax-invoice-package.ts';
+import { bufferView } from '../../platform/worker-threads.ts';
 
 export interface OpenRequest {
   cms: Uint8Array;
@@ -16,11 +17,9 @@ export interface OpenRequest {
 
 export type OpenedPackage = { invoices: { rValue: Uint8Array; signedXml: Uint8Array }[] } | { refused: 'envelope' | 'format'; message: string };
 
-const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 export function openPackage(req: OpenRequest): OpenedPackage {
   try {
-    const invoices = decodeTaxInvoicePackage(decryptEnvelopedData(asBuffer(req.cms), req.privateKey, asBuffer(req.certDer)));
+    const invoices = decodeTaxInvoicePackage(decryptEnvelopedData(bufferView(req.cms), req.privateKey, bufferView(req.certDer)));
     return { invoices: invoices.map((i) => ({ rValue: new Uint8Array(i.rValue), signedXml: new Uint8Array(i.signedXml) })) };
   } catch (err) {
     if (err instanceof EnvelopeError) return { refused: 'envelope', message: err.message };

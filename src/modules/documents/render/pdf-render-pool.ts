@@ -3,7 +3,7 @@
  * stall the HTTP event loop. If no worker can run, PDFs are rendered inline (same output).
  */
 import type { Worker } from 'node:worker_threads';
-import { runsFromSource, startWorkerThread, WorkerPool } from '../../../platform/worker-threads.ts';
+import { bufferView, runsFromSource, startWorkerThread, WorkerPool } from '../../../platform/worker-threads.ts';
 import type { DocumentInput } from '../model.ts';
 import type { RenderMeta } from './invoice-view.ts';
 import type { RenderRequest } from './pdf-worker.ts';
@@ -29,8 +29,7 @@ async function renderInline({ doc, meta }: RenderRequest): Promise<Uint8Array> {
 }
 
 export async function renderInvoicePdfOffThread(doc: DocumentInput, meta: RenderMeta): Promise<Buffer> {
-  const pdf = await pool.run({ doc, meta }, renderInline);
-  return Buffer.isBuffer(pdf) ? pdf : Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength);
+  return bufferView(await pool.run({ doc, meta }, renderInline));
 }
 
 /** Stop the workers (process shutdown; they are unref'd, so this is only for tidy exits and tests). */

@@ -18,7 +18,7 @@ serveWorkerCalls<RenderRequest, Uint8Array>(
   // a copy into its own ArrayBuffer, so the transfer does not detach pdfkit's pooled buffer
   async ({ doc, meta }) => {
     const pdf = await renderInvoicePdf(doc, meta);
-    return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength).slice();
+    return new Uint8Array(pdf);
   },
   (bytes) => [bytes.buffer as ArrayBuffer],
 );
