@@ -11,10 +11,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { runExport, runImport } from '../src/cli/commands/export-import.ts';
+import { scratchDatabases } from '../test/support/transfer-support.ts';
 
 const N = Number(process.env['BENCH_ROWS'] ?? 200_000);
 const ADMIN = process.env['BENCH_PG'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -25,17 +25,9 @@ const FILL = `INSERT INTO events (type, object_type, object_id, state, data, occ
     FROM generate_series(1, ${N}) g`;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hanbill-xfer-bench-'));
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-const dbs: string[] = [];
-const create = async (prefix: string) => {
-  const name = `${prefix}_${crypto.randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  dbs.push(name);
-  const u = new URL(ADMIN);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
+const databases = scratchDatabases(ADMIN);
+await databases.connect();
+const create = (prefix: string) => databases.create(prefix);
 const io = { stdout: process.stdout, stderr: { write: () => true } as unknown as NodeJS.WritableStream };
 try {
   const source = await openDatabase({ kind: 'pglite', dataDir: path.join(work, 'pgdata') });
@@ -66,10 +58,9 @@ try {
   const rate = (ms: number) => Math.round(N / (ms / 1000)).toLocaleString('en-US');
   console.log(`rows ${N.toLocaleString('en-US')}, dump ${mb.toFixed(1)} MB (gzip)`);
   console.log(`export  (PGlite folder → file)        ${(exportMs / 1000).toFixed(1)} s  ${rate(exportMs)} rows/s`);
-  console.log(`import  (file → new PostgreSQL db)     ${(importMs / 1000).toFixed(1)} s  ${rate(importMs)} rows/s  (includes the 19 migrations)`);
+  console.log(`import  (file → new PostgreSQL db)     ${(importMs / 1000).toFixed(1)} s  ${rate(importMs)} rows/s  (includes running the migrations)`);
   console.log(`bound   (INSERT … generate_series)     ${(boundMs / 1000).toFixed(1)} s  ${rate(boundMs)} rows/s`);
 } finally {
-  for (const name of dbs) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await databases.dropAll();
   fs.rmSync(work, { recursive: true, force: true });
 }

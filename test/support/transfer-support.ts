@@ -1,7 +1,8 @@
 /**
  * What the `hanbill export` / `hanbill import` tests share (test/db/installation-transfer.test.ts,
- * test/e2e/export-import.test.ts): whether the PostgreSQL server is there (else they are skipped), scratch
- * databases created on it and dropped afterwards, and a run of a command with its output captured.
+ * test/e2e/export-import.test.ts; bench/export-import.bench.ts uses the scratch databases): whether the PostgreSQL
+ * server is there (else they are skipped), scratch databases created on it and dropped afterwards, and a run of a
+ * command with its output captured.
  */
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
@@ -21,9 +22,9 @@ export async function unreachable(url: string, what = 'PostgreSQL'): Promise<str
   }
 }
 
-/** Databases made on the ADMIN_URL server (connect() before create(); dropAll() drops them and disconnects). */
-export function scratchDatabases() {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
+/** Databases made on the `adminUrl` server (connect() before create(); dropAll() drops them and disconnects). */
+export function scratchDatabases(adminUrl = ADMIN_URL) {
+  const admin = new pg.Client({ connectionString: adminUrl });
   const made: string[] = [];
   return {
     admin,
@@ -33,7 +34,7 @@ export function scratchDatabases() {
       const name = `${prefix}_${crypto.randomBytes(5).toString('hex')}`;
       await admin.query(`CREATE DATABASE "${name}"`);
       made.push(name);
-      const url = new URL(ADMIN_URL);
+      const url = new URL(adminUrl);
       url.pathname = `/${name}`;
       return url.toString();
     },
