@@ -4,11 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { expireUnreported } from '../../src/modules/messaging/delivery/sweep-deliveries.ts';
 import { startTestSystem } from '../support/test-system.ts';
+import { simChild } from '../support/child-server.ts';
 import { waitFor } from '../support/wait-for.ts';
 import { attemptsOf, batchRow, insertBatch, orderVariables, recipientsOf, sendBatch, statesOf, usageOf, type TestBatch } from './messaging-delivery-support.ts';
 import { sender, type Sender } from './messaging-send-support.ts';
@@ -133,20 +132,9 @@ test('10,000 results are stored (simulator delay 0): time printed', async () => 
 
 test('`hanbill carrier-sim` runs alone and the system delivers through it (CARRIER_GATEWAY_URL)', async () => {
   const secret = 'stand-alone-secret-0123456789';
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', "import('./src/cli/main.ts').then(async (m) => { process.exitCode = await m.runCli(process.argv.slice(1)); })", 'carrier-sim', '--port', '0', '--result-delay-ms', '10', '--report-secret', secret], {
-    cwd: path.resolve(import.meta.dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const carrier = await simChild('carrier-sim', ['--result-delay-ms', '10', '--report-secret', secret]);
+  const url = carrier.url;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`carrier-sim exited ${code}`)));
-    });
     const sys = await startTestSystem({ CARRIER_GATEWAY_URL: url, CARRIER_REPORT_SECRET: secret });
     try {
       assert.equal(sys.carrier.simulator, undefined);
@@ -161,6 +149,7 @@ test('`hanbill carrier-sim` runs alone and the system delivers through it (CARRI
       await sys.close();
     }
   } finally {
-    child.kill('SIGTERM');
+    carrier.child.kill('SIGTERM');
+    await carrier.exited;
   }
 });
