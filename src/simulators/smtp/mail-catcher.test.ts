@@ -69,6 +69,26 @@ test('keeps the newest N, list() newest first, get() by id', async () => {
   }
 });
 
+test('keeps mails within maxKeptBytes, dropping the oldest first, and always the newest', async () => {
+  const catcher = createMailCatcher({ maxKeptBytes: 5_000 });
+  const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local', { maxConnections: 1 });
+  try {
+    const withText = (subject: string, bytes: number) => ({ ...simple(subject), text: 'x'.repeat(bytes) });
+    for (let i = 1; i <= 4; i++) await transport.send(withText(`메일 ${i}`, 1_500));
+    const kept = catcher.list();
+    assert.ok(kept.reduce((n, m) => n + m.size, 0) <= 5_000);
+    assert.deepEqual(kept.map((m) => m.subject), ['메일 4', '메일 3']);
+    // one mail larger than the budget replaces every other and is kept
+    await transport.send(withText('큰 메일', 8_000));
+    assert.deepEqual(catcher.list().map((m) => m.subject), ['큰 메일']);
+    await transport.send(withText('메일 5', 100));
+    assert.deepEqual(catcher.list().map((m) => m.subject), ['메일 5']);
+  } finally {
+    await transport.close();
+    await catcher.stop();
+  }
+});
+
 test('waitFor: resolves on an existing mail, on a later one, rejects on timeout', async () => {
   const catcher = createMailCatcher();
   const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local');

@@ -1,7 +1,8 @@
 /**
  * An in-process SMTP server that keeps what it receives: the embedded default's "outbox" (shown at /dev/mailbox)
  * and the sink of tests. It speaks real SMTP on 127.0.0.1 (no TLS; AUTH accepted but only required when
- * credentials are configured), parses every message with mailparser and keeps the newest N in memory.
+ * credentials are configured), parses every message with mailparser and keeps the newest in memory: at most 500
+ * mails and 16 MiB of messages (≈ 200 tax-invoice mails with their PDF and XML), older ones dropped first.
  *
  * Tests can make it misbehave: failNext() answers the next RCPT/DATA commands with an SMTP error (optionally
  * only those for one recipient, so a test's fault cannot be taken by another test's mail), setDelay() holds
@@ -85,6 +86,11 @@ export interface MailCatcherOptions {
   auth?: { user: string; pass: string };
   /** Mails kept in memory; older ones are dropped (default 500). */
   maxMails?: number;
+  /**
+   * Bytes of kept mails (their raw sizes) in memory; older ones are dropped beyond it, the newest is always kept
+   * (default 16 MiB: a server's RSS stays within its budget, issue 13).
+   */
+  maxKeptBytes?: number;
   /** Largest message accepted in bytes (default 25 MiB); larger ones get 552. */
   maxMessageBytes?: number;
   logger?: Logger;
@@ -168,6 +174,9 @@ function toCaught(id: string, parsed: ParsedMail, session: SMTPServerSession, si
 export class MailCatcher implements MailboxSource {
   private readonly opts: MailCatcherOptions;
   private readonly maxMails: number;
+  private readonly maxKeptBytes: number;
+  /** Raw bytes of the kept mails. */
+  private keptBytes = 0;
   private readonly maxMessageBytes: number;
   /** Oldest first. */
   private mails: CaughtMail[] = [];
@@ -184,6 +193,7 @@ export class MailCatcher implements MailboxSource {
   constructor(opts: MailCatcherOptions = {}) {
     this.opts = opts;
     this.maxMails = Math.max(1, opts.maxMails ?? 500);
+    this.maxKeptBytes = opts.maxKeptBytes ?? 16 * 1024 * 1024;
     this.maxMessageBytes = opts.maxMessageBytes ?? 25 * 1024 * 1024;
   }
 
@@ -273,6 +283,7 @@ export class MailCatcher implements MailboxSource {
   clear(): void {
     this.mails = [];
     this.byId.clear();
+    this.keptBytes = 0;
   }
 
   /**
@@ -369,9 +380,11 @@ export class MailCatcher implements MailboxSource {
   private store(mail: CaughtMail): void {
     this.mails.push(mail);
     this.byId.set(mail.id, mail);
-    while (this.mails.length > this.maxMails) {
-      const dropped = this.mails.shift();
-      if (dropped) this.byId.delete(dropped.id);
+    this.keptBytes += mail.size;
+    while (this.mails.length > this.maxMails || (this.keptBytes > this.maxKeptBytes && this.mails.length > 1)) {
+      const dropped = this.mails.shift()!;
+      this.byId.delete(dropped.id);
+      this.keptBytes -= dropped.size;
     }
     for (const waiter of [...this.waiters]) {
       if (matches(waiter.predicate, mail)) waiter.resolve(mail);
