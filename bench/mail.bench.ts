@@ -13,6 +13,7 @@
  *
  * Run: node --import tsx bench/mail.bench.ts        BENCH_DOCS=500 (documents per end-to-end run)
  *      BENCH_STAGES=pdf,smtp,e2e (the default: all)     BENCH_LOOPS=2,16 (job loops of the end-to-end runs)
+ *      BENCH_MAIL_BATCH=16 (mail jobs per claim, as main.ts runs them: MAIL_BATCH; 1 = one job per claim)
  *      DATABASE_URL=postgres://… node --import tsx bench/mail.bench.ts
  * Prints figures only; asserts nothing but that every mail arrived.
  */
@@ -25,7 +26,7 @@ import { startSystem } from '../src/main.ts';
 import { silentLogger } from '../src/platform/context.ts';
 import { JobWorker } from '../src/platform/jobs.ts';
 import { mailQueue } from '../src/modules/documents/issue-document.ts';
-import { sendDocumentMailHandler } from '../src/modules/documents/send-document-mail.ts';
+import { MAIL_BATCH, sendDocumentMailHandler, sendDocumentMailsHandler } from '../src/modules/documents/send-document-mail.ts';
 import { buildStandardXml } from '../src/modules/documents/standard-xml.ts';
 import { renderInvoicePdf } from '../src/modules/documents/render/invoice-pdf.ts';
 import { renderInvoicePdfOffThread } from '../src/modules/documents/render/pdf-render-pool.ts';
@@ -37,6 +38,7 @@ import { waitFor } from '../test/support/wait-for.ts';
 import type { TestSystem } from '../test/support/test-system.ts';
 
 const DOCS = Number(process.env['BENCH_DOCS'] ?? 500);
+const MAIL_BATCH_SIZE = Number(process.env['BENCH_MAIL_BATCH'] ?? MAIL_BATCH);
 const PDF_GOAL_MS = 5;
 const MAIL_GOAL_PER_S = 200;
 
@@ -143,7 +145,9 @@ async function endToEnd(): Promise<void> {
       const issueMs = performance.now() - t0;
       const ids = docs.map((d) => d.id);
       const handlerCtx = pdf ? ctx : { ...ctx, config: { ...ctx.config, mailPdf: false } };
-      const worker = new JobWorker(ctx.db, { handlers: { [queue]: sendDocumentMailHandler(handlerCtx, sys.mail.transport) }, concurrency: loops, idlePollMs: 50 });
+      // the mail queue's handler as main.ts registers it (batches of MAIL_BATCH), or BENCH_MAIL_BATCH=1: one job per claim
+      const handler = MAIL_BATCH_SIZE > 1 ? { ...sendDocumentMailsHandler(handlerCtx, sys.mail.transport), batchSize: MAIL_BATCH_SIZE } : sendDocumentMailHandler(handlerCtx, sys.mail.transport);
+      const worker = new JobWorker(ctx.db, { handlers: { [queue]: handler }, concurrency: loops, idlePollMs: 50 });
       const c0 = process.cpuUsage();
       const t1 = performance.now();
       worker.start();
@@ -160,7 +164,7 @@ async function endToEnd(): Promise<void> {
       const rate = (DOCS * 1000) / ms;
       const processCpu = (c.user + c.system) / 1000 / DOCS;
       row(
-        `end to end, ${loops} job loops, ${pdf ? 'PDF + XML attached' : 'XML only (HANBILL_MAIL_PDF=off)'}`,
+        `end to end, ${loops} job loops × ${MAIL_BATCH_SIZE} mails, ${pdf ? 'PDF + XML attached' : 'XML only (HANBILL_MAIL_PDF=off)'}`,
         `${rate.toFixed(0)} mails/s`,
         `goal ≥ ${MAIL_GOAL_PER_S}/s (${((rate / MAIL_GOAL_PER_S) * 100).toFixed(0)} %); process CPU ${processCpu.toFixed(1)} ms/mail (all threads: jobs, database, PDF worker, SMTP client and catcher); issuing ${DOCS} took ${(issueMs / 1000).toFixed(1)} s`,
       );

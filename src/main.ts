@@ -12,7 +12,7 @@ import type { Ctx, Logger } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { startEmbeddedVacuum } from './platform/db/embedded-vacuum.ts';
 import { migrate } from './platform/db/migrate.ts';
-import { JobWorker, settlesWithin, type JobHandler } from './platform/jobs.ts';
+import { JobWorker, settlesWithin, type QueueHandler } from './platform/jobs.ts';
 import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
@@ -63,7 +63,7 @@ import { requireOperator } from './faces/portal/portal-http.ts';
 import { createSmtpTransport, type MailTransport } from './modules/mail/mail-transport.ts';
 import type { MailCatcher } from './simulators/smtp/mail-catcher.ts';
 import { mailQueue } from './modules/documents/issue-document.ts';
-import { sendDocumentMailHandler } from './modules/documents/send-document-mail.ts';
+import { sendDocumentMailsHandler } from './modules/documents/send-document-mail.ts';
 import { noticeMailQueue, sendNoticeMailHandler } from './modules/documents/notice-mails.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
 import { closeSealPool } from './modules/nts/seal-pool.ts';
@@ -166,7 +166,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
   started.push(() => webhooks.stop());
   const documentBatches = createDocumentBatches(ctx);
   if (config.roles.has('worker')) {
-    const handlers: Record<string, JobHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...webhooks.handlers, ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
+    const handlers: Record<string, QueueHandler> = { ...nts.filing.handlers, ...carrier.delivery.handlers, ...messageAcceptance(ctx).handlers, [mailQueue(config)]: sendDocumentMailsHandler(ctx, mail.transport), [noticeMailQueue(config)]: sendNoticeMailHandler(ctx, mail.transport), ...billing.handlers, ...bulkIssueHandlers(ctx), ...webhooks.handlers, ...documentBatches.handlers, [memberResetQueue(ctx)]: passwordResetMailHandler(ctx, mail.transport), [secondFactorClearedQueue(ctx)]: secondFactorClearedMailHandler(ctx, mail.transport) };
     Object.assign(handlers, eventRetention.handlers);
     worker = new JobWorker(database.db, {
       handlers,

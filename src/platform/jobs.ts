@@ -28,6 +28,19 @@ export interface Job<P = Record<string, unknown>> {
 
 export type JobHandler = (job: Job) => Promise<void>;
 
+/**
+ * A handler of up to `batchSize` due jobs of its queue at once: the worker claims them in one statement, the handler
+ * does their work (reading and writing its rows once per batch rather than once per job) and answers the failures,
+ * and the worker records every success in one statement. Each job keeps its own attempts, lease and retry: a job that
+ * failed is retried alone, as a JobHandler's. A batch handler that throws fails every job of the batch.
+ */
+export interface BatchJobHandler {
+  batchSize: number;
+  runBatch(jobs: Job[]): Promise<ReadonlyMap<number, unknown>>;
+}
+
+export type QueueHandler = JobHandler | BatchJobHandler;
+
 export async function enqueueJob(db: Db | Tx, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
   await db
     .insertInto('jobs')
@@ -85,7 +98,7 @@ export function retryDelayMs(attempts: number): number {
 }
 
 export interface WorkerOptions {
-  handlers: Record<string, JobHandler>;
+  handlers: Record<string, QueueHandler>;
   /** Concurrent jobs in this process (of the queues not in a lane). */
   concurrency?: number;
   /**
@@ -112,6 +125,16 @@ export async function settlesWithin(p: Promise<unknown>, ms: number | undefined)
     clearTimeout(timer);
   }
 }
+
+interface ClaimedRow {
+  id: number;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+}
+
+const jobOf = (row: ClaimedRow): Job => ({ id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts });
 
 /** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
 const OUTCOME_RETRY_MS = 30_000;
@@ -233,10 +256,9 @@ export class JobWorker {
 
   private async runOne(queues: string[] = Object.keys(this.opts.handlers)): Promise<boolean> {
     if (queues.length === 0) return false;
-    const leaseMs = this.opts.leaseMs ?? 60_000;
-    const claimed = await sql<{ id: number; queue: string; payload: Record<string, unknown>; attempts: number; max_attempts: number }>`
+    const claimed = await sql<ClaimedRow>`
       UPDATE jobs SET state = 'running', attempts = attempts + 1,
-             locked_until = now() + make_interval(secs => ${leaseMs / 1000})
+             locked_until = now() + make_interval(secs => ${this.leaseSeconds()})
        WHERE id = (
          -- each queue's first due job (one descent of jobs_due_order_idx each), then the earliest of those
          SELECT j.id FROM unnest(${queues}::text[]) AS q(name)
@@ -252,15 +274,37 @@ export class JobWorker {
       RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
-    const job: Job = { id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts };
     const handler = this.opts.handlers[row.queue]!;
-    this.inFlight.set(job.id, job.attempts);
+    const jobs = [jobOf(row)];
+    if (typeof handler !== 'function' && handler.batchSize > 1) jobs.push(...(await this.claimMore(row.queue, handler.batchSize - 1)));
+    for (const job of jobs) this.inFlight.set(job.id, job.attempts);
     try {
-      await this.runClaimed(job, handler);
+      if (typeof handler === 'function') await this.runClaimed(jobs[0]!, handler);
+      else await this.runBatch(jobs, handler);
     } finally {
-      this.inFlight.delete(job.id);
+      for (const job of jobs) this.inFlight.delete(job.id);
     }
     return true;
+  }
+
+  private leaseSeconds(): number {
+    return (this.opts.leaseMs ?? 60_000) / 1000;
+  }
+
+  /** Up to `n` more due jobs of `queue` (the first due ones), in id order, for a batch handler. */
+  private async claimMore(queue: string, n: number): Promise<Job[]> {
+    const { rows } = await sql<ClaimedRow>`
+      UPDATE jobs SET state = 'running', attempts = attempts + 1,
+             locked_until = now() + make_interval(secs => ${this.leaseSeconds()})
+       WHERE id IN (
+         SELECT id FROM jobs
+          WHERE queue = ${queue} AND state IN ('pending', 'running') AND run_at <= now()
+            AND (locked_until IS NULL OR locked_until < now())
+          ORDER BY run_at, id
+          LIMIT ${n}
+          FOR UPDATE SKIP LOCKED)
+      RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
+    return rows.map(jobOf).sort((a, b) => a.id - b.id);
   }
 
   private async runClaimed(job: Job, handler: JobHandler): Promise<void> {
@@ -272,12 +316,30 @@ export class JobWorker {
       failure = { err };
     }
     if (this.handedBack.has(job.id)) return; // another worker has it now
-    if (!failure) {
-      await this.recordOutcome(() => this.db.updateTable('jobs').set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null }).where('id', '=', job.id).execute());
-      metrics.inc('hanbill_jobs_finished_total', { queue: job.queue });
-      return;
+    if (!failure) await this.recordDone([job]);
+    else await this.recordFailure(job, failure.err);
+  }
+
+  private async runBatch(jobs: Job[], handler: BatchJobHandler): Promise<void> {
+    let failures: ReadonlyMap<number, unknown>;
+    try {
+      failures = await runWithLogFields({ jobIds: jobs.map((j) => j.id).join(','), queue: jobs[0]!.queue }, () => handler.runBatch(jobs));
+    } catch (err) {
+      failures = new Map(jobs.map((j) => [j.id, err]));
     }
-    const { err } = failure;
+    const mine = jobs.filter((j) => !this.handedBack.has(j.id)); // the others: another worker has them now
+    await this.recordDone(mine.filter((j) => !failures.has(j.id)));
+    for (const job of mine) if (failures.has(job.id)) await this.recordFailure(job, failures.get(job.id));
+  }
+
+  private async recordDone(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const ids = jobs.map((j) => j.id);
+    await this.recordOutcome(() => this.db.updateTable('jobs').set({ state: 'done', locked_until: null, finished_at: sql`now()`, last_error: null }).where('id', 'in', ids).execute());
+    metrics.inc('hanbill_jobs_finished_total', { queue: jobs[0]!.queue }, jobs.length);
+  }
+
+  private async recordFailure(job: Job, err: unknown): Promise<void> {
     this.opts.onError?.(job, err);
     const final = job.attempts >= job.maxAttempts;
     metrics.inc(final ? 'hanbill_jobs_dead_total' : 'hanbill_jobs_failed_total', { queue: job.queue });

@@ -258,3 +258,48 @@ test('a job whose outcome write is cut by the database going away (57P01) writes
   assert.equal(cuts, 0, 'both cuts happened');
   assert.equal(calls, 1, 'the work was done once');
 });
+
+test('a batch handler gets up to batchSize due jobs of its queue at once; successes are done together, each failure retried alone', async () => {
+  const queue = `q_${freshLoginId()}`;
+  for (let n = 1; n <= 7; n++) await enqueueJob(database.db, queue, { n }, { maxAttempts: 2 });
+  const batches: number[][] = [];
+  const w = new JobWorker(database.db, {
+    handlers: {
+      [queue]: {
+        batchSize: 3,
+        runBatch: async (jobs: Job[]) => {
+          batches.push(jobs.map((j) => Number(j.payload['n'])));
+          // n = 2 fails on its first attempt; n = 5 on every attempt
+          return new Map(jobs.filter((j) => (j.payload['n'] === 2 && j.attempts === 1) || j.payload['n'] === 5).map((j) => [j.id, new Error(`no ${String(j.payload['n'])}`)]));
+        },
+      },
+    },
+  });
+  assert.equal(await w.drain(), 3, 'three claims: 3 + 3 + 1 jobs');
+  assert.deepEqual(batches, [[1, 2, 3], [4, 5, 6], [7]], 'in enqueue order, at most batchSize each');
+  const rows = async () => (await database.db.selectFrom('jobs').select(['payload', 'state', 'attempts', 'last_error']).where('queue', '=', queue).orderBy('id').execute()).map((r) => [(r.payload as { n: number }).n, r.state, r.attempts, r.last_error]);
+  assert.deepEqual(await rows(), [
+    [1, 'done', 1, null],
+    [2, 'pending', 1, 'no 2'],
+    [3, 'done', 1, null],
+    [4, 'done', 1, null],
+    [5, 'pending', 1, 'no 5'],
+    [6, 'done', 1, null],
+    [7, 'done', 1, null],
+  ]);
+  await database.db.updateTable('jobs').set({ run_at: sql`now()` }).where('queue', '=', queue).where('state', '=', 'pending').execute();
+  assert.equal(await w.drain(), 1, 'the two retries in one batch');
+  assert.deepEqual(batches.at(-1), [2, 5]);
+  const [two, five] = (await rows()).filter(([n]) => n === 2 || n === 5);
+  assert.deepEqual(two, [2, 'done', 2, null]);
+  assert.deepEqual(five, [5, 'failed', 2, 'no 5'], 'its last attempt: failed for good');
+});
+
+test('a batch handler that throws fails every job of its batch (each retried later)', async () => {
+  const queue = `q_${freshLoginId()}`;
+  for (let n = 1; n <= 2; n++) await enqueueJob(database.db, queue, { n });
+  const w = new JobWorker(database.db, { handlers: { [queue]: { batchSize: 10, runBatch: async () => { throw new Error('outage'); } } } });
+  assert.equal(await w.drain(), 1);
+  const rows = await database.db.selectFrom('jobs').select(['state', 'attempts', 'last_error']).where('queue', '=', queue).execute();
+  assert.deepEqual(rows.map((r) => [r.state, r.attempts, r.last_error]), [['pending', 1, 'outage'], ['pending', 1, 'outage']]);
+});
