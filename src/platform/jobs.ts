@@ -152,10 +152,15 @@ export class JobWorker {
   /** Jobs handed back at a shutdown's deadline: their handler may still end here, but writes nothing. */
   private readonly handedBack = new Set<number>();
 
+  /** The queues whose handler takes batches of more than one job. */
+  private readonly batchQueues: string[];
+
   constructor(
     private readonly db: Db,
     private readonly opts: WorkerOptions,
-  ) {}
+  ) {
+    this.batchQueues = Object.entries(opts.handlers).flatMap(([queue, h]) => (typeof h !== 'function' && h.batchSize > 1 ? [queue] : []));
+  }
 
   start(): void {
     if (this.running) return;
@@ -256,7 +261,7 @@ export class JobWorker {
 
   private async runOne(queues: string[] = Object.keys(this.opts.handlers)): Promise<boolean> {
     if (queues.length === 0) return false;
-    const claimed = await sql<ClaimedRow>`
+    const claimed = await sql<ClaimedRow & { more: boolean | null }>`
       UPDATE jobs SET state = 'running', attempts = attempts + 1,
              locked_until = now() + make_interval(secs => ${this.leaseSeconds()})
        WHERE id = (
@@ -271,12 +276,15 @@ export class JobWorker {
              FOR UPDATE SKIP LOCKED) j
           ORDER BY j.run_at, j.id
           LIMIT 1)
-      RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
+      RETURNING id, queue, payload, attempts, max_attempts,
+                -- a batch handler's queue: whether another of its jobs is due (else no second claim is needed)
+                queue = ANY(${this.batchQueues}::text[]) AND EXISTS (
+                  SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.state = 'pending' AND o.run_at <= now() AND o.id <> jobs.id) AS more`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
     const handler = this.opts.handlers[row.queue]!;
     const jobs = [jobOf(row)];
-    if (typeof handler !== 'function' && handler.batchSize > 1) jobs.push(...(await this.claimMore(row.queue, handler.batchSize - 1)));
+    if (row.more && typeof handler !== 'function') jobs.push(...(await this.claimMore(row.queue, handler.batchSize - 1)));
     for (const job of jobs) this.inFlight.set(job.id, job.attempts);
     try {
       if (typeof handler === 'function') await this.runClaimed(jobs[0]!, handler);

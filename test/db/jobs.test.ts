@@ -251,7 +251,9 @@ test('a job whose outcome write is cut by the database going away (57P01) writes
   const w = new JobWorker(flaky, { handlers: { [queue]: async () => void calls++ }, idlePollMs: 20 });
   w.start();
   try {
-    await waitFor(() => database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', queue).executeTakeFirstOrThrow(), (j) => j.state === 'done', { what: 'the job done', timeoutMs: 10_000 });
+    // each cut write was executed before it was answered as cut, so the row reads done after the first: wait for the
+    // worker's second write too (stopping it earlier ends its retries)
+    await waitFor(() => database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', queue).executeTakeFirstOrThrow(), (j) => j.state === 'done' && cuts === 0, { what: 'the job done, its outcome written again after both cuts', timeoutMs: 10_000 });
   } finally {
     await w.stop();
   }

@@ -4,7 +4,7 @@
  * MAIL_BATCH jobs: the outbox rows and their documents read in one statement, the mails sent concurrently, every
  * sent one recorded in one statement — per mail the embedded database ran 4 statements, now ≈ 4 per batch; issue 13).
  * The result is visible on the document (`mail_result`). Temporary failures are retried with backoff
- * (the job throws); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
+ * (each job's own: the batch answers its failure); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
  * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
  * the Message-ID is stable per outbox row so receivers can drop the duplicate.
  * Events: `document.mailed` when a mail is sent, `document.mail_failed` when it failed for good (a permanent SMTP
