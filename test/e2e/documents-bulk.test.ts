@@ -213,4 +213,39 @@ describe('bulk issuance by set operations', () => {
     assert.deepEqual(await counts(sub.body.subscriptionId), { documents: 4, ledger: 4, outbox: 3, jobs: 3, usage: 3 });
     assert.equal(await writingTransactions(sub.body.subscriptionId), 4, 'past the limit, the batch is written one item at a time');
   });
+
+  test("a bulk's mail goes out in batches: each document mailed once with one document.mailed event; in a batch a temporary failure is retried alone and a permanent one stops alone", async () => {
+    const s = await onboard(sys.url);
+    const date = privateDate();
+    const catcher = sys.mail.catcher!;
+    const to = (n: number) => `batch-${s.sinchno}-${n}@example.kr`;
+    // faults scoped to this test's recipients
+    catcher.failNext(1, { code: 451, message: 'try later' }, { to: to(3) });
+    catcher.failNext(1, { code: 550, message: 'no such mailbox' }, { to: to(7) });
+    const items = range(0, 20).map((n) => ({ issue: true, document: invoice(date, { buyer: { idType: 'business', id: freshBizno(), name: '(주)대량상사', contacts: [{ name: '담당', email: to(n) }] } }) }));
+    const r = await rest(sys.url, 'POST', `${base(s)}/bulk`, { documents: items }, auth(s));
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    const outbox = () => sys.ctx.db.selectFrom('mail_outbox').select(['id', 'to_addr', 'state', 'attempts']).where('subscription_id', '=', s.sinchno).orderBy('id').execute();
+    // the first attempts: 18 sent, the temporary failure pending its retry, the permanent one failed
+    await waitFor(outbox, (rows) => rows.length === 20 && rows.filter((o) => o.state === 'sent').length >= 18 && rows.some((o) => o.state === 'failed'), { what: 'the first attempts', timeoutMs: 30_000 });
+    await sys.ctx.db.updateTable('jobs').set({ run_at: new Date() }).where('dedupe_key', 'in', (await outbox()).map((o) => `outbox:${o.id}`)).where('state', '=', 'pending').execute();
+    const rows = await waitFor(outbox, (rows) => rows.filter((o) => o.state === 'sent').length === 19, { what: 'the retried mail sent', timeoutMs: 30_000 });
+    const byTo = new Map(rows.map((o) => [o.to_addr, o]));
+    assert.deepEqual([byTo.get(to(3))!.state, byTo.get(to(3))!.attempts], ['sent', 2], 'retried alone, then sent');
+    assert.deepEqual([byTo.get(to(7))!.state, byTo.get(to(7))!.attempts], ['failed', 1], 'a permanent failure is not retried');
+    for (const n of range(0, 20).filter((n) => n !== 3 && n !== 7)) assert.deepEqual([byTo.get(to(n))!.state, byTo.get(to(n))!.attempts], ['sent', 1], to(n));
+    // every recipient but the refused one got one mail
+    const caught = catcher.list().flatMap((m) => m.envelope.to).filter((a) => a.startsWith(`batch-${s.sinchno}-`));
+    assert.deepEqual(caught.sort(), range(0, 20).filter((n) => n !== 7).map(to).sort());
+    const events = await sys.ctx.db.selectFrom('events').select(['type', 'object_id']).where('subscription_id', '=', s.sinchno).where('type', 'in', ['document.mailed', 'document.mail_failed']).execute();
+    const mailed = events.filter((e) => e.type === 'document.mailed').map((e) => e.object_id);
+    assert.equal(mailed.length, 19);
+    assert.equal(new Set(mailed).size, 19, 'one document.mailed per document');
+    assert.equal(events.filter((e) => e.type === 'document.mail_failed').length, 1);
+    // the first attempts ran in batches: the jobs done together share their finishing statement's timestamp
+    const jobs = await sys.ctx.db.selectFrom('jobs').select(['finished_at', 'attempts']).where('dedupe_key', 'in', rows.map((o) => `outbox:${o.id}`)).where('state', '=', 'done').where('attempts', '=', 1).execute();
+    assert.equal(jobs.length, 19, '18 sent and the permanent failure (recorded on its outbox row: the job is done)');
+    const statements = new Set(jobs.map((j) => j.finished_at!.getTime())).size;
+    assert.ok(statements <= 4, `19 jobs finished by at most 4 statements, not one each (${statements})`);
+  });
 });

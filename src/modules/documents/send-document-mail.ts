@@ -66,11 +66,19 @@ async function sendDocumentMails(ctx: Ctx, transport: MailTransport, jobs: Job[]
   await Promise.all(
     pending.map(async (found) => {
       const job = jobOf.get(found.outbox_id)!;
+      let messageId: string;
       try {
-        sent.push({ found, messageId: await sendOne(ctx, transport, found) });
+        messageId = await sendOne(ctx, transport, found);
       } catch (err) {
-        if (!(await recordFailure(ctx, job, found, err))) failures.set(job.id, err);
+        try {
+          if (!(await recordFailure(ctx, job, found, err))) failures.set(job.id, err);
+        } catch (recordErr) {
+          // not recorded (the database out of reach): this job is retried, and the batch's sent mails are still recorded
+          failures.set(job.id, recordErr);
+        }
+        return;
       }
+      sent.push({ found, messageId });
     }),
   );
   await recordSent(ctx, sent);
