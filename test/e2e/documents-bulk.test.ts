@@ -8,6 +8,8 @@ import { freshBizno, startTestSystem, type TestSystem } from '../support/test-sy
 import { rest } from '../support/http.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
+import type { MailTransport } from '../../src/modules/mail/mail-transport.ts';
+import { SLOW_SEND_MS, sendDocumentMailsHandler } from '../../src/modules/documents/send-document-mail.ts';
 
 let sys: TestSystem;
 before(async () => {
@@ -247,5 +249,45 @@ describe('bulk issuance by set operations', () => {
     assert.equal(jobs.length, 19, '18 sent and the permanent failure (recorded on its outbox row: the job is done)');
     const statements = new Set(jobs.map((j) => j.finished_at!.getTime())).size;
     assert.ok(statements <= 4, `19 jobs finished by at most 4 statements, not one each (${statements})`);
+  });
+
+  test('a batch whose slowest mail is held records the others already sent meanwhile (after SLOW_SEND_MS), then the slow one', async () => {
+    const s = await onboard(sys.url);
+    const date = privateDate();
+    // three issued documents, their issue mails sent by the system's worker first; then resend rows of this test's own,
+    // without jobs (the worker never sees them), run by a handler over a transport that holds back one recipient
+    const r = await rest(sys.url, 'POST', `${base(s)}/bulk`, { documents: range(0, 3).map(() => ({ issue: true, document: invoice(date) })) }, auth(s));
+    assert.deepEqual([r.status, r.body.failed], [200, 0], JSON.stringify(r.body).slice(0, 400));
+    const issueMails = () => sys.ctx.db.selectFrom('mail_outbox').select('state').where('subscription_id', '=', s.sinchno).execute();
+    await waitFor(issueMails, (rows) => rows.length === 3 && rows.every((o) => o.state === 'sent'), { what: 'the issue mails sent', timeoutMs: 30_000 });
+    const docs = await sys.ctx.db.selectFrom('documents').select('id').where('subscription_id', '=', s.sinchno).orderBy('id').execute();
+    const to = (n: number) => `held-${s.sinchno}-${n}@example.kr`;
+    const outbox = await sys.ctx.db
+      .insertInto('mail_outbox')
+      .values(docs.map((d, n) => ({ subscription_id: s.sinchno, document_id: d.id, reason: 'resend' as const, to_addr: to(n) })))
+      .returning('id')
+      .execute();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const transport: MailTransport = {
+      send: async (mail) => {
+        if (mail.to.includes(to(0))) await released;
+        return sys.mail.transport.send(mail);
+      },
+      close: async () => {},
+    };
+    const jobs = outbox.map((o, n) => ({ id: -1 - n, queue: 'test', payload: { outboxId: o.id }, attempts: 1, maxAttempts: 8 }));
+    const t0 = Date.now();
+    const batch = sendDocumentMailsHandler(sys.ctx, transport).runBatch(jobs);
+    const states = () => sys.ctx.db.selectFrom('mail_outbox').select(['to_addr', 'state']).where('subscription_id', '=', s.sinchno).where('reason', '=', 'resend').orderBy('id').execute();
+    const early = await waitFor(states, (rows) => rows.filter((o) => o.state === 'sent').length === 2, { what: 'the two mails not held recorded', timeoutMs: 10_000 });
+    assert.ok(Date.now() - t0 >= SLOW_SEND_MS, 'recorded once the batch had waited SLOW_SEND_MS');
+    assert.deepEqual(early.map((o) => o.state), ['pending', 'sent', 'sent'], 'the held one still pending');
+    release();
+    assert.equal((await batch).size, 0, 'no job failed');
+    assert.deepEqual((await states()).map((o) => o.state), ['sent', 'sent', 'sent']);
+    const events = await sys.ctx.db.selectFrom('events').select('data').where('subscription_id', '=', s.sinchno).where('type', '=', 'document.mailed').execute();
+    const resent = events.filter((e) => (e.data as { reason?: string }).reason === 'resend');
+    assert.equal(resent.length, 3, 'one document.mailed per resend row, from the two statements');
   });
 });

@@ -3,6 +3,7 @@
  * → send over SMTP (a pooled transport: mail-transport.ts). Mail jobs run in batches (a BatchJobHandler of up to
  * MAIL_BATCH jobs: the outbox rows and their documents read in one statement, the mails sent concurrently, every
  * sent one recorded in one statement — per mail the embedded database ran 4 statements, now ≈ 4 per batch; issue 13).
+ * A batch whose slowest mail takes more than SLOW_SEND_MS records the ones already sent first.
  * The result is visible on the document (`mail_result`). Temporary failures are retried with backoff
  * (each job's own: the batch answers its failure); permanent ones (5xx, every recipient refused) stop at once. A row already sent is
  * not sent again. Crash between the SMTP answer and our update can re-send once (at-least-once mail);
@@ -13,7 +14,7 @@
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import type { BatchJobHandler, Job, JobHandler } from '../../platform/jobs.ts';
+import { settlesWithin, type BatchJobHandler, type Job, type JobHandler } from '../../platform/jobs.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import { MailSendError } from '../mail/mail-transport.ts';
 import { renderInvoiceMail } from './render/index.ts';
@@ -63,7 +64,7 @@ async function sendDocumentMails(ctx: Ctx, transport: MailTransport, jobs: Job[]
   const pending = (await readOutbox(ctx, [...jobOf.keys()])).filter((f) => f.outbox_state === 'pending');
   const failures = new Map<number, unknown>();
   const sent: Sent[] = [];
-  await Promise.all(
+  const sends = Promise.all(
     pending.map(async (found) => {
       const job = jobOf.get(found.outbox_id)!;
       let messageId: string;
@@ -81,9 +82,22 @@ async function sendDocumentMails(ctx: Ctx, transport: MailTransport, jobs: Job[]
       sent.push({ found, messageId });
     }),
   );
+  // the mails sent within SLOW_SEND_MS are recorded then, so a slow exchange (up to the SMTP socket time-out) holds back
+  // only its own record; the others, already delivered, are not left pending meanwhile
+  if (!(await settlesWithin(sends, SLOW_SEND_MS))) {
+    await recordSentMails(ctx, sent.splice(0));
+    await sends;
+  }
+  await recordSentMails(ctx, sent);
+  return failures;
+}
+
+/** How long a batch waits for its slowest mail before it records the ones already sent. */
+export const SLOW_SEND_MS = 1_000;
+
+async function recordSentMails(ctx: Ctx, sent: Sent[]): Promise<void> {
   await recordSent(ctx, sent);
   for (const { found } of sent) ctx.log.info({ dockey: found.dockey, outboxId: found.outbox_id }, 'document mail sent');
-  return failures;
 }
 
 async function sendOne(ctx: Ctx, transport: MailTransport, found: OutboxDocument): Promise<string> {
