@@ -26,7 +26,7 @@ import { startSystem } from '../src/main.ts';
 import { silentLogger } from '../src/platform/context.ts';
 import { JobWorker } from '../src/platform/jobs.ts';
 import { mailQueue } from '../src/modules/documents/issue-document.ts';
-import { MAIL_BATCH, sendDocumentMailHandler, sendDocumentMailsHandler } from '../src/modules/documents/send-document-mail.ts';
+import { MAIL_BATCH, sendDocumentMailsHandler } from '../src/modules/documents/send-document-mail.ts';
 import { buildStandardXml } from '../src/modules/documents/standard-xml.ts';
 import { renderInvoicePdf } from '../src/modules/documents/render/invoice-pdf.ts';
 import { renderInvoicePdfOffThread } from '../src/modules/documents/render/pdf-render-pool.ts';
@@ -146,7 +146,7 @@ async function endToEnd(): Promise<void> {
       const ids = docs.map((d) => d.id);
       const handlerCtx = pdf ? ctx : { ...ctx, config: { ...ctx.config, mailPdf: false } };
       // the mail queue's handler as main.ts registers it (batches of MAIL_BATCH), or BENCH_MAIL_BATCH=1: one job per claim
-      const handler = MAIL_BATCH_SIZE > 1 ? { ...sendDocumentMailsHandler(handlerCtx, sys.mail.transport), batchSize: MAIL_BATCH_SIZE } : sendDocumentMailHandler(handlerCtx, sys.mail.transport);
+      const handler = { ...sendDocumentMailsHandler(handlerCtx, sys.mail.transport), batchSize: MAIL_BATCH_SIZE };
       const worker = new JobWorker(ctx.db, { handlers: { [queue]: handler }, concurrency: loops, idlePollMs: 50 });
       const c0 = process.cpuUsage();
       const t1 = performance.now();

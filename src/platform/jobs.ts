@@ -134,6 +134,12 @@ interface ClaimedRow {
   max_attempts: number;
 }
 
+/**
+ * A job that may be claimed now: pending and due, or running under a lease that ran out (its worker died). Unqualified,
+ * so it applies to the innermost `jobs` of the statement it is put in.
+ */
+const DUE = sql`state IN ('pending', 'running') AND run_at <= now() AND (locked_until IS NULL OR locked_until < now())`;
+
 const jobOf = (row: ClaimedRow): Job => ({ id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts });
 
 /** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
@@ -262,15 +268,13 @@ export class JobWorker {
   private async runOne(queues: string[] = Object.keys(this.opts.handlers)): Promise<boolean> {
     if (queues.length === 0) return false;
     const claimed = await sql<ClaimedRow & { more: boolean | null }>`
-      UPDATE jobs SET state = 'running', attempts = attempts + 1,
-             locked_until = now() + make_interval(secs => ${this.leaseSeconds()})
+      UPDATE jobs SET ${this.claimSet()}
        WHERE id = (
          -- each queue's first due job (one descent of jobs_due_order_idx each), then the earliest of those
          SELECT j.id FROM unnest(${queues}::text[]) AS q(name)
           CROSS JOIN LATERAL (
             SELECT id, run_at FROM jobs
-             WHERE queue = q.name AND state IN ('pending', 'running') AND run_at <= now()
-               AND (locked_until IS NULL OR locked_until < now())
+             WHERE queue = q.name AND ${DUE}
              ORDER BY run_at, id
              LIMIT 1
              FOR UPDATE SKIP LOCKED) j
@@ -278,8 +282,7 @@ export class JobWorker {
           LIMIT 1)
       RETURNING id, queue, payload, attempts, max_attempts,
                 -- a batch handler's queue: whether another of its jobs is due (else no second claim is needed)
-                queue = ANY(${this.batchQueues}::text[]) AND EXISTS (
-                  SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.state = 'pending' AND o.run_at <= now() AND o.id <> jobs.id) AS more`.execute(this.db);
+                queue = ANY(${this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
     const handler = this.opts.handlers[row.queue]!;
@@ -295,19 +298,18 @@ export class JobWorker {
     return true;
   }
 
-  private leaseSeconds(): number {
-    return (this.opts.leaseMs ?? 60_000) / 1000;
+  /** What a claim writes: the job running under our lease, one more attempt. */
+  private claimSet() {
+    return sql`state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${(this.opts.leaseMs ?? 60_000) / 1000})`;
   }
 
   /** Up to `n` more due jobs of `queue` (the first due ones), in id order, for a batch handler. */
   private async claimMore(queue: string, n: number): Promise<Job[]> {
     const { rows } = await sql<ClaimedRow>`
-      UPDATE jobs SET state = 'running', attempts = attempts + 1,
-             locked_until = now() + make_interval(secs => ${this.leaseSeconds()})
+      UPDATE jobs SET ${this.claimSet()}
        WHERE id IN (
          SELECT id FROM jobs
-          WHERE queue = ${queue} AND state IN ('pending', 'running') AND run_at <= now()
-            AND (locked_until IS NULL OR locked_until < now())
+          WHERE queue = ${queue} AND ${DUE}
           ORDER BY run_at, id
           LIMIT ${n}
           FOR UPDATE SKIP LOCKED)

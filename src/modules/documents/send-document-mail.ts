@@ -14,7 +14,7 @@
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
-import { settlesWithin, type BatchJobHandler, type Job, type JobHandler } from '../../platform/jobs.ts';
+import { settlesWithin, type BatchJobHandler, type Job } from '../../platform/jobs.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import { MailSendError } from '../mail/mail-transport.ts';
 import { renderInvoiceMail } from './render/index.ts';
@@ -26,17 +26,12 @@ import { documentEvent } from './document-log-events.ts';
 /** Mail jobs per batch: about what the SMTP pool (5 connections by default) and the PDF thread keep busy. */
 export const MAIL_BATCH = 16;
 
+/** How long a batch waits for its slowest mail before it records the ones already sent. */
+export const SLOW_SEND_MS = 1_000;
+
 /** The mail queue's handler: up to MAIL_BATCH jobs at once. */
 export function sendDocumentMailsHandler(ctx: Ctx, transport: MailTransport): BatchJobHandler {
   return { batchSize: MAIL_BATCH, runBatch: (jobs) => sendDocumentMails(ctx, transport, jobs) };
-}
-
-/** One mail job alone (the same work as a batch of one); throws its failure. */
-export function sendDocumentMailHandler(ctx: Ctx, transport: MailTransport): JobHandler {
-  return async (job) => {
-    const failures = await sendDocumentMails(ctx, transport, [job]);
-    if (failures.has(job.id)) throw failures.get(job.id);
-  };
 }
 
 type OutboxDocument = Awaited<ReturnType<typeof readOutbox>>[number];
@@ -67,37 +62,22 @@ async function sendDocumentMails(ctx: Ctx, transport: MailTransport, jobs: Job[]
   const sends = Promise.all(
     pending.map(async (found) => {
       const job = jobOf.get(found.outbox_id)!;
-      let messageId: string;
       try {
-        messageId = await sendOne(ctx, transport, found);
+        sent.push({ found, messageId: await sendOne(ctx, transport, found) });
       } catch (err) {
-        try {
-          if (!(await recordFailure(ctx, job, found, err))) failures.set(job.id, err);
-        } catch (recordErr) {
-          // not recorded (the database out of reach): this job is retried, and the batch's sent mails are still recorded
-          failures.set(job.id, recordErr);
-        }
-        return;
+        const retry = await recordFailure(ctx, job, found, err);
+        if (retry) failures.set(job.id, retry.err);
       }
-      sent.push({ found, messageId });
     }),
   );
   // the mails sent within SLOW_SEND_MS are recorded then, so a slow exchange (up to the SMTP socket time-out) holds back
   // only its own record; the others, already delivered, are not left pending meanwhile
   if (!(await settlesWithin(sends, SLOW_SEND_MS))) {
-    await recordSentMails(ctx, sent.splice(0));
+    await recordSent(ctx, sent.splice(0));
     await sends;
   }
-  await recordSentMails(ctx, sent);
-  return failures;
-}
-
-/** How long a batch waits for its slowest mail before it records the ones already sent. */
-export const SLOW_SEND_MS = 1_000;
-
-async function recordSentMails(ctx: Ctx, sent: Sent[]): Promise<void> {
   await recordSent(ctx, sent);
-  for (const { found } of sent) ctx.log.info({ dockey: found.dockey, outboxId: found.outbox_id }, 'document mail sent');
+  return failures;
 }
 
 async function sendOne(ctx: Ctx, transport: MailTransport, found: OutboxDocument): Promise<string> {
@@ -144,27 +124,36 @@ async function recordSent(ctx: Ctx, sent: Sent[]): Promise<void> {
        WHERE id IN (SELECT document_id FROM moved))
     INSERT INTO events (${sql.raw(EVENT_COLUMNS.join(', '))})
     ${eventRows(events, sql`(${outboxOfEvent}::jsonb ->> v.ord)::bigint IN (SELECT id FROM moved)`)}`.execute(ctx.db);
+  for (const { found } of sent) ctx.log.info({ dockey: found.dockey, outboxId: found.outbox_id }, 'document mail sent');
 }
 
-/** A mail that failed: recorded on its outbox row and document; true when it failed for good (no retry). */
-async function recordFailure(ctx: Ctx, job: Job, found: OutboxDocument, err: unknown): Promise<boolean> {
+/**
+ * A mail that failed, recorded on its outbox row and document: the error its job is retried for, or undefined when it
+ * failed for good. A failure that cannot be recorded (the database out of reach) is retried too; the batch's sent mails
+ * are still recorded.
+ */
+async function recordFailure(ctx: Ctx, job: Job, found: OutboxDocument, err: unknown): Promise<{ err: unknown } | undefined> {
   const permanent = err instanceof MailSendError && err.permanent;
   const final = permanent || job.attempts >= job.maxAttempts;
   const message = String((err as Error).message ?? err).slice(0, 500);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('mail_outbox')
-      .set({ state: final ? 'failed' : 'pending', attempts: sql`attempts + 1`, last_error: message })
-      .where('id', '=', found.outbox_id)
-      .execute();
-    await tx
-      .updateTable('documents')
-      .set({ mail_result: final ? `failed: ${message}` : `retrying: ${message}`, updated_at: now })
-      .where('id', '=', found.id)
-      .execute();
-    if (final) await recordEvent(tx, documentEvent('document.mail_failed', found, now, { reason: found.outbox_reason, to: found.outbox_to, permanent, error: message.slice(0, 200) }));
-  });
+  try {
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('mail_outbox')
+        .set({ state: final ? 'failed' : 'pending', attempts: sql`attempts + 1`, last_error: message })
+        .where('id', '=', found.outbox_id)
+        .execute();
+      await tx
+        .updateTable('documents')
+        .set({ mail_result: final ? `failed: ${message}` : `retrying: ${message}`, updated_at: now })
+        .where('id', '=', found.id)
+        .execute();
+      if (final) await recordEvent(tx, documentEvent('document.mail_failed', found, now, { reason: found.outbox_reason, to: found.outbox_to, permanent, error: message.slice(0, 200) }));
+    });
+  } catch (recordErr) {
+    return { err: recordErr };
+  }
   ctx.log.warn({ dockey: found.dockey, outboxId: found.outbox_id, permanent, final }, 'document mail failed');
-  return final;
+  return final ? undefined : { err };
 }
