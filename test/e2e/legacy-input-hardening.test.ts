@@ -186,6 +186,13 @@ describe('legacy charsets: raw and percent-encoded bytes, UTF-8 and CP949, on ev
       assert.equal(b.code, '1002', `${charset}: ${b.msg}`);
       assert.equal(b['field'], 'ceo_name');
       assert.deepEqual(await memberRow(g.bizno), []);
+      // a field named like an Object.prototype property is refused by the multipart reader: 1002 naming the body, not 9999
+      const h = memberFields();
+      const proto = multipart({ ...h, toString: 'x' }, charset);
+      const p = await postBytes('_member.aspx', proto.body, proto.contentType);
+      assert.equal(p.code, '1002', `${charset}: ${p.msg}`);
+      assert.equal(p['field'], 'body');
+      assert.deepEqual(await memberRow(h.bizno), []);
     }
   });
 

@@ -52,6 +52,13 @@ function legacySubject(page: string, fields: LegacyFields): GuardSubject | undef
   return undefined;
 }
 
+/** A multipart reader's error: a 4xx of @fastify/multipart (statusCode 400–499) as field_invalid naming `body`; anything else as it is. */
+function multipartRefusal(err: unknown): unknown {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (err instanceof AppError || typeof status !== 'number' || status < 400 || status > 499) return err;
+  return invalidError('body', `multipart 양식을 읽을 수 없습니다 (the multipart form was refused: ${(err as Error).message})`);
+}
+
 /** The body as the urlencoded / text parsers below leave it: raw bytes (absent without a body). */
 type RawBody = { Body: Buffer | undefined };
 
@@ -65,13 +72,19 @@ async function readRequest(req: FastifyRequest<RawBody>): Promise<DecodedRequest
     // charset is decoded by busboy instead (lossily: a U+FFFD there is refused by the codec).
     const raw = splitLegacyRequest(q, undefined);
     const files: [string, string][] = [];
-    for await (const part of req.parts()) {
-      if (part.type === 'field') {
-        // busboy cuts a value at its field size limit: refuse rather than store a cut value
-        if (part.valueTruncated) throw invalidError(part.fieldname.toLowerCase(), '값이 너무 깁니다 (value too long)');
-        const value = String(part.value);
-        raw.push([Buffer.from(part.fieldname, 'latin1'), Buffer.from(value, /[^\u0000-\u00ff]/.test(value) ? 'utf8' : 'latin1')]);
-      } else files.push([part.fieldname.toLowerCase(), (await part.toBuffer()).toString('base64')]);
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'field') {
+          // busboy cuts a value at its field size limit: refuse rather than store a cut value
+          if (part.valueTruncated) throw invalidError(part.fieldname.toLowerCase(), '값이 너무 깁니다 (value too long)');
+          const value = String(part.value);
+          raw.push([Buffer.from(part.fieldname, 'latin1'), Buffer.from(value, /[^\u0000-\u00ff]/.test(value) ? 'utf8' : 'latin1')]);
+        } else files.push([part.fieldname.toLowerCase(), (await part.toBuffer()).toString('base64')]);
+      }
+    } catch (err) {
+      // the multipart reader's refusals of the form itself (a field named like an Object.prototype property such as
+      // toString, too many parts, a malformed body) are the caller's error: 1002 naming the body, not 9999
+      throw multipartRefusal(err);
     }
     const decoded = decodeLegacyFields(raw, contentType);
     for (const [name, base64] of files) decoded.fields[name] = base64;
