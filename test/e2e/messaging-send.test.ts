@@ -56,6 +56,11 @@ test('AlimTalk: rendered from variables, a given text matched against the templa
   assert.equal(rec.body.data.length, 1);
   assert.equal(rec.body.data[0].clientRef, 'a-1');
   assert.equal(rec.body.next, 0);
+  const rest = await s.call('GET', `/v1/messages/${ok.body.id}/recipients?after=0`);
+  assert.deepEqual([rest.status, rest.body.data.map((r: { index: number }) => r.index), rest.body.next], [200, [1], null], rest.text);
+  // a cursor past any index (beyond an int4: was a 500 on PostgreSQL) is the end of the list
+  const past = await s.call('GET', `/v1/messages/${ok.body.id}/recipients?after=4294967296`);
+  assert.deepEqual([past.status, past.body.data, past.body.next], [200, [], null], past.text);
   const stored = await sys.database.pool.query<{ text: string }>('SELECT text FROM message_recipients WHERE batch_id = $1 ORDER BY seq', [ok.body.id]);
   assert.equal(stored.rows[0]!.text, TEMPLATE_BODY.replace('#{고객명}', '홍길동').replace('#{상품}', '우산').replace('#{주문번호}', 'A-1'));
   // another partner sees nothing

@@ -37,6 +37,8 @@ export interface RecipientView {
   attempts: RecipientAttemptView[];
 }
 
+const INT4_MAX = 2_147_483_647;
+
 export interface RecipientRead {
   state?: RecipientState | undefined;
   /** only recipients after this index */
@@ -55,7 +57,8 @@ export async function readRecipients(db: Db, batch: { id: number; acceptedAt: Da
     .orderBy('seq')
     .limit(o.limit);
   if (o.state) q = q.where('state', '=', o.state);
-  if (o.afterSeq !== undefined) q = q.where('seq', '>', o.afterSeq);
+  // `seq` is an int4 (< 10,000 per batch): a larger cursor pages past the end instead of overflowing the parameter
+  if (o.afterSeq !== undefined) q = q.where('seq', '>', Math.min(o.afterSeq, INT4_MAX));
   if (o.offset) q = q.offset(o.offset);
   const rows = await q.execute();
   if (!rows.length) return [];
