@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { startEmbeddedVacuum } from './platform/db/embedded-vacuum.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { JobWorker, settlesWithin, type QueueHandler } from './platform/jobs.ts';
+import { RequestsInFlight } from './platform/foreground.ts';
 import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
@@ -161,6 +162,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
+  const requests = new RequestsInFlight();
   const eventRetention = createEventRetention(ctx);
   const webhooks = createWebhooks(ctx);
   started.push(() => webhooks.stop());
@@ -170,6 +172,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     Object.assign(handlers, eventRetention.handlers);
     worker = new JobWorker(database.db, {
       handlers,
+      // mail, billing and bulk files run one job at a time while this process answers requests
+      yieldTo: requests,
       concurrency: database.engine === 'pglite' ? 2 : 4,
       lanes: [
         // message jobs (dispatch, poll, release, sweep) run in a lane of their own: a bulk does not wait behind mail
@@ -195,6 +199,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     const guard = makeApiGuard(ctx);
     app = await buildHttpServer({
       ctx,
+      requests,
       operatorToken: secrets.operatorToken,
       guard,
       plugins: [

@@ -19,6 +19,8 @@ import { addSecurityHeaders, DOCS_CSP } from './security-headers.ts';
 import { faviconRoute } from './favicon.ts';
 import { requestContext, requestIdOf } from './request-context.ts';
 import { httpMetrics } from './http-metrics.ts';
+import { countRequests } from './count-requests.ts';
+import type { RequestsInFlight } from '../platform/foreground.ts';
 import { metricsRoute } from './rest/metrics-route.ts';
 import { collectRoutes } from './route-table.ts';
 import { rateLimits } from './rate-limits.ts';
@@ -34,6 +36,8 @@ export interface HttpServerOptions {
   logger?: boolean | object;
   /** A ready logger (pino) for request logging, instead of `logger` options. */
   loggerInstance?: FastifyBaseLogger;
+  /** Counts the requests in flight, for the job worker's background loops to yield to (platform/foreground.ts). */
+  requests?: RequestsInFlight;
 }
 
 export const API_VERSION = '0.1.0';
@@ -73,6 +77,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<FastifyI
   trackSchemaCompilations(app, compilations);
   collectRoutes(app);
   requestContext(app);
+  if (opts.requests) countRequests(app, opts.requests);
   httpMetrics(app);
   rateLimits(app, ctx, { rest: sendError, legacyXml: renderLegacyXml, legacyJson: renderLegacyJson });
   registerJsonBodyParser(app);

@@ -10,6 +10,7 @@ import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
 import { metrics } from './metrics.ts';
+import type { Foreground } from './foreground.ts';
 
 export interface EnqueueOptions {
   /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
@@ -106,6 +107,13 @@ export interface WorkerOptions {
    * loops never do, so a 10,000-recipient batch does not wait behind mail, nor mail behind it.
    */
   lanes?: { queues: string[]; concurrency: number }[];
+  /**
+   * The requests of this process (platform/foreground.ts): while it is busy, the general loops — the background work:
+   * mail, billing, bulk files — run one job at a time per queue and a batch handler gets a batch of one, so a
+   * request's statements do not queue behind dozens of mails on the event loop. The lanes (filing, messages,
+   * webhooks, document batches) never yield.
+   */
+  yieldTo?: Foreground;
   /** How long a claimed job is ours before another worker may take it over. */
   leaseMs?: number;
   idlePollMs?: number;
@@ -142,6 +150,9 @@ const DUE = sql`state IN ('pending', 'running') AND run_at <= now() AND (locked_
 
 const jobOf = (row: ClaimedRow): Job => ({ id: row.id, queue: row.queue, payload: row.payload, attempts: row.attempts, maxAttempts: row.max_attempts });
 
+/** A batch handler's batch while requests are in flight (`yieldTo`). */
+const NARROW_BATCH = 1;
+
 /** How long a worker keeps trying to write a job's outcome while the database is out of reach (JobWorker.recordOutcome). */
 const OUTCOME_RETRY_MS = 30_000;
 
@@ -155,6 +166,8 @@ export class JobWorker {
   private readonly wakeListener = (counts: ReadonlyMap<string, number>) => this.wake(counts);
   /** Jobs this process has claimed and is running, with the attempt number its claim wrote (its lease's mark). */
   private readonly inFlight = new Map<number, number>();
+  /** General queues a loop is claiming or running one job of while requests are in flight (`yieldTo`). */
+  private readonly narrowed = new Set<string>();
   /** Jobs handed back at a shutdown's deadline: their handler may still end here, but writes nothing. */
   private readonly handedBack = new Set<number>();
 
@@ -175,7 +188,7 @@ export class JobWorker {
     const laned = new Set((this.opts.lanes ?? []).flatMap((l) => l.queues));
     const general = Object.keys(this.opts.handlers).filter((q) => !laned.has(q));
     const n = this.opts.concurrency ?? 2;
-    for (let i = 0; i < n; i++) this.loops.push(this.loop(general));
+    for (let i = 0; i < n; i++) this.loops.push(this.loop(general, (qs) => this.runBackground(qs)));
     for (const lane of this.opts.lanes ?? []) {
       const queues = lane.queues.filter((q) => q in this.opts.handlers);
       for (let i = 0; i < lane.concurrency && queues.length > 0; i++) this.loops.push(this.loop(queues));
@@ -241,12 +254,12 @@ export class JobWorker {
     return n;
   }
 
-  private async loop(queues: string[]): Promise<void> {
+  private async loop(queues: string[], run: (queues: string[]) => Promise<boolean> = (qs) => this.runOne(qs)): Promise<void> {
     while (this.running) {
       const seen = this.wakeupsOf(queues);
       let worked = false;
       try {
-        worked = await this.runOne(queues);
+        worked = await run(queues);
       } catch {
         worked = false; // database unavailable: wait and retry
       }
@@ -265,7 +278,30 @@ export class JobWorker {
     }
   }
 
-  private async runOne(queues: string[] = Object.keys(this.opts.handlers)): Promise<boolean> {
+  /**
+   * A general loop's turn: at full width, or — while requests are in flight (`yieldTo`) — one job at a time per
+   * queue, a batch of one: the queues are reserved for the claim, and the one claimed stays reserved until its job
+   * ends, so a long billing or bulk-file job does not hold back mail, nor one mail the next request.
+   */
+  private async runBackground(queues: string[]): Promise<boolean> {
+    if (!this.opts.yieldTo?.busy()) return this.runOne(queues);
+    const free = queues.filter((q) => !this.narrowed.has(q));
+    if (free.length === 0) return false;
+    for (const q of free) this.narrowed.add(q);
+    try {
+      return await this.runOne(free, NARROW_BATCH, (queue) => {
+        for (const q of free) if (q !== queue) this.narrowed.delete(q);
+      });
+    } finally {
+      for (const q of free) this.narrowed.delete(q);
+    }
+  }
+
+  /**
+   * Claim and run the first due job of `queues` — with a batch handler, up to its batch size (or `maxBatch`) of them;
+   * `onClaim` hears which queue the claim took, before the job runs.
+   */
+  private async runOne(queues: string[] = Object.keys(this.opts.handlers), maxBatch?: number, onClaim?: (queue: string) => void): Promise<boolean> {
     if (queues.length === 0) return false;
     const claimed = await sql<ClaimedRow & { more: boolean | null }>`
       UPDATE jobs SET ${this.claimSet()}
@@ -285,9 +321,11 @@ export class JobWorker {
                 queue = ANY(${this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
+    onClaim?.(row.queue);
     const handler = this.opts.handlers[row.queue]!;
     const jobs = [jobOf(row)];
-    if (row.more && typeof handler !== 'function') jobs.push(...(await this.claimMore(row.queue, handler.batchSize - 1)));
+    const batchSize = typeof handler === 'function' ? 1 : Math.min(handler.batchSize, maxBatch ?? handler.batchSize);
+    if (row.more && batchSize > 1) jobs.push(...(await this.claimMore(row.queue, batchSize - 1)));
     for (const job of jobs) this.inFlight.set(job.id, job.attempts);
     try {
       if (typeof handler === 'function') await this.runClaimed(jobs[0]!, handler);

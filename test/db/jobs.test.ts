@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Database } from '../../src/platform/db/database.ts';
-import { enqueueJob, JobWorker, type Job } from '../../src/platform/jobs.ts';
+import { enqueueJob, enqueueJobs, JobWorker, type Job } from '../../src/platform/jobs.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
 import { openTestDatabase } from '../support/test-database.ts';
 import { freshLoginId } from '../support/test-system.ts';
@@ -304,4 +304,78 @@ test('a batch handler that throws fails every job of its batch (each retried lat
   assert.equal(await w.drain(), 1);
   const rows = await database.db.selectFrom('jobs').select(['state', 'attempts', 'last_error']).where('queue', '=', queue).execute();
   assert.deepEqual(rows.map((r) => [r.state, r.attempts, r.last_error]), [['pending', 1, 'outage'], ['pending', 1, 'outage']]);
+});
+
+test('yieldTo: while requests are in flight each general queue runs one job at a time, a batch of one, and a long job of one queue does not hold another; the lanes keep their width; when quiet, full batches side by side', async () => {
+  const mail = `q_${freshLoginId()}`;
+  const other = `q_${freshLoginId()}`;
+  const laned = `q_${freshLoginId()}`;
+  let busy = true;
+  const running = new Map<string, number>();
+  const widest = new Map<string, number>();
+  const enter = (q: string) => {
+    running.set(q, (running.get(q) ?? 0) + 1);
+    widest.set(q, Math.max(widest.get(q) ?? 0, running.get(q)!));
+  };
+  const leave = (q: string) => running.set(q, running.get(q)! - 1);
+  const batches: number[] = [];
+  const hold = () => new Promise((r) => setTimeout(r, 15));
+  let mailed = 0;
+  let allMailed!: () => void;
+  const eightMailed = new Promise<void>((r) => (allMailed = r));
+  let longJob = true;
+  const w = new JobWorker(database.db, {
+    concurrency: 3,
+    lanes: [{ queues: [laned], concurrency: 3 }],
+    idlePollMs: 20,
+    yieldTo: { busy: () => busy },
+    handlers: {
+      [mail]: {
+        batchSize: 4,
+        runBatch: async (jobs: Job[]) => {
+          batches.push(jobs.length);
+          enter('mail');
+          await hold();
+          leave('mail');
+          if ((mailed += jobs.length) === 8) allMailed();
+          return new Map();
+        },
+      },
+      [other]: async () => {
+        enter('other');
+        // the first one runs until every mail is sent: the mail queue must not wait behind it
+        if (longJob) {
+          longJob = false;
+          await eightMailed;
+        } else await hold();
+        leave('other');
+      },
+      [laned]: async () => {
+        enter('laned');
+        await hold();
+        leave('laned');
+      },
+    },
+  });
+  const done = async (queue: string) => Number((await database.db.selectFrom('jobs').select(sql<number>`count(*)::int`.as('n')).where('queue', '=', queue).where('state', '=', 'done').executeTakeFirstOrThrow()).n);
+  const jobsOf = (queue: string, n: number) => Array.from({ length: n }, (_, k) => ({ queue, payload: { k } }));
+  await enqueueJobs(database.db, [...jobsOf(other, 4), ...jobsOf(mail, 8), ...jobsOf(laned, 6)]);
+  w.start();
+  try {
+    await waitFor(async () => [await done(mail), await done(other), await done(laned)], (n) => n.join() === '8,4,6', { timeoutMs: 20_000 });
+    assert.equal(widest.get('mail'), 1, 'busy: one mail job at a time');
+    assert.equal(widest.get('other'), 1, 'busy: one job of the other queue at a time');
+    assert.deepEqual(batches, [1, 1, 1, 1, 1, 1, 1, 1], 'busy: batches of one');
+    assert.ok(widest.get('laned')! > 1, `a lane does not yield (widest ${widest.get('laned')})`);
+    busy = false;
+    batches.length = 0;
+    widest.clear();
+    await enqueueJobs(database.db, [...jobsOf(mail, 12), ...jobsOf(other, 3)]);
+    await waitFor(async () => [await done(mail), await done(other)], (n) => n.join() === '20,7', { timeoutMs: 20_000 });
+    assert.ok(Math.max(...batches) > 1, `quiet: batches of more than one (${batches.join(',')})`);
+    assert.ok(widest.get('mail')! > 1, 'quiet: mail batches side by side');
+  } finally {
+    allMailed(); // a failed run must not leave the long job holding the worker's stop
+    await w.stop();
+  }
 });
