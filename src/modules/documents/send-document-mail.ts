@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { settlesWithin, type BatchJobHandler, type Job } from '../../platform/jobs.ts';
+import { retryingDeadlock } from '../../platform/db/deadlock-retry.ts';
 import type { MailTransport } from '../mail/mail-transport.ts';
 import { MailSendError } from '../mail/mail-transport.ts';
 import { renderInvoiceMail } from './render/index.ts';
@@ -113,7 +114,9 @@ async function recordSent(ctx: Ctx, sent: Sent[]): Promise<void> {
   // the k-th event is the k-th sent mail's: recorded when that outbox row is among those the statement moved
   const outboxOfEvent = JSON.stringify(sent.map((s) => s.found.outbox_id));
   const events = sent.map(({ found }) => documentEvent('document.mailed', found, now, { reason: found.outbox_reason, to: found.outbox_to }));
-  await sql`
+  // a deadlock with a filing that marks the same documents (both update many rows of documents) must not fail the
+  // jobs: they would send these delivered mails again. The statement is atomic and guarded, so it runs again.
+  await retryingDeadlock(() => sql`
     WITH moved AS (
       UPDATE mail_outbox o SET state = 'sent', attempts = o.attempts + 1, sent_at = ${now}, message_id = v.message_id, last_error = NULL
         FROM jsonb_to_recordset(${rows}::jsonb) AS v(id bigint, message_id text)
@@ -123,7 +126,7 @@ async function recordSent(ctx: Ctx, sent: Sent[]): Promise<void> {
       UPDATE documents SET send_at = ${now}, mail_result = 'sent', updated_at = ${now}
        WHERE id IN (SELECT document_id FROM moved))
     INSERT INTO events (${sql.raw(EVENT_COLUMNS.join(', '))})
-    ${eventRows(events, sql`(${outboxOfEvent}::jsonb ->> v.ord)::bigint IN (SELECT id FROM moved)`)}`.execute(ctx.db);
+    ${eventRows(events, sql`(${outboxOfEvent}::jsonb ->> v.ord)::bigint IN (SELECT id FROM moved)`)}`.execute(ctx.db));
   for (const { found } of sent) ctx.log.info({ dockey: found.dockey, outboxId: found.outbox_id }, 'document mail sent');
 }
 
