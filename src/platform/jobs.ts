@@ -317,8 +317,9 @@ export class JobWorker {
           ORDER BY j.run_at, j.id
           LIMIT 1)
       RETURNING id, queue, payload, attempts, max_attempts,
-                -- a batch handler's queue: whether another of its jobs is due (else no second claim is needed)
-                queue = ANY(${this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db);
+                -- a batch handler's queue (not when a batch of one is asked for): whether another of its jobs is due
+                -- (else no second claim is needed)
+                queue = ANY(${maxBatch === 1 ? [] : this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db);
     const row = claimed.rows[0];
     if (!row) return false;
     onClaim?.(row.queue);

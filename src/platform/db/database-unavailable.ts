@@ -14,12 +14,18 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 const MESSAGES = [/^Connection terminated/, /has encountered a connection error and is not queryable/, /^timeout exceeded when trying to connect/, /^Cannot use a pool after calling end on the pool/, /^Client was closed and is not queryable/];
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+  for (const { code, message } of errorAndCauses(err)) {
     if (typeof code === 'string' && (code.startsWith('08') || SQLSTATES.has(code) || SOCKET_CODES.has(code))) return true;
     if (typeof message === 'string' && MESSAGES.some((re) => re.test(message))) return true;
-    e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** `err` and the errors of its cause chain (`err.cause`), a few levels deep. */
+export function* errorAndCauses(err: unknown): Generator<{ code?: unknown; message?: unknown }> {
+  let e: unknown = err;
+  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
+    yield e as { code?: unknown; message?: unknown };
+    e = (e as { cause?: unknown }).cause;
+  }
 }

@@ -5,14 +5,11 @@
  * (a guarded, atomic UPDATE) is then simply retried rather than failing its job — a failed mail job re-sends mail
  * that was already delivered.
  */
+import { errorAndCauses } from './database-unavailable.ts';
 
 /** SQLSTATE 40P01 deadlock_detected, on the error or its cause. */
 export function isDeadlock(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    if ((e as { code?: unknown }).code === '40P01') return true;
-    e = (e as { cause?: unknown }).cause;
-  }
+  for (const e of errorAndCauses(err)) if (e.code === '40P01') return true;
   return false;
 }
 
