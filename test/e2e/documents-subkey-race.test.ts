@@ -2,15 +2,19 @@
 // insert runs inside the idempotency transaction; on PostgreSQL the losers used to hit documents_subkey_uq,
 // catch 23505 and re-query in the aborted transaction (HTTP 500). Every request must answer the one document.
 // PGlite serialises transactions, so only the PostgreSQL pass (TEST_DATABASE_URL) exercises the real race.
+import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { freshBizno, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { rest } from '../support/http.ts';
 import { onboard } from '../support/onboard.ts';
 
 let sys: TestSystem;
+// an issuer code of this file alone: the approval serials of its write date are this file's (checked gap-free)
+const issuerCode = String(crypto.randomInt(10_000_000, 100_000_000));
 before(async () => {
-  sys = await startTestSystem();
+  sys = await startTestSystem({ HANBILL_NTS_ISSUER_CODE: issuerCode });
 });
 after(async () => {
   await sys.close();
@@ -46,6 +50,14 @@ describe('subkey race', () => {
       }
       const listed = await rest(sys.url, 'GET', `${url}?limit=100`, undefined, { 'x-svc-key': s.svcKey });
       assert.equal(listed.body.data.length, 4, 'one document per subkey, nothing doubled');
+      if (issue) {
+        // the losers reserved an approval number before their insert lost: each gave it back (gap-free)
+        const serials = (listed.body.data as { issueId: string }[]).map((d) => Number(d.issueId.slice(16))).sort((a, b) => a - b);
+        assert.deepEqual(serials, [1, 2, 3, 4]);
+        assert.ok(listed.body.data.every((d: { issueId: string }) => d.issueId.slice(8, 16) === issuerCode));
+        const last = await sql<{ last_serial: number }>`SELECT last_serial FROM issue_serials WHERE issuer_code = ${issuerCode} AND write_date = '2026-11-21'`.execute(sys.ctx.db);
+        assert.equal(Number(last.rows[0]!.last_serial), 4);
+      }
     });
   }
 

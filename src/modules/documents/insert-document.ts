@@ -10,7 +10,9 @@ import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
-import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
+import { addToSalesLedger, recordIssued, reserveIssue } from './issue-document.ts';
+import { releaseIssueIds } from './issue-serials.ts';
+import type { DocumentInput } from './model.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
 
@@ -54,26 +56,43 @@ export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumen
   }
   const doc = await prepareDocument(ctx, tenant, req.input, { issue: req.issue });
   await prepareDocumentNotice(ctx, req.issue, doc);
+  try {
+    return await writeDocument(ctx, tenant, req, subkey, doc);
+  } catch (err) {
+    // the unit limit is checked before the row is written: when a concurrent insert with this subkey took the last
+    // unit, answer with its document as the insert's conflict would have (nothing of this request was written)
+    if (subkey && err instanceof AppError && err.code === 'usage_limit_exceeded') {
+      const prior = await findLiveBySubkey(ctx.db, tenant.subscriptionId, subkey);
+      if (prior) return { document: prior, created: false };
+    }
+    throw err;
+  }
+}
+
+function writeDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumentRequest, subkey: string | undefined, doc: DocumentInput): Promise<WriteDocumentResult> {
   return inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
+    // issuing: the limit checked and the approval number reserved first, so the row is inserted issued (written once)
+    const issued = req.issue ? await reserveIssue(ctx, tx, tenant.subscriptionId, doc, now) : undefined;
     // Two concurrent inserts with one subkey: documents_subkey_uq lets one win. ON CONFLICT DO NOTHING (not a
     // caught 23505) keeps the transaction usable — it may be the caller's (Idempotency-Key joins it), and on
     // PostgreSQL a failed statement would abort it — so the loser can read the winner and answer with it.
     const row = await tx
       .insertInto('documents')
-      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), created_at: now, updated_at: now })
+      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), ...issued, created_at: now, updated_at: now })
       .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) {
+      if (issued) await releaseIssueIds(tx, ctx.config.ntsIssuerCode, new Map([[doc.writeDate, 1]])); // no document took the number
       // READ COMMITTED: this statement sees the winner the insert waited for
       const prior = subkey ? await findLiveBySubkey(tx, tenant.subscriptionId, subkey) : undefined;
       if (prior) return { document: prior, created: false };
       throw new AppError('subkey_changed_concurrently', '같은 subkey의 문서가 동시에 변경되었습니다. 다시 시도하세요 (a document with this subkey changed concurrently; retry)', { field: 'subkey' });
     }
     await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
-    const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
-    ctx.log.info({ sinchno: tenant.subscriptionId, dockey: document.dockey, issued: req.issue }, 'document written');
-    return { document, created: true };
+    if (issued) await recordIssued(ctx, tx, row, doc, now);
+    ctx.log.info({ sinchno: tenant.subscriptionId, dockey: row.dockey, issued: req.issue }, 'document written');
+    return { document: row, created: true };
   });
 }

@@ -6,14 +6,16 @@
  *                           looked up in one query (answered with it, created false, as insertDocument does); every
  *                           other item validated against the member's profile (read once) — an invalid item is
  *                           answered with its error and field, exactly as insertDocument would answer it
- *   one transaction         the valid items' documents in one multi-row INSERT (in subkey order, so concurrent
- *                           batches take the subkey locks in one order) with ON CONFLICT DO NOTHING: an item that
- *                           lost its subkey to a concurrent writer answers the winner; then the sales ledger rows,
- *                           the usage-limit check for the batch's count, the approval numbers of the written
- *                           issued items in one statement (issue-serials.ts assignIssueIds: gap-free, nothing
- *                           reserved for an item that is not written), one UPDATE marking them issued, their usage
- *                           rows, mail outbox rows and mail jobs in multi-row INSERTs, their AlimTalk notices,
- *                           and their document.issued events in one INSERT
+ *   one transaction         the issuing items' usage-limit check for their count and their approval numbers in
+ *                           one statement (issue-serials.ts assignIssueIds, item order) — the locks in the order
+ *                           of every issue; then the valid items' documents in one multi-row INSERT, the issuing
+ *                           ones already issued (each row and its indexes written once), in subkey order (so
+ *                           concurrent batches take the subkey locks in one order) with ON CONFLICT DO NOTHING: an
+ *                           item that lost its subkey to a concurrent writer answers the winner, and the approval
+ *                           numbers the lost issuing items held are given back (the written rows above them move
+ *                           down: issue-id.ts closeIssueIdGaps, gap-free); then the sales ledger rows, the usage
+ *                           rows, mail outbox rows and mail jobs in multi-row INSERTs, the AlimTalk notices, and
+ *                           document.issued events in one INSERT
  *
  * An item repeating an earlier item's subkey in the same batch answers that item's document (created false). When
  * the transaction fails for any reason (the batch would pass a usage limit, approval numbers exhausted, a notice
@@ -34,8 +36,9 @@ import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice, queueDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
 import { insertDocument, readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
-import { ISSUED_METERED_ITEM, mailQueue } from './issue-document.ts';
-import { assignIssueIds } from './issue-serials.ts';
+import { ISSUED_METERED_ITEM, issuedColumns, mailQueue, type IssuedColumns } from './issue-document.ts';
+import { closeIssueIdGaps } from './issue-id.ts';
+import { assignIssueIds, releaseIssueIds } from './issue-serials.ts';
 import type { DocumentInput } from './model.ts';
 import { memberProfile, prepareDocumentAs } from './prepare-document.ts';
 import type { SupplierProfile } from './supplier-defaults.ts';
@@ -127,8 +130,8 @@ export async function insertDocumentsBulk(ctx: Ctx, tenant: Tenant, items: Write
 
 /**
  * The items at `indexes`, in order, each in its own insertDocument; the others keep their answers in `out`. In a
- * caller's transaction each in a savepoint: an item refused after its row was inserted (the usage limit is checked
- * when it is issued) leaves nothing behind in the transaction that commits the others.
+ * caller's transaction each in a savepoint: an item refused part way through its writes (a notice refused after its
+ * row was inserted) leaves nothing behind in the transaction that commits the others.
  */
 async function oneByOne(ctx: Ctx, tenant: Tenant, items: WriteDocumentRequest[], indexes: number[], out: (BulkItemResult | undefined)[]): Promise<BulkItemResult[]> {
   for (const i of indexes) {
@@ -145,11 +148,20 @@ async function oneByOne(ctx: Ctx, tenant: Tenant, items: WriteDocumentRequest[],
 async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Promise<Map<number, WriteDocumentResult>> {
   const now = ctx.clock.now();
   const sub = tenant.subscriptionId;
+  // the issuing items' unit limit and approval numbers (item order) first, so their rows are inserted issued —
+  // written once — and the locks are taken in the order of every issue (issue-document.ts reserveIssue)
+  const issuing = plan.filter((p) => p.issue);
+  const issuedOf = new Map<Planned, IssuedColumns>();
+  if (issuing.length > 0) {
+    await assertUsageLimit(tx, sub, ISSUED_METERED_ITEM, issuing.length, now);
+    const issueIds = await assignIssueIds(tx, ctx.config.ntsIssuerCode, issuing.map((p) => p.doc.writeDate));
+    issuing.forEach((p, k) => issuedOf.set(p, issuedColumns(issueIds[k]!, p.doc, now)));
+  }
   // subkey order: two batches sharing subkeys wait for each other's rows in one order (no deadlock)
   const bySubkey = [...plan].sort((a, b) => (a.subkey ?? '\uffff').localeCompare(b.subkey ?? '\uffff') || a.index - b.index);
   const inserted = await tx
     .insertInto('documents')
-    .values(bySubkey.map((p) => ({ subscription_id: sub, dockey: p.dockey, subkey: p.subkey ?? null, ...documentColumns(p.doc), created_at: now, updated_at: now })))
+    .values(bySubkey.map((p) => ({ subscription_id: sub, dockey: p.dockey, subkey: p.subkey ?? null, ...documentColumns(p.doc), ...issuedOf.get(p), created_at: now, updated_at: now })))
     .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing())
     .returningAll()
     .execute();
@@ -166,6 +178,9 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
       if (!winner) throw new Error(`bulk write: subkey ${p.subkey} changed concurrently`);
       results.set(p.index, { document: winner, created: false });
     }
+    // the approval numbers the lost issuing items held: the written ones above them move down, the rest go back
+    const unused = lost.filter((p) => p.issue).map((p) => issuedOf.get(p)!.nts_issue_id);
+    if (unused.length > 0) await closeGaps(ctx, tx, rowOf, unused);
   }
   const fresh = plan.filter((p) => rowOf.has(p.dockey)); // item order
   if (fresh.length === 0) return results;
@@ -176,23 +191,12 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
     SELECT l.id, x.id, ${sub}, ${now} FROM jsonb_to_recordset(${ids}::jsonb) AS x(id bigint, n integer)
       JOIN ledgers l ON l.subscription_id = ${sub} AND l.kind = 'sales' ORDER BY x.n`.execute(tx);
 
-  const issuing = fresh.filter((p) => p.issue);
-  const issued = new Map<string, DocumentRow>();
-  if (issuing.length > 0) {
-    await assertUsageLimit(tx, sub, ISSUED_METERED_ITEM, issuing.length, now);
-    const issueIds = await assignIssueIds(tx, ctx.config.ntsIssuerCode, issuing.map((p) => p.doc.writeDate));
+  const written = issuing.filter((p) => rowOf.has(p.dockey));
+  if (written.length > 0) {
+    const issued = written.map((p) => rowOf.get(p.dockey)!);
+    await recordUsage(ctx, tx, issued.map((r) => ({ eventKey: `doc:${r.id}`, subscriptionId: sub, meteredItem: ISSUED_METERED_ITEM, occurredAt: now })));
     const mailTo = (p: Planned) => p.doc.buyer.contacts?.[0]?.email;
-    const marks = JSON.stringify(issuing.map((p, k) => ({ id: rowOf.get(p.dockey)!.id, iid: issueIds[k], mail: mailTo(p) !== undefined })));
-    const updated = await sql<DocumentRow>`
-      UPDATE documents d SET proc_state = 'S', nts_issue_id = v.iid, issued_at = ${now}, updated_at = ${now},
-             mail_result = CASE WHEN v.mail THEN 'pending' ELSE d.mail_result END
-        FROM jsonb_to_recordset(${marks}::jsonb) AS v(id bigint, iid text, mail boolean)
-       WHERE d.id = v.id
-      RETURNING d.*`.execute(tx);
-    for (const r of updated.rows) issued.set(r.dockey, r);
-    if (issued.size !== issuing.length) throw new Error(`bulk write: ${issued.size} of ${issuing.length} documents marked issued`);
-    await recordUsage(ctx, tx, issuing.map((p) => ({ eventKey: `doc:${rowOf.get(p.dockey)!.id}`, subscriptionId: sub, meteredItem: ISSUED_METERED_ITEM, occurredAt: now })));
-    const mailed = issuing.filter((p) => mailTo(p) !== undefined);
+    const mailed = written.filter((p) => mailTo(p) !== undefined);
     if (mailed.length > 0) {
       const outbox = await tx
         .insertInto('mail_outbox')
@@ -202,14 +206,34 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
       const queue = mailQueue(ctx.config);
       await enqueueJobs(tx, outbox.map((o) => ({ queue, payload: { outboxId: o.id }, opts: { dedupeKey: `outbox:${o.id}`, maxAttempts: 8 } })));
     }
-    for (const p of issuing) await queueDocumentNotice(ctx, tx, issued.get(p.dockey)!, p.doc);
+    for (const p of written) await queueDocumentNotice(ctx, tx, rowOf.get(p.dockey)!, p.doc);
     // the batch's document.issued events in one INSERT, in item order
-    await recordEvents(tx, issuing.map((p) => documentEvent('document.issued', issued.get(p.dockey)!, now)));
+    await recordEvents(tx, issued.map((r) => documentEvent('document.issued', r, now)));
   }
   for (const p of fresh) {
-    const document = issued.get(p.dockey) ?? rowOf.get(p.dockey)!;
+    const document = rowOf.get(p.dockey)!;
     ctx.log.info({ sinchno: sub, dockey: document.dockey, issued: p.issue }, 'document written');
     results.set(p.index, { document, created: true });
   }
   return results;
+}
+
+/**
+ * Gap-free after a race (issue-id.ts closeIssueIdGaps): the written documents holding numbers above the new top
+ * take the lost items' numbers (one UPDATE of those rows, which only this transaction sees), and the rest of the
+ * lost numbers go back to the serial rows. `rowOf` is updated with the moved rows.
+ */
+async function closeGaps(ctx: Ctx, tx: Tx, rowOf: Map<string, DocumentRow>, unused: string[]): Promise<void> {
+  const kept = [...rowOf.values()].flatMap((r) => (r.nts_issue_id ? [r.nts_issue_id] : []));
+  const { moves, released } = closeIssueIdGaps(kept, unused);
+  if (moves.size > 0) {
+    const byIssueId = new Map([...rowOf.values()].map((r) => [r.nts_issue_id, r]));
+    const input = JSON.stringify([...moves].map(([from, to]) => ({ id: byIssueId.get(from)!.id, iid: to })));
+    const moved = await sql<DocumentRow>`
+      UPDATE documents d SET nts_issue_id = v.iid FROM jsonb_to_recordset(${input}::jsonb) AS v(id bigint, iid text)
+       WHERE d.id = v.id RETURNING d.*`.execute(tx);
+    if (moved.rows.length !== moves.size) throw new Error(`bulk write: ${moved.rows.length} of ${moves.size} approval numbers moved`);
+    for (const r of moved.rows) rowOf.set(r.dockey, r);
+  }
+  await releaseIssueIds(tx, ctx.config.ntsIssuerCode, released);
 }

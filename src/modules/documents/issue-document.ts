@@ -1,9 +1,12 @@
 /**
  * Issuing (발행) inside the caller's transaction: check the unit limits from the usage ledger, assign the
- * approval number, mark the document issued, write its ledger row (doc:<document id>, settlement/record-usage.ts),
+ * approval number, mark the document issued, write its usage row (doc:<document id>, settlement/record-usage.ts),
  * queue the mail in the outbox with its job, and — with alimtalk.notify — the buyer's AlimTalk notice
  * (document-notice.ts; prepareDocumentNotice runs before the transaction), and the `document.issued` event
- * (document-log-events.ts). Everything commits together or not at all. The buyer's purchase ledger needs no write: it is computed on read (purchase-ledger.ts).
+ * (document-log-events.ts). Everything commits together or not at all. A new document is inserted already issued
+ * (insert-document.ts, the bulk write: reserveIssue, then recordIssued), so its row and the 15 indexes of
+ * `documents` are written once; a draft is updated (issueInTransaction). The buyer's purchase ledger needs no
+ * write: it is computed on read (purchase-ledger.ts).
  */
 import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
@@ -24,24 +27,50 @@ export function mailQueue(config: { channel: string }): string {
 }
 export const ISSUED_METERED_ITEM = DOCUMENT_ISSUED_ITEM;
 
+/**
+ * Issue a document already written as a draft (update-document.ts: a draft issued by its update): the unit limit,
+ * the approval number, the UPDATE marking it issued, then what every issue writes (recordIssued).
+ */
 export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<DocumentRow> {
   const now = ctx.clock.now();
-  await assertUsageLimit(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
-  const issueId = await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate);
-  // a document with a recipient is marked mail-pending by this same UPDATE (one round trip less per issue than
-  // queueDocumentMail's own UPDATE); the outbox row and its job follow in this transaction
-  const mailed = mailRecipient(doc) !== undefined;
-  const issued = await tx
-    .updateTable('documents')
-    .set({ proc_state: 'S', nts_issue_id: issueId, issued_at: now, updated_at: now, ...(mailed ? { mail_result: 'pending' } : {}) })
-    .where('id', '=', row.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordUsage(ctx, tx, [{ eventKey: `doc:${row.id}`, subscriptionId: row.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
-  if (mailed) await queueDocumentMail(ctx, tx, issued, doc, 'issue', { marked: true });
+  const columns = await reserveIssue(ctx, tx, row.subscription_id, doc, now);
+  const issued = await tx.updateTable('documents').set({ ...columns, updated_at: now }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
+  await recordIssued(ctx, tx, issued, doc, now);
+  return issued;
+}
+
+/** The columns that mark a document issued (proc_state S with its approval number); mail-pending when it has a recipient. */
+export interface IssuedColumns {
+  proc_state: 'S';
+  nts_issue_id: string;
+  issued_at: Date;
+  mail_result?: 'pending';
+}
+
+export function issuedColumns(issueId: string, doc: DocumentInput, now: Date): IssuedColumns {
+  return { proc_state: 'S', nts_issue_id: issueId, issued_at: now, ...(mailRecipient(doc) !== undefined ? { mail_result: 'pending' as const } : {}) };
+}
+
+/**
+ * Before a document is written issued: check the subscription's unit limits (the per-subscription lock, to
+ * commit) and reserve the approval number (its serial row locked to commit) — in this order on every path, so two
+ * issuing transactions take the two locks in one order. A caller that then writes no document gives the number
+ * back (issue-serials.ts releaseIssueIds) to stay gap-free.
+ */
+export async function reserveIssue(ctx: Ctx, tx: Tx, subscriptionId: number, doc: DocumentInput, now: Date): Promise<IssuedColumns> {
+  await assertUsageLimit(tx, subscriptionId, ISSUED_METERED_ITEM, 1, now);
+  return issuedColumns(await assignIssueId(tx, ctx.config.ntsIssuerCode, doc.writeDate), doc, now);
+}
+
+/**
+ * What follows every issue, once the document's row carries its issued columns: the usage row, the mail in the
+ * outbox with its job (the row is already mail-pending), the AlimTalk notice and the document.issued event.
+ */
+export async function recordIssued(ctx: Ctx, tx: Tx, issued: DocumentRow, doc: DocumentInput, now: Date): Promise<void> {
+  await recordUsage(ctx, tx, [{ eventKey: `doc:${issued.id}`, subscriptionId: issued.subscription_id, meteredItem: ISSUED_METERED_ITEM, occurredAt: now }]);
+  if (mailRecipient(doc) !== undefined) await queueDocumentMail(ctx, tx, issued, doc, 'issue', { marked: true });
   await queueDocumentNotice(ctx, tx, issued, doc);
   await recordEvent(tx, documentEvent('document.issued', issued, now));
-  return issued;
 }
 
 function mailRecipient(doc: DocumentInput): string | undefined {

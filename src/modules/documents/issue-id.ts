@@ -68,3 +68,38 @@ export function displayIssueId(value: string): string {
 export function issueIdMatchesWriteDate(issueId: string, writeDate: string): boolean {
   return normalizeIssueId(issueId).slice(0, 8) === writeDate;
 }
+
+/**
+ * A batch reserved the top serials of each of its dates (the serial rows locked since, issue-serials.ts) and
+ * wrote documents with only the `kept` ids; the `unused` ids went to items that wrote nothing (a subkey lost to a
+ * concurrent writer). To stay gap-free: `released` per write date, the count to give back, and `moves`, the kept
+ * ids above the date's new top, each to take an unused id below it (lowest to lowest). Throws when the ids of a
+ * date are not one top block.
+ */
+export function closeIssueIdGaps(kept: readonly string[], unused: readonly string[]): { moves: Map<string, string>; released: Map<string, number> } {
+  const byDate = new Map<string, { kept: IssueIdParts[]; unused: IssueIdParts[] }>();
+  const add = (id: string, side: 'kept' | 'unused') => {
+    const parts = parseIssueId(id);
+    if (!parts) throw new RangeError(`issue id: malformed ${id}`);
+    const key = `${parts.writeDate}${parts.registrationId}`;
+    const group = byDate.get(key) ?? { kept: [], unused: [] };
+    group[side].push(parts);
+    byDate.set(key, group);
+  };
+  for (const id of kept) add(id, 'kept');
+  for (const id of unused) add(id, 'unused');
+  const moves = new Map<string, string>();
+  const released = new Map<string, number>();
+  for (const group of byDate.values()) {
+    if (group.unused.length === 0) continue;
+    const all = [...group.kept, ...group.unused].map((p) => p.serial);
+    const top = Math.max(...all);
+    if (new Set(all).size !== all.length || Math.min(...all) !== top - all.length + 1) throw new RangeError('issue id: the ids of a date are not one block');
+    const newTop = top - group.unused.length;
+    const movers = group.kept.filter((p) => p.serial > newTop).sort((a, b) => a.serial - b.serial);
+    const holes = group.unused.filter((p) => p.serial <= newTop).sort((a, b) => a.serial - b.serial);
+    movers.forEach((p, i) => moves.set(formatIssueId(p), formatIssueId(holes[i]!)));
+    released.set(group.unused[0]!.writeDate, group.unused.length);
+  }
+  return { moves, released };
+}

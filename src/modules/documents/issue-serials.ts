@@ -1,8 +1,8 @@
 /**
  * Assign the next 24-digit approval number inside the issuing transaction. The (issuer, date) serial row is
- * locked by the UPDATE until commit, so numbers are unique and gap-free: a rolled-back issue gives its
- * serial back. `assignIssueIds` reserves a batch's numbers in one statement (its dates' rows locked in date
- * order, so concurrent batches cannot deadlock on them).
+ * locked by the UPDATE until commit, so numbers are unique and gap-free: a rolled-back issue gives its serial
+ * back, and so does an insert that wrote nothing (releaseIssueIds). `assignIssueIds` reserves a batch's numbers in
+ * one statement (its dates' rows locked in date order, so concurrent batches cannot deadlock on them).
  */
 import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
@@ -20,6 +20,22 @@ export async function assignIssueId(tx: Tx, issuerCode: string, writeDate: strin
     throw new AppError('document_state_conflict', '이 작성일자의 승인번호가 모두 사용되었습니다 (approval numbers exhausted for this date)', { field: 'writeDate' });
   }
   return formatIssueId({ writeDate, registrationId: issuerCode, serial });
+}
+
+/**
+ * Give back the last numbers assignIssueId / assignIssueIds reserved in this transaction when no document was
+ * written with them (an insert that lost its subkey to a concurrent writer; a batch moves its kept numbers into the
+ * holes first, issue-id.ts closeIssueIdGaps): `released` per write date (YYYYMMDD), how many. The serial rows are
+ * locked by this transaction since the reservation, so their last serials are still this transaction's.
+ */
+export async function releaseIssueIds(tx: Tx, issuerCode: string, released: ReadonlyMap<string, number>): Promise<void> {
+  if (released.size === 0) return;
+  const input = JSON.stringify([...released].sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => ({ d: toSqlDate(d), n })));
+  const done = await sql`
+    UPDATE issue_serials s SET last_serial = s.last_serial - r.n
+      FROM jsonb_to_recordset(${input}::jsonb) AS r(d date, n integer)
+     WHERE s.issuer_code = ${issuerCode} AND s.write_date = r.d`.execute(tx);
+  if (Number(done.numAffectedRows ?? 0) !== released.size) throw new Error(`issue serials: ${released.size} rows to release, ${done.numAffectedRows} found`);
 }
 
 /**

@@ -12,7 +12,7 @@ import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice } from './document-notice.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
-import { addToSalesLedger, issueInTransaction } from './issue-document.ts';
+import { addToSalesLedger, issueInTransaction, recordIssued, reserveIssue } from './issue-document.ts';
 import { readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
@@ -87,13 +87,15 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
       .where('id', '=', locked.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const row = await tx
+    // issuing: the replacement is inserted issued (insert-document.ts does the same)
+    const issued = req.issue ? await reserveIssue(ctx, tx, tenant.subscriptionId, doc, now) : undefined;
+    const document = await tx
       .insertInto('documents')
-      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc), created_at: now, updated_at: now })
+      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc), ...issued, created_at: now, updated_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await addToSalesLedger(tx, tenant.subscriptionId, row.id, now);
-    const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
+    await addToSalesLedger(tx, tenant.subscriptionId, document.id, now);
+    if (issued) await recordIssued(ctx, tx, document, doc, now);
     ctx.log.info({ sinchno: tenant.subscriptionId, old: locked.dockey, dockey: document.dockey }, 'issued document replaced');
     return { document, created: true, replaced };
   });
