@@ -5,6 +5,7 @@
  * worker's job is picked up again when its lease runs out. Handlers must be idempotent: a job may run
  * again after a crash between its side effect and its completion.
  */
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
@@ -168,6 +169,9 @@ export class JobWorker {
   private readonly inFlight = new Map<number, number>();
   /** General queues a loop is claiming or running one job of while requests are in flight (`yieldTo`). */
   private readonly narrowed = new Set<string>();
+  /** This worker's part of its claims' tokens, and how many claims it has made. */
+  private readonly tokenPrefix = randomBytes(6).toString('base64url');
+  private claims = 0;
   /** Jobs handed back at a shutdown's deadline: their handler may still end here, but writes nothing. */
   private readonly handedBack = new Set<number>();
 
@@ -303,8 +307,9 @@ export class JobWorker {
    */
   private async runOne(queues: string[] = Object.keys(this.opts.handlers), maxBatch?: number, onClaim?: (queue: string) => void): Promise<boolean> {
     if (queues.length === 0) return false;
-    const claimed = await sql<ClaimedRow & { more: boolean | null }>`
-      UPDATE jobs SET ${this.claimSet()}
+    const token = this.claimToken();
+    const claimed = await this.claiming(queues, token, () => sql<ClaimedRow & { more: boolean | null }>`
+      UPDATE jobs SET ${this.claimSet(token)}
        WHERE id = (
          -- each queue's first due job (one descent of jobs_due_order_idx each), then the earliest of those
          SELECT j.id FROM unnest(${queues}::text[]) AS q(name)
@@ -319,14 +324,15 @@ export class JobWorker {
       RETURNING id, queue, payload, attempts, max_attempts,
                 -- a batch handler's queue (not when a batch of one is asked for): whether another of its jobs is due
                 -- (else no second claim is needed)
-                queue = ANY(${maxBatch === 1 ? [] : this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db);
+                queue = ANY(${maxBatch === 1 ? [] : this.batchQueues}::text[]) AND EXISTS (SELECT 1 FROM jobs o WHERE o.queue = jobs.queue AND o.id <> jobs.id AND ${DUE}) AS more`.execute(this.db));
     const row = claimed.rows[0];
     if (!row) return false;
     onClaim?.(row.queue);
     const handler = this.opts.handlers[row.queue]!;
     const jobs = [jobOf(row)];
     const batchSize = typeof handler === 'function' ? 1 : Math.min(handler.batchSize, maxBatch ?? handler.batchSize);
-    if (row.more && batchSize > 1) jobs.push(...(await this.claimMore(row.queue, batchSize - 1)));
+    // more of the batch: a failed claim of them (the database out of reach) still leaves this one to run
+    if (row.more && batchSize > 1) jobs.push(...(await this.claimMore(row.queue, batchSize - 1).catch(() => [])));
     for (const job of jobs) this.inFlight.set(job.id, job.attempts);
     try {
       if (typeof handler === 'function') await this.runClaimed(jobs[0]!, handler);
@@ -337,22 +343,53 @@ export class JobWorker {
     return true;
   }
 
-  /** What a claim writes: the job running under our lease, one more attempt. */
-  private claimSet() {
-    return sql`state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${(this.opts.leaseMs ?? 60_000) / 1000})`;
+  /** What a claim writes: the job running under our lease, one more attempt, the claim's token. */
+  private claimSet(token: string) {
+    return sql`state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${(this.opts.leaseMs ?? 60_000) / 1000}), claim_token = ${token}`;
+  }
+
+  /** A token no other claim has: this worker's, and the claim's number in it. */
+  private claimToken(): string {
+    return `${this.tokenPrefix}:${++this.claims}`;
+  }
+
+  /**
+   * Run a claim. When it fails because the database went out of reach, the UPDATE may still have committed with
+   * its answer lost (the session cut in between): the claim's jobs are then leased to nobody here. They are handed
+   * back by the claim's token — pending again, the attempt given back — once the database answers (tried like an
+   * outcome, JobWorker.recordOutcome), rather than left for the lease to run out. The claim's error is rethrown.
+   */
+  private async claiming<R>(queues: string[], token: string, claim: () => Promise<R>): Promise<R> {
+    try {
+      return await claim();
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        await this.recordOutcome(() =>
+          this.db
+            .updateTable('jobs')
+            .set({ state: 'pending', locked_until: null, attempts: sql`attempts - 1`, claim_token: null })
+            .where('queue', 'in', queues)
+            .where('state', '=', 'running')
+            .where('claim_token', '=', token)
+            .execute(),
+        ).catch(() => {}); // still out of reach after the retries: the lease runs out as before
+      }
+      throw err;
+    }
   }
 
   /** Up to `n` more due jobs of `queue` (the first due ones), in id order, for a batch handler. */
   private async claimMore(queue: string, n: number): Promise<Job[]> {
-    const { rows } = await sql<ClaimedRow>`
-      UPDATE jobs SET ${this.claimSet()}
+    const token = this.claimToken();
+    const { rows } = await this.claiming([queue], token, () => sql<ClaimedRow>`
+      UPDATE jobs SET ${this.claimSet(token)}
        WHERE id IN (
          SELECT id FROM jobs
           WHERE queue = ${queue} AND ${DUE}
           ORDER BY run_at, id
           LIMIT ${n}
           FOR UPDATE SKIP LOCKED)
-      RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db);
+      RETURNING id, queue, payload, attempts, max_attempts`.execute(this.db));
     return rows.map(jobOf).sort((a, b) => a.id - b.id);
   }
 

@@ -1,7 +1,7 @@
 // Durable jobs on a real database: transactional enqueue, retries with backoff, dedupe, lease takeover.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import type { Database } from '../../src/platform/db/database.ts';
 import { enqueueJob, enqueueJobs, JobWorker, type Job } from '../../src/platform/jobs.ts';
 import { inTransaction } from '../../src/platform/db/transaction.ts';
@@ -378,4 +378,42 @@ test('yieldTo: while requests are in flight each general queue runs one job at a
     allMailed(); // a failed run must not leave the long job holding the worker's stop
     await w.stop();
   }
+});
+
+/** A plugin that loses the answers of the statements `lose` picks: executed (and committed), then "the connection cut". */
+function losingAnswers(lose: (rows: readonly Record<string, unknown>[]) => boolean): KyselyPlugin {
+  return {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      if (lose(args.result.rows as Record<string, unknown>[])) throw new Error('Connection terminated unexpectedly');
+      return args.result;
+    },
+  };
+}
+
+test('a claim whose answer is lost (committed, then the connection cut) hands its jobs back at once, not after the lease', async () => {
+  const queue = `q_${freshLoginId()}`;
+  await enqueueJob(database.db, queue, { n: 1 });
+  let armed = true;
+  // the first claim's answer (its rows carry `more`) is lost
+  const db = database.db.withPlugin(losingAnswers((rows) => armed && rows.length > 0 && 'more' in rows[0]! && !(armed = false)));
+  const seen: unknown[] = [];
+  const w = new JobWorker(db, { handlers: { [queue]: async (j: Job) => void seen.push(j.payload) }, leaseMs: 60_000 });
+  await assert.rejects(w.drain(), /Connection terminated/);
+  const handedBack = await database.db.selectFrom('jobs').selectAll().where('queue', '=', queue).executeTakeFirstOrThrow();
+  assert.deepEqual([handedBack.state, handedBack.locked_until, handedBack.attempts], ['pending', null, 0], 'pending again, unleased, the attempt given back');
+  assert.equal(await w.drain(), 1, 'due at once (without the hand-back: leased to nobody for 60 s)');
+  assert.deepEqual(seen, [{ n: 1 }]);
+
+  // a batch handler: the claim of the rest of the batch loses its answer; the first job runs, the rest is handed back
+  const batchQueue = `q_${freshLoginId()}`;
+  await enqueueJobs(database.db, [1, 2, 3].map((n) => ({ queue: batchQueue, payload: { n } })));
+  armed = true;
+  const batches: number[][] = [];
+  const lossy = database.db.withPlugin(losingAnswers((rows) => armed && rows.length > 0 && !('more' in rows[0]!) && 'max_attempts' in rows[0]! && !(armed = false)));
+  const b = new JobWorker(lossy, { handlers: { [batchQueue]: { batchSize: 3, runBatch: async (jobs: Job[]) => (batches.push(jobs.map((j) => j.payload['n'] as number)), new Map()) } }, leaseMs: 60_000 });
+  assert.equal(await b.drain(), 2, 'the first job alone, then the two handed back');
+  assert.deepEqual(batches, [[1], [2, 3]]);
+  const rows = await database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', batchQueue).orderBy('id').execute();
+  assert.deepEqual(rows, [1, 2, 3].map(() => ({ state: 'done', attempts: 1 })));
 });

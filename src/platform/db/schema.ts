@@ -108,6 +108,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: Timestamp;
   finished_at: NullableTimestamp;
+  /** The claim that took the job last (JobWorker): a claim whose answer was lost hands its jobs back by it. */
+  claim_token: string | null;
 }
 
 export interface IdempotencyKeysTable {
