@@ -7,14 +7,20 @@ import { startTestSystem, freshBizno, freshLoginId, type TestSystem } from '../s
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { parseLegacyXml } from '../support/http.ts';
 import { request } from './portal-support.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 
 let sys: TestSystem;
+let priv: PrivateDatabase;
 const clock = new ManualClock(new Date('2026-05-04T03:00:00Z'));
 before(async () => {
+  // the IP counters are keyed by fixed local addresses at a fixed clock: on a shared PostgreSQL database a second
+  // run of this file would find the first run's counts, so it has a database of its own
+  priv = await usePrivateDatabase('throttle');
   sys = await startTestSystem({}, { clock });
 });
 after(async () => {
   await sys.close();
+  await priv.drop();
 });
 
 const WINDOW_MS = 15 * 60_000;
