@@ -8,18 +8,24 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { base32Decode, totpCode } from '../../src/modules/accounts/totp.ts';
 import { authenticateSubscription } from '../../src/modules/subscriptions/authenticate-subscription.ts';
 import { withoutRequestId } from '../support/http.ts';
+import { usePrivateDatabase, type PrivateDatabase } from '../support/private-database.ts';
 import { freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
 import { Client, legacyInsertMember, makePartner, operatorClient, PASSWORD, request, signUpAndLogin } from './portal-support.ts';
 
 let sys: TestSystem;
 let op: Client;
+let priv: PrivateDatabase;
 const clock = new ManualClock(new Date('2026-05-04T03:00:00Z'));
 before(async () => {
+  // login throttling is keyed by fixed local addresses at a fixed clock: on a shared PostgreSQL database a second run
+  // of this file would find the first run's counts, so it has a database of its own
+  priv = await usePrivateDatabase('portal_security');
   sys = await startTestSystem({}, { clock });
   op = await operatorClient(sys);
 });
 after(async () => {
   await sys.close();
+  await priv.drop();
 });
 
 describe('sessions', () => {
