@@ -6,7 +6,7 @@
  * again after a crash between its side effect and its completion.
  */
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type OperationNodeSource } from 'kysely';
 import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
@@ -78,6 +78,27 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
   const counts = new Map<string, number>();
   for (const { queue } of jobs) counts.set(queue, (counts.get(queue) ?? 0) + 1);
   afterCommit(db, () => wakeWorkers(counts));
+}
+
+/**
+ * Rows and their jobs in one statement: `insert` (an INSERT … RETURNING id, e.g. outbox rows) runs, and each row it
+ * returns gets a job of `queue` with payload `{ [payloadKey]: id }` and dedupe key `${dedupePrefix}:${id}` — what
+ * enqueueJob(s) would write for it, without a second round trip. Returns the ids, in the INSERT's order.
+ */
+export async function insertWithJobs(
+  db: Db | Tx,
+  insert: OperationNodeSource,
+  job: { queue: string; payloadKey: string; dedupePrefix: string; maxAttempts?: number },
+): Promise<number[]> {
+  const { rows } = await sql<{ id: number }>`
+    WITH r AS (${insert}),
+         j AS (INSERT INTO jobs (queue, payload, dedupe_key, max_attempts)
+               SELECT ${job.queue}, jsonb_build_object(${job.payloadKey}::text, r.id), ${job.dedupePrefix} || ':' || r.id, ${job.maxAttempts ?? 10}::integer FROM r
+               ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING)
+    SELECT id FROM r`.execute(db);
+  const ids = rows.map((r) => Number(r.id));
+  if (ids.length > 0) afterCommit(db, () => wakeWorkers(new Map([[job.queue, ids.length]])));
+  return ids;
 }
 
 /**

@@ -14,7 +14,7 @@
  *                           item that lost its subkey to a concurrent writer answers the winner, and the approval
  *                           numbers the lost issuing items held are given back (the written rows above them move
  *                           down: issue-id.ts closeIssueIdGaps, gap-free); then the sales ledger rows, the usage
- *                           rows, mail outbox rows and mail jobs in multi-row INSERTs, the AlimTalk notices, and
+ *                           rows, mail outbox rows with their mail jobs in one statement, the AlimTalk notices, and
  *                           document.issued events in one INSERT
  *
  * An item repeating an earlier item's subkey in the same batch answers that item's document (created false). When
@@ -28,7 +28,7 @@ import { withDb, type Ctx } from '../../platform/context.ts';
 import { inSubtransaction, type Tx } from '../../platform/db/transaction.ts';
 import { toAppError, type AppError } from '../../platform/errors.ts';
 import { sql } from 'kysely';
-import { enqueueJobs } from '../../platform/jobs.ts';
+import { insertWithJobs } from '../../platform/jobs.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { assertUsageLimit } from '../settlement/usage-limits.ts';
 import { recordUsage } from '../settlement/record-usage.ts';
@@ -36,11 +36,11 @@ import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice, queueDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
 import { insertDocument, readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
-import { ISSUED_METERED_ITEM, issuedColumns, mailQueue, type IssuedColumns } from './issue-document.ts';
+import { ISSUED_METERED_ITEM, issuedColumns, mailJob, type IssuedColumns } from './issue-document.ts';
 import { closeIssueIdGaps } from './issue-id.ts';
 import { assignIssueIds, releaseIssueIds } from './issue-serials.ts';
 import type { DocumentInput } from './model.ts';
-import { memberProfile, prepareDocumentAs } from './prepare-document.ts';
+import { prepareDocumentAs, tenantProfile } from './prepare-document.ts';
 import type { SupplierProfile } from './supplier-defaults.ts';
 import { documentColumns } from './store-document.ts';
 import { recordEvents } from '../events/record-event.ts';
@@ -99,7 +99,7 @@ export async function insertDocumentsBulk(ctx: Ctx, tenant: Tenant, items: Write
       }
     }
     try {
-      profile ??= await memberProfile(ctx, tenant.memberId);
+      profile ??= await tenantProfile(ctx, tenant);
       const doc = prepareDocumentAs(ctx, profile, item.input, { issue: item.issue });
       await prepareDocumentNotice(ctx, item.issue, doc);
       const p: Planned = { index: i, subkey, issue: item.issue, doc, dockey: newDockey() };
@@ -198,13 +198,12 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
     const mailTo = (p: Planned) => p.doc.buyer.contacts?.[0]?.email;
     const mailed = written.filter((p) => mailTo(p) !== undefined);
     if (mailed.length > 0) {
-      const outbox = await tx
+      // the outbox rows and their mail jobs in one statement
+      const outbox = tx
         .insertInto('mail_outbox')
         .values(mailed.map((p) => ({ subscription_id: sub, document_id: rowOf.get(p.dockey)!.id, reason: 'issue' as const, to_addr: mailTo(p)!, cc_addr: p.doc.buyer.contacts?.[1]?.email ?? null })))
-        .returning('id')
-        .execute();
-      const queue = mailQueue(ctx.config);
-      await enqueueJobs(tx, outbox.map((o) => ({ queue, payload: { outboxId: o.id }, opts: { dedupeKey: `outbox:${o.id}`, maxAttempts: 8 } })));
+        .returning('id');
+      await insertWithJobs(tx, outbox, mailJob(ctx.config));
     }
     for (const p of written) await queueDocumentNotice(ctx, tx, rowOf.get(p.dockey)!, p.doc);
     // the batch's document.issued events in one INSERT, in item order

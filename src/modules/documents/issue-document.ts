@@ -8,10 +8,10 @@
  * `documents` are written once; a draft is updated (issueInTransaction). The buyer's purchase ledger needs no
  * write: it is computed on read (purchase-ledger.ts).
  */
-import { sql } from 'kysely';
+import { sql, type OperationNodeSource } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
-import { enqueueJob } from '../../platform/jobs.ts';
+import { insertWithJobs } from '../../platform/jobs.ts';
 import { queueDocumentNotice } from './document-notice.ts';
 import { assignIssueId } from './issue-serials.ts';
 import { assertUsageLimit } from '../settlement/usage-limits.ts';
@@ -26,6 +26,11 @@ export function mailQueue(config: { channel: string }): string {
   return `${config.channel}.mail`;
 }
 export const ISSUED_METERED_ITEM = DOCUMENT_ISSUED_ITEM;
+
+/** The mail job of an outbox row (jobs.ts insertWithJobs): `{ outboxId }`, deduplicated per row, 8 attempts. */
+export function mailJob(config: { channel: string }) {
+  return { queue: mailQueue(config), payloadKey: 'outboxId', dedupePrefix: 'outbox', maxAttempts: 8 };
+}
 
 /**
  * Issue a document already written as a draft (update-document.ts: a draft issued by its update): the unit limit,
@@ -77,11 +82,18 @@ function mailRecipient(doc: DocumentInput): string | undefined {
   return doc.buyer.contacts?.[0]?.email || undefined;
 }
 
-/** Every document this subscription writes is in its own sales ledger (doclstmst). */
-export async function addToSalesLedger(tx: Tx, subscriptionId: number, documentId: number, at: Date): Promise<void> {
-  await sql`
-    INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)
-    SELECT l.id, ${documentId}, ${subscriptionId}, ${at} FROM ledgers l WHERE l.subscription_id = ${subscriptionId} AND l.kind = 'sales'`.execute(tx);
+/**
+ * Insert a document — `insert`, an INSERT into documents … RETURNING * (with ON CONFLICT DO NOTHING it may insert
+ * nothing) — and its entry in the subscription's own sales ledger (doclstmst), in one statement. Every document a
+ * subscription writes is in that ledger. The row, or undefined when nothing was inserted.
+ */
+export async function insertWithSalesLedgerEntry(tx: Tx, insert: OperationNodeSource, at: Date): Promise<DocumentRow | undefined> {
+  const { rows } = await sql<DocumentRow>`
+    WITH d AS (${insert}),
+         l AS (INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)
+               SELECT l.id, d.id, d.subscription_id, ${at} FROM d JOIN ledgers l ON l.subscription_id = d.subscription_id AND l.kind = 'sales')
+    SELECT * FROM d`.execute(tx);
+  return rows[0];
 }
 
 /**
@@ -92,13 +104,10 @@ export async function queueDocumentMail(ctx: Ctx, tx: Tx, row: DocumentRow, doc:
   const to = mailRecipient(doc);
   if (!to) return false;
   const cc = doc.buyer.contacts?.[1]?.email ?? null;
-  const outbox = await tx
-    .insertInto('mail_outbox')
-    .values({ subscription_id: row.subscription_id, document_id: row.id, reason, to_addr: to, cc_addr: cc })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // the outbox row and its job in one statement
+  const insert = tx.insertInto('mail_outbox').values({ subscription_id: row.subscription_id, document_id: row.id, reason, to_addr: to, cc_addr: cc }).returning('id');
+  const [outboxId] = await insertWithJobs(tx, insert, mailJob(ctx.config));
   if (!opts.marked) await tx.updateTable('documents').set({ mail_result: 'pending' }).where('id', '=', row.id).execute();
-  await enqueueJob(tx, mailQueue(ctx.config), { outboxId: outbox.id }, { dedupeKey: `outbox:${outbox.id}`, maxAttempts: 8 });
-  ctx.log.debug({ dockey: row.dockey, outboxId: outbox.id }, 'document mail queued');
+  ctx.log.debug({ dockey: row.dockey, outboxId }, 'document mail queued');
   return true;
 }

@@ -6,17 +6,21 @@
 import { AppError } from '../../platform/errors.ts';
 import { kstDate } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
-import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
+import { MEMBER_PROFILE_COLUMNS, type MemberProfileRow, type Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { applySupplierDefaults, type SupplierProfile } from './supplier-defaults.ts';
 import { validateDocument } from './validate-document.ts';
 import type { DocumentInput } from './model.ts';
 
 export async function memberProfile(ctx: Ctx, memberId: number): Promise<SupplierProfile> {
-  const m = await ctx.db
-    .selectFrom('members')
-    .select(['bizno', 'sub_bizno', 'com_name', 'ceo_name', 'addr1', 'addr2', 'uptae', 'jongmok', 'dept', 'user_name', 'user_tel', 'tel', 'email'])
-    .where('id', '=', memberId)
-    .executeTakeFirstOrThrow();
+  return profileOf(await ctx.db.selectFrom('members').select(MEMBER_PROFILE_COLUMNS).where('id', '=', memberId).executeTakeFirstOrThrow());
+}
+
+/** The issuer profile of the tenant's member: read with its authentication when it was (no query), else now. */
+export async function tenantProfile(ctx: Ctx, tenant: Tenant): Promise<SupplierProfile> {
+  return tenant.member ? profileOf(tenant.member) : memberProfile(ctx, tenant.memberId);
+}
+
+function profileOf(m: MemberProfileRow): SupplierProfile {
   const address = [m.addr1, m.addr2].filter(Boolean).join(' ');
   return {
     bizno: m.bizno,
@@ -40,7 +44,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export async function prepareDocument(ctx: Ctx, tenant: Tenant, input: unknown, opts: { issue: boolean }): Promise<DocumentInput> {
-  return prepareDocumentAs(ctx, await memberProfile(ctx, tenant.memberId), input, opts);
+  return prepareDocumentAs(ctx, await tenantProfile(ctx, tenant), input, opts);
 }
 
 /** prepareDocument with the member's profile already read (a bulk write reads it once for its batch). */

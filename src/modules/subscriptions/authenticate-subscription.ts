@@ -3,7 +3,9 @@
  * path id + `X-Svc-Key`) → the subscription (tenant) it acts for. Every document use case receives the
  * result; nothing reaches another subscription's rows. Errors name `subscriptionId` or `serviceKey`.
  */
+import type { Selectable } from 'kysely';
 import { AppError, requiredError } from '../../platform/errors.ts';
+import type { MembersTable } from '../../platform/db/schema.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { serviceKeyMatches } from './service-key.ts';
 import { subscriptionInactiveError } from './subscription-usable.ts';
@@ -13,7 +15,17 @@ export interface Tenant {
   subscriptionId: number;
   memberId: number;
   packageId: number;
+  /**
+   * The member's profile columns, when the caller was authenticated here: read with the subscription, so a document
+   * write needs no query of its own for its issuer (documents/prepare-document.ts tenantProfile). Absent on tenants
+   * made by jobs (a batch, a bill), which read it when they need it.
+   */
+  member?: MemberProfileRow;
 }
+
+/** The columns of the member a document write fills its issuer from (documents/prepare-document.ts). */
+export const MEMBER_PROFILE_COLUMNS = ['bizno', 'sub_bizno', 'com_name', 'ceo_name', 'addr1', 'addr2', 'uptae', 'jongmok', 'dept', 'user_name', 'user_tel', 'tel', 'email'] as const;
+export type MemberProfileRow = Pick<Selectable<MembersTable>, (typeof MEMBER_PROFILE_COLUMNS)[number]>;
 
 /**
  * `partner`: the partner whose API key made the call (the API guard accepted it). A partner reaches only
@@ -24,15 +36,17 @@ export async function authenticateSubscription(ctx: Ctx, subscriptionId: number 
   // REST passes a JSON number: 1e20 is an "integer" to the schema but overflows bigint in SQL
   const sinchno = parseSubscriptionId(subscriptionId, 'subscriptionId');
   if (!svcKey) throw requiredError('serviceKey');
+  // the subscription with its member: the partner that owns it, and the member's profile (one query)
   const sub = await ctx.db
-    .selectFrom('subscriptions')
-    .select(['id', 'member_id', 'package_id', 'state', 'svc_key_hash', 'start_date', 'end_date'])
-    .where('id', '=', sinchno)
+    .selectFrom('subscriptions as s')
+    .innerJoin('members as m', 'm.id', 's.member_id')
+    .select(['s.id', 's.member_id', 's.package_id', 's.state', 's.svc_key_hash', 's.start_date', 's.end_date', 'm.partner_id'])
+    .select(MEMBER_PROFILE_COLUMNS.map((c) => `m.${c}` as const))
+    .where('s.id', '=', sinchno)
     .executeTakeFirst();
   if (!sub) throw new AppError('subscription_not_found', `신청번호 ${sinchno}이(가) 없습니다 (no such subscription)`, { field: 'subscriptionId' });
   if (partner) {
-    const owner = await ctx.db.selectFrom('members').select('partner_id').where('id', '=', sub.member_id).executeTakeFirst();
-    if (owner?.partner_id !== partner.partnerId) {
+    if (sub.partner_id !== partner.partnerId) {
       throw new AppError('subscription_not_found', `신청번호 ${sinchno}은(는) 이 파트너의 회원 서비스가 아닙니다 (no such subscription among this partner's members)`, { field: 'subscriptionId' });
     }
   }
@@ -41,5 +55,6 @@ export async function authenticateSubscription(ctx: Ctx, subscriptionId: number 
   }
   const inactive = subscriptionInactiveError(sub, ctx.clock.now());
   if (inactive) throw inactive;
-  return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id };
+  const member = Object.fromEntries(MEMBER_PROFILE_COLUMNS.map((c) => [c, sub[c]])) as MemberProfileRow;
+  return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id, member };
 }
