@@ -11,7 +11,7 @@ import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
 import { metrics } from './metrics.ts';
-import type { Foreground } from './foreground.ts';
+import { RequestsInFlight, type Foreground } from './foreground.ts';
 
 export interface EnqueueOptions {
   /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
@@ -128,7 +128,17 @@ export interface WorkerOptions {
    * Queues with loops of their own (e.g. message delivery): a lane's loops run only its queues and the general
    * loops never do, so a 10,000-recipient batch does not wait behind mail, nor mail behind it.
    */
-  lanes?: { queues: string[]; concurrency: number }[];
+  lanes?: {
+    queues: string[];
+    concurrency: number;
+    /**
+     * The background work yields to this lane as it does to requests (`yieldTo`): while one of its jobs runs here, or
+     * ran within 50 ms, the general loops run one job at a time per queue, a batch of one. For the work whose speed
+     * the customer waits on behind a backlog of mail (NTS filing, issue 13: filed right after a bulk issue, it shared
+     * the one event loop with 16–32 mails at a time).
+     */
+    first?: boolean;
+  }[];
   /**
    * The requests of this process (platform/foreground.ts): while it is busy, the general loops — the background work:
    * mail, billing, bulk files — run one job at a time per queue and a batch handler gets a batch of one, so a
@@ -188,6 +198,8 @@ export class JobWorker {
   private readonly wakeListener = (counts: ReadonlyMap<string, number>) => this.wake(counts);
   /** Jobs this process has claimed and is running, with the attempt number its claim wrote (its lease's mark). */
   private readonly inFlight = new Map<number, number>();
+  /** Jobs of the lanes the background work yields to (`first`) running here, and when the last one ended. */
+  private readonly firstWork = new RequestsInFlight();
   /** General queues a loop is claiming or running one job of while requests are in flight (`yieldTo`). */
   private readonly narrowed = new Set<string>();
   /** This worker's part of its claims' tokens, and how many claims it has made. */
@@ -216,7 +228,8 @@ export class JobWorker {
     for (let i = 0; i < n; i++) this.loops.push(this.loop(general, (qs) => this.runBackground(qs)));
     for (const lane of this.opts.lanes ?? []) {
       const queues = lane.queues.filter((q) => q in this.opts.handlers);
-      for (let i = 0; i < lane.concurrency && queues.length > 0; i++) this.loops.push(this.loop(queues));
+      const run = lane.first ? (qs: string[]) => this.runFirst(qs) : undefined;
+      for (let i = 0; i < lane.concurrency && queues.length > 0; i++) this.loops.push(this.loop(queues, run));
     }
   }
 
@@ -304,12 +317,13 @@ export class JobWorker {
   }
 
   /**
-   * A general loop's turn: at full width, or — while requests are in flight (`yieldTo`) — one job at a time per
-   * queue, a batch of one: the queues are reserved for the claim, and the one claimed stays reserved until its job
-   * ends, so a long billing or bulk-file job does not hold back mail, nor one mail the next request.
+   * A general loop's turn: at full width, or — while requests are in flight (`yieldTo`), or a job of a lane marked
+   * `first` runs — one job at a time per queue, a batch of one: the queues are reserved for the claim, and the one
+   * claimed stays reserved until its job ends, so a long billing or bulk-file job does not hold back mail, nor one
+   * mail the next request.
    */
   private async runBackground(queues: string[]): Promise<boolean> {
-    if (!this.opts.yieldTo?.busy()) return this.runOne(queues);
+    if (!this.opts.yieldTo?.busy() && !this.firstWork.busy()) return this.runOne(queues);
     const free = queues.filter((q) => !this.narrowed.has(q));
     if (free.length === 0) return false;
     for (const q of free) this.narrowed.add(q);
@@ -319,6 +333,16 @@ export class JobWorker {
       });
     } finally {
       for (const q of free) this.narrowed.delete(q);
+    }
+  }
+
+  /** A turn of a lane the background work yields to: its job counted from its claim to its end. */
+  private async runFirst(queues: string[]): Promise<boolean> {
+    let end: (() => void) | undefined;
+    try {
+      return await this.runOne(queues, undefined, () => (end = this.firstWork.begin()));
+    } finally {
+      end?.();
     }
   }
 

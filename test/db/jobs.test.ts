@@ -417,3 +417,45 @@ test('a claim whose answer is lost (committed, then the connection cut) hands it
   const rows = await database.db.selectFrom('jobs').select(['state', 'attempts']).where('queue', '=', batchQueue).orderBy('id').execute();
   assert.deepEqual(rows, [1, 2, 3].map(() => ({ state: 'done', attempts: 1 })));
 });
+
+test('a lane marked first: while one of its jobs runs, the general queues run one job at a time, a batch of one; when it is done, full batches again', async () => {
+  const mail = `q_${freshLoginId()}`;
+  const filing = `q_${freshLoginId()}`;
+  const batches: number[] = [];
+  let releaseFiling!: () => void;
+  const filingHeld = new Promise<void>((r) => (releaseFiling = r));
+  let filingStarted!: () => void;
+  const started = new Promise<void>((r) => (filingStarted = r));
+  const w = new JobWorker(database.db, {
+    concurrency: 3,
+    lanes: [{ queues: [filing], concurrency: 1, first: true }],
+    idlePollMs: 20,
+    handlers: {
+      [mail]: { batchSize: 4, runBatch: async (jobs: Job[]) => (batches.push(jobs.length), await new Promise((r) => setTimeout(r, 10)), new Map()) },
+      [filing]: async () => {
+        filingStarted();
+        await filingHeld;
+      },
+    },
+  });
+  const done = async (queue: string) => Number((await database.db.selectFrom('jobs').select(sql<number>`count(*)::int`.as('n')).where('queue', '=', queue).where('state', '=', 'done').executeTakeFirstOrThrow()).n);
+  const jobsOf = (queue: string, n: number) => Array.from({ length: n }, (_, k) => ({ queue, payload: { k } }));
+  await enqueueJobs(database.db, jobsOf(filing, 1));
+  w.start();
+  try {
+    await started;
+    await enqueueJobs(database.db, jobsOf(mail, 6));
+    await waitFor(() => done(mail), (n) => n === 6, { timeoutMs: 20_000 });
+    assert.deepEqual(batches, [1, 1, 1, 1, 1, 1], 'while the filing job runs: batches of one');
+    releaseFiling();
+    await waitFor(() => done(filing), (n) => n === 1, { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 80)); // past the 50 ms after the lane's last job
+    batches.length = 0;
+    await enqueueJobs(database.db, jobsOf(mail, 12));
+    await waitFor(() => done(mail), (n) => n === 18, { timeoutMs: 20_000 });
+    assert.ok(Math.max(...batches) > 1, `after it: batches of more than one (${batches.join(',')})`);
+  } finally {
+    releaseFiling();
+    await w.stop();
+  }
+});
