@@ -13,7 +13,7 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import { insertDocumentsBulk } from '../src/modules/documents/insert-documents-bulk.ts';
 import { onboard } from '../test/support/onboard.ts';
-import { freshBizno } from '../test/support/test-system.ts';
+import { benchInvoice } from './support/bench-invoice.ts';
 import { startBenchSystem } from './support/bench-system.ts';
 
 const BATCHES = Number(process.env['BENCH_BATCHES'] ?? 30);
@@ -21,17 +21,7 @@ const { sys, close } = await startBenchSystem('bulk-cost', { HANBILL_ROLES: 'api
 const db = sys.ctx.db;
 const postgres = sys.database.engine !== 'pglite';
 
-function doc(i: number) {
-  return {
-    kind: 'tax_invoice', purpose: 'claim', writeDate: '20261123',
-    buyer: { idType: 'business', id: freshBizno(), name: `(주)구매${i}`, ceoName: '구매대표', contacts: [{ email: `buyer${i}@example.kr` }] },
-    amounts: { supply: 1_000_000, tax: 100_000, total: 1_100_000 },
-    lines: [
-      { month: 11, day: 23, name: '노트북', quantity: '1', unitPrice: '700000', supply: 700_000, tax: 70_000 },
-      { month: 11, day: 23, name: '모니터', quantity: '2', unitPrice: '150000', supply: 300_000, tax: 30_000 },
-    ],
-  };
-}
+const doc = benchInvoice;
 
 /** CPU ms of every `postgres` process on this machine (0 on PGlite, whose database runs in this process). */
 function serverCpuMs(): number {

@@ -14,7 +14,7 @@ import { startSystem } from '../src/main.ts';
 import { insertDocumentsBulk } from '../src/modules/documents/insert-documents-bulk.ts';
 import { silentLogger } from '../src/platform/context.ts';
 import { onboard } from '../test/support/onboard.ts';
-import { freshBizno } from '../test/support/test-system.ts';
+import { benchInvoice } from './support/bench-invoice.ts';
 
 const N = Number(process.env['BENCH_DOCS'] ?? 400);
 const C = Number(process.env['BENCH_CONCURRENCY'] ?? 16);
@@ -29,17 +29,7 @@ const sys = await startSystem(config, { logger: silentLogger });
 const engine = sys.database.engine;
 const url = sys.url!;
 
-function doc(i: number) {
-  return {
-    kind: 'tax_invoice', purpose: 'claim', writeDate: '20261123',
-    buyer: { idType: 'business', id: freshBizno(), name: `(주)구매${i}`, ceoName: '구매대표', contacts: [{ email: `buyer${i}@example.kr` }] },
-    amounts: { supply: 1_000_000, tax: 100_000, total: 1_100_000 },
-    lines: [
-      { month: 11, day: 23, name: '노트북', quantity: '1', unitPrice: '700000', supply: 700_000, tax: 70_000 },
-      { month: 11, day: 23, name: '모니터', quantity: '2', unitPrice: '150000', supply: 300_000, tax: 30_000 },
-    ],
-  };
-}
+const doc = benchInvoice;
 
 async function post(sub: { sinchno: number; svcKey: string }, pathPart: string, body: unknown): Promise<number> {
   const t0 = performance.now();
