@@ -10,8 +10,7 @@ import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
-import { insertWithSalesLedgerEntry, recordIssued, reserveIssue } from './issue-document.ts';
-import { releaseIssueIds } from './issue-serials.ts';
+import { insertNewDocument } from './issue-document.ts';
 import type { DocumentInput } from './model.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
@@ -72,25 +71,16 @@ export async function insertDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumen
 function writeDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumentRequest, subkey: string | undefined, doc: DocumentInput): Promise<WriteDocumentResult> {
   return inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    // issuing: the limit checked and the approval number reserved first, so the row is inserted issued (written once)
-    const issued = req.issue ? await reserveIssue(ctx, tx, tenant.subscriptionId, doc, now) : undefined;
     // Two concurrent inserts with one subkey: documents_subkey_uq lets one win. ON CONFLICT DO NOTHING (not a
     // caught 23505) keeps the transaction usable — it may be the caller's (Idempotency-Key joins it), and on
     // PostgreSQL a failed statement would abort it — so the loser can read the winner and answer with it.
-    const insert = tx
-      .insertInto('documents')
-      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc), ...issued, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing())
-      .returningAll();
-    const row = await insertWithSalesLedgerEntry(tx, insert, now);
+    const row = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc) }, { issue: req.issue, now, skipLiveSubkey: true });
     if (!row) {
-      if (issued) await releaseIssueIds(tx, ctx.config.ntsIssuerCode, new Map([[doc.writeDate, 1]])); // no document took the number
       // READ COMMITTED: this statement sees the winner the insert waited for
       const prior = subkey ? await findLiveBySubkey(tx, tenant.subscriptionId, subkey) : undefined;
       if (prior) return { document: prior, created: false };
       throw new AppError('subkey_changed_concurrently', '같은 subkey의 문서가 동시에 변경되었습니다. 다시 시도하세요 (a document with this subkey changed concurrently; retry)', { field: 'subkey' });
     }
-    if (issued) await recordIssued(ctx, tx, row, doc, now);
     ctx.log.info({ sinchno: tenant.subscriptionId, dockey: row.dockey, issued: req.issue }, 'document written');
     return { document: row, created: true };
   });

@@ -4,16 +4,17 @@
  * queue the mail in the outbox with its job, and — with alimtalk.notify — the buyer's AlimTalk notice
  * (document-notice.ts; prepareDocumentNotice runs before the transaction), and the `document.issued` event
  * (document-log-events.ts). Everything commits together or not at all. A new document is inserted already issued
- * (insert-document.ts, the bulk write: reserveIssue, then recordIssued), so its row and the 15 indexes of
+ * (insertNewDocument, the bulk write: reserveIssue, then recordIssued), so its row and the 15 indexes of
  * `documents` are written once; a draft is updated (issueInTransaction). The buyer's purchase ledger needs no
  * write: it is computed on read (purchase-ledger.ts).
  */
-import { sql, type OperationNodeSource } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { insertWithJobs } from '../../platform/jobs.ts';
 import { queueDocumentNotice } from './document-notice.ts';
-import { assignIssueId } from './issue-serials.ts';
+import { assignIssueId, releaseIssueIds } from './issue-serials.ts';
+import type { DocumentsTable } from '../../platform/db/schema.ts';
 import { assertUsageLimit } from '../settlement/usage-limits.ts';
 import { DOCUMENT_ISSUED_ITEM, recordUsage } from '../settlement/record-usage.ts';
 import type { DocumentInput } from './model.ts';
@@ -83,17 +84,36 @@ function mailRecipient(doc: DocumentInput): string | undefined {
 }
 
 /**
- * Insert a document — `insert`, an INSERT into documents … RETURNING * (with ON CONFLICT DO NOTHING it may insert
- * nothing) — and its entry in the subscription's own sales ledger (doclstmst), in one statement. Every document a
- * subscription writes is in that ledger. The row, or undefined when nothing was inserted.
+ * Write a new document of `doc` (insert-document.ts, and update-document.ts's replacement of an issued one). Issuing:
+ * the limit checked and the approval number reserved first (reserveIssue), so the row is inserted issued, written
+ * once. The row and its entry in the subscription's own sales ledger (doclstmst; every document a subscription
+ * writes is in it) in one statement, a data-modifying CTE; then what every issue writes (recordIssued).
+ * `skipLiveSubkey`: ON CONFLICT DO NOTHING on the live subkey (documents_subkey_uq) — when a concurrent insert won,
+ * nothing is written, the reserved number is given back (gap-free), and the answer is undefined.
  */
-export async function insertWithSalesLedgerEntry(tx: Tx, insert: OperationNodeSource, at: Date): Promise<DocumentRow | undefined> {
+export async function insertNewDocument(
+  ctx: Ctx,
+  tx: Tx,
+  doc: DocumentInput,
+  row: Omit<Insertable<DocumentsTable>, 'created_at' | 'updated_at' | keyof IssuedColumns>,
+  opts: { issue: boolean; now: Date; skipLiveSubkey?: boolean },
+): Promise<DocumentRow | undefined> {
+  const { now } = opts;
+  const issued = opts.issue ? await reserveIssue(ctx, tx, row.subscription_id, doc, now) : undefined;
+  let insert = tx.insertInto('documents').values({ ...row, ...issued, created_at: now, updated_at: now });
+  if (opts.skipLiveSubkey) insert = insert.onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing());
   const { rows } = await sql<DocumentRow>`
-    WITH d AS (${insert}),
+    WITH d AS (${insert.returningAll()}),
          l AS (INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)
-               SELECT l.id, d.id, d.subscription_id, ${at} FROM d JOIN ledgers l ON l.subscription_id = d.subscription_id AND l.kind = 'sales')
+               SELECT l.id, d.id, d.subscription_id, ${now} FROM d JOIN ledgers l ON l.subscription_id = d.subscription_id AND l.kind = 'sales')
     SELECT * FROM d`.execute(tx);
-  return rows[0];
+  const written = rows[0];
+  if (!written) {
+    if (issued) await releaseIssueIds(tx, ctx.config.ntsIssuerCode, new Map([[doc.writeDate, 1]])); // no document took the number
+    return undefined;
+  }
+  if (issued) await recordIssued(ctx, tx, written, doc, now);
+  return written;
 }
 
 /**

@@ -12,7 +12,7 @@ import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice } from './document-notice.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
-import { insertWithSalesLedgerEntry, issueInTransaction, recordIssued, reserveIssue } from './issue-document.ts';
+import { insertNewDocument, issueInTransaction } from './issue-document.ts';
 import { readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
 import { prepareDocument } from './prepare-document.ts';
 import { documentColumns } from './store-document.ts';
@@ -87,15 +87,8 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
       .where('id', '=', locked.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    // issuing: the replacement is inserted issued (insert-document.ts does the same)
-    const issued = req.issue ? await reserveIssue(ctx, tx, tenant.subscriptionId, doc, now) : undefined;
-    const insert = tx
-      .insertInto('documents')
-      .values({ subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc), ...issued, created_at: now, updated_at: now })
-      .returningAll();
-    const document = await insertWithSalesLedgerEntry(tx, insert, now);
+    const document = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc) }, { issue: req.issue, now });
     if (!document) throw new Error(`update: the replacement of ${locked.dockey} was not inserted`);
-    if (issued) await recordIssued(ctx, tx, document, doc, now);
     ctx.log.info({ sinchno: tenant.subscriptionId, old: locked.dockey, dockey: document.dockey }, 'issued document replaced');
     return { document, created: true, replaced };
   });
