@@ -6,12 +6,15 @@
  * again after a crash between its side effect and its completion.
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type OperationNodeSource } from 'kysely';
+import { sql, type OperationNodeSource, type RawBuilder } from 'kysely';
 import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
 import { metrics } from './metrics.ts';
 import { RequestsInFlight, type Foreground } from './foreground.ts';
+
+/** A job's attempts when its enqueuer names none (the column's default, migrations/0001). */
+const DEFAULT_MAX_ATTEMPTS = 10;
 
 export interface EnqueueOptions {
   /** At most one job per (queue, dedupeKey), ever: a second enqueue is a no-op. */
@@ -70,7 +73,7 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
         dedupe_key: opts.dedupeKey ?? null,
         // one shape for every row of the INSERT: the column defaults, spelt out
         run_at: opts.runAt ?? sql<Date>`now()`,
-        max_attempts: opts.maxAttempts ?? 10,
+        max_attempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       })),
     )
     .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
@@ -93,7 +96,7 @@ export async function insertWithJobs(
   const { rows } = await sql<{ id: number }>`
     WITH r AS (${insert}),
          j AS (INSERT INTO jobs (queue, payload, dedupe_key, max_attempts)
-               SELECT ${job.queue}, jsonb_build_object(${job.payloadKey}::text, r.id), ${job.dedupePrefix} || ':' || r.id, ${job.maxAttempts ?? 10}::integer FROM r
+               SELECT ${job.queue}, jsonb_build_object(${job.payloadKey}::text, r.id), ${job.dedupePrefix} || ':' || r.id, ${job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::integer FROM r
                ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING)
     SELECT id FROM r`.execute(db);
   const ids = rows.map((r) => Number(r.id));
@@ -352,9 +355,8 @@ export class JobWorker {
    */
   private async runOne(queues: string[] = Object.keys(this.opts.handlers), maxBatch?: number, onClaim?: (queue: string) => void): Promise<boolean> {
     if (queues.length === 0) return false;
-    const token = this.claimToken();
-    const claimed = await this.claiming(queues, token, () => sql<ClaimedRow & { more: boolean | null }>`
-      UPDATE jobs SET ${this.claimSet(token)}
+    const claimed = await this.claiming(queues, (claim) => sql<ClaimedRow & { more: boolean | null }>`
+      UPDATE jobs SET ${claim}
        WHERE id = (
          -- each queue's first due job (one descent of jobs_due_order_idx each), then the earliest of those
          SELECT j.id FROM unnest(${queues}::text[]) AS q(name)
@@ -376,8 +378,14 @@ export class JobWorker {
     const handler = this.opts.handlers[row.queue]!;
     const jobs = [jobOf(row)];
     const batchSize = typeof handler === 'function' ? 1 : Math.min(handler.batchSize, maxBatch ?? handler.batchSize);
-    // more of the batch: a failed claim of them (the database out of reach) still leaves this one to run
-    if (row.more && batchSize > 1) jobs.push(...(await this.claimMore(row.queue, batchSize - 1).catch(() => [])));
+    // more of the batch: when their claim fails with the database out of reach (handed back by claiming), this one
+    // still runs rather than waiting for its lease
+    if (row.more && batchSize > 1) {
+      jobs.push(...(await this.claimMore(row.queue, batchSize - 1).catch((err: unknown) => {
+        if (isDatabaseUnavailable(err)) return [];
+        throw err;
+      })));
+    }
     for (const job of jobs) this.inFlight.set(job.id, job.attempts);
     try {
       if (typeof handler === 'function') await this.runClaimed(jobs[0]!, handler);
@@ -388,25 +396,17 @@ export class JobWorker {
     return true;
   }
 
-  /** What a claim writes: the job running under our lease, one more attempt, the claim's token. */
-  private claimSet(token: string) {
-    return sql`state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${(this.opts.leaseMs ?? 60_000) / 1000}), claim_token = ${token}`;
-  }
-
-  /** A token no other claim has: this worker's, and the claim's number in it. */
-  private claimToken(): string {
-    return `${this.tokenPrefix}:${++this.claims}`;
-  }
-
   /**
-   * Run a claim. When it fails because the database went out of reach, the UPDATE may still have committed with
-   * its answer lost (the session cut in between): the claim's jobs are then leased to nobody here. They are handed
-   * back by the claim's token — pending again, the attempt given back — once the database answers (tried like an
-   * outcome, JobWorker.recordOutcome), rather than left for the lease to run out. The claim's error is rethrown.
+   * Run a claim: `statement` gets what the claim's UPDATE sets — the job running under our lease, one more attempt,
+   * and a token no other claim has. When the claim fails because the database went out of reach, the UPDATE may
+   * still have committed with its answer lost (the session cut in between): its jobs are then leased to nobody here.
+   * They are handed back by that token — pending again, the attempt given back — once the database answers (tried
+   * like an outcome, recordOutcome), rather than left for the lease to run out. The claim's error is rethrown.
    */
-  private async claiming<R>(queues: string[], token: string, claim: () => Promise<R>): Promise<R> {
+  private async claiming<R>(queues: string[], statement: (claimSet: RawBuilder<unknown>) => Promise<R>): Promise<R> {
+    const token = `${this.tokenPrefix}:${++this.claims}`;
     try {
-      return await claim();
+      return await statement(sql`state = 'running', attempts = attempts + 1, locked_until = now() + make_interval(secs => ${(this.opts.leaseMs ?? 60_000) / 1000}), claim_token = ${token}`);
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         await this.recordOutcome(() =>
@@ -425,9 +425,8 @@ export class JobWorker {
 
   /** Up to `n` more due jobs of `queue` (the first due ones), in id order, for a batch handler. */
   private async claimMore(queue: string, n: number): Promise<Job[]> {
-    const token = this.claimToken();
-    const { rows } = await this.claiming([queue], token, () => sql<ClaimedRow>`
-      UPDATE jobs SET ${this.claimSet(token)}
+    const { rows } = await this.claiming([queue], (claim) => sql<ClaimedRow>`
+      UPDATE jobs SET ${claim}
        WHERE id IN (
          SELECT id FROM jobs
           WHERE queue = ${queue} AND ${DUE}
