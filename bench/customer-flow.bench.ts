@@ -1,6 +1,6 @@
 /**
  * The customer's flow, measured from outside (issue 13): the whole system started as `npm start` starts it
- * (`node bin/hanbill.js serve`, built dist/, embedded PGlite in a temp data folder, or PostgreSQL when
+ * (`bin/hanbill serve`: the launcher's memory settings, then the built dist/, embedded PGlite in a temp data folder, or PostgreSQL when
  * DATABASE_URL is set; in-process NTS simulator at result delay 0, in-process SMTP catcher) in a child process,
  * driven only over HTTP from this process:
  *
@@ -40,7 +40,7 @@ import type { TestSystem } from '../test/support/test-system.ts';
 import type { LoadResult } from './fixed-rate-load.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-/** The folder whose `bin/hanbill.js` (and built dist/) is started: this checkout, or BENCH_SERVER_ROOT (A/B builds). */
+/** The folder whose `bin/hanbill` (and built dist/) is started: this checkout, or BENCH_SERVER_ROOT (A/B builds). */
 const serverRoot = process.env['BENCH_SERVER_ROOT'] ? path.resolve(process.env['BENCH_SERVER_ROOT']) : root;
 
 export interface FlowOptions {
@@ -186,7 +186,16 @@ export async function startServer(databaseUrl: string | undefined, dataDir: stri
   // the server's log (warn and above) goes to a file beside the data folder, not into the table
   const logFile = `${dataDir}.log`;
   const logFd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...(extra.nodeArgs ?? []), 'bin/hanbill.js', 'serve'], { cwd: serverRoot, env, stdio: ['ignore', logFd, logFd] });
+  // as `npm start` starts it: bin/hanbill, the launcher with the memory settings, running this node (an older checkout
+  // under BENCH_SERVER_ROOT without the launcher: node bin/hanbill.js); node options through the launcher's HANBILL_NODE_ARGS
+  const launcher = fs.existsSync(path.join(serverRoot, 'bin/hanbill'));
+  if (launcher) {
+    env['NODE'] = process.execPath;
+    if (extra.nodeArgs?.length) env['HANBILL_NODE_ARGS'] = [env['HANBILL_NODE_ARGS'], ...extra.nodeArgs].filter(Boolean).join(' ');
+  }
+  const child = launcher
+    ? spawn(path.join(serverRoot, 'bin/hanbill'), ['serve'], { cwd: serverRoot, env, stdio: ['ignore', logFd, logFd] })
+    : spawn(process.execPath, [...(extra.nodeArgs ?? []), 'bin/hanbill.js', 'serve'], { cwd: serverRoot, env, stdio: ['ignore', logFd, logFd] });
   fs.closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}`))));

@@ -1,5 +1,5 @@
 /**
- * Start time of the built server: `node bin/hanbill.js serve` (compiled dist/, as `npm start` runs it) on a
+ * Start time of the built server: `bin/hanbill serve` (the launcher, then compiled dist/, as `npm start` runs it) on a
  * fresh data folder (first start: creates the PGlite database, migrates, mints keys), then again on that
  * folder (second start: the usual restart), each timed from spawn to the first 200 on /readyz.
  *   npm run build && node --import tsx bench/start.bench.ts
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const bin = path.join(root, 'bin/hanbill.js');
+const bin = path.join(root, 'bin/hanbill');
 const RESTARTS = Math.max(1, Number(process.env['BENCH_RESTARTS'] ?? 3));
 
 if (!fs.existsSync(path.join(root, 'dist/cli/main.js'))) {
@@ -60,9 +60,9 @@ interface Start {
 async function timedStart(dataDir: string): Promise<Start> {
   const port = await freePort();
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+  const child: ChildProcess = spawn(bin, ['serve'], {
     cwd: root,
-    env: { ...process.env, HANBILL_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
+    env: { ...process.env, HANBILL_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_OPTIONS: '', NODE: process.execPath },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -68,6 +68,7 @@ import { sendDocumentMailsHandler } from './modules/documents/send-document-mail
 import { noticeMailQueue, sendNoticeMailHandler } from './modules/documents/notice-mails.ts';
 import { closePdfRenderPool } from './modules/documents/render/pdf-render-pool.ts';
 import { closeSealPool } from './modules/nts/seal-pool.ts';
+import { memorySettings } from './platform/process-metrics.ts';
 
 export interface System {
   ctx: Ctx;
@@ -247,7 +248,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
       url = await app.listen({ port: config.port, host: config.host });
       // an ephemeral port (tests) is only known now: links sent to recipients must point at it
       if (config.port === 0 && !config.publicUrlExplicit) ctx.config = { ...config, publicUrl: url };
-      log.info({ url, engine: database.engine, roles: [...config.roles], secretsFile: secrets.file }, 'hanbill is ready');
+      log.info({ url, engine: database.engine, roles: [...config.roles], secretsFile: secrets.file, memory: memorySettings() }, 'hanbill is ready');
     } else {
       await app.ready();
     }
@@ -273,7 +274,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
     log.info({ metrics: `${served.url}/metrics` }, 'metrics listening');
   }
   // a worker-only process listens on nothing: its log is where it says it is ready
-  if (!app) log.info({ engine: database.engine, roles: [...config.roles] }, 'hanbill is ready');
+  if (!app) log.info({ engine: database.engine, roles: [...config.roles], memory: memorySettings() }, 'hanbill is ready');
 
   let closed = false;
   const closeParts = async () => {

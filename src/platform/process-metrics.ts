@@ -47,3 +47,16 @@ export function processSamples(): Sample[] {
   }
   return samples;
 }
+
+/**
+ * The memory settings this process started with (bin/hanbill sets them before node starts; `node bin/hanbill.js`
+ * runs without): logged when the server is ready, so an operator sees whether a process got them.
+ */
+export function memorySettings(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): { mallocArenaMax: string | null; mallocMmapThreshold: string | null; maxSemiSpaceMb: string | null } {
+  let semi: string | null = null;
+  for (const arg of execArgv) {
+    const m = /^--max-semi-space-size=(\d+)$/.exec(arg);
+    if (m) semi = m[1]!; // the last one wins, as it does for V8
+  }
+  return { mallocArenaMax: env['MALLOC_ARENA_MAX'] ?? null, mallocMmapThreshold: env['MALLOC_MMAP_THRESHOLD_'] ?? null, maxSemiSpaceMb: semi };
+}
