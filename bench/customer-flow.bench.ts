@@ -11,7 +11,7 @@
  *   5. MULTILIST of the 1,000 rows; 50 documents issued and filed one at a time (REQNTS → final NTS state, read
  *      every 10 ms: p50, p99); single REST issues at a fixed rate from a separate load process
  *      (bench/fixed-rate-load.ts, open loop);
- *   6. the server's RSS sampled from /proc every 200 ms throughout (the first server process);
+ *   6. the server's RSS sampled from /proc every 200 ms throughout (the first server process), its max per phase in a note;
  *   7. MULTILIST of 1,000 rows over 100,000 documents (BENCH_LIST_DOCS; 0 leaves it out): the server stopped, the
  *      subscription topped up by SQL (bench/support/seed-documents.ts), started again on the same data (that start
  *      timed too).
@@ -224,13 +224,18 @@ export async function startServer(databaseUrl: string | undefined, dataDir: stri
   };
 }
 
-/** RSS of a process in MB, sampled; `max` and the samples. */
+/** RSS of a process in MB, sampled; `max`, and the max of each phase named by `phase(name)` (a note: where the peak is). */
 export function sampleRss(pid: number, everyMs = 200) {
   const samples: number[] = [];
+  const phases: { name: string; max: number }[] = [{ name: 'start', max: 0 }];
   const read = () => {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) samples.push(Number(m[1]) / 1024);
+      if (!m) return;
+      const mb = Number(m[1]) / 1024;
+      samples.push(mb);
+      const current = phases[phases.length - 1]!;
+      current.max = Math.max(current.max, mb);
     } catch {
       // the process ended
     }
@@ -240,10 +245,13 @@ export function sampleRss(pid: number, everyMs = 200) {
   return {
     stop: () => clearInterval(t),
     max: () => Math.max(...samples),
+    phase: (name: string) => {
+      read();
+      phases.push({ name, max: 0 });
+    },
+    byPhase: () => phases.filter((p) => p.max > 0).map((p) => `${p.name} ${p.max.toFixed(0)}`).join(', '),
   };
 }
-
-// ---------------------------------------------------------------------------------------------- the flow
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -332,6 +340,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       return total;
     };
 
+    rss.phase('bulk issue');
     log(`issuing ${o.docs} documents with mail (bulk REST, 100 per request, 4 in flight)`);
     const tBulk = performance.now();
     const answers = await inBatches(docs, 100, 4, async (batch) => {
@@ -344,6 +353,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
     const mailedAtFiling = await count({ date_type: 'S' });
 
     log(`filing all by REQNTS (${Math.ceil(dockeys.length / 100)} × 100 at once); ${mailedAtFiling} of ${dockeys.length} mailed so far`);
+    rss.phase('filing with mail pending');
     const tReq = performance.now();
     await Promise.all(
       Array.from({ length: Math.ceil(dockeys.length / 100) }, async (_, i) => {
@@ -385,11 +395,13 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       }
       return times;
     };
+    rss.phase('MULTILIST');
     log('MULTILIST of 1,000 rows');
     const multi = await multilistTimes();
 
     // one document at a time, as an integrator files right after issuing: REQNTS → final NTS state (3 or 4), read
     // by the document's REST view every 10 ms; the issue is done before the clock starts
+    rss.phase('single filings');
     log(`single-document filing → final state, ${o.singleFilings} documents one after another`);
     const singleFiling: number[] = [];
     for (let i = 0; i < o.singleFilings; i++) {
@@ -408,6 +420,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       singleFiling.push(performance.now() - t);
     }
 
+    rss.phase(`single issues at ${o.rate}/s`);
     log(`single REST issue at ${o.rate}/s for ${o.rateSeconds} s (separate load process)`);
     const load = await runLoadProcess({
       url: `${server.url}/v1/subscriptions/${member.subscriptionId}/documents`,
@@ -417,6 +430,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       durationMs: o.rateSeconds * 1000,
     });
     if (load.failed || load.dropped) notes.push(`single issue load: ${load.failed} failed ${JSON.stringify(load.statuses)}, ${load.dropped} dropped (256 in flight)`);
+    notes.push(`server RSS max by phase, MB: ${rss.byPhase()}`);
 
     // MULTILIST over many documents: the server stopped, the subscription topped up to o.listDocs by SQL
     // (bench/support/seed-documents.ts), started again on the same data — which also times a start on an existing

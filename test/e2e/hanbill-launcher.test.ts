@@ -29,14 +29,14 @@ test('the launcher sets the memory settings and runs bin/hanbill.js with the arg
   const r = launch({}, ['serve', 'a b']);
   assert.equal(r.arena, '2');
   assert.equal(r.mmap, '65536');
-  assert.deepEqual(r.argv, ['--max-semi-space-size=2', path.join(root, 'bin/hanbill.js'), 'serve', 'a b']);
+  assert.deepEqual(r.argv, ['--max-semi-space-size=2', '--heap-growing-percent=50', path.join(root, 'bin/hanbill.js'), 'serve', 'a b']);
 });
 
 test('values already in the environment are kept, and HANBILL_NODE_ARGS come after the launcher’s own options', () => {
   const r = launch({ MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '131072', HANBILL_NODE_ARGS: '--max-semi-space-size=16 --cpu-prof' }, ['version']);
   assert.equal(r.arena, '4');
   assert.equal(r.mmap, '131072');
-  assert.deepEqual(r.argv, ['--max-semi-space-size=2', '--max-semi-space-size=16', '--cpu-prof', path.join(root, 'bin/hanbill.js'), 'version']);
+  assert.deepEqual(r.argv, ['--max-semi-space-size=2', '--heap-growing-percent=50', '--max-semi-space-size=16', '--cpu-prof', path.join(root, 'bin/hanbill.js'), 'version']);
 });
 
 test('through a symbolic link (npm links the command into node_modules/.bin) it still finds bin/hanbill.js', () => {
