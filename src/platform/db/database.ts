@@ -67,8 +67,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 export async function pgliteOptions(): Promise<{ extensions: Extensions; postgresqlconf: string }> {
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   // PGlite's default shared_buffers (128 MB) lives in the process's own memory; the operating system caches the
-  // data folder's files beneath it anyway. 32 MB keeps an embedded server well under 400 MB (docs/performance.md).
-  return { extensions: { pg_trgm }, postgresqlconf: 'shared_buffers = 32MB' };
+  // data folder's files beneath it anyway. 16 MB (32 until 2026-12-07) keeps an embedded server under 400 MB through
+  // `npm run bench`: its peak 391–410 → 365–386 MB, throughput within the noise (docs/performance.md).
+  return { extensions: { pg_trgm }, postgresqlconf: 'shared_buffers = 16MB' };
 }
 
 /**
