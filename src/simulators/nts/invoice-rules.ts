@@ -280,10 +280,11 @@ export function precheckInvoice(item: { rValue: Uint8Array; signedXml: Uint8Arra
       if (err instanceof StandardXmlError) fail(err.path === '/' || err.path === '/TaxInvoice' ? 'SYN001' : 'SYN002', err.message);
       throw err;
     }
-    const structure = checkInvoiceStructure(xml);
-    if (structure) fail('SYN004', structure);
-    // one DOM for the length checks and the signature (both only read it); a document it cannot parse is SYN001
+    // one DOM for the structure, the length checks and the signature (all only read it); a document it cannot parse
+    // is SYN001
     const dom = parseXmlStrict(normalizeXmlText(xml));
+    const structure = checkInvoiceStructure(dom.documentElement!);
+    if (structure) fail('SYN004', structure);
     checkFormats(parsed!, dom);
     checkSignature(dom, parsed!, Buffer.from(item.rValue.buffer, item.rValue.byteOffset, item.rValue.byteLength));
     return { issueId, parsed: parsed! };

@@ -1,8 +1,8 @@
 /**
  * The element order of the standard TaxInvoice (NTS.md §1.1; the XSD is sequence-based but not public, so this
- * is the model reconstructed there), and a checker that walks `listElementPaths` output against it.
+ * is the model reconstructed there), and a checker that walks a parsed document's elements against it.
  */
-import { listElementPaths } from '../../modules/documents/standard-xml-parse.ts';
+import type { Element } from '@xmldom/xmldom';
 
 export interface ElementModel {
   name: string;
@@ -85,21 +85,12 @@ interface TreeNode {
   children: TreeNode[];
 }
 
-/** Rebuild the element tree from document-order paths ('/A', '/A/B', '/A/B/C', '/A/B', …). */
-function treeOf(paths: string[]): TreeNode[] {
-  const roots: TreeNode[] = [];
-  const stack: TreeNode[] = [];
-  for (const path of paths) {
-    const parts = path.split('/').slice(1);
-    const depth = parts.length;
-    const node: TreeNode = { name: parts[depth - 1]!, path, children: [] };
-    stack.length = depth - 1;
-    const parent = stack[depth - 2];
-    if (parent) parent.children.push(node);
-    else roots.push(node);
-    stack[depth - 1] = node;
-  }
-  return roots;
+/** The element tree under `el` (element children only, qualified names as written, e.g. `ds:Signature`). */
+function treeOf(el: Element, parentPath = ''): TreeNode {
+  const path = `${parentPath}/${el.nodeName}`;
+  const node: TreeNode = { name: el.nodeName, path, children: [] };
+  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) node.children.push(treeOf(c as Element, path));
+  return node;
 }
 
 /** Match a node's children against a sequence model; returns the first problem, or undefined. */
@@ -131,17 +122,15 @@ function checkChildren(node: TreeNode, model: ElementModel[]): string | undefine
   return undefined;
 }
 
-/** Structure/order problem of a standard TaxInvoice XML, or undefined when it follows the model. */
-export function checkInvoiceStructure(xml: string): string | undefined {
-  let paths: string[];
-  try {
-    paths = listElementPaths(xml);
-  } catch (err) {
-    return `not well-formed XML: ${(err as Error).message}`;
-  }
-  const roots = treeOf(paths);
-  if (roots.length !== 1 || roots[0]!.name !== TAX_INVOICE_MODEL.name) return '/: the root element must be TaxInvoice';
-  return checkChildren(roots[0]!, TAX_INVOICE_MODEL.children as ElementModel[]);
+/**
+ * Structure/order problem of a standard TaxInvoice XML, given its parsed root element (the one DOM the other checks
+ * read too: issue 13, the in-process simulator's checks bound the embedded default's filing), or undefined when it
+ * follows the model.
+ */
+export function checkInvoiceStructure(root: Element): string | undefined {
+  const tree = treeOf(root);
+  if (tree.name !== TAX_INVOICE_MODEL.name) return '/: the root element must be TaxInvoice';
+  return checkChildren(tree, TAX_INVOICE_MODEL.children as ElementModel[]);
 }
 
 /** Maximum text length per element path suffix (NTS.md §1.1; lengths counted in characters). */
