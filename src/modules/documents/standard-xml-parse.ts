@@ -148,11 +148,15 @@ function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Parse a standard TaxInvoice XML. Throws StandardXmlError on a wrong root/namespace or a missing required element. */
-export function parseStandardXml(xml: string): ParsedStandardInvoice {
+/**
+ * Parse a standard TaxInvoice XML. Throws StandardXmlError on a wrong root/namespace or a missing required element.
+ * `wellFormed`: the caller has already parsed the text with a strict XML parser (the NTS simulator's DOM), so the
+ * validating pass that refuses what is not well-formed is skipped.
+ */
+export function parseStandardXml(xml: string, opts: { wellFormed?: boolean } = {}): ParsedStandardInvoice {
   let parsed: Node;
   try {
-    parsed = parserFor(false).parse(stripBom(xml), true) as Node;
+    parsed = parserFor(false).parse(stripBom(xml), opts.wellFormed !== true) as Node;
   } catch (err) {
     throw new StandardXmlError('/', `not well-formed XML (${(err as Error).message ?? String(err)})`);
   }

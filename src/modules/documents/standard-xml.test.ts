@@ -219,3 +219,14 @@ test('parser errors name the element', () => {
     assert.throws(() => parseStandardXml(xml), (err: unknown) => err instanceof StandardXmlError && err.path === path, path);
   }
 });
+
+test('wellFormed (the caller parsed the text strictly already): the same invoice, the same element errors, without the validating pass', () => {
+  const signedXml = readFileSync(`${REFERENCE}/npki-test-fixture/open-etaxbill-1-0101.signed.xml`, 'utf8');
+  for (const xml of [signedXml, sampleXml('0201'), buildStandardXml(sampleTaxInvoice(), meta('201607184200023800000001'))]) {
+    assert.deepEqual(parseStandardXml(xml, { wellFormed: true }), parseStandardXml(xml));
+  }
+  const noIssueId = buildStandardXml(sampleTaxInvoice(), meta('201607184200023800000001')).replace(/<IssueID>[^<]*<\/IssueID>/, '');
+  assert.throws(() => parseStandardXml(noIssueId, { wellFormed: true }), (err: unknown) => err instanceof StandardXmlError && err.path === '/TaxInvoice/TaxInvoiceDocument/IssueID');
+  // without the flag, what is not well-formed is still refused before anything is read
+  assert.throws(() => parseStandardXml('<TaxInvoice><oops></TaxInvoice>'), (err: unknown) => err instanceof StandardXmlError && err.path === '/');
+});

@@ -273,16 +273,21 @@ export function precheckInvoice(item: { rValue: Uint8Array; signedXml: Uint8Arra
   const issueId = /<IssueID>\s*([^<]*?)\s*<\/IssueID>/.exec(xml)?.[1] ?? '';
   try {
     if (item.rValue.byteLength === 0) fail('SIG005', 'SignerRvalue is empty');
+    // one DOM for the structure, the length checks and the signature (all only read it); a document it cannot parse
+    // is SYN001, so the content parse below need not check well-formedness again
+    let dom: Document;
+    try {
+      dom = parseXmlStrict(normalizeXmlText(xml));
+    } catch (err) {
+      return fail('SYN001', `not well-formed XML (${(err as Error).message})`);
+    }
     let parsed: ParsedStandardInvoice;
     try {
-      parsed = parseStandardXml(xml);
+      parsed = parseStandardXml(xml, { wellFormed: true });
     } catch (err) {
       if (err instanceof StandardXmlError) fail(err.path === '/' || err.path === '/TaxInvoice' ? 'SYN001' : 'SYN002', err.message);
       throw err;
     }
-    // one DOM for the structure, the length checks and the signature (all only read it); a document it cannot parse
-    // is SYN001
-    const dom = parseXmlStrict(normalizeXmlText(xml));
     const structure = checkInvoiceStructure(dom.documentElement!);
     if (structure) fail('SYN004', structure);
     checkFormats(parsed!, dom);
