@@ -33,6 +33,14 @@ export async function usePrivateDatabase(prefix: string): Promise<PrivateDatabas
       const c = new pg.Client({ connectionString: shared });
       await c.connect();
       try {
+        // a pool's end() resolves before each of its sockets has closed: wait (up to 2 s) until the server has let
+        // this file's connections go, or FORCE terminates one that is still closing, and its client's error reaches
+        // the test process after its last test (an uncaught 57P01 in CI, test/db/event-retention.test.ts)
+        for (let waited = 0; waited < 2000; waited += 50) {
+          const open = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (open.rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
