@@ -48,15 +48,29 @@ export function processSamples(): Sample[] {
   return samples;
 }
 
+/** What bin/hanbill sets: glibc's variables, read from the environment, and V8's options, read from node's own. */
+export interface MemorySettings {
+  mallocArenaMax: string | null;
+  mallocMmapThreshold: string | null;
+  maxSemiSpaceMb: string | null;
+  heapGrowingPercent: string | null;
+}
+
 /**
  * The memory settings this process started with (bin/hanbill sets them before node starts; `node bin/hanbill.js`
  * runs without): logged when the server is ready, so an operator sees whether a process got them.
  */
-export function memorySettings(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): { mallocArenaMax: string | null; mallocMmapThreshold: string | null; maxSemiSpaceMb: string | null } {
-  let semi: string | null = null;
-  for (const arg of execArgv) {
-    const m = /^--max-semi-space-size=(\d+)$/.exec(arg);
-    if (m) semi = m[1]!; // the last one wins, as it does for V8
-  }
-  return { mallocArenaMax: env['MALLOC_ARENA_MAX'] ?? null, mallocMmapThreshold: env['MALLOC_MMAP_THRESHOLD_'] ?? null, maxSemiSpaceMb: semi };
+export function memorySettings(env: NodeJS.ProcessEnv = process.env, execArgv: readonly string[] = process.execArgv): MemorySettings {
+  /** A node option's value; the last one given wins, as it does for V8. */
+  const option = (name: string): string | null => {
+    let value: string | null = null;
+    for (const arg of execArgv) if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
+    return value;
+  };
+  return {
+    mallocArenaMax: env['MALLOC_ARENA_MAX'] ?? null,
+    mallocMmapThreshold: env['MALLOC_MMAP_THRESHOLD_'] ?? null,
+    maxSemiSpaceMb: option('max-semi-space-size'),
+    heapGrowingPercent: option('heap-growing-percent'),
+  };
 }
