@@ -13,7 +13,7 @@ import { openDatabase, type Database } from './platform/db/database.ts';
 import { startEmbeddedVacuum } from './platform/db/embedded-vacuum.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { JobWorker, settlesWithin, type QueueHandler } from './platform/jobs.ts';
-import { RequestsInFlight } from './platform/foreground.ts';
+import { WorkInFlight } from './platform/foreground.ts';
 import { bulkIssueHandlers } from './modules/bulk-issue/bulk-issue-job.ts';
 import { resolveSecrets } from './platform/secrets.ts';
 import { buildHttpServer } from './faces/http-server.ts';
@@ -163,7 +163,7 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
 
   let worker: JobWorker | undefined;
   let workerHasHandlers = false;
-  const requests = new RequestsInFlight();
+  const requests = new WorkInFlight();
   const eventRetention = createEventRetention(ctx);
   const webhooks = createWebhooks(ctx);
   started.push(() => webhooks.stop());

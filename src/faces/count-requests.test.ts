@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
-import { RequestsInFlight } from '../platform/foreground.ts';
+import { WorkInFlight } from '../platform/foreground.ts';
 import { countRequests } from './count-requests.ts';
 
 test('a request counts from its start until it is answered, or until its client goes away unanswered', async () => {
-  const requests = new RequestsInFlight(0);
+  const requests = new WorkInFlight(0);
   const app = Fastify({ forceCloseConnections: true });
   countRequests(app, requests);
   let seenInside = -1;

@@ -20,7 +20,7 @@ import { faviconRoute } from './favicon.ts';
 import { requestContext, requestIdOf } from './request-context.ts';
 import { httpMetrics } from './http-metrics.ts';
 import { countRequests } from './count-requests.ts';
-import type { RequestsInFlight } from '../platform/foreground.ts';
+import type { WorkInFlight } from '../platform/foreground.ts';
 import { metricsRoute } from './rest/metrics-route.ts';
 import { collectRoutes } from './route-table.ts';
 import { rateLimits } from './rate-limits.ts';
@@ -37,7 +37,7 @@ export interface HttpServerOptions {
   /** A ready logger (pino) for request logging, instead of `logger` options. */
   loggerInstance?: FastifyBaseLogger;
   /** Counts the requests in flight, for the job worker's background loops to yield to (platform/foreground.ts). */
-  requests?: RequestsInFlight;
+  requests?: WorkInFlight;
 }
 
 export const API_VERSION = '0.1.0';

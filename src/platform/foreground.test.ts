@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestsInFlight } from './foreground.ts';
+import { WorkInFlight } from './foreground.ts';
 
 test('busy while a request is in flight and for quietMs after the last one ends; ending twice counts once', () => {
   let now = 1_000;
-  const requests = new RequestsInFlight(50, () => now);
+  const requests = new WorkInFlight(50, () => now);
   assert.equal(requests.busy(), false, 'no request yet');
   const endA = requests.begin();
   const endB = requests.begin();

@@ -11,7 +11,11 @@ export interface Foreground {
   busy(): boolean;
 }
 
-export class RequestsInFlight implements Foreground {
+/**
+ * Work in flight and when the last of it ended: a Foreground. The requests of this process (faces/count-requests.ts),
+ * and the job worker's `first` lanes (platform/jobs.ts: NTS filing, which the background work yields to as well).
+ */
+export class WorkInFlight implements Foreground {
   private active = 0;
   private lastEnd = Number.NEGATIVE_INFINITY;
 

@@ -11,7 +11,7 @@ import { afterCommit, type Db, type Tx } from './db/transaction.ts';
 import { isDatabaseUnavailable } from './db/database-unavailable.ts';
 import { runWithLogFields } from './log-context.ts';
 import { metrics } from './metrics.ts';
-import { RequestsInFlight, type Foreground } from './foreground.ts';
+import { WorkInFlight, type Foreground } from './foreground.ts';
 
 /** A job's attempts when its enqueuer names none (the column's default, migrations/0001). */
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -202,7 +202,7 @@ export class JobWorker {
   /** Jobs this process has claimed and is running, with the attempt number its claim wrote (its lease's mark). */
   private readonly inFlight = new Map<number, number>();
   /** Jobs of the lanes the background work yields to (`first`) running here, and when the last one ended. */
-  private readonly firstWork = new RequestsInFlight();
+  private readonly firstWork = new WorkInFlight();
   /** General queues a loop is claiming or running one job of while requests are in flight (`yieldTo`). */
   private readonly narrowed = new Set<string>();
   /** This worker's part of its claims' tokens, and how many claims it has made. */
