@@ -7,7 +7,9 @@
  *   1. a member with a subscription and an uploaded NPKI certificate (legacy _member/_service/_auth, REST upload);
  *   2. 1,000 tax invoices issued with mail by `POST …/documents/bulk` (100 per request, 4 in flight);
  *   3. right after, all 1,000 filed by REQNTS (10 × 100 dockeys, sent at once) while the mail is still pending;
- *   4. light probes (MULTILIST, page_size 1: its `total`) count the mailed and the settled documents;
+ *   4. light probes (MULTILIST, page_size 1: its `total`) count the mailed and the settled documents; then as many
+ *      documents again, issued with mail and filed once all their mail is sent: the filing rate with no mail pending,
+ *      and the ratio of the two (what the pending mail costs filing);
  *   5. MULTILIST of the 1,000 rows; 50 documents issued and filed one at a time (REQNTS → final NTS state, read
  *      every 10 ms: p50, p99); single REST issues at a fixed rate from a separate load process
  *      (bench/fixed-rate-load.ts, open loop);
@@ -224,6 +226,14 @@ export async function startServer(databaseUrl: string | undefined, dataDir: stri
   };
 }
 
+/** Polls `done` every 250 ms until it is true; throws `what` past `deadline` (Date.now() milliseconds). */
+async function until(done: () => Promise<boolean>, deadline: number, what: string): Promise<void> {
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(what);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** RSS of a process in MB, sampled; `max`, and the max of each phase named by `phase(name)` (a note: where the peak is). */
 export function sampleRss(pid: number, everyMs = 200) {
   const samples: number[] = [];
@@ -342,25 +352,35 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
 
     rss.phase('bulk issue');
     log(`issuing ${o.docs} documents with mail (bulk REST, 100 per request, 4 in flight)`);
+    /** Bulk REST, 100 per request, 4 in flight: the dockeys. */
+    const bulkIssue = async (batchDocs: typeof docs): Promise<string[]> =>
+      (
+        await inBatches(batchDocs, 100, 4, async (batch) => {
+          const r = await retryingReset(() => rest(server.url, 'POST', `/v1/subscriptions/${member.subscriptionId}/documents/bulk`, { documents: batch }, headers));
+          if (r.status !== 200 || r.body.failed !== 0) throw new Error(`bulk: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+          return r.body.data.map((d: { document: { dockey: string } }) => d.document.dockey) as string[];
+        })
+      ).flat();
+    /** REQNTS of every dockey, 100 per call, all calls at once. */
+    const fileAll = (keys: string[]) =>
+      Promise.all(
+        Array.from({ length: Math.ceil(keys.length / 100) }, async (_, i) => {
+          const r = await retryingReset(() => legacyPost(server.url, 'taxinvoice.aspx', { cmd: 'REQNTS', sinch_no: member.subscriptionId, svc_key: member.svcKey, dockeys: keys.slice(i * 100, i * 100 + 100).join(',') }));
+          if (r.code !== '0000') throw new Error(`REQNTS: ${r.code} ${r.msg}`);
+        }),
+      );
+    /** Documents of today in a final NTS state (3 settled, 4 failed). */
+    const finalStates = async () => (await count({ nts_state: '3' })) + (await count({ nts_state: '4' }));
+
     const tBulk = performance.now();
-    const answers = await inBatches(docs, 100, 4, async (batch) => {
-      const r = await retryingReset(() => rest(server.url, 'POST', `/v1/subscriptions/${member.subscriptionId}/documents/bulk`, { documents: batch }, headers));
-      if (r.status !== 200 || r.body.failed !== 0) throw new Error(`bulk: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
-      return r.body.data.map((d: { document: { dockey: string } }) => d.document.dockey) as string[];
-    });
+    const dockeys = await bulkIssue(docs);
     const tBulkDone = performance.now();
-    const dockeys = answers.flat();
     const mailedAtFiling = await count({ date_type: 'S' });
 
     log(`filing all by REQNTS (${Math.ceil(dockeys.length / 100)} × 100 at once); ${mailedAtFiling} of ${dockeys.length} mailed so far`);
     rss.phase('filing with mail pending');
     const tReq = performance.now();
-    await Promise.all(
-      Array.from({ length: Math.ceil(dockeys.length / 100) }, async (_, i) => {
-        const r = await retryingReset(() => legacyPost(server.url, 'taxinvoice.aspx', { cmd: 'REQNTS', sinch_no: member.subscriptionId, svc_key: member.svcKey, dockeys: dockeys.slice(i * 100, i * 100 + 100).join(',') }));
-        if (r.code !== '0000') throw new Error(`REQNTS: ${r.code} ${r.msg}`);
-      }),
-    );
+    await fileAll(dockeys);
     const tReqDone = performance.now();
     let tMailed = 0;
     let tSettled = 0;
@@ -371,9 +391,8 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       if (Date.now() > deadline) throw new Error('flow did not finish in 30 minutes');
       await new Promise((r) => setTimeout(r, 250));
       if (!tSettled) {
-        const settled = await count({ nts_state: '3' });
         failedFilings = await count({ nts_state: '4' });
-        if (settled + failedFilings >= dockeys.length) {
+        if ((await count({ nts_state: '3' })) + failedFilings >= dockeys.length) {
           tSettled = performance.now();
           mailedAtSettled = await count({ date_type: 'S' });
         }
@@ -382,6 +401,18 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
     }
     if (failedFilings) notes.push(`${failedFilings} filings failed (state 4)`);
     notes.push(`mailed when REQNTS was sent: ${mailedAtFiling} / ${dockeys.length}; when all were settled: ${mailedAtSettled} / ${dockeys.length}`);
+
+    // the same filing with no mail pending, for what the pending mail costs it (issue 13: "filing keeps its speed"):
+    // as many documents again, issued with mail, filed once every one of their mails was sent
+    log(`the same again, filed once its mail is sent (${o.docs} documents)`);
+    rss.phase('filing after mail');
+    const laterKeys = await bulkIssue(docs.map((d, i) => ({ ...d, subkey: `flow-after-${i}` })));
+    const issuedSoFar = dockeys.length + laterKeys.length;
+    await until(async () => (await count({ date_type: 'S' })) >= issuedSoFar, deadline, 'the second batch was not mailed in 30 minutes');
+    const tReqQuiet = performance.now();
+    await fileAll(laterKeys);
+    await until(async () => (await finalStates()) >= issuedSoFar, deadline, 'the second batch was not settled in 30 minutes');
+    const quietFilingRate = (laterKeys.length * 1000) / (performance.now() - tReqQuiet);
 
     /** MULTILIST of today's first 1,000 rows, 6 times: the times of the last 5 (the first warms up). */
     const multilistTimes = async (): Promise<number[]> => {
@@ -457,6 +488,7 @@ export async function runCustomerFlow(o: FlowOptions): Promise<FlowResult> {
       { figure: `bulk issue, ${n} with mail (100/request, 4 in flight)`, measured: bulkRate, unit: 'docs/s', bound: bulkGoal, boundText: `goal ≥ ${bulkGoal} (insert bound ${insertRate.toFixed(0)} rows/s)`, higherBetter: true },
       { figure: `bulk start → all ${n} mailed`, measured: n / mailSeconds, unit: 'mails/s', bound: 200, boundText: `goal ≥ 200 (took ${mailSeconds.toFixed(1)} s)`, higherBetter: true },
       { figure: `REQNTS (mail pending) → all ${n} settled`, measured: filingRate, unit: 'docs/s', bound: 0.7 * rsa, boundText: `goal ≥ 0.7 × RSA = ${(0.7 * rsa).toFixed(0)}`, higherBetter: true },
+      { figure: `REQNTS (no mail pending) → all ${n} settled`, measured: quietFilingRate, unit: 'docs/s', bound: undefined, boundText: `with mail pending ÷ this = ${(filingRate / quietFilingRate).toFixed(2)}`, higherBetter: true },
       { figure: `REQNTS calls (${Math.ceil(n / 100)} × 100, at once)`, measured: tReqDone - tReq, unit: 'ms', bound: undefined, boundText: '', higherBetter: false },
       { figure: `single REST issue p50 at ${o.rate}/s`, measured: load.p50, unit: 'ms', bound: undefined, boundText: `achieved ${load.achievedRate.toFixed(0)}/s`, higherBetter: false },
       { figure: `single REST issue p99 at ${o.rate}/s`, measured: load.p99, unit: 'ms', bound: 15, boundText: 'goal ≤ 15 (PostgreSQL)', higherBetter: false },
