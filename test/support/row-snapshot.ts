@@ -8,7 +8,8 @@
  * - tables named `*throttle*`: failed password / code guesses are counted to throttle them (issue 8 §6, §8);
  * - `rate_limit_windows`: every request is counted against its IP and credential, refused ones too (issue 15);
  * - columns `last_used_at` / `last_seen_at`: a key or session is touched when used, even if the call then
- *   fails; columns counting failures (`*fail*`, `locked_until`) for the same reason as the throttle tables;
+ *   fails; columns counting failures (`*fail*`, `locked_until`, `token_attempts`: a Kakao channel's wrong tokens,
+ *   counted on their own outside the refused request) for the same reason as the throttle tables;
  * - `schema_migrations`: no request writes it.
  * Run it only while nothing else writes: start the system without the worker role (HANBILL_ROLES=api).
  */
@@ -18,7 +19,7 @@ import type { Db } from '../../src/platform/db/transaction.ts';
 export type Snapshot = Map<string, string>;
 
 const SKIPPED_TABLES = /^(audit_log|schema_migrations|rate_limit_windows)$|throttle/;
-const SKIPPED_COLUMNS = /^(last_used_at|last_seen_at|locked_until)$|fail/;
+const SKIPPED_COLUMNS = /^(last_used_at|last_seen_at|locked_until|token_attempts)$|fail/;
 
 export interface RowSnapshotter {
   tables: string[];
