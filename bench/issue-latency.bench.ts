@@ -71,6 +71,7 @@ try {
     // every document of this rate mailed (a light MULTILIST counts those sent today), so the CPU per issue holds
     // all of its mail: read before that, it left out the mail still queued (the earlier 4.5–5.5 ms figure did)
     issued += load.ok;
+    if (load.ok < load.sent) log(`statuses: ${JSON.stringify(load.statuses)}`);
     const tLoadEnd = performance.now();
     const loadavg = os.loadavg()[0]!.toFixed(2);
     const deadline = tLoadEnd + 300_000;

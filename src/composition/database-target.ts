@@ -7,5 +7,6 @@ import type { Config } from '../config.ts';
 import type { DatabaseTarget } from '../platform/db/database.ts';
 
 export function databaseTarget(config: Config): DatabaseTarget {
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata') };
+  const preparedStatements = config.databasePreparedStatements;
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, preparedStatements } : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata'), preparedStatements };
 }

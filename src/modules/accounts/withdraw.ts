@@ -2,6 +2,7 @@
  * 회원탈퇴: with the password. Personal data is erased, open requests are cancelled, sessions end; the ID
  * stays reserved. A company with the integration API (a partner) must first ask the operator to end it.
  */
+import { sql } from 'kysely';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
@@ -29,7 +30,7 @@ export async function withdraw(ctx: Ctx, who: Actor & { id: number }, input: Wit
       .where('id', '=', who.id)
       .execute();
     await tx.deleteFrom('portal_recovery_codes').where('user_id', '=', who.id).execute();
-    await tx.updateTable('company_conversions').set({ state: 'cancelled', updated_at: now }).where('user_id', '=', who.id).where('state', '=', 'pending').execute();
+    await tx.updateTable('company_conversions').set({ state: 'cancelled', updated_at: now }).where('user_id', '=', who.id).where('state', '=', sql.lit('pending')).execute();
     await tx
       .updateTable('api_applications')
       .set({ state: 'cancelled', cancelled_at: now, updated_at: now })

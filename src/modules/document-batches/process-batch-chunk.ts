@@ -68,7 +68,7 @@ export async function processBatchChunk(ctx: Ctx, batchId: number, opts: { refus
       .selectFrom('document_batch_items')
       .select(['idx', 'subkey', 'body'])
       .where('batch_id', '=', batchId)
-      .where('state', '=', 'pending')
+      .where('state', '=', sql.lit('pending'))
       .orderBy('idx')
       .limit(BATCH_CHUNK)
       .execute();

@@ -15,6 +15,7 @@
  * is mailed (buy_email1) and a `cancelled` event is written, both in the same transaction. Cancelling a cancelled
  * document answers the same document again and changes nothing (idempotent).
  */
+import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -64,7 +65,7 @@ export async function cancelDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
         .updateTable('nts_filings')
         .set({ state: 'failed', result_code: 'HBL004', result_msg: '전송 전에 발행취소되어 신고를 철회함 (filing withdrawn: the document was cancelled before it was sent)', settled_at: now })
         .where('document_id', '=', row.id)
-        .where('state', '=', 'queued')
+        .where('state', '=', sql.lit('queued'))
         .returning('id')
         .execute();
       if (withdrawn.length === 0) throw alreadyFiled(row);

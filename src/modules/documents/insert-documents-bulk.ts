@@ -162,7 +162,7 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
   const inserted = await tx
     .insertInto('documents')
     .values(bySubkey.map((p) => ({ subscription_id: sub, dockey: p.dockey, subkey: p.subkey ?? null, ...documentColumns(p.doc), ...issuedOf.get(p), created_at: now, updated_at: now })))
-    .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing())
+    .onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', sql.lit('D')).doNothing())
     .returningAll()
     .execute();
   const rowOf = new Map(inserted.map((r) => [r.dockey, r]));

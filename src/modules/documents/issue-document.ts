@@ -101,7 +101,7 @@ export async function insertNewDocument(
   const { now } = opts;
   const issued = opts.issue ? await reserveIssue(ctx, tx, row.subscription_id, doc, now) : undefined;
   let insert = tx.insertInto('documents').values({ ...row, ...issued, created_at: now, updated_at: now });
-  if (opts.skipLiveSubkey) insert = insert.onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', 'D').doNothing());
+  if (opts.skipLiveSubkey) insert = insert.onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', sql.lit('D')).doNothing());
   const { rows } = await sql<DocumentRow>`
     WITH d AS (${insert.returningAll()}),
          l AS (INSERT INTO ledger_entries (ledger_id, document_id, subscription_id, created_at)

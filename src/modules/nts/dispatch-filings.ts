@@ -4,6 +4,7 @@
  * `FOR UPDATE SKIP LOCKED`, so concurrent dispatchers never claim the same filing and a crash leaves either
  * nothing or a complete submission with its job.
  */
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
@@ -36,7 +37,7 @@ export async function dispatchFilings(ctx: Ctx, maxSubmissions = 50): Promise<nu
         .selectFrom('nts_filings')
         .select('id')
         .where('channel', '=', ctx.config.nts.channel)
-        .where('state', '=', 'queued')
+        .where('state', '=', sql.lit('queued'))
         .orderBy('id')
         .limit(MAX_PACKAGE_INVOICES)
         .forUpdate()

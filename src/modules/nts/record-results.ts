@@ -65,7 +65,7 @@ export async function settleSubmissionIfDone(tx: Tx, ctx: Ctx, submissionId: num
     .updateTable('nts_submissions')
     .set({ state: 'settled', settled_at: ctx.clock.now(), next_attempt_at: null, package: null, updated_at: ctx.clock.now() })
     .where('id', '=', submissionId)
-    .where('state', '<>', 'settled')
+    .where('state', '<>', sql.lit('settled'))
     .execute();
   return true;
 }

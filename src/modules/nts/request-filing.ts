@@ -70,7 +70,7 @@ export async function queueDocumentFilings(tx: Tx, ctx: Ctx, rows: DocumentRow[]
         requested_at: now,
       })),
     )
-    .onConflict((oc) => oc.column('issue_id').where('state', '<>', 'failed').doNothing())
+    .onConflict((oc) => oc.column('issue_id').where('state', '<>', sql.lit('failed')).doNothing())
     .returning('document_id')
     .execute();
   for (const r of inserted) queued.add(r.document_id);

@@ -88,7 +88,7 @@ export async function rescueStuckFilings(ctx: Ctx): Promise<{ transmit: number; 
     .selectFrom('nts_filings')
     .select(sql<number>`count(*)`.as('n'))
     .where('channel', '=', ctx.config.nts.channel)
-    .where('state', '=', 'queued')
+    .where('state', '=', sql.lit('queued'))
     .where('requested_at', '<', new Date(ctx.clock.now().getTime() - graceMs))
     .executeTakeFirstOrThrow();
   const dispatch = Number(forgotten.n) > 0;

@@ -4,6 +4,7 @@
  * English: rendered and queued with the change, in the attempt's transaction (documents/notice-mails.ts), so a
  * disabled endpoint always gets its mail and one that stayed enabled never does.
  */
+import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/transaction.ts';
 import { kstDateTime } from '../../platform/clock.ts';
@@ -17,7 +18,7 @@ export async function disableIfFailing(ctx: Ctx, tx: Tx, endpointId: number, now
     .updateTable('webhook_endpoints')
     .set({ state: 'disabled', disabled_at: now, updated_at: now })
     .where('id', '=', endpointId)
-    .where('state', '=', 'enabled')
+    .where('state', '=', sql.lit('enabled'))
     .where('failing_since', '<=', new Date(now.getTime() - RETRY_WINDOW_MS))
     .returning(['public_id', 'partner_id', 'url', 'failing_since'])
     .executeTakeFirst();

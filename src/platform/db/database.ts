@@ -11,6 +11,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { DB } from './schema.ts';
 import { markDataDirOpen } from './data-dir-lock.ts';
+import { usePreparedStatements } from './prepared-statements.ts';
 
 // int8 (bigint) → number: ids and won amounts stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -24,7 +25,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type DatabaseTarget = { kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir: string | undefined };
+/** `preparedStatements` (default true): the repeated queries as named prepared statements (prepared-statements.ts). */
+export type DatabaseTarget = ({ kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir: string | undefined }) & { preparedStatements?: boolean };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
@@ -34,6 +36,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     // while a client is idle: unheard, that event ended the process (test/e2e/faults-infrastructure.test.ts). The
     // query in flight, or the next one, still fails with the error; the pool discards the client when it is released.
     pool.on('connect', (client) => client.on('error', () => {}));
+    if (target.preparedStatements !== false) usePreparedStatements(pool);
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -52,7 +55,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     if (!fs.existsSync(path.join(target.dataDir, 'PG_VERSION'))) await initPgliteDataDir(target.dataDir);
   }
   const pglite: PGlite = await PGlite.create({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(await pgliteOptions()) });
-  const database = wrapPglite(pglite, createPgConfig);
+  const database = wrapPglite(pglite, createPgConfig, { preparedStatements: target.preparedStatements });
   if (!target.dataDir) return database;
   // hanbill.pid: who has the folder open (hanbill export refuses a folder a live server holds)
   const forget = markDataDirOpen(target.dataDir);
@@ -89,8 +92,9 @@ async function initPgliteDataDir(dataDir: string): Promise<void> {
 }
 
 /** Wrap an already open PGlite (tests clone a migrated template into memory). */
-export function wrapPglite(pglite: PGlite, createPgConfig: (p: PGlite) => unknown): Database {
+export function wrapPglite(pglite: PGlite, createPgConfig: (p: PGlite) => unknown, o: { preparedStatements?: boolean | undefined } = {}): Database {
   const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
+  if (o.preparedStatements !== false) usePreparedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -60,7 +60,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
         .select(['id', 'kind', 'attempts', 'partner_id'])
         .where('batch_id', '=', batchId)
         .where('accepted_at', '=', acceptedAt)
-        .where('state', '=', 'queued')
+        .where('state', '=', sql.lit('queued'))
         .orderBy('id')
         .limit(CHUNK)
         .forUpdate()
@@ -83,7 +83,7 @@ export async function dispatchBatch(ctx: Ctx, deps: DispatchDeps, batchId: numbe
         .where(sql<boolean>`id = ANY(${claimed.map((r) => Number(r.id))}::bigint[])`)
         .where('accepted_at', '=', acceptedAt)
         .execute();
-      const moved = await tx.updateTable('message_batches').set({ state: 'sending' }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).where('state', '=', 'queued').returning('id').executeTakeFirst();
+      const moved = await tx.updateTable('message_batches').set({ state: 'sending' }).where('id', '=', batchId).where('accepted_at', '=', acceptedAt).where('state', '=', sql.lit('queued')).returning('id').executeTakeFirst();
       if (moved) touched = true;
       return claimed.length;
     });
@@ -118,7 +118,7 @@ async function sendQueued(ctx: Ctx, deps: DispatchDeps, batchId: number, accepte
     .select(['a.id', 'a.kind', 'a.is_fallback', 'a.recipient_id', 'r.phone', 'r.text', 'r.subject', 'r.fallback'])
     .where('a.batch_id', '=', batchId)
     .where('a.accepted_at', '=', acceptedAt)
-    .where('a.state', '=', 'queued')
+    .where('a.state', '=', sql.lit('queued'))
     .orderBy('a.id')
     .limit(CHUNK)
     .execute();

@@ -5,6 +5,7 @@
  * send). While attempts remain out, the next poll is scheduled (the period doubles, at most 10 minutes); the
  * 48-hour rule ends them.
  */
+import { sql } from 'kysely';
 import type { Ctx } from '../../../platform/context.ts';
 import { enqueueJob } from '../../../platform/jobs.ts';
 import { batchJobPayload, messageQueuesOf } from '../sending/message-queues.ts';
@@ -25,7 +26,7 @@ export async function pollBatch(ctx: Ctx, gateway: CarrierGateway, batchId: numb
       .select('id')
       .where('batch_id', '=', batchId)
       .where('accepted_at', '=', acceptedAt)
-      .where('state', '=', 'sent')
+      .where('state', '=', sql.lit('sent'))
       .where('id', '>', after)
       .orderBy('id')
       .limit(CHUNK)
@@ -38,7 +39,7 @@ export async function pollBatch(ctx: Ctx, gateway: CarrierGateway, batchId: numb
     pending += lookups.filter((l) => l.status === 'pending').length;
     const unknown = lookups.filter((l) => l.status === 'unknown').map((l) => Number(l.messageId));
     if (unknown.length > 0) {
-      const back = await ctx.db.updateTable('message_attempts').set({ state: 'queued' }).where('id', 'in', unknown).where('accepted_at', '=', acceptedAt).where('state', '=', 'sent').returning('id').execute();
+      const back = await ctx.db.updateTable('message_attempts').set({ state: 'queued' }).where('id', 'in', unknown).where('accepted_at', '=', acceptedAt).where('state', '=', sql.lit('sent')).returning('id').execute();
       resent += back.length;
     }
   }

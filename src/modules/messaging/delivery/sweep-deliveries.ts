@@ -29,7 +29,7 @@ export async function expireUnreported(ctx: Ctx): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - ctx.config.carrier.resultTimeoutHours * 3_600_000);
   let total = 0;
   for (;;) {
-    const rows = await ctx.db.selectFrom('message_attempts').select('id').where('channel', '=', ctx.config.channel).where('state', '=', 'sent').where('sent_at', '<=', cutoff).orderBy('id').limit(1000).execute();
+    const rows = await ctx.db.selectFrom('message_attempts').select('id').where('channel', '=', ctx.config.channel).where('state', '=', sql.lit('sent')).where('sent_at', '<=', cutoff).orderBy('id').limit(1000).execute();
     if (rows.length === 0) break;
     const r = await recordResults(
       ctx,

@@ -43,7 +43,7 @@ export async function cancelReservation(ctx: Ctx, partnerId: number, batchId: nu
       .set({ state: 'cancelled', done_at: now })
       .where('batch_id', '=', batch.id)
       .where('accepted_at', '=', batch.accepted_at)
-      .where('state', '=', 'reserved')
+      .where('state', '=', sql.lit('reserved'))
       .executeTakeFirst();
     const n = Number(changed.numUpdatedRows);
     await tx

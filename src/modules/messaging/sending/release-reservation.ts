@@ -35,7 +35,7 @@ export async function releaseReservation(ctx: Ctx, batchId: number, acceptedAt: 
       .set({ state: 'queued' })
       .where('batch_id', '=', batchId)
       .where('accepted_at', '=', acceptedAt)
-      .where('state', '=', 'reserved')
+      .where('state', '=', sql.lit('reserved'))
       .execute();
     await enqueueJob(tx, messageQueuesOf(ctx).dispatch, batchJobPayload(batchId, acceptedAt), { dedupeKey: `batch:${batchId}` });
     ctx.log.info({ batchId }, 'reserved message batch released');
@@ -49,7 +49,7 @@ export async function releaseDueReservations(ctx: Ctx, limit = 1000): Promise<nu
     .selectFrom('message_batches')
     .select(['id', 'accepted_at'])
     .where('channel', '=', ctx.config.channel)
-    .where('state', '=', 'reserved')
+    .where('state', '=', sql.lit('reserved'))
     .where('reserve_at', '<=', ctx.clock.now())
     .orderBy('reserve_at')
     .limit(limit)
