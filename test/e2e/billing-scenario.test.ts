@@ -138,7 +138,7 @@ test('a month of usage billed on the 5th with a mailed and filed tax invoice; pa
   // another tick: no second notice
   await advance('PT1H');
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal(sys.mail.catcher!.list().filter((mail) => mail.to.some((t) => t.address === emailB) && mail.subject.includes('미납')).length, 1);
+  assert.equal((await sys.mail.catcher!.list()).filter((mail) => mail.to.some((t) => t.address === emailB) && mail.subject.includes('미납')).length, 1);
 
   // B pays: restored at once
   await deposit(accountB.va_account_no, 11, '파트너상사');

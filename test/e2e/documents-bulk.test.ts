@@ -237,7 +237,7 @@ describe('bulk issuance by set operations', () => {
     assert.deepEqual([byTo.get(to(7))!.state, byTo.get(to(7))!.attempts], ['failed', 1], 'a permanent failure is not retried');
     for (const n of range(0, 20).filter((n) => n !== 3 && n !== 7)) assert.deepEqual([byTo.get(to(n))!.state, byTo.get(to(n))!.attempts], ['sent', 1], to(n));
     // every recipient but the refused one got one mail
-    const caught = catcher.list().flatMap((m) => m.envelope.to).filter((a) => a.startsWith(`batch-${s.sinchno}-`));
+    const caught = (await catcher.list()).flatMap((m) => m.envelope.to).filter((a) => a.startsWith(`batch-${s.sinchno}-`));
     assert.deepEqual(caught.sort(), range(0, 20).filter((n) => n !== 7).map(to).sort());
     const events = await sys.ctx.db.selectFrom('events').select(['type', 'object_id']).where('subscription_id', '=', s.sinchno).where('type', 'in', ['document.mailed', 'document.mail_failed']).execute();
     const mailed = events.filter((e) => e.type === 'document.mailed').map((e) => e.object_id);

@@ -16,9 +16,8 @@ after(async () => {
 
 const catcher = () => sys.mail.catcher!;
 const drain = () => sys.worker!.drain();
-const waitMail = (dockey: string, n = 1) =>
-  catcher().waitFor(() => catcher().list().filter((m) => m.headerLines.some((h) => h.line.includes(dockey))).length >= n, 15_000);
-const mailsFor = (dockey: string) => catcher().list().filter((m) => m.headerLines.some((h) => h.line.includes(dockey)));
+const mailsFor = async (dockey: string) => (await catcher().list()).filter((m) => m.headerLines.some((h) => h.line.includes(dockey)));
+const waitMail = (dockey: string, n = 1) => waitFor(() => mailsFor(dockey), (mails) => mails.length >= n, { timeoutMs: 15_000, what: `${n} mail(s) of ${dockey}` });
 
 async function getDoc(s: Onboarded, dockey: string, gubun = 'S') {
   const r = await legacyPost(sys.url, 'document.aspx', { cmd: 'MULTILIST', sinch_no: s.sinchno, svc_key: s.svcKey, dockeys: dockey, gubun });
@@ -36,7 +35,7 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     assert.equal(r['doc_state'], 'N');
     assert.match(String(r['nts_issue_id']), new RegExp(`^20261120${sys.ctx.config.ntsIssuerCode}\\d{8}$`));
     await drain();
-    const [mail] = await waitMail(dockey).then(() => mailsFor(dockey));
+    const [mail] = await waitMail(dockey);
     assert.ok(mail);
     assert.deepEqual(mail.to.map((a) => a.address), ['buyer1@example.kr']);
     assert.deepEqual(mail.cc.map((a) => a.address), ['buyer2@example.kr']);
@@ -68,7 +67,7 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     assert.equal((doc.body as { statement: { lines: { name: string }[] } }).statement.lines[0]!.name, '노트북');
     await drain();
     await waitMail(String(r['dockey']));
-    const pdf = mailsFor(String(r['dockey']))[0]!.attachments.find((a) => a.contentType === 'application/pdf')!.content;
+    const pdf = (await mailsFor(String(r['dockey'])))[0]!.attachments.find((a) => a.contentType === 'application/pdf')!.content;
     assert.ok((pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length >= 2, 'invoice page + statement page');
   });
 
@@ -130,7 +129,7 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     assert.match(String(s['send_date']), /^\d{4}-\d{2}-\d{2} /);
     await drain();
     await waitMail(dockey, 2);
-    assert.equal(mailsFor(dockey).length, 2);
+    assert.equal((await mailsFor(dockey)).length, 2);
     const draft = await legacyPost(sys.url, 'document.aspx', { cmd: 'INSERT', ...legacyInvoiceFields(sup, freshBizno()) });
     assert.equal((await legacyPost(sys.url, 'document.aspx', { cmd: 'SEND', sinch_no: sup.sinchno, svc_key: sup.svcKey, dockey: String(draft['dockey']) })).code, '3002');
     const many = await legacyPost(sys.url, 'document.aspx', { cmd: 'SEND', sinch_no: sup.sinchno, svc_key: sup.svcKey, dockeys: `${dockey},TINOSUCHKEY0000000000` });
@@ -148,7 +147,7 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     assert.equal(Number(n.n), 1);
     await drain();
     await waitMail(String(a['dockey']));
-    assert.equal(mailsFor(String(a['dockey'])).length, 1, 'mailed once');
+    assert.equal((await mailsFor(String(a['dockey']))).length, 1, 'mailed once');
   });
 
   test('validation errors name the legacy field and store nothing', async () => {
@@ -225,9 +224,9 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const b = await legacyPost(sys.url, 'document.aspx', { cmd: 'INSERT', doc__proc_state: 'S', ...legacyInvoiceFields(sup, freshBizno()) });
     await drain();
     for (const r of [a, b]) await waitMail(String(r['dockey']));
-    const link = (dockey: string) => /https?:\/\/[^\s"<]+\/view\/[A-Z0-9]+\?t=[\w-]+/.exec(mailsFor(dockey)[0]!.text ?? '')![0];
+    const link = async (dockey: string) => /https?:\/\/[^\s"<]+\/view\/[A-Z0-9]+\?t=[\w-]+/.exec((await mailsFor(dockey))[0]!.text ?? '')![0];
 
-    const urlA = link(String(a['dockey']));
+    const urlA = await link(String(a['dockey']));
     const page = await fetch(urlA);
     assert.equal(page.status, 200);
     const html = await page.text();
@@ -250,7 +249,7 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const twice = await fetch(urlA.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '금액 오류' }) });
     assert.equal(twice.status, 409);
 
-    const urlB = link(String(b['dockey']));
+    const urlB = await link(String(b['dockey']));
     const noReason = await fetch(urlB.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '' }) });
     assert.equal(noReason.status, 400);
     const rej = await fetch(urlB.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '금액 오류' }) });

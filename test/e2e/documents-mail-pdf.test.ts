@@ -22,9 +22,7 @@ async function issuedMail(sys: TestSystem) {
   const dockey = String(r['dockey']);
   await sys.worker!.drain();
   const catcher = sys.mail.catcher!;
-  const ours = () => catcher.list().filter((m) => m.headerLines.some((h) => h.line.includes(dockey)));
-  await catcher.waitFor(() => ours().length >= 1, 15_000);
-  return ours()[0]!;
+  return catcher.waitFor((m) => m.headerLines.some((h) => h.line.includes(dockey)), 15_000);
 }
 
 describe('HANBILL_MAIL_PDF', () => {

@@ -82,7 +82,7 @@ describe('REST documents', () => {
     assert.equal(Number(n.n), 1);
     await sys.worker!.drain();
     await sys.mail.catcher!.waitFor((m) => m.to.some((t) => t.address === `idem-${s.sinchno}@example.kr`));
-    assert.equal(sys.mail.catcher!.list().filter((m) => m.to.some((t) => t.address === `idem-${s.sinchno}@example.kr`)).length, 1);
+    assert.equal((await sys.mail.catcher!.list()).filter((m) => m.to.some((t) => t.address === `idem-${s.sinchno}@example.kr`)).length, 1);
   });
 
   test('bulk: 3 documents, one invalid; each answered on its own', async () => {

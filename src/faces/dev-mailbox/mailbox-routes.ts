@@ -251,22 +251,22 @@ export const mailboxRoutes: FastifyPluginAsync<MailboxRoutesOptions> = async (ap
     );
   });
 
-  app.get('/dev/mailbox', hide, async (_req, reply) => sendPage(reply, 200, renderList(catcher.list())));
+  app.get('/dev/mailbox', hide, async (_req, reply) => sendPage(reply, 200, renderList(await catcher.list())));
 
   app.get<{ Querystring: { body?: string } }>('/dev/mailbox.json', hide, async (req, reply) => {
     const withBody = req.query.body === '1' || req.query.body === 'true';
-    const mails = catcher.list();
+    const mails = await catcher.list();
     return reply.header('cache-control', 'no-store').send({ count: mails.length, mails: mails.map((m) => toJson(m, withBody)) });
   });
 
   app.get<{ Params: { id: string } }>('/dev/mailbox/:id', hide, async (req, reply) => {
-    const mail = catcher.get(req.params.id);
+    const mail = await catcher.get(req.params.id);
     if (!mail) return notFound(reply, '메일을 찾을 수 없습니다. 오래된 메일은 자동으로 지워집니다.');
     return sendPage(reply, 200, renderDetail(mail));
   });
 
   app.get<{ Params: { id: string; index: string } }>('/dev/mailbox/:id/attachments/:index', hide, async (req, reply) => {
-    const mail = catcher.get(req.params.id);
+    const mail = await catcher.get(req.params.id);
     if (!mail) return notFound(reply, '메일을 찾을 수 없습니다.');
     const index = /^\d{1,4}$/.test(req.params.index) ? Number(req.params.index) : -1;
     const attachment = mail.attachments[index];

@@ -87,7 +87,7 @@ test('round trip over a real socket: Korean subject, html, cc, two attachments w
   // the subject travelled as an RFC 2047 encoded word, not raw 8-bit
   const rawSubject = mail.headerLines.find((h) => h.key === 'subject')?.line ?? '';
   assert.match(rawSubject, /=\?UTF-8\?[BQ]\?/i);
-  assert.equal(catcher.get(mail.id), mail);
+  assert.equal(await catcher.get(mail.id), mail);
 });
 
 test('per-message from overrides the default; header values cannot inject new headers', async () => {
@@ -110,7 +110,7 @@ test('550 on RCPT (the only recipient) is permanent', async () => {
   assert.match(err.message, /permanent.*550 No such user here/);
   // the pooled connection survives a refused message
   await transport.send(simple('ok@example.kr'));
-  assert.equal(catcher.list().length, 1);
+  assert.equal((await catcher.list()).length, 1);
 });
 
 test('451 on RCPT is temporary', async () => {
@@ -132,7 +132,7 @@ test('DATA refused: 550 permanent, 451 temporary', async () => {
   const temporary = await sendError(transport, simple('a@example.kr'));
   assert.equal(temporary.permanent, false);
   assert.equal(temporary.responseCode, 451);
-  assert.equal(catcher.list().length, 0, 'refused messages are not stored');
+  assert.equal((await catcher.list()).length, 0, 'refused messages are not stored');
 });
 
 test('one of two recipients refused: delivered, the refused one reported', async () => {
@@ -205,7 +205,7 @@ test('catcher with required AUTH: right credentials deliver, wrong ones fail tem
 
     const err2 = await sendError(anonymous, simple('a@example.kr'));
     assert.equal(err2.responseCode, 530);
-    assert.equal(secured.list().length, 1);
+    assert.equal((await secured.list()).length, 1);
   } finally {
     await Promise.all([good.close(), bad.close(), anonymous.close()]);
     await secured.stop();
@@ -241,7 +241,7 @@ test('throughput: pooled transport → catcher', async (t) => {
   await Promise.all(Array.from({ length: count }, (_, i) => transport.send(simple(`bulk${i}@example.kr`, `대량 발송 ${i}`))));
   const seconds = (performance.now() - started) / 1000;
   // count only this test's mails: a message of an earlier test may still land after its clear()
-  assert.equal(catcher.list().filter((m) => m.subject.startsWith('대량 발송 ')).length, count);
+  assert.equal((await catcher.list()).filter((m) => m.subject.startsWith('대량 발송 ')).length, count);
   t.diagnostic(`${count} mails in ${(seconds * 1000).toFixed(0)} ms = ${(count / seconds).toFixed(0)} mails/s (pool of 5 connections, parsed by the catcher)`);
 });
 

@@ -33,7 +33,7 @@ test('start/stop: random port on 127.0.0.1, idempotent start, stop with pooled c
   const started = Date.now();
   await catcher.stop(); // the pool still holds an idle connection
   assert.ok(Date.now() - started < 900, `stop took ${Date.now() - started} ms`);
-  assert.equal(catcher.list().length, 1, 'mails stay readable after stop');
+  assert.equal((await catcher.list()).length, 1, 'mails stay readable after stop');
   await transport.close();
   await catcher.stop(); // second stop is a no-op
 });
@@ -55,13 +55,13 @@ test('keeps the newest N, list() newest first, get() by id', async () => {
   const transport = createSmtpTransport((await catcher.start()).url, 'x@hanbill.local', { maxConnections: 1 });
   try {
     for (let i = 1; i <= 5; i++) await transport.send(simple(`메일 ${i}`));
-    const list = catcher.list();
+    const list = await catcher.list();
     assert.deepEqual(
       list.map((m) => m.subject),
       ['메일 5', '메일 4', '메일 3'],
     );
-    for (const m of list) assert.equal(catcher.get(m.id), m);
-    assert.equal(catcher.get('nope'), undefined);
+    for (const m of list) assert.equal(await catcher.get(m.id), m, 'get() and list() give the same parsed mail');
+    assert.equal(await catcher.get('nope'), undefined);
     assert.equal(new Set(list.map((m) => m.id)).size, 3);
   } finally {
     await transport.close();
@@ -75,14 +75,14 @@ test('keeps mails within maxKeptBytes, dropping the oldest first, and always the
   try {
     const withText = (subject: string, bytes: number) => ({ ...simple(subject), text: 'x'.repeat(bytes) });
     for (let i = 1; i <= 4; i++) await transport.send(withText(`메일 ${i}`, 1_500));
-    const kept = catcher.list();
+    const kept = await catcher.list();
     assert.ok(kept.reduce((n, m) => n + m.size, 0) <= 5_000);
     assert.deepEqual(kept.map((m) => m.subject), ['메일 4', '메일 3']);
     // one mail larger than the budget replaces every other and is kept
     await transport.send(withText('큰 메일', 8_000));
-    assert.deepEqual(catcher.list().map((m) => m.subject), ['큰 메일']);
+    assert.deepEqual((await catcher.list()).map((m) => m.subject), ['큰 메일']);
     await transport.send(withText('메일 5', 100));
-    assert.deepEqual(catcher.list().map((m) => m.subject), ['메일 5']);
+    assert.deepEqual((await catcher.list()).map((m) => m.subject), ['메일 5']);
   } finally {
     await transport.close();
     await catcher.stop();
@@ -106,7 +106,7 @@ test('waitFor: resolves on an existing mail, on a later one, rejects on timeout'
     }, 200);
     await transport.send(simple('계속'));
     await assert.rejects(throwing, /no matching mail/);
-    assert.equal(catcher.list()[0]?.subject, '계속');
+    assert.equal((await catcher.list())[0]?.subject, '계속');
   } finally {
     await transport.close();
     await catcher.stop();
@@ -170,7 +170,7 @@ test('failNext scoped to a recipient: only mail to that address takes the fault,
     catcher.failNext(1, { code: 451, message: 'busy' });
     assert.equal(await code(to('anyone@example.kr')), 451);
     assert.deepEqual(
-      catcher.list().map((m) => m.envelope.to.join(',')),
+      (await catcher.list()).map((m) => m.envelope.to.join(',')),
       ['other@example.kr,mine@example.kr', 'other@example.kr', 'mine@example.kr', 'other@example.kr'],
     );
     assert.throws(() => catcher.failNext(1, { code: 451, message: 'x' }, { to: 'not-an-address' }), RangeError);
@@ -188,7 +188,7 @@ test('a message over the size limit gets 552 and is not kept', async () => {
       transport.send({ ...simple('큼'), attachments: [{ filename: 'big.bin', content: Buffer.alloc(20_000, 1), contentType: 'application/octet-stream' }] }),
       (err: unknown) => (err as { responseCode?: number; permanent?: boolean }).responseCode === 552 && (err as { permanent: boolean }).permanent,
     );
-    assert.equal(catcher.list().length, 0);
+    assert.equal((await catcher.list()).length, 0);
   } finally {
     await transport.close();
     await catcher.stop();

@@ -1,8 +1,12 @@
 /**
  * An in-process SMTP server that keeps what it receives: the embedded default's "outbox" (shown at /dev/mailbox)
  * and the sink of tests. It speaks real SMTP on 127.0.0.1 (no TLS; AUTH accepted but only required when
- * credentials are configured), parses every message with mailparser and keeps the newest in memory: at most 500
- * mails and 16 MiB of messages (≈ 200 tax-invoice mails with their PDF and XML), older ones dropped first.
+ * credentials are configured) and keeps the newest messages in memory: at most 500 mails and 16 MiB of messages
+ * (≈ 200 tax-invoice mails with their PDF and XML), older ones dropped first.
+ *
+ * A message is kept raw and parsed (mailparser) when it is first read — list(), get(), or a waitFor() waiting when it
+ * arrives — then kept parsed. A server whose mail nobody reads spends nothing on parsing: it was ≈ 1.5 ms of the main
+ * thread per tax-invoice mail, as much as nodemailer's whole send (docs/performance.md).
  *
  * Tests can make it misbehave: failNext() answers the next RCPT/DATA commands with an SMTP error (optionally
  * only those for one recipient, so a test's fault cannot be taken by another test's mail), setDelay() holds
@@ -58,8 +62,8 @@ export interface CaughtMail {
 /** What a mailbox view needs: read access. */
 export interface MailboxSource {
   /** Newest first. */
-  list(): CaughtMail[];
-  get(id: string): CaughtMail | undefined;
+  list(): Promise<CaughtMail[]>;
+  get(id: string): Promise<CaughtMail | undefined>;
 }
 
 export type FaultCode = 451 | 550;
@@ -103,9 +107,22 @@ interface PendingFault {
   to: string | undefined;
 }
 
+/** A received message: raw until first read, then parsed. */
+interface Kept {
+  id: string;
+  receivedAt: Date;
+  envelope: CaughtMail['envelope'];
+  authUser: string | undefined;
+  /** Bytes of the raw message. */
+  size: number;
+  /** Dropped once parsed. */
+  raw: Buffer | undefined;
+  parsed: Promise<CaughtMail> | undefined;
+}
+
 interface Waiter {
-  predicate: (mail: CaughtMail) => boolean;
-  resolve: (mail: CaughtMail) => void;
+  /** Called with each mail that arrives while it waits. */
+  offer: (kept: Kept) => void;
 }
 
 const HOST = '127.0.0.1';
@@ -142,13 +159,12 @@ function flattenAddresses(value: AddressObject | AddressObject[] | undefined): C
   return out;
 }
 
-function toCaught(id: string, parsed: ParsedMail, session: SMTPServerSession, size: number): CaughtMail {
-  const envelopeFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
+function toCaught(kept: Kept, parsed: ParsedMail): CaughtMail {
   return {
-    id,
-    receivedAt: new Date(),
-    envelope: { from: envelopeFrom, to: session.envelope.rcptTo.map((r) => r.address) },
-    authUser: typeof session.user === 'string' ? session.user : undefined,
+    id: kept.id,
+    receivedAt: kept.receivedAt,
+    envelope: kept.envelope,
+    authUser: kept.authUser,
     from: flattenAddresses(parsed.from),
     to: flattenAddresses(parsed.to),
     cc: flattenAddresses(parsed.cc),
@@ -167,7 +183,7 @@ function toCaught(id: string, parsed: ParsedMail, session: SMTPServerSession, si
       contentId: a.cid,
       inline: a.contentDisposition === 'inline' || a.related === true,
     })),
-    size,
+    size: kept.size,
   };
 }
 
@@ -179,8 +195,8 @@ export class MailCatcher implements MailboxSource {
   private keptBytes = 0;
   private readonly maxMessageBytes: number;
   /** Oldest first. */
-  private mails: CaughtMail[] = [];
-  private readonly byId = new Map<string, CaughtMail>();
+  private mails: Kept[] = [];
+  private readonly byId = new Map<string, Kept>();
   private seq = 0;
   private faults: PendingFault[] = [];
   private delayMs = 0;
@@ -271,12 +287,13 @@ export class MailCatcher implements MailboxSource {
   }
 
   /** Caught mails, newest first. */
-  list(): CaughtMail[] {
-    return [...this.mails].reverse();
+  list(): Promise<CaughtMail[]> {
+    return Promise.all([...this.mails].reverse().map((kept) => this.read(kept)));
   }
 
-  get(id: string): CaughtMail | undefined {
-    return this.byId.get(id);
+  async get(id: string): Promise<CaughtMail | undefined> {
+    const kept = this.byId.get(id);
+    return kept ? this.read(kept) : undefined;
   }
 
   /** Forget every caught mail. */
@@ -291,24 +308,30 @@ export class MailCatcher implements MailboxSource {
    * A predicate that throws counts as not matching.
    */
   waitFor(predicate: (mail: CaughtMail) => boolean, timeoutMs = 5000): Promise<CaughtMail> {
-    for (let i = this.mails.length - 1; i >= 0; i--) {
-      const mail = this.mails[i];
-      if (mail && matches(predicate, mail)) return Promise.resolve(mail);
-    }
     return new Promise<CaughtMail>((resolve, reject) => {
-      const waiter: Waiter = {
-        predicate,
-        resolve: (mail) => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve(mail);
-        },
+      let done = false;
+      const finish = (mail: CaughtMail): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        resolve(mail);
       };
+      // listening before the kept mails are read: a mail that arrives meanwhile is offered too
+      const waiter: Waiter = { offer: (kept) => void this.read(kept).then((mail) => matches(predicate, mail) && finish(mail)) };
+      this.waiters.add(waiter);
       const timer = setTimeout(() => {
+        done = true;
         this.waiters.delete(waiter);
         reject(new Error(`mail catcher: no matching mail within ${timeoutMs} ms (${this.mails.length} caught)`));
       }, timeoutMs);
-      this.waiters.add(waiter);
+      void (async () => {
+        for (const kept of [...this.mails].reverse()) {
+          if (done) return;
+          const mail = await this.read(kept);
+          if (matches(predicate, mail)) return finish(mail);
+        }
+      })();
     });
   }
 
@@ -360,36 +383,55 @@ export class MailCatcher implements MailboxSource {
     const fault = this.takeFault('data', session.envelope.rcptTo.map((r) => r.address));
     if (fault) throw smtpError(fault.code, fault.message);
 
-    const raw = Buffer.concat(chunks, Math.min(size, this.maxMessageBytes));
-    let parsed: ParsedMail;
-    try {
-      // mailparser (about 25 packages) is loaded with the first message, not at start-up
-      const { simpleParser } = await import('mailparser');
-      // no textAsHtml (nothing here reads it): its link finder was ≈ 10 % of the catcher's time per mail
-      parsed = await simpleParser(raw, { skipTextToHtml: true });
-    } catch (err) {
-      this.opts.logger?.warn({ err: (err as Error).message }, 'mail catcher could not parse a message');
-      throw smtpError(451, 'Message could not be parsed');
-    }
     this.seq += 1;
-    const mail = toCaught(`${this.idPrefix}-${this.seq}`, parsed, session, size);
-    this.store(mail);
-    this.opts.logger?.debug({ mailId: mail.id, to: mail.envelope.to, subject: mail.subject }, 'mail caught');
-    return `Ok: queued as ${mail.id}`;
+    const kept: Kept = {
+      id: `${this.idPrefix}-${this.seq}`,
+      receivedAt: new Date(),
+      // the session's envelope is reset for the connection's next message: copied now
+      envelope: { from: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address, to: session.envelope.rcptTo.map((r) => r.address) },
+      authUser: typeof session.user === 'string' ? session.user : undefined,
+      size,
+      raw: Buffer.concat(chunks, Math.min(size, this.maxMessageBytes)),
+      parsed: undefined,
+    };
+    this.store(kept);
+    this.opts.logger?.debug({ mailId: kept.id, to: kept.envelope.to }, 'mail caught');
+    return `Ok: queued as ${kept.id}`;
   }
 
-  private store(mail: CaughtMail): void {
-    this.mails.push(mail);
-    this.byId.set(mail.id, mail);
-    this.keptBytes += mail.size;
+  /** The kept message parsed: on its first read, then the same object. */
+  private read(kept: Kept): Promise<CaughtMail> {
+    kept.parsed ??= this.parse(kept);
+    return kept.parsed;
+  }
+
+  private async parse(kept: Kept): Promise<CaughtMail> {
+    const raw = kept.raw ?? Buffer.alloc(0);
+    try {
+      // mailparser (about 25 packages) is loaded with the first read, not at start-up
+      const { simpleParser } = await import('mailparser');
+      // no textAsHtml (nothing here reads it): its link finder was ≈ 10 % of the parse
+      return toCaught(kept, await simpleParser(raw, { skipTextToHtml: true }));
+    } catch (err) {
+      // accepted at DATA already (parsing comes later): shown as it came, with why it could not be parsed
+      this.opts.logger?.warn({ mailId: kept.id, err: (err as Error).message }, 'mail catcher could not parse a message');
+      const text = `(this message could not be parsed: ${(err as Error).message})\n\n${raw.toString('latin1')}`;
+      return { ...toCaught(kept, { attachments: [], headerLines: [], headers: new Map() } as unknown as ParsedMail), text };
+    } finally {
+      kept.raw = undefined;
+    }
+  }
+
+  private store(kept: Kept): void {
+    this.mails.push(kept);
+    this.byId.set(kept.id, kept);
+    this.keptBytes += kept.size;
     while (this.mails.length > this.maxMails || (this.keptBytes > this.maxKeptBytes && this.mails.length > 1)) {
       const dropped = this.mails.shift()!;
       this.byId.delete(dropped.id);
       this.keptBytes -= dropped.size;
     }
-    for (const waiter of [...this.waiters]) {
-      if (matches(waiter.predicate, mail)) waiter.resolve(mail);
-    }
+    for (const waiter of [...this.waiters]) waiter.offer(kept);
   }
 }
 
