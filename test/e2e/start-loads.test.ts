@@ -33,14 +33,16 @@ test('a start with SMTP_URL loads neither the mail catcher (smtp-server, mailpar
   }
 });
 
-test('the embedded default (SMTP_URL unset) starts the catcher; mailparser waits for the first mail', async () => {
+test('the embedded default (SMTP_URL unset) starts the catcher; mailparser waits for the first mail read', async () => {
   const sys = await startTestSystem();
   try {
     assert.ok(sys.mail.catcher);
     assert.ok(await loaded('smtp-server'));
     assert.equal(await loaded('mailparser'), false);
     await sys.mail.transport.send({ to: ['buyer@example.kr'], subject: '시작 확인', text: '본문', html: '<p>본문</p>' });
-    assert.ok(await loaded('mailparser'), 'the first caught mail loads the parser');
+    assert.equal(await loaded('mailparser'), false, 'a caught mail is kept raw until it is read');
+    assert.deepEqual((await sys.mail.catcher.list()).map((m) => m.subject), ['시작 확인']);
+    assert.ok(await loaded('mailparser'), 'the first mail read loads the parser');
   } finally {
     await sys.close();
   }
