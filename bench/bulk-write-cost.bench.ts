@@ -8,13 +8,13 @@
  *      DATABASE_URL=postgres://…/scratch node --import tsx bench/bulk-write-cost.bench.ts
  * Options: BENCH_BATCHES (default 30). Prints figures only; asserts nothing.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { sql } from 'kysely';
 import { insertDocumentsBulk } from '../src/modules/documents/insert-documents-bulk.ts';
 import { onboard } from '../test/support/onboard.ts';
 import { benchInvoice } from './support/bench-invoice.ts';
 import { startBenchSystem } from './support/bench-system.ts';
+import { postgresCpuMs } from './support/proc-cpu.ts';
 
 const BATCHES = Number(process.env['BENCH_BATCHES'] ?? 30);
 const { sys, close } = await startBenchSystem('bulk-cost', { HANBILL_ROLES: 'api' });
@@ -24,21 +24,7 @@ const postgres = sys.database.engine !== 'pglite';
 const doc = benchInvoice;
 
 /** CPU ms of every `postgres` process on this machine (0 on PGlite, whose database runs in this process). */
-function serverCpuMs(): number {
-  if (!postgres) return 0;
-  let ticks = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks * 10; // USER_HZ 100
-}
+const serverCpuMs = (): number => (postgres ? postgresCpuMs() : 0);
 
 async function measure(batches: number, run: (b: number) => Promise<void>) {
   const c0 = serverCpuMs();

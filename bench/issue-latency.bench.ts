@@ -23,6 +23,7 @@ import type { TestSystem } from '../test/support/test-system.ts';
 import { runLoadProcess, sampleRss, startServer } from './customer-flow.bench.ts';
 import { legacyPost } from '../test/support/http.ts';
 import type { LoadResult } from './fixed-rate-load.ts';
+import { processCpuMs } from './support/proc-cpu.ts';
 
 const databaseUrl = process.env['DATABASE_URL'] || undefined;
 const rates = (process.env['BENCH_RATES'] ?? '50,100,200').split(',').map(Number);
@@ -43,11 +44,6 @@ const server = await startServer(databaseUrl, dataDir, { nodeArgs, ...(mailOn ? 
 log(`server ready at ${server.url}; ${mailOn ? `mail on, PDF ${mailPdf}` : 'no mail'}`);
 const rss = sampleRss(server.child.pid!);
 const results: { rate: number; load: LoadResult; loadavg: string; drainSeconds: number; cpuMsPerIssue: number }[] = [];
-/** The server's CPU time (user + system, all threads) in ms, from /proc: steadier than latency on a busy machine. */
-const cpuMs = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (100/s)
-};
 try {
   const { member } = await memberWithCertificate({ url: server.url } as TestSystem);
   const today = todayKst();
@@ -60,7 +56,7 @@ try {
   };
   for (const rate of rates) {
     log(`${rate} requests/s for ${seconds} s`);
-    const cpu0 = cpuMs(server.child.pid!);
+    const cpu0 = processCpuMs(server.child.pid!);
     const load = await runLoadProcess({
       url: `${server.url}/v1/subscriptions/${member.subscriptionId}/documents`,
       headers: { 'x-svc-key': member.svcKey },
@@ -81,7 +77,7 @@ try {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const drainSeconds = (performance.now() - tLoadEnd) / 1000;
-    results.push({ rate, load, loadavg, drainSeconds, cpuMsPerIssue: (cpuMs(server.child.pid!) - cpu0) / Math.max(1, load.ok) });
+    results.push({ rate, load, loadavg, drainSeconds, cpuMsPerIssue: (processCpuMs(server.child.pid!) - cpu0) / Math.max(1, load.ok) });
   }
 } finally {
   rss.stop();

@@ -4,7 +4,7 @@
  *  1. PDF CPU per tax invoice (renderInvoicePdf on this thread, process.cpuUsage around each document; the
  *     documents differ in their names, so each embeds its own font subset) — goal ≤ 5 ms.
  *  2. The bound: raw SMTP sends/s through the pooled transport to the in-process catcher (real sockets on
- *     127.0.0.1; the catcher parses and stores every message), without attachment and with a ready-made
+ *     127.0.0.1; the catcher keeps every message, parsed only when read), without attachment and with a ready-made
  *     invoice PDF + XML of the real size attached (no rendering, no database).
  *  3. End to end: documents issued on the embedded PGlite (or DATABASE_URL) queue their mails; then the mail
  *     jobs run (claim, outbox and document rows, mail text, PDF on the render worker thread, standard XML,
