@@ -18,7 +18,8 @@
  *
  * A prepared statement outlives a schema change: after `hanbill migrate` adds a column, PostgreSQL refuses a prepared
  * `SELECT *` with "cached plan must not change result type" (0A000). That query fails once; the connection then
- * prepares every statement afresh under new names.
+ * prepares every statement afresh under new names. The code alone decides (the message is translated under another
+ * lc_messages, e.g. a Korean server's); another 0A000 only costs that connection its prepared statements.
  */
 import type pg from 'pg';
 
@@ -28,6 +29,9 @@ export interface PreparedStatementOptions {
   /** Longer texts stay unnamed (default 4,000 characters). */
   maxTextLength?: number;
 }
+
+/** SQLSTATE of "cached plan must not change result type" (feature_not_supported). */
+const FEATURE_NOT_SUPPORTED = '0A000';
 
 type QueryFn = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
@@ -54,14 +58,10 @@ export function usePreparedStatements(pool: pg.Pool, options: PreparedStatementO
       const result = query(named, callback);
       if (result instanceof Promise) {
         result.catch((err: unknown) => {
-          if (isStalePlan(err)) generation += 1;
+          if ((err as { code?: unknown } | undefined)?.code === FEATURE_NOT_SUPPORTED) generation += 1;
         });
       }
       return result;
     };
   });
-}
-
-function isStalePlan(err: unknown): boolean {
-  return (err as { code?: string } | undefined)?.code === '0A000' && /cached plan must not change result type/.test((err as Error).message);
 }
