@@ -159,12 +159,14 @@ function flattenAddresses(value: AddressObject | AddressObject[] | undefined): C
   return out;
 }
 
+/** What the SMTP session told about a message, kept at DATA. */
+function sessionFields(kept: Kept): Pick<CaughtMail, 'id' | 'receivedAt' | 'envelope' | 'authUser' | 'size'> {
+  return { id: kept.id, receivedAt: kept.receivedAt, envelope: kept.envelope, authUser: kept.authUser, size: kept.size };
+}
+
 function toCaught(kept: Kept, parsed: ParsedMail): CaughtMail {
   return {
-    id: kept.id,
-    receivedAt: kept.receivedAt,
-    envelope: kept.envelope,
-    authUser: kept.authUser,
+    ...sessionFields(kept),
     from: flattenAddresses(parsed.from),
     to: flattenAddresses(parsed.to),
     cc: flattenAddresses(parsed.cc),
@@ -183,8 +185,13 @@ function toCaught(kept: Kept, parsed: ParsedMail): CaughtMail {
       contentId: a.cid,
       inline: a.contentDisposition === 'inline' || a.related === true,
     })),
-    size: kept.size,
   };
+}
+
+/** A message mailparser refused: what the session told, and the raw message with the reason as its text. */
+function unparsed(kept: Kept, raw: Buffer, reason: string): CaughtMail {
+  const text = `(this message could not be parsed: ${reason})\n\n${raw.toString('latin1')}`;
+  return { ...sessionFields(kept), from: [], to: [], cc: [], replyTo: [], subject: '', messageId: undefined, date: undefined, text, html: undefined, headerLines: [], attachments: [] };
 }
 
 export class MailCatcher implements MailboxSource {
@@ -415,8 +422,7 @@ export class MailCatcher implements MailboxSource {
     } catch (err) {
       // accepted at DATA already (parsing comes later): shown as it came, with why it could not be parsed
       this.opts.logger?.warn({ mailId: kept.id, err: (err as Error).message }, 'mail catcher could not parse a message');
-      const text = `(this message could not be parsed: ${(err as Error).message})\n\n${raw.toString('latin1')}`;
-      return { ...toCaught(kept, { attachments: [], headerLines: [], headers: new Map() } as unknown as ParsedMail), text };
+      return unparsed(kept, raw, (err as Error).message);
     } finally {
       kept.raw = undefined;
     }
