@@ -83,25 +83,43 @@ export async function enqueueJobs(db: Db | Tx, jobs: readonly { queue: string; p
   afterCommit(db, () => wakeWorkers(counts));
 }
 
+/** A job of `queue` for each row an INSERT … RETURNING id writes (insertWithJobs, jobsOfRows). */
+export interface RowJob {
+  queue: string;
+  payloadKey: string;
+  dedupePrefix: string;
+  maxAttempts?: number;
+}
+
 /**
  * Rows and their jobs in one statement: `insert` (an INSERT … RETURNING id, e.g. outbox rows) runs, and each row it
  * returns gets a job of `queue` with payload `{ [payloadKey]: id }` and dedupe key `${dedupePrefix}:${id}` — what
  * enqueueJob(s) would write for it, without a second round trip. Returns the ids, in the INSERT's order.
  */
-export async function insertWithJobs(
-  db: Db | Tx,
-  insert: OperationNodeSource,
-  job: { queue: string; payloadKey: string; dedupePrefix: string; maxAttempts?: number },
-): Promise<number[]> {
+export async function insertWithJobs(db: Db | Tx, insert: OperationNodeSource, job: RowJob): Promise<number[]> {
   const { rows } = await sql<{ id: number }>`
     WITH r AS (${insert}),
-         j AS (INSERT INTO jobs (queue, payload, dedupe_key, max_attempts)
-               SELECT ${job.queue}, jsonb_build_object(${job.payloadKey}::text, r.id), ${job.dedupePrefix} || ':' || r.id, ${job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::integer FROM r
-               ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING)
+         j AS (${jobsOfRows('r', job)})
     SELECT id FROM r`.execute(db);
   const ids = rows.map((r) => Number(r.id));
-  if (ids.length > 0) afterCommit(db, () => wakeWorkers(new Map([[job.queue, ids.length]])));
+  wakeAfterCommit(db, job.queue, ids.length);
   return ids;
+}
+
+/**
+ * The INSERT of a job for each row of the CTE named `rows` (its `id`), as insertWithJobs writes them: for a larger
+ * statement that writes the rows too. The caller wakes the workers after commit (wakeAfterCommit).
+ */
+export function jobsOfRows(rows: string, job: RowJob): RawBuilder<unknown> {
+  const r = sql.table(rows);
+  return sql`INSERT INTO jobs (queue, payload, dedupe_key, max_attempts)
+               SELECT ${job.queue}, jsonb_build_object(${job.payloadKey}::text, ${r}.id), ${job.dedupePrefix} || ':' || ${r}.id, ${job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}::integer FROM ${r}
+               ON CONFLICT (queue, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`;
+}
+
+/** Wake `count` idle loops of `queue` in this process once the enqueuing transaction committed (wakeWorkers). */
+export function wakeAfterCommit(db: Db | Tx, queue: string, count: number): void {
+  if (count > 0) afterCommit(db, () => wakeWorkers(new Map([[queue, count]])));
 }
 
 /**

@@ -20,11 +20,11 @@ after(async () => {
   await sys.close();
 });
 
-function invoice() {
+function invoice(writeDate = '20261121') {
   return {
     kind: 'tax_invoice',
     purpose: 'receipt',
-    writeDate: '20261121',
+    writeDate,
     buyer: { idType: 'business', id: freshBizno(), name: '(주)경합상사', ceoName: '정대표', contacts: [{ name: '담당', email: 'race-buyer@example.kr' }] },
     amounts: { supply: 100000, tax: 10000, total: 110000 },
     lines: [{ month: 11, day: 21, name: '컨설팅', supply: 100000, tax: 10000 }],
@@ -75,5 +75,33 @@ describe('subkey race', () => {
     const still = await rest(sys.url, 'GET', `${url}/${b.body.dockey}`, undefined, h);
     assert.equal(still.body.subkey, 'mine');
     assert.equal((await rest(sys.url, 'GET', `${url}/${a.body.dockey}`, undefined, h)).status, 200);
+  });
+
+  test('the last approval number of a date is issued; the next issue of that date is a 409 naming writeDate and writes nothing', async () => {
+    // the approval number is taken by the statement writing the document (issue-serials.ts nextIssueIdInsert)
+    const s = await onboard(sys.url);
+    const url = `/v1/subscriptions/${s.sinchno}/documents`;
+    const h = { 'x-svc-key': s.svcKey };
+    const draft = await rest(sys.url, 'POST', url, { subkey: 'draft', document: invoice('20261120') }, h);
+    assert.equal(draft.status, 201, JSON.stringify(draft.body));
+    await sql`INSERT INTO issue_serials (issuer_code, write_date, last_serial) VALUES (${issuerCode}, '2026-11-20', 99999998)`.execute(sys.ctx.db);
+    const last = await rest(sys.url, 'POST', url, { issue: true, subkey: 'last-number', document: invoice('20261120') }, h);
+    assert.equal(last.status, 201, JSON.stringify(last.body));
+    assert.equal(last.body.issueId, `20261120${issuerCode}99999999`);
+    const over = await rest(sys.url, 'POST', url, { issue: true, subkey: 'no-number-left', document: invoice('20261120') }, h);
+    assert.equal(over.status, 409, JSON.stringify(over.body));
+    assert.equal(over.body.error.code, 'document_state_conflict');
+    assert.equal(over.body.error.field, 'writeDate');
+    const draftIssued = await rest(sys.url, 'PUT', `${url}/${draft.body.dockey}`, { issue: true, subkey: 'draft', document: invoice('20261120') }, h);
+    assert.equal(draftIssued.status, 409, JSON.stringify(draftIssued.body));
+    assert.equal(draftIssued.body.error.field, 'writeDate');
+    const stillDraft = await rest(sys.url, 'GET', `${url}/${draft.body.dockey}`, undefined, h);
+    assert.equal(stillDraft.body.issueId ?? null, null, 'the draft was not issued');
+    const listed = await rest(sys.url, 'GET', `${url}?limit=100`, undefined, h);
+    assert.deepEqual(listed.body.data.map((d: { subkey: string }) => d.subkey).sort(), ['draft', 'last-number'], 'the refused issue wrote no document');
+    const serial = await sql<{ last_serial: number }>`SELECT last_serial FROM issue_serials WHERE issuer_code = ${issuerCode} AND write_date = '2026-11-20'`.execute(sys.ctx.db);
+    assert.equal(Number(serial.rows[0]!.last_serial), 99999999, 'the refused issue took no number');
+    const usage = await sql<{ n: number }>`SELECT count(*)::int AS n FROM usage_records WHERE subscription_id = ${s.sinchno}`.execute(sys.ctx.db);
+    assert.equal(usage.rows[0]!.n, 1, 'one usage row, the issued document\'s');
   });
 });

@@ -149,7 +149,7 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
   const now = ctx.clock.now();
   const sub = tenant.subscriptionId;
   // the issuing items' unit limit and approval numbers (item order) first, so their rows are inserted issued —
-  // written once — and the locks are taken in the order of every issue (issue-document.ts reserveIssue)
+  // written once — and the locks are taken in the order of every issue (issue-document.ts, its head)
   const issuing = plan.filter((p) => p.issue);
   const issuedOf = new Map<Planned, IssuedColumns>();
   if (issuing.length > 0) {
