@@ -85,22 +85,19 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
       .execute();
   };
 
-  /** The partner (if any) of the member a call is about; `found: false` when no such subscription or login exists. */
-  const memberOfCall = async (subject: GuardSubject | undefined): Promise<{ found: boolean; partnerId: number | null; subject: GuardSubject } | undefined> => {
+  /**
+   * The member a call is about, as a subquery of its `partner_id`: no row when no such subscription or login exists;
+   * undefined when the call names none. Read in the statement of each path below, so a call costs
+   * the guard one statement.
+   */
+  const subjectMember = (subject: GuardSubject | undefined) => {
     if (subject === undefined) return undefined;
     if ('subscriptionId' in subject) {
-      const r = await ctx.db
-        .selectFrom('subscriptions as s')
-        .innerJoin('members as m', 'm.id', 's.member_id')
-        .select('m.partner_id')
-        .where('s.id', '=', subject.subscriptionId)
-        .executeTakeFirst();
-      return { found: r !== undefined, partnerId: r?.partner_id ?? null, subject };
+      return sql`SELECT m.partner_id FROM subscriptions s JOIN members m ON m.id = s.member_id WHERE s.id = ${subject.subscriptionId}`;
     }
     const id = subject.loginId.trim();
     if (!id) return undefined;
-    const r = await ctx.db.selectFrom('members').select('partner_id').where(sql<string>`lower(login_id)`, '=', id.toLowerCase()).executeTakeFirst();
-    return { found: r !== undefined, partnerId: r?.partner_id ?? null, subject };
+    return sql`SELECT partner_id FROM members WHERE lower(login_id) = ${id.toLowerCase()} LIMIT 1`;
   };
 
   const notOurs = (subject: GuardSubject) =>
@@ -111,25 +108,24 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
   return async (req) => {
     const ip = callerIp(req.ip);
     if (req.bearer === undefined) {
-      const member = await memberOfCall(req.subject);
-      if (!member?.partnerId) return undefined;
-      const p = await ctx.db.selectFrom('partners').select(['state']).where('id', '=', member.partnerId).executeTakeFirst();
-      if (p?.state === 'suspended') {
+      const member = subjectMember(req.subject);
+      if (!member) return undefined;
+      // the member's partner, whether it is suspended, and the allow-lists of its live keys
+      const { rows } = await sql<{ partner_id: number | null; state: string | null; has_live_keys: boolean; allowed: string[] }>`
+        SELECT m.partner_id, p.state,
+               EXISTS (SELECT 1 FROM api_keys k WHERE k.partner_id = m.partner_id AND k.deleted_at IS NULL) AS has_live_keys,
+               ARRAY(SELECT i.address FROM api_key_ips i JOIN api_keys k ON k.id = i.key_id WHERE k.partner_id = m.partner_id AND k.deleted_at IS NULL) AS allowed
+          FROM (${member}) m LEFT JOIN partners p ON p.id = m.partner_id`.execute(ctx.db);
+      const partner = rows[0];
+      if (!partner?.partner_id) return undefined;
+      if (partner.state === 'suspended') {
         throw await refuse(req, ip, new AppError('partner_suspended', '연동 API 서비스가 정지된 파트너의 회원입니다 (the partner of this member is suspended)', { field: 'Authorization' }), {
-          partnerId: member.partnerId,
+          partnerId: partner.partner_id,
         });
       }
-      const allowed = await ctx.db
-        .selectFrom('api_key_ips as i')
-        .innerJoin('api_keys as k', 'k.id', 'i.key_id')
-        .select('i.address')
-        .where('k.partner_id', '=', member.partnerId)
-        .where('k.deleted_at', 'is', null)
-        .execute();
-      const hasLiveKeys = await ctx.db.selectFrom('api_keys').select('id').where('partner_id', '=', member.partnerId).where('deleted_at', 'is', null).limit(1).executeTakeFirst();
-      if (hasLiveKeys && !allowed.some((a) => a.address === ip)) {
+      if (partner.has_live_keys && !partner.allowed.includes(ip)) {
         throw await refuse(req, ip, new AppError('ip_not_allowed', `호출한 IP ${ip}은(는) 이 회원의 파트너가 등록한 IP가 아닙니다 (caller IP ${ip} is not on the partner’s allow-lists)`, { field: 'ip' }), {
-          partnerId: member.partnerId,
+          partnerId: partner.partner_id,
         });
       }
       return undefined;
@@ -137,12 +133,27 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
 
     const given = req.bearer.trim();
     const hash = accessKeyHash(given);
-    const key = await ctx.db
-      .selectFrom('api_keys as k')
-      .innerJoin('partners as p', 'p.id', 'k.partner_id')
-      .select(['k.id', 'k.partner_id', 'k.prefix', 'k.enabled', 'k.deleted_at', 'p.state', 'p.suspended_reason', 'p.suspension_kind'])
-      .where('k.key_hash', '=', hash)
-      .executeTakeFirst();
+    // the key with its partner, its allow-list and the partner of the member the call is about, in one statement
+    const member = subjectMember(req.subject);
+    const { rows } = await sql<{
+      id: number;
+      partner_id: number;
+      prefix: string;
+      enabled: boolean;
+      deleted_at: Date | null;
+      state: string;
+      suspended_reason: string | null;
+      suspension_kind: string | null;
+      ips: string[];
+      subject_partner_id: number | null;
+    }>`
+      SELECT k.id, k.partner_id, k.prefix, k.enabled, k.deleted_at, p.state, p.suspended_reason, p.suspension_kind,
+             ARRAY(SELECT i.address FROM api_key_ips i WHERE i.key_id = k.id) AS ips,
+             ${member ? sql`m.partner_id` : sql`NULL::bigint`} AS subject_partner_id
+        FROM api_keys k JOIN partners p ON p.id = k.partner_id
+        ${member ? sql`LEFT JOIN LATERAL (${member}) m ON true` : sql``}
+       WHERE k.key_hash = ${hash}`.execute(ctx.db);
+    const key = rows[0];
     if (!key) {
       const retired = await ctx.db
         .selectFrom('api_key_retired_hashes as r')
@@ -179,15 +190,15 @@ export function makeApiGuard(ctx: Ctx): ApiGuard {
         who,
       );
     }
-    const ips = await ctx.db.selectFrom('api_key_ips').select('address').where('key_id', '=', key.id).execute();
+    const ips = key.ips;
     if (ips.length === 0) {
       throw await refuse(req, ip, new AppError('ip_not_allowed', '이 API Key에 등록된 IP가 없습니다. IP를 등록하세요 (no IP address is registered for this key)', { field: 'ip' }), who);
     }
-    if (!ips.some((r) => r.address === ip)) {
+    if (!ips.includes(ip)) {
       throw await refuse(req, ip, new AppError('ip_not_allowed', `호출한 IP ${ip}은(는) 이 API Key에 등록되지 않았습니다 (caller IP ${ip} is not on this key’s allow-list)`, { field: 'ip' }), who);
     }
-    const member = await memberOfCall(req.subject);
-    if (member && member.partnerId !== key.partner_id) throw await refuse(req, ip, notOurs(member.subject), who);
+    // a subject that does not exist, or is another partner's (or no partner's) member, is refused as not found
+    if (member && req.subject && key.subject_partner_id !== key.partner_id) throw await refuse(req, ip, notOurs(req.subject), who);
     await touch(key.id);
     return { partnerId: key.partner_id, apiKeyId: key.id };
   };
