@@ -10,6 +10,7 @@
  *
  * Run: node --import tsx bench/fixed-rate-load.ts '<json options>'   (see LoadOptions)
  */
+import fs from 'node:fs';
 import http from 'node:http';
 
 export interface LoadOptions {
@@ -21,6 +22,8 @@ export interface LoadOptions {
   durationMs: number;
   warmupRequests?: number;
   maxInFlight?: number;
+  /** A file to write one line per request to: its due time (ms from the start), latency (ms) and HTTP status. */
+  traceFile?: string;
 }
 
 export interface LoadResult {
@@ -65,6 +68,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   for (let i = 0; i < (o.warmupRequests ?? 20); i++) await post(url, o.headers, bodyFor(o.body, -1 - i));
   const total = Math.round((o.rate * o.durationMs) / 1000);
   const latencies: number[] = [];
+  const trace: string[] = [];
   const statuses: Record<string, number> = {};
   let inFlight = 0;
   let dropped = 0;
@@ -85,6 +89,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       post(url, o.headers, bodyFor(o.body, i)).then((status) => {
         inFlight--;
         latencies.push(performance.now() - due);
+        if (o.traceFile) trace.push(`${(due - start).toFixed(1)} ${(performance.now() - due).toFixed(1)} ${status}`);
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status >= 200 && status < 300) ok++;
         else failed++;
@@ -95,6 +100,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const elapsed = performance.now() - start;
   latencies.sort((a, b) => a - b);
   agent.destroy();
+  if (o.traceFile) fs.writeFileSync(o.traceFile, trace.join('\n') + '\n');
   return {
     sent: total - dropped,
     ok,
