@@ -5,6 +5,8 @@ import { freshBizno, startTestSystem, type TestSystem } from '../support/test-sy
 import { rest } from '../support/http.ts';
 import { onboard, type Onboarded } from '../support/onboard.ts';
 import { waitFor } from '../support/wait-for.ts';
+import { sql } from 'kysely';
+import { authenticateSubscription } from '../../src/modules/subscriptions/authenticate-subscription.ts';
 
 let sys: TestSystem;
 before(async () => {
@@ -175,5 +177,29 @@ describe('REST documents', () => {
     assert.equal((await rest(sys.url, 'POST', url, { document: invoice() }, h)).status, 201, 'drafts are not metered');
     const issued = await rest(sys.url, 'GET', `${url}?procState=S`, undefined, h);
     assert.equal(issued.body.data.length, 2);
+  });
+
+  test('a subscription with no limited unit issues without the limit check; a limit set later applies from the next call', async () => {
+    const op = { authorization: `Bearer ${sys.operatorToken}` };
+    const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: '발행 무제한', meteredItem: 'tax_invoice_issued', limitPerPeriod: 0 }, op);
+    const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '무제한', unitIds: [unit.body.id] }, op);
+    const s = await onboard(sys.url);
+    const sub = await rest(sys.url, 'POST', '/v1/subscriptions', { bizno: s.bizno, loginId: s.id, password: s.pwd, packageId: pack.body.id, unitIds: [unit.body.id], amount: 0, vat: 0, totalAmount: 0 });
+    const key = await rest(sys.url, 'POST', '/v1/auth/service-key', { bizno: s.bizno, loginId: s.id, password: s.pwd, subscriptionId: sub.body.subscriptionId });
+    const subscriptionId = Number(sub.body.subscriptionId);
+    const h = { 'x-svc-key': key.body.serviceKey };
+    const url = `/v1/subscriptions/${subscriptionId}/documents`;
+    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, key.body.serviceKey)).unitLimited, false);
+    for (let i = 0; i < 3; i++) assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201);
+    await sql`UPDATE service_units SET limit_per_period = 4 WHERE id = ${unit.body.id}`.execute(sys.ctx.db);
+    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, key.body.serviceKey)).unitLimited, true);
+    assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201, 'the fourth of 4');
+    const fifth = await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h);
+    assert.equal(fifth.status, 429, JSON.stringify(fifth.body));
+    const draft = await rest(sys.url, 'POST', url, { document: invoice() }, h);
+    const issueDraft = await rest(sys.url, 'PUT', `${url}/${draft.body.dockey}`, { issue: true, document: invoice() }, h);
+    assert.equal(issueDraft.status, 429, 'a draft issued by its update is limited too');
+    const issued = await rest(sys.url, 'GET', `${url}?procState=S`, undefined, h);
+    assert.equal(issued.body.data.length, 4);
   });
 });

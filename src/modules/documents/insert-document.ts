@@ -74,7 +74,7 @@ function writeDocument(ctx: Ctx, tenant: Tenant, req: WriteDocumentRequest, subk
     // Two concurrent inserts with one subkey: documents_subkey_uq lets one win. ON CONFLICT DO NOTHING (not a
     // caught 23505) keeps the transaction usable — it may be the caller's (Idempotency-Key joins it), and on
     // PostgreSQL a failed statement would abort it — so the loser can read the winner and answer with it.
-    const row = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc) }, { issue: req.issue, now, skipLiveSubkey: true });
+    const row = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey: subkey ?? null, ...documentColumns(doc) }, { issue: req.issue, now, skipLiveSubkey: true, unitLimited: tenant.unitLimited });
     if (!row) {
       // READ COMMITTED: this statement sees the winner the insert waited for
       const prior = subkey ? await findLiveBySubkey(tx, tenant.subscriptionId, subkey) : undefined;

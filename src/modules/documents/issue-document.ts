@@ -43,12 +43,20 @@ export function mailJob(config: { channel: string }) {
 const ISSUE_ID_OF_S = sql<string | null>`(SELECT issue_id FROM s)`;
 
 /**
+ * The unit limit of an issue (usage-limits.ts: its read, and the per-subscription lock when a unit has a limit), unless
+ * the subscription had no limited unit when the caller was authenticated (Tenant.unitLimited false).
+ */
+async function checkUnitLimit(tx: Tx, subscriptionId: number, unitLimited: boolean | undefined, now: Date): Promise<void> {
+  if (unitLimited !== false) await assertUsageLimit(tx, subscriptionId, ISSUED_METERED_ITEM, 1, now);
+}
+
+/**
  * Issue a document already written as a draft (update-document.ts: a draft issued by its update): the unit limit,
  * then the UPDATE marking it issued with the approval number it takes, then what every issue writes (recordIssued).
  */
-export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput): Promise<DocumentRow> {
+export async function issueInTransaction(ctx: Ctx, tx: Tx, row: DocumentRow, doc: DocumentInput, opts: { unitLimited?: boolean } = {}): Promise<DocumentRow> {
   const now = ctx.clock.now();
-  await assertUsageLimit(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
+  await checkUnitLimit(tx, row.subscription_id, opts.unitLimited, now);
   const update = tx.updateTable('documents').set({ ...issuedColumns(ISSUE_ID_OF_S, doc, now), updated_at: now }).where('id', '=', row.id).returningAll();
   const { rows } = await sql<DocumentRow>`
     WITH s AS (${nextIssueIdInsert(ctx.config.ntsIssuerCode, doc.writeDate)}),
@@ -105,6 +113,7 @@ function mailRecipient(doc: DocumentInput): string | undefined {
  * the limit checked first; the row is inserted issued, written once. The approval number it takes, the row and its
  * entry in the subscription's own sales ledger (doclstmst; every document a subscription writes is in it) in one
  * statement, a data-modifying CTE; then what every issue writes (recordIssued).
+ * `unitLimited`: the caller's Tenant.unitLimited (false skips the unit-limit check).
  * `skipLiveSubkey`: ON CONFLICT DO NOTHING on the live subkey (documents_subkey_uq) — when a concurrent insert won,
  * nothing is written, the number the statement took is given back (gap-free), and the answer is undefined.
  */
@@ -113,11 +122,11 @@ export async function insertNewDocument(
   tx: Tx,
   doc: DocumentInput,
   row: Omit<Insertable<DocumentsTable>, 'created_at' | 'updated_at' | keyof IssuedColumns>,
-  opts: { issue: boolean; now: Date; skipLiveSubkey?: boolean },
+  opts: { issue: boolean; now: Date; skipLiveSubkey?: boolean; unitLimited?: boolean },
 ): Promise<DocumentRow | undefined> {
   const { now } = opts;
   // issuing: the unit limit first, then the approval number, taken by the INSERT itself (the lock order above)
-  if (opts.issue) await assertUsageLimit(tx, row.subscription_id, ISSUED_METERED_ITEM, 1, now);
+  if (opts.issue) await checkUnitLimit(tx, row.subscription_id, opts.unitLimited, now);
   const issued = opts.issue ? issuedColumns(ISSUE_ID_OF_S, doc, now) : undefined;
   let insert = tx.insertInto('documents').values({ ...row, ...issued, created_at: now, updated_at: now });
   if (opts.skipLiveSubkey) insert = insert.onConflict((oc) => oc.columns(['subscription_id', 'subkey']).where('subkey', 'is not', null).where('doc_state', '<>', sql.lit('D')).doNothing());

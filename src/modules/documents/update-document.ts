@@ -78,7 +78,7 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
         .where('id', '=', locked.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      const document = req.issue ? await issueInTransaction(ctx, tx, row, doc) : row;
+      const document = req.issue ? await issueInTransaction(ctx, tx, row, doc, { unitLimited: tenant.unitLimited }) : row;
       return { document, created: false };
     }
     const replaced = await tx
@@ -87,7 +87,7 @@ export async function updateDocument(ctx: Ctx, tenant: Tenant, dockey: string, r
       .where('id', '=', locked.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    const document = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc) }, { issue: req.issue, now });
+    const document = await insertNewDocument(ctx, tx, doc, { subscription_id: tenant.subscriptionId, dockey: newDockey(), subkey, doc_state: 'U', replaces_id: locked.id, ...documentColumns(doc) }, { issue: req.issue, now, unitLimited: tenant.unitLimited });
     if (!document) throw new Error(`update: the replacement of ${locked.dockey} was not inserted`);
     ctx.log.info({ sinchno: tenant.subscriptionId, old: locked.dockey, dockey: document.dockey }, 'issued document replaced');
     return { document, created: true, replaced };

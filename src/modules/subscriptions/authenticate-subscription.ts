@@ -3,7 +3,7 @@
  * path id + `X-Svc-Key`) → the subscription (tenant) it acts for. Every document use case receives the
  * result; nothing reaches another subscription's rows. Errors name `subscriptionId` or `serviceKey`.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { AppError, requiredError } from '../../platform/errors.ts';
 import type { MembersTable } from '../../platform/db/schema.ts';
 import type { Ctx } from '../../platform/context.ts';
@@ -21,6 +21,11 @@ export interface Tenant {
    * made by jobs (a batch, a bill), which read it when they need it.
    */
   member?: MemberProfileRow;
+  /**
+   * false: none of the subscription's units had a usage limit (its own, or its partner's contract price of it) when
+   * the caller was authenticated, so an issue needs no limit check (documents/issue-document.ts). Absent: unknown.
+   */
+  unitLimited?: boolean;
 }
 
 /** The columns of the member a document write fills its issuer from (documents/prepare-document.ts). */
@@ -36,12 +41,20 @@ export async function authenticateSubscription(ctx: Ctx, subscriptionId: number 
   // REST passes a JSON number: 1e20 is an "integer" to the schema but overflows bigint in SQL
   const sinchno = parseSubscriptionId(subscriptionId, 'subscriptionId');
   if (!svcKey) throw requiredError('serviceKey');
-  // the subscription with its member: the partner that owns it, and the member's profile (one query)
+  // the subscription with its member: the partner that owns it, the member's profile, and whether any of its units has
+  // a limit (any item, any validity: a unit limited only later or for another item just costs the issue its check)
   const sub = await ctx.db
     .selectFrom('subscriptions as s')
     .innerJoin('members as m', 'm.id', 's.member_id')
     .select(['s.id', 's.member_id', 's.package_id', 's.state', 's.svc_key_hash', 's.start_date', 's.end_date', 'm.partner_id'])
     .select(MEMBER_PROFILE_COLUMNS.map((c) => `m.${c}` as const))
+    .select(
+      sql<boolean>`EXISTS (
+        SELECT 1 FROM subscription_units su JOIN service_units u ON u.id = su.unit_id
+         WHERE su.subscription_id = s.id
+           AND (u.limit_per_period > 0
+                OR EXISTS (SELECT 1 FROM partner_unit_prices p WHERE p.partner_id = m.partner_id AND p.unit_id = u.id AND p.limit_per_period > 0)))`.as('unit_limited'),
+    )
     .where('s.id', '=', sinchno)
     .executeTakeFirst();
   if (!sub) throw new AppError('subscription_not_found', `신청번호 ${sinchno}이(가) 없습니다 (no such subscription)`, { field: 'subscriptionId' });
@@ -56,5 +69,5 @@ export async function authenticateSubscription(ctx: Ctx, subscriptionId: number 
   const inactive = subscriptionInactiveError(sub, ctx.clock.now());
   if (inactive) throw inactive;
   const member = Object.fromEntries(MEMBER_PROFILE_COLUMNS.map((c) => [c, sub[c]])) as MemberProfileRow;
-  return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id, member };
+  return { subscriptionId: sub.id, memberId: sub.member_id, packageId: sub.package_id, member, unitLimited: sub.unit_limited };
 }
