@@ -12,6 +12,7 @@
  * Run: npm run build && node --import tsx bench/issue-latency.bench.ts
  *      DATABASE_URL=postgres://postgres@127.0.0.1:5432/<scratch db> node --import tsx bench/issue-latency.bench.ts
  *      BENCH_RATES=50,100,200 BENCH_RATE_SECONDS=10 BENCH_CPU_PROF=/tmp/prof-dir …   (server under node --cpu-prof)
+ *      BENCH_IDLE_SECONDS=15 …   (the server idles before each rate after the first: a burst after a quiet spell)
  *      BENCH_LOCK_SAMPLES=1 DATABASE_URL=…   (PostgreSQL: backends waiting on a lock, sampled every 10 ms)
  *      BENCH_LOAD_TRACE=/tmp/trace-dir …   (each request's due time, latency and status, one file per rate)
  *      BENCH_MAIL=off …   (HANBILL_ROLES=api: the mail is queued, never sent — the request path alone)
@@ -31,6 +32,8 @@ import pg from 'pg';
 const databaseUrl = process.env['DATABASE_URL'] || undefined;
 const rates = (process.env['BENCH_RATES'] ?? '50,100,200').split(',').map(Number);
 const seconds = Number(process.env['BENCH_RATE_SECONDS'] ?? 10);
+/** BENCH_IDLE_SECONDS: the server idles this long before each rate after the first (a burst after a quiet spell). */
+const idleSeconds = Number(process.env['BENCH_IDLE_SECONDS'] ?? 0);
 const goalP99 = 15;
 const engine = databaseUrl ? `PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})` : 'PGlite (embedded)';
 const mailPdf = process.env['HANBILL_MAIL_PDF'] ?? 'on';
@@ -94,6 +97,10 @@ try {
     return Number(r['total']);
   };
   for (const rate of rates) {
+    if (idleSeconds > 0 && results.length > 0) {
+      log(`idle for ${idleSeconds} s`);
+      await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    }
     log(`${rate} requests/s for ${seconds} s`);
     const cpu0 = processCpuMs(server.child.pid!);
     const locks = databaseUrl && lockSamples ? sampleLockWaiters(databaseUrl) : undefined;

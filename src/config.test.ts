@@ -30,6 +30,13 @@ test('production mode needs the master key and operator token', () => {
   assert.deepEqual([...c.roles], ['worker']);
 });
 
+test('DATABASE_POOL_IDLE_SECONDS: 300 by default, 0 keeps idle connections for good; a bad value is reported', () => {
+  assert.equal(loadConfig({}).databasePoolIdleSeconds, 300);
+  assert.equal(loadConfig({ DATABASE_POOL_IDLE_SECONDS: '0' }).databasePoolIdleSeconds, 0);
+  assert.equal(loadConfig({ DATABASE_POOL_IDLE_SECONDS: '10' }).databasePoolIdleSeconds, 10);
+  assert.throws(() => loadConfig({ DATABASE_POOL_IDLE_SECONDS: 'soon' }), /DATABASE_POOL_IDLE_SECONDS: expected an integer from 0 to 86400/);
+});
+
 test('HOST defaults to loopback (127.0.0.1): the embedded default is not reachable from the network unless HOST says so', () => {
   assert.equal(loadConfig({}).host, '127.0.0.1');
   assert.equal(loadConfig({ HOST: '0.0.0.0' }).host, '0.0.0.0');

@@ -8,5 +8,5 @@ import type { DatabaseTarget } from '../platform/db/database.ts';
 
 export function databaseTarget(config: Config): DatabaseTarget {
   const preparedStatements = config.databasePreparedStatements;
-  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, preparedStatements } : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata'), preparedStatements };
+  return config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, preparedStatements, idleSeconds: config.databasePoolIdleSeconds } : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pgdata'), preparedStatements };
 }

@@ -25,12 +25,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** `preparedStatements` (default true): the repeated queries as named prepared statements (prepared-statements.ts). */
-export type DatabaseTarget = ({ kind: 'postgres'; url: string; max?: number } | { kind: 'pglite'; dataDir: string | undefined }) & { preparedStatements?: boolean };
+/**
+ * `preparedStatements` (default true): the repeated queries as named prepared statements (prepared-statements.ts).
+ * `idleSeconds` (PostgreSQL, default 300; 0: never): how long a pooled connection may stay idle before it is closed.
+ */
+export type DatabaseTarget = ({ kind: 'postgres'; url: string; max?: number; idleSeconds?: number } | { kind: 'pglite'; dataDir: string | undefined }) & { preparedStatements?: boolean };
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.max ?? 10 });
+    // idle connections kept for minutes, not pg-pool's 10 s: a connection opened again costs PostgreSQL a backend and
+    // every statement it prepares afresh, which made each burst after a quiet spell as slow as the first after a start
+    const pool = new pg.Pool({ connectionString: target.url, max: target.max ?? 10, idleTimeoutMillis: (target.idleSeconds ?? 300) * 1000 });
     // A connection the server ends while it is checked out but between queries (a PostgreSQL restart,
     // pg_terminate_backend, a transaction waiting on SMTP) emits 'error' on its client, and the pool listens only
     // while a client is idle: unheard, that event ended the process (test/e2e/faults-infrastructure.test.ts). The
