@@ -160,15 +160,20 @@ describe('REST documents', () => {
     assert.deepEqual(outbox.map((o) => o.state), ['failed']);
   });
 
-  test('usage limit of a unit: the issue beyond it is refused (429 / 2007) and counts nothing', async () => {
+  /** A new member's subscription to a package of one new unit metering issues with `limitPerPeriod` (0: none). */
+  async function subscriptionOnUnit(limitPerPeriod: number) {
     const op = { authorization: `Bearer ${sys.operatorToken}` };
-    const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: '발행 2건', meteredItem: 'tax_invoice_issued', limitPerPeriod: 2 }, op);
-    const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '소량', unitIds: [unit.body.id] }, op);
+    const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: `발행 ${limitPerPeriod || '무제한'}`, meteredItem: 'tax_invoice_issued', limitPerPeriod }, op);
+    const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '발행 단위', unitIds: [unit.body.id] }, op);
     const s = await onboard(sys.url);
     const sub = await rest(sys.url, 'POST', '/v1/subscriptions', { bizno: s.bizno, loginId: s.id, password: s.pwd, packageId: pack.body.id, unitIds: [unit.body.id], amount: 0, vat: 0, totalAmount: 0 });
     const key = await rest(sys.url, 'POST', '/v1/auth/service-key', { bizno: s.bizno, loginId: s.id, password: s.pwd, subscriptionId: sub.body.subscriptionId });
-    const h = { 'x-svc-key': key.body.serviceKey };
-    const url = `/v1/subscriptions/${sub.body.subscriptionId}/documents`;
+    const subscriptionId = Number(sub.body.subscriptionId);
+    return { unitId: Number(unit.body.id), subscriptionId, svcKey: String(key.body.serviceKey), h: { 'x-svc-key': String(key.body.serviceKey) }, url: `/v1/subscriptions/${subscriptionId}/documents` };
+  }
+
+  test('usage limit of a unit: the issue beyond it is refused (429 / 2007) and counts nothing', async () => {
+    const { h, url } = await subscriptionOnUnit(2);
     assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201);
     assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201);
     const third = await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h);
@@ -180,19 +185,11 @@ describe('REST documents', () => {
   });
 
   test('a subscription with no limited unit issues without the limit check; a limit set later applies from the next call', async () => {
-    const op = { authorization: `Bearer ${sys.operatorToken}` };
-    const unit = await rest(sys.url, 'POST', '/v1/catalog/units', { name: '발행 무제한', meteredItem: 'tax_invoice_issued', limitPerPeriod: 0 }, op);
-    const pack = await rest(sys.url, 'POST', '/v1/catalog/packages', { name: '무제한', unitIds: [unit.body.id] }, op);
-    const s = await onboard(sys.url);
-    const sub = await rest(sys.url, 'POST', '/v1/subscriptions', { bizno: s.bizno, loginId: s.id, password: s.pwd, packageId: pack.body.id, unitIds: [unit.body.id], amount: 0, vat: 0, totalAmount: 0 });
-    const key = await rest(sys.url, 'POST', '/v1/auth/service-key', { bizno: s.bizno, loginId: s.id, password: s.pwd, subscriptionId: sub.body.subscriptionId });
-    const subscriptionId = Number(sub.body.subscriptionId);
-    const h = { 'x-svc-key': key.body.serviceKey };
-    const url = `/v1/subscriptions/${subscriptionId}/documents`;
-    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, key.body.serviceKey)).unitLimited, false);
+    const { unitId, subscriptionId, svcKey, h, url } = await subscriptionOnUnit(0);
+    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, svcKey)).unitLimited, false);
     for (let i = 0; i < 3; i++) assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201);
-    await sql`UPDATE service_units SET limit_per_period = 4 WHERE id = ${unit.body.id}`.execute(sys.ctx.db);
-    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, key.body.serviceKey)).unitLimited, true);
+    await sql`UPDATE service_units SET limit_per_period = 4 WHERE id = ${unitId}`.execute(sys.ctx.db);
+    assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, svcKey)).unitLimited, true);
     assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201, 'the fourth of 4');
     const fifth = await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h);
     assert.equal(fifth.status, 429, JSON.stringify(fifth.body));
