@@ -58,7 +58,7 @@ export async function enqueueJob(db: Db | Tx, queue: string, payload: Record<str
     })
     .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
     .execute();
-  afterCommit(db, () => wakeWorkers(new Map([[queue, 1]])));
+  wakeAfterCommit(db, queue, 1);
 }
 
 /** Several jobs in one multi-row INSERT (a bulk write's mails); each as `enqueueJob` would write it. */
