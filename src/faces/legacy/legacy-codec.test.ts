@@ -153,6 +153,8 @@ test('XML answer is byte for byte the xmlbuilder2 answer, in UTF-8 and CP949 (te
     { code: '0000', msg: 'ok', list: { rows: [{}] } },
     { code: '0000', msg: 'ok', list: { total: NASTY.length, page: 2, rows: NASTY.map((v, i) => ({ dockey: `k${i}`, name: v, amt: i * 1000, empty: '', flag: i % 2 === 0 })) } },
     ...NASTY.map((v) => ({ code: '0000', msg: v, fields: { value: v } })),
+    // ≈ 500 KB: written and encoded in many pieces (ENCODED_PIECE), the same bytes as one string
+    { code: '0000', msg: '정상', list: { total: 2000, page: 1, rows: Array.from({ length: 2000 }, (_, i) => ({ dockey: `k${i}`, name: NASTY[i % NASTY.length]!, buyer: `구매자 ${i} ㈜`, amt: i })) } },
   ];
   for (const a of answers) {
     for (const cs of ['utf-8', 'euc-kr'] as const) {

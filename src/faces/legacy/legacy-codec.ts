@@ -202,7 +202,21 @@ const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;',
 /** `<name>text</name>`; an element is empty-tagged (`<list/>`) only when it has no text node at all. */
 const element = (name: string, value: string): string => `<${name}>${legacyXmlText(value)}</${name}>`;
 
+/**
+ * The answer is encoded in pieces of about ENCODED_PIECE characters as it is written, not as one string at the end:
+ * a string built by `+=` is a tree of every piece until it is encoded, and a 1 MB answer's tree outlived the young
+ * generation (2 MB semi-spaces, bin/hanbill) and was copied into the old one: MULTILIST of 1,000 rows took 57 ms
+ * in place of 33 with V8's default young generation (bench/multilist.bench.ts under the launcher's flags).
+ */
+const ENCODED_PIECE = 32_768;
+
 export function renderLegacyXml(answer: LegacyAnswer, charset: LegacyCharset): Buffer {
+  const pieces: Buffer[] = [];
+  const cp949Runs = new Map<string, Buffer>();
+  const flush = (s: string): string => {
+    pieces.push(charset === 'euc-kr' ? encodeCp949(s, cp949Runs) : Buffer.from(s, 'utf8'));
+    return '';
+  };
   let out = `<?xml version="1.0" encoding="${charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8'}"?><result>`;
   out += element('code', answer.code) + element('msg', answer.msg);
   for (const [k, v] of Object.entries(answer.fields ?? {})) out += element(k, text(v));
@@ -216,11 +230,13 @@ export function renderLegacyXml(answer: LegacyAnswer, charset: LegacyCharset): B
         let r = '';
         for (const k in row) if (Object.hasOwn(row, k)) r += element(k, text(row[k]));
         out += r === '' ? '<row/>' : `<row>${r}</row>`;
+        if (out.length >= ENCODED_PIECE) out = flush(out);
       }
       out += '</list>';
     }
   }
-  return encode(`${out}</result>`, charset);
+  flush(`${out}</result>`);
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
 }
 
 export function renderLegacyJson(answer: LegacyAnswer, charset: LegacyCharset): Buffer {
@@ -242,11 +258,11 @@ function encode(s: string, charset: LegacyCharset): Buffer {
  * `iconv.encode(s, 'cp949')`, byte for byte (legacy-codec.test.ts), faster for answers that are mostly ASCII
  * markup: ASCII is copied as it is (CP949 is ASCII below 0x80) and only runs of other characters go through
  * iconv, each distinct run once (a list repeats its names). A run never splits a surrogate pair. CP949 takes at
- * most 2 bytes per UTF-16 unit (an unencodable character, or a pair, becomes one `?`).
+ * most 2 bytes per UTF-16 unit (an unencodable character, or a pair, becomes one `?`). `runs`: the runs already
+ * encoded, kept across the pieces of one answer.
  */
-export function encodeCp949(s: string): Buffer {
+export function encodeCp949(s: string, runs = new Map<string, Buffer>()): Buffer {
   const out = Buffer.allocUnsafe(s.length * 2);
-  const runs = new Map<string, Buffer>();
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
