@@ -12,11 +12,15 @@ export interface LegacyResult {
 
 /** POST a legacy form (UTF-8) and parse the XML answer. */
 export async function legacyPost(base: string, page: string, fields: Record<string, string | number>): Promise<LegacyResult> {
+  return parseLegacyXml(await legacyPostText(base, page, fields));
+}
+
+/** POST a legacy form; the answer's text, not parsed (a bench times the server's answer, not this process's parse). */
+export async function legacyPostText(base: string, page: string, fields: Record<string, string | number>): Promise<string> {
   const body = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
   const res = await fetch(`${base}/${page}`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-  const text = await res.text();
-  return (parser.parse(text) as { result: LegacyResult }).result;
+  return res.text();
 }
 
 /** POST a legacy form encoded in EUC-KR; returns the raw answer bytes and content type. */
