@@ -7,6 +7,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { usePreparedStatements, type PreparedStatementOptions } from '../../src/platform/db/prepared-statements.ts';
+import { pglitePoolConfig } from '../../src/platform/db/pglite-connection.ts';
 
 const url = process.env['TEST_DATABASE_URL'];
 
@@ -18,9 +19,8 @@ async function onePool(options: PreparedStatementOptions | false = {}): Promise<
     pool = new pg.Pool({ connectionString: url, max: 1 });
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
-    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
     const pglite = await PGlite.create();
-    pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
+    pool = new pg.Pool(pglitePoolConfig(pglite) as pg.PoolConfig);
     closeEngine = () => pglite.close();
   }
   if (options !== false) usePreparedStatements(pool, options);

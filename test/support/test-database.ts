@@ -19,10 +19,9 @@ export async function openTestDatabase(): Promise<Database> {
     return database;
   }
   const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const template = await migratedTemplate();
   const pglite = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template)]), ...(await pgliteOptions()) });
-  const database = wrapPglite(pglite, createPgConfig);
+  const database = wrapPglite(pglite);
   await migrate(database.pool); // no-op unless the template is stale
   return database;
 }
@@ -34,9 +33,8 @@ async function migratedTemplate(): Promise<string> {
   const file = path.join(dir, `pglite-template-${hash.digest('hex').slice(0, 16)}.tar.gz`);
   if (fs.existsSync(file)) return file;
   const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const pglite = await PGlite.create(await pgliteOptions());
-  const database = wrapPglite(pglite, createPgConfig);
+  const database = wrapPglite(pglite);
   await migrate(database.pool);
   const dump = await pglite.dumpDataDir('gzip');
   fs.mkdirSync(dir, { recursive: true });

@@ -12,6 +12,7 @@ import type { Extensions, PGlite } from '@electric-sql/pglite';
 import type { DB } from './schema.ts';
 import { markDataDirOpen } from './data-dir-lock.ts';
 import { usePreparedStatements } from './prepared-statements.ts';
+import { pglitePoolConfig } from './pglite-connection.ts';
 
 // int8 (bigint) → number: ids and won amounts stay far below 2^53. numeric stays a string.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -54,13 +55,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   if (target.dataDir) {
     fs.mkdirSync(target.dataDir, { recursive: true });
     if (!fs.existsSync(path.join(target.dataDir, 'PG_VERSION'))) await initPgliteDataDir(target.dataDir);
   }
   const pglite: PGlite = await PGlite.create({ ...(target.dataDir ? { dataDir: target.dataDir } : {}), ...(await pgliteOptions()) });
-  const database = wrapPglite(pglite, createPgConfig, { preparedStatements: target.preparedStatements });
+  const database = wrapPglite(pglite, { preparedStatements: target.preparedStatements });
   if (!target.dataDir) return database;
   // hanbill.pid: who has the folder open (hanbill export refuses a folder a live server holds)
   const forget = markDataDirOpen(target.dataDir);
@@ -97,8 +97,8 @@ async function initPgliteDataDir(dataDir: string): Promise<void> {
 }
 
 /** Wrap an already open PGlite (tests clone a migrated template into memory). */
-export function wrapPglite(pglite: PGlite, createPgConfig: (p: PGlite) => unknown, o: { preparedStatements?: boolean | undefined } = {}): Database {
-  const pool = new pg.Pool(createPgConfig(pglite) as pg.PoolConfig);
+export function wrapPglite(pglite: PGlite, o: { preparedStatements?: boolean | undefined } = {}): Database {
+  const pool = new pg.Pool(pglitePoolConfig(pglite) as pg.PoolConfig);
   if (o.preparedStatements !== false) usePreparedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
