@@ -6,9 +6,12 @@
  * PGlite's own adapter (`@electric-sql/pglite/node-postgres`) has PGlite parse the answer instead, with a parser
  * that copies every field into an ArrayBuffer of its own before decoding it: two thirds of a 1,000-row MULTILIST's
  * row query (44 ms on PGlite against 13 ms on PostgreSQL, `bench/multilist.bench.ts`). pg-protocol decodes a field
- * straight from the answer's buffer. Everything else is what that adapter does: messages run one after another in
- * the order node-postgres sends them, an error is an `errorMessage` event, and `end()` leaves the PGlite (shared,
- * owned by its opener) open.
+ * straight from the answer's buffer. And an extended query's messages (Parse, Bind, Describe, Execute) go to PGlite
+ * in one call with the Sync or Flush that ends them, as they reach a server in one packet, not in one call each
+ * (PGlite runs every message of a call): a REST issue's server CPU on PGlite 4.03-4.08 -> 3.54-3.75 ms
+ * (`bench/issue-cost.bench.ts`). Everything else is what that adapter does: messages run one after another in the
+ * order node-postgres sends them, an error is an `errorMessage` event, and `end()` leaves the PGlite (shared, owned
+ * by its opener) open.
  */
 import { EventEmitter } from 'node:events';
 import type { PGlite } from '@electric-sql/pglite';
@@ -38,7 +41,16 @@ export class PgliteConnection extends EventEmitter {
     });
   }
 
-  #send(message: Buffer): void {
+  /** messages of an extended query not yet sent: they go to PGlite together with the Sync (or Flush) that ends them */
+  #pending: Buffer[] = [];
+
+  #hold(message: Buffer): void {
+    this.#pending.push(message);
+  }
+
+  #send(last: Buffer): void {
+    const message = this.#pending.length === 0 ? last : Buffer.concat([...this.#pending, last]);
+    this.#pending = [];
     this.#queue = this.#queue
       .then(async () => {
         // the callback's bytes are a view of PGlite's memory, valid only during the call: copied, then parsed
@@ -74,19 +86,19 @@ export class PgliteConnection extends EventEmitter {
     this.#send(serialize.query(text));
   }
   parse(query: Parameters<Serialize['parse']>[0]): void {
-    this.#send(serialize.parse(query));
+    this.#hold(serialize.parse(query));
   }
   bind(config: Parameters<Serialize['bind']>[0]): void {
-    this.#send(serialize.bind(config));
+    this.#hold(serialize.bind(config));
   }
   execute(config: Parameters<Serialize['execute']>[0]): void {
-    this.#send(serialize.execute(config));
+    this.#hold(serialize.execute(config));
   }
   describe(msg: Parameters<Serialize['describe']>[0]): void {
-    this.#send(serialize.describe(msg));
+    this.#hold(serialize.describe(msg));
   }
   close(msg: Parameters<Serialize['close']>[0]): void {
-    this.#send(serialize.close(msg));
+    this.#hold(serialize.close(msg));
   }
   flush(): void {
     this.#send(serialize.flush());
