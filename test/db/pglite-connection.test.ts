@@ -64,3 +64,12 @@ test('a simple-protocol query of several statements answers the last one, as nod
   const r = (await pool.query('SELECT 1 AS x; SELECT 2 AS y')) as unknown as pg.QueryResult[];
   assert.deepEqual(r.map((x) => x.rows[0]), [{ x: 1 }, { y: 2 }]);
 });
+
+test('a client ended in the middle of an extended query leaves nothing behind for the next one', async () => {
+  const client = await pool.connect();
+  // a Parse with no Sync after it (what a query interrupted between its messages leaves), then the client is dropped
+  (client as unknown as { connection: { parse(q: { text: string; name: string }): void } }).connection.parse({ text: 'SELEKT 1', name: '' });
+  client.release(true);
+  const { rows } = await pool.query<{ n: number }>('SELECT $1::int AS n', [2]);
+  assert.deepEqual(rows, [{ n: 2 }]);
+});

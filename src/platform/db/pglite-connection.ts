@@ -116,12 +116,21 @@ export class PgliteConnection extends EventEmitter {
     this.#send(serialize.copyFail(msg));
   }
 
-  /** like a socket closing: pg waits for 'end'. The PGlite is shared and owned by its opener: it stays open. */
+  /**
+   * Like a socket closing: pg waits for 'end'. The PGlite is shared and owned by its opener: it stays open. The pool
+   * reuses this connection for its next client, so the ended client's listeners go now (they must not hear the next
+   * client's messages) and 'end' reaches only them, once what was sent before has run: emitted, it reached the next
+   * client too, which took it for its own connection closing ("Connection terminated unexpectedly").
+   */
   end(): void {
-    this.#queue = this.#queue.then(() => this.emit('end'));
-    // the pool reuses this connection for its next client: the ended client's listeners must not hear its messages
+    const onEnd = this.listeners('end');
     for (const event of this.eventNames()) if (event !== 'newListener') this.removeAllListeners(event);
     this.#emitMessage = false;
+    // an ended client's unfinished extended query (no Sync sent) must not ride along with the next client's first one
+    this.#pending = [];
+    this.#queue = this.#queue.then(() => {
+      for (const listener of onEnd) listener.call(this);
+    });
   }
 }
 
