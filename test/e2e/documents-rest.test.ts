@@ -186,17 +186,22 @@ describe('REST documents', () => {
 
   test('a subscription with no limited unit issues without the limit check; a limit set later applies from the next call', async () => {
     const { unitId, subscriptionId, svcKey, h, url } = await subscriptionOnUnit(0);
+    const outcomes = (r: { body: { data: { ok: boolean; error?: { code: string } }[] } }) => r.body.data.map((d) => (d.ok ? 'ok' : d.error!.code));
     assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, svcKey)).unitLimited, false);
     for (let i = 0; i < 3; i++) assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201);
-    await sql`UPDATE service_units SET limit_per_period = 4 WHERE id = ${unitId}`.execute(sys.ctx.db);
+    const bulk = await rest(sys.url, 'POST', `${url}/bulk`, { documents: [{ issue: true, document: invoice() }, { issue: true, document: invoice() }] }, h);
+    assert.deepEqual(outcomes(bulk), ['ok', 'ok']);
+    await sql`UPDATE service_units SET limit_per_period = 6 WHERE id = ${unitId}`.execute(sys.ctx.db);
     assert.equal((await authenticateSubscription(sys.ctx, subscriptionId, svcKey)).unitLimited, true);
-    assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201, 'the fourth of 4');
-    const fifth = await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h);
-    assert.equal(fifth.status, 429, JSON.stringify(fifth.body));
+    assert.equal((await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h)).status, 201, 'the sixth of 6');
+    const seventh = await rest(sys.url, 'POST', url, { issue: true, document: invoice() }, h);
+    assert.equal(seventh.status, 429, JSON.stringify(seventh.body));
     const draft = await rest(sys.url, 'POST', url, { document: invoice() }, h);
     const issueDraft = await rest(sys.url, 'PUT', `${url}/${draft.body.dockey}`, { issue: true, document: invoice() }, h);
     assert.equal(issueDraft.status, 429, 'a draft issued by its update is limited too');
+    const bulkOver = await rest(sys.url, 'POST', `${url}/bulk`, { documents: [{ issue: true, document: invoice() }, { document: invoice() }] }, h);
+    assert.deepEqual(outcomes(bulkOver), ['usage_limit_exceeded', 'ok'], 'a bulk batch is limited too; its draft is not metered');
     const issued = await rest(sys.url, 'GET', `${url}?procState=S`, undefined, h);
-    assert.equal(issued.body.data.length, 4);
+    assert.equal(issued.body.data.length, 6);
   });
 });

@@ -30,13 +30,12 @@ import { toAppError, type AppError } from '../../platform/errors.ts';
 import { sql } from 'kysely';
 import { insertWithJobs } from '../../platform/jobs.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
-import { assertUsageLimit } from '../settlement/usage-limits.ts';
 import { recordUsage } from '../settlement/record-usage.ts';
 import { newDockey } from './document-keys.ts';
 import { prepareDocumentNotice, queueDocumentNotice } from './document-notice.ts';
 import type { DocumentRow } from './document-views.ts';
 import { insertDocument, readSubkey, type WriteDocumentRequest, type WriteDocumentResult } from './insert-document.ts';
-import { ISSUED_METERED_ITEM, issuedColumns, mailJob, type IssuedColumns } from './issue-document.ts';
+import { checkUnitLimit, ISSUED_METERED_ITEM, issuedColumns, mailJob, type IssuedColumns } from './issue-document.ts';
 import { closeIssueIdGaps } from './issue-id.ts';
 import { assignIssueIds, releaseIssueIds } from './issue-serials.ts';
 import type { DocumentInput } from './model.ts';
@@ -153,7 +152,7 @@ async function writeBatch(ctx: Ctx, tx: Tx, tenant: Tenant, plan: Planned[]): Pr
   const issuing = plan.filter((p) => p.issue);
   const issuedOf = new Map<Planned, IssuedColumns>();
   if (issuing.length > 0) {
-    await assertUsageLimit(tx, sub, ISSUED_METERED_ITEM, issuing.length, now);
+    await checkUnitLimit(tx, sub, tenant.unitLimited, now, issuing.length);
     const issueIds = await assignIssueIds(tx, ctx.config.ntsIssuerCode, issuing.map((p) => p.doc.writeDate));
     issuing.forEach((p, k) => issuedOf.set(p, issuedColumns(issueIds[k]!, p.doc, now)));
   }

@@ -43,11 +43,12 @@ export function mailJob(config: { channel: string }) {
 const ISSUE_ID_OF_S = sql<string | null>`(SELECT issue_id FROM s)`;
 
 /**
- * The unit limit of an issue (usage-limits.ts: its read, and the per-subscription lock when a unit has a limit), unless
- * the subscription had no limited unit when the caller was authenticated (Tenant.unitLimited false).
+ * The unit limit of `adding` issues (usage-limits.ts: its read, and the per-subscription lock when a unit has a limit),
+ * unless the subscription had no limited unit when the caller was authenticated (Tenant.unitLimited false). Single
+ * issues here, a bulk batch's issuing items at once (insert-documents-bulk.ts).
  */
-async function checkUnitLimit(tx: Tx, subscriptionId: number, unitLimited: boolean | undefined, now: Date): Promise<void> {
-  if (unitLimited !== false) await assertUsageLimit(tx, subscriptionId, ISSUED_METERED_ITEM, 1, now);
+export async function checkUnitLimit(tx: Tx, subscriptionId: number, unitLimited: boolean | undefined, now: Date, adding = 1): Promise<void> {
+  if (unitLimited !== false) await assertUsageLimit(tx, subscriptionId, ISSUED_METERED_ITEM, adding, now);
 }
 
 /**
