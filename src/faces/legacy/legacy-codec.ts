@@ -214,7 +214,7 @@ export function renderLegacyXml(answer: LegacyAnswer, charset: LegacyCharset): B
   const pieces: Buffer[] = [];
   const cp949Runs = new Map<string, Buffer>();
   const flush = (s: string): string => {
-    pieces.push(charset === 'euc-kr' ? encodeCp949(s, cp949Runs) : Buffer.from(s, 'utf8'));
+    pieces.push(encode(s, charset, cp949Runs));
     return '';
   };
   let out = `<?xml version="1.0" encoding="${charset === 'euc-kr' ? 'EUC-KR' : 'UTF-8'}"?><result>`;
@@ -250,8 +250,9 @@ export function renderLegacyJson(answer: LegacyAnswer, charset: LegacyCharset): 
   return encode(JSON.stringify(out), charset);
 }
 
-function encode(s: string, charset: LegacyCharset): Buffer {
-  return charset === 'euc-kr' ? encodeCp949(s) : Buffer.from(s, 'utf8');
+/** `cp949Runs`: the CP949 runs already encoded, shared by the pieces of one answer (encodeCp949). */
+function encode(s: string, charset: LegacyCharset, cp949Runs?: Map<string, Buffer>): Buffer {
+  return charset === 'euc-kr' ? encodeCp949(s, cp949Runs) : Buffer.from(s, 'utf8');
 }
 
 /**
