@@ -13,7 +13,7 @@ let pool: pg.Pool;
 before(async () => {
   const { PGlite } = await import('@electric-sql/pglite');
   pglite = await PGlite.create();
-  pool = new pg.Pool(pglitePoolConfig(pglite) as pg.PoolConfig);
+  pool = new pg.Pool(pglitePoolConfig(pglite));
   usePreparedStatements(pool);
   await pool.query('CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL, CONSTRAINT t_name_key UNIQUE (name))');
 });

@@ -20,7 +20,7 @@ async function onePool(options: PreparedStatementOptions | false = {}): Promise<
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create();
-    pool = new pg.Pool(pglitePoolConfig(pglite) as pg.PoolConfig);
+    pool = new pg.Pool(pglitePoolConfig(pglite));
     closeEngine = () => pglite.close();
   }
   if (options !== false) usePreparedStatements(pool, options);

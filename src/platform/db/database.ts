@@ -98,7 +98,7 @@ async function initPgliteDataDir(dataDir: string): Promise<void> {
 
 /** Wrap an already open PGlite (tests clone a migrated template into memory). */
 export function wrapPglite(pglite: PGlite, o: { preparedStatements?: boolean | undefined } = {}): Database {
-  const pool = new pg.Pool(pglitePoolConfig(pglite) as pg.PoolConfig);
+  const pool = new pg.Pool(pglitePoolConfig(pglite));
   if (o.preparedStatements !== false) usePreparedStatements(pool);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

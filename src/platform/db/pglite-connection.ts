@@ -14,6 +14,7 @@
  * by its opener) open.
  */
 import { EventEmitter } from 'node:events';
+import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 import { Parser } from 'pg-protocol/dist/parser.js';
@@ -25,6 +26,8 @@ export class PgliteConnection extends EventEmitter {
   readonly #pglite: PGlite;
   #queue: Promise<unknown>;
   #emitMessage = false;
+  /** messages of an extended query not yet sent: they go to PGlite together with the Sync (or Flush) that ends them */
+  #pending: Buffer[] = [];
   /** read by pg's Client.end(), which skips connection.end() without it */
   _connecting = false;
   /** pg's Client.end() destroys the stream while a query is still active */
@@ -40,9 +43,6 @@ export class PgliteConnection extends EventEmitter {
       if (event === 'message') this.#emitMessage = true;
     });
   }
-
-  /** messages of an extended query not yet sent: they go to PGlite together with the Sync (or Flush) that ends them */
-  #pending: Buffer[] = [];
 
   #hold(message: Buffer): void {
     this.#pending.push(message);
@@ -60,7 +60,11 @@ export class PgliteConnection extends EventEmitter {
         const parser = new Parser();
         for (const chunk of chunks) parser.parse(chunk, (m) => this.#emit(m));
       })
-      .catch((err: unknown) => this.emit('error', err));
+      // a failure goes to the client listening now; with none (between a client's end and the next one's connect),
+      // emit would throw here and leave #queue rejected, so every later message of every later client would fail
+      .catch((err: unknown) => {
+        if (this.listenerCount('error') > 0) this.emit('error', err);
+      });
   }
 
   #emit(m: BackendMessage): void {
@@ -134,7 +138,10 @@ export class PgliteConnection extends EventEmitter {
   }
 }
 
-/** node-postgres Pool options for an open PGlite: one connection (PGlite has one session), through PgliteConnection. */
-export function pglitePoolConfig(pglite: PGlite): { connection: PgliteConnection; max: 1 } {
-  return { connection: new PgliteConnection(pglite), max: 1 };
+/**
+ * node-postgres Pool options for an open PGlite: one connection (PGlite has one session), through PgliteConnection.
+ * `connection` is a Client option node-postgres reads but does not declare, hence the cast.
+ */
+export function pglitePoolConfig(pglite: PGlite): pg.PoolConfig {
+  return { connection: new PgliteConnection(pglite), max: 1 } as pg.PoolConfig;
 }
