@@ -128,6 +128,8 @@ export interface CarrierConfig {
   /** Where the carrier pushes reports; undefined = <api URL>/carrier/reports. */
   reportUrl: string | undefined;
   timeoutMs: number;
+  /** First retry delay of a failed send or poll (its job's backoff; doubles, at most 10 minutes). */
+  retryMs: number;
   /** Poll for results this long after a send when no report was pushed (and between polls). */
   pollMs: number;
   /** Period of the delivery sweeper. */
@@ -227,6 +229,7 @@ export const VARIABLES: readonly VariableDoc[] = [
   { name: 'CARRIER_REPORT_SECRET', default: '(unset: random per start, in-process simulator only)', meaning: 'shared HMAC secret of the reports the carrier pushes to /carrier/reports; required with CARRIER_GATEWAY_URL' },
   { name: 'HANBILL_CARRIER_REPORT_URL', default: '<api URL>/carrier/reports', meaning: 'URL the carrier pushes delivery reports to' },
   { name: 'HANBILL_CARRIER_TIMEOUT_MS', default: '10000', meaning: 'time-out of one call to the carrier gateway' },
+  { name: 'HANBILL_CARRIER_RETRY_MS', default: '1000', meaning: 'first retry delay after a failed carrier call, a send or a poll (doubles, at most 10 minutes)' },
   { name: 'HANBILL_CARRIER_POLL_MS', default: '60000', meaning: 'poll the carrier for results this long after a send when no report was pushed (and between polls)' },
   { name: 'HANBILL_CARRIER_SWEEP_MS', default: '60000', meaning: 'period of the delivery sweeper (48-hour rule, lost jobs, daily template dormancy and history purge)' },
   { name: 'HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', default: '48', meaning: 'a message without a result this long after sending fails with HB4800 and is not charged' },
@@ -453,6 +456,7 @@ function carrierConfig(get: (name: string) => string | undefined, int: (name: st
     reportSecret,
     reportUrl,
     timeoutMs: int('HANBILL_CARRIER_TIMEOUT_MS', 10_000, 50, 600_000),
+    retryMs: int('HANBILL_CARRIER_RETRY_MS', 1_000, 10, 3_600_000),
     pollMs: int('HANBILL_CARRIER_POLL_MS', 60_000, 10, 86_400_000),
     sweepMs: int('HANBILL_CARRIER_SWEEP_MS', 60_000, 100, 86_400_000),
     resultTimeoutHours: int('HANBILL_CARRIER_RESULT_TIMEOUT_HOURS', 48, 1, 24 * 30),

@@ -188,6 +188,8 @@ async function startParts(config: Config, opts: StartOptions, started: (() => Pr
         // document batches (≤ 10,000 documents, 100 per job): neither waits behind the other work, nor it behind them
         { queues: Object.keys(documentBatches.handlers), concurrency: database.engine === 'pglite' ? 1 : 2 },
       ],
+      // a failed carrier call (dispatch, poll) is tried again on the carrier's schedule, as a failed NTS call is on the NTS's
+      retryFirstMs: Object.fromEntries(Object.keys(carrier.delivery.handlers).map((q) => [q, config.carrier.retryMs])),
       onError: (job, err) => log.warn({ jobId: job.id, queue: job.queue, attempt: job.attempts, err: String(err) }, 'job failed'),
     });
     workerHasHandlers = Object.keys(handlers).length > 0;

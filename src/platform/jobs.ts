@@ -135,9 +135,12 @@ function wakeWorkers(counts: ReadonlyMap<string, number>): void {
   for (const l of wakeListeners) l(counts);
 }
 
-/** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 10 minutes, with ±20 % jitter. */
-export function retryDelayMs(attempts: number): number {
-  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
+/** The first retry's delay of a queue without one of its own (WorkerOptions.retryFirstMs). */
+const DEFAULT_RETRY_FIRST_MS = 1000;
+
+/** Backoff before attempt n+1: `firstMs` (1 s), then doubling, capped at 10 minutes, with ±20 % jitter. */
+export function retryDelayMs(attempts: number, firstMs = DEFAULT_RETRY_FIRST_MS): number {
+  const base = Math.min(firstMs * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
@@ -167,6 +170,11 @@ export interface WorkerOptions {
    * webhooks, document batches) never yield.
    */
   yieldTo?: Foreground;
+  /**
+   * The first retry's delay per queue (then doubling, at most 10 minutes; 1 s for a queue not named): the work of a
+   * gateway with a retry setting of its own (HANBILL_CARRIER_RETRY_MS) backs off on its schedule.
+   */
+  retryFirstMs?: Readonly<Record<string, number>>;
   /** How long a claimed job is ours before another worker may take it over. */
   leaseMs?: number;
   idlePollMs?: number;
@@ -498,7 +506,7 @@ export class JobWorker {
           state: final ? 'failed' : 'pending',
           locked_until: null,
           last_error: String((err as Error)?.message ?? err).slice(0, 2000),
-          run_at: sql`now() + make_interval(secs => ${retryDelayMs(job.attempts) / 1000})`,
+          run_at: sql`now() + make_interval(secs => ${retryDelayMs(job.attempts, this.opts.retryFirstMs?.[job.queue]) / 1000})`,
           ...(final ? { finished_at: sql`now()` } : {}),
         })
         .where('id', '=', job.id)

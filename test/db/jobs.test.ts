@@ -66,6 +66,28 @@ test('a failing job is retried later, then gives up after max attempts', async (
   assert.equal(calls, 2);
 });
 
+test('retryFirstMs: a queue named there backs off from its own first delay; another queue from 1 s', async () => {
+  const quick = `q_${freshLoginId()}`;
+  const slow = `q_${freshLoginId()}`;
+  await enqueueJob(database.db, quick, {});
+  await enqueueJob(database.db, slow, {});
+  const fail = async () => {
+    throw new Error('gateway down');
+  };
+  const w = new JobWorker(database.db, { handlers: { [quick]: fail, [slow]: fail }, retryFirstMs: { [quick]: 50 } });
+  assert.equal(await w.drain(), 2);
+  const delays = await sql<{ queue: string; ms: number }>`
+    SELECT queue, extract(epoch FROM run_at - now()) * 1000 AS ms FROM jobs WHERE queue IN (${quick}, ${slow})`.execute(database.db);
+  const by = new Map(delays.rows.map((r) => [r.queue, Number(r.ms)]));
+  // 50 ms ± 20 % and 1 s ± 20 %, less the time since the failure was written
+  assert.ok(by.get(quick)! <= 60, `the named queue's first retry within 60 ms: ${by.get(quick)} ms`);
+  assert.ok(by.get(slow)! > 300 && by.get(slow)! <= 1200, `the other queue's first retry after about 1 s: ${by.get(slow)} ms`);
+  // the named queue's retry comes due on its schedule and runs again
+  await waitFor(() => w.drain(), (n) => n === 1, { what: 'the quick queue retried', timeoutMs: 2_000, intervalMs: 20 });
+  const rows = await database.db.selectFrom('jobs').select(['queue', 'attempts', 'run_at']).where('queue', 'in', [quick, slow]).execute();
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r.queue === quick ? 'quick' : 'slow', r.attempts])), { quick: 2, slow: 1 });
+});
+
 test('a job whose worker died (lease expired) is taken over', async () => {
   const queue = `q_${freshLoginId()}`;
   await enqueueJob(database.db, queue, {});

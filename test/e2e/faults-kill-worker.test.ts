@@ -334,7 +334,11 @@ test(`the NTS and carrier simulators failing 30 % of calls, an api and two worke
       NTS_GATEWAY_URL: s['nts']!.url,
       ...carrierEnv(s),
       HANBILL_CARRIER_TIMEOUT_MS: '400',
+      // failed sends and polls retried from 50 ms, as the NTS's calls are (HANBILL_NTS_RETRY_MS): at 1 s doubling, a
+      // batch whose send met six faults in a row waited about a minute for the seventh try (CI, stop 25)
+      HANBILL_CARRIER_RETRY_MS: '50',
       HANBILL_CARRIER_POLL_MS: '500',
+      HANBILL_CARRIER_SWEEP_MS: '2000',
     }),
     {
       nts: () => simChild('nts-sim', ['--result-delay-ms', '50', '--registration-id', '41000001']),
@@ -369,7 +373,14 @@ test(`the NTS and carrier simulators failing 30 % of calls, an api and two worke
     for (const st of states.values()) byCode[`${st.nts_state}:${st.nts_result_code}`] = (byCode[`${st.nts_state}:${st.nts_result_code}`] ?? 0) + 1;
     assert.deepEqual(byCode, { '3:SUC001': FAULT_FILINGS }, 'every filing settled succeeded, once');
     for (const b of bulks) {
-      const row = await waitFor(() => batchRow(sys, b), (r) => r.state === 'done', { timeoutMs: 60_000, intervalMs: 200, what: `bulk ${b.batchId} to be done`, show: (r) => ({ state: r.state, pending: r.pending, success: r.success, failure: r.failure }) });
+      const row = await waitFor(() => batchRow(sys, b), (r) => r.state === 'done', { timeoutMs: 60_000, intervalMs: 200, what: `bulk ${b.batchId} to be done`, show: (r) => ({ state: r.state, pending: r.pending, success: r.success, failure: r.failure }) }).catch(async (err: unknown) => {
+        // what the batch's attempts and jobs were doing, for the reader of a failed run
+        const attempts = await attemptsOf(sys, b);
+        const jobs = await sql<{ queue: string; state: string; attempts: number; run_at: Date; last_error: string | null }>`
+          SELECT queue, state, attempts, run_at, last_error FROM jobs WHERE payload->>'batchId' = ${String(b.batchId)} ORDER BY id`.execute(sys.ctx.db);
+        console.log(`# bulk ${b.batchId} at ${new Date().toISOString()}: attempts ${JSON.stringify(attempts.filter((a) => a.state !== 'delivered').map((a) => ({ id: a.id, state: a.state, sent: a.sent_at })))}; jobs ${JSON.stringify(jobs.rows)}`);
+        throw err;
+      });
       assert.deepEqual([row.success, row.failure], [FAULT_BULK_SIZE, 0], `bulk ${b.batchId}`);
       assert.equal((await attemptsOf(sys, b)).length, FAULT_BULK_SIZE, 'one attempt per recipient: retries reuse it');
       assert.equal((await usageOf(sys, b)).length, FAULT_BULK_SIZE, 'charged once per message');

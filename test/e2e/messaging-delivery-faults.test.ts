@@ -38,6 +38,8 @@ describe('carrier faults', () => {
       HANBILL_CARRIER_SIM_DELAY_MS: '10',
       HANBILL_CARRIER_SIM_FAULTS: 'failRate=0.15,failAfterRate=0.1,timeoutRate=0.05,hangMs=1500,duplicateRate=0.3',
       HANBILL_CARRIER_TIMEOUT_MS: '400',
+      // retries from 50 ms: at 1 s doubling a run of faults on one batch's calls costs a minute of waiting
+      HANBILL_CARRIER_RETRY_MS: '50',
       HANBILL_CARRIER_POLL_MS: '500',
     });
     try {
