@@ -1,10 +1,13 @@
 /**
  * A tiny element tree for building the standard XML: section builders return plain nodes (easy to test
- * and to compose); `serializeXmlTree` turns the tree into text with xmlbuilder2 (namespaces; escaping through
- * `xmlBuilderText`, since xmlbuilder2 alone keeps entity-like text as markup).
+ * and to compose); `serializeXmlTree` turns the tree into text. The compact form (every mail's attachment, every
+ * download) is written directly, in one walk of the tree; the same bytes as xmlbuilder2 writes
+ * (`serializeXmlTreeWithBuilder`: namespaces, escaping through `xmlBuilderText`, since xmlbuilder2 alone keeps
+ * entity-like text as markup), which xml-node.test.ts holds equal. The pretty-printed form, and a tree the direct
+ * writer does not write (a name or root attribute value outside what it checks), go through xmlbuilder2.
  */
 import { create } from 'xmlbuilder2';
-import { xmlBuilderText } from '../../platform/xml-text.ts';
+import { replaceNonXmlCharacters, xmlBuilderText } from '../../platform/xml-text.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -47,10 +50,54 @@ export interface SerializeOptions {
 
 /** `<?xml version="1.0" encoding="UTF-8"?>` + the tree. */
 export function serializeXmlTree(root: XmlNode, opts: SerializeOptions): string {
+  return (!opts.prettyPrint && writeCompact(root, opts)) || serializeXmlTreeWithBuilder(root, opts);
+}
+
+/** `serializeXmlTree` through xmlbuilder2's DOM: the pretty-printed form, and the reference of the direct writer. */
+export function serializeXmlTreeWithBuilder(root: XmlNode, opts: SerializeOptions): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const el = doc.ele(opts.namespace, root.name);
   for (const [ns, qname, value] of opts.attributes ?? []) el.att(ns, qname, xmlBuilderText(value));
   if (root.text !== undefined) el.txt(xmlBuilderText(root.text));
   for (const child of root.children ?? []) append(el, child);
   return doc.end({ prettyPrint: opts.prettyPrint ?? false });
+}
+
+/** Element names the direct writer writes (xmlbuilder2 checks the others, and refuses the bad ones). */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** Root attribute names (a prefix allowed) and values the direct writer writes as they are. */
+const PLAIN_QNAME = /^[A-Za-z_][A-Za-z0-9_.-]*(:[A-Za-z_][A-Za-z0-9_.-]*)?$/;
+const ATTRIBUTE_NEEDS_WORK = /[&<>"\t\n\r]/;
+const TEXT_SPECIALS = /[&<>\r]/g;
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+
+class CompactWriter {
+  out = '<?xml version="1.0" encoding="UTF-8"?>';
+
+  /** false: a name the writer does not write (the caller falls back to xmlbuilder2). */
+  element(node: XmlNode, attributes = ''): boolean {
+    if (!PLAIN_NAME.test(node.name)) return false;
+    const children = node.children;
+    if (node.text === undefined && (children === undefined || children.length === 0)) {
+      this.out += `<${node.name}${attributes}/>`;
+      return true;
+    }
+    this.out += `<${node.name}${attributes}>`;
+    // as xmlbuilder2 writes xmlBuilderText's output: every & escaped, < and > too, CR as &#13;, non-XML characters U+FFFD
+    if (node.text !== undefined) this.out += replaceNonXmlCharacters(node.text).replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!);
+    if (children) for (const child of children) if (!this.element(child)) return false;
+    this.out += `</${node.name}>`;
+    return true;
+  }
+}
+
+/** The compact form written directly, or undefined for a tree outside what the writer checks. */
+function writeCompact(root: XmlNode, opts: SerializeOptions): string | undefined {
+  let attributes = '';
+  for (const [name, value] of [['xmlns', opts.namespace] as const, ...(opts.attributes ?? []).map(([, qname, v]) => [qname, v] as const)]) {
+    if (!PLAIN_QNAME.test(name) || ATTRIBUTE_NEEDS_WORK.test(value) || replaceNonXmlCharacters(value) !== value) return undefined;
+    attributes += ` ${name}="${value}"`;
+  }
+  const writer = new CompactWriter();
+  return writer.element(root, attributes) ? writer.out : undefined;
 }

@@ -11,7 +11,7 @@ import { buildStandardXml, standardXmlTree, writtenStandardXml, type StandardXml
 import { TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION, XSI_NAMESPACE } from '../documents/standard-xml-namespace.ts';
 import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTaxInvoice } from '../documents/sample-documents.ts';
 import { validateDocument } from '../documents/validate-document.ts';
-import { serializeXmlTree, type XmlNode } from '../documents/xml-node.ts';
+import { serializeXmlTreeWithBuilder, type XmlNode } from '../documents/xml-node.ts';
 import type { DocumentInput } from '../documents/model.ts';
 import { loadNpkiPrivateKey } from './npki-private-key.ts';
 import { computeTaxInvoiceSignature, signTaxInvoice, verifyTaxInvoice } from './tax-invoice-signature.ts';
@@ -163,7 +163,7 @@ function treeInvoice(children: XmlNode[]): { written: WrittenTaxInvoice; seriali
   const root: XmlNode = { name: 'TaxInvoice', children };
   return {
     written: { root, namespace: TAX_INVOICE_NAMESPACE, namespaces: [['xsi', XSI_NAMESPACE]], attributes: [['xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION]] },
-    serialized: serializeXmlTree(root, { namespace: TAX_INVOICE_NAMESPACE, attributes: ROOT_ATTRIBUTES }),
+    serialized: serializeXmlTreeWithBuilder(root, { namespace: TAX_INVOICE_NAMESPACE, attributes: ROOT_ATTRIBUTES }),
   };
 }
 
