@@ -65,6 +65,14 @@ test('what the writer does not write goes to xmlbuilder2: a root attribute needi
   const quoted: SerializeOptions = { namespace: 'urn:x', attributes: [[XSI, 'xsi:schemaLocation', 'a "b" & <c>']] };
   assert.equal(serializeXmlTree(root, quoted), serializeXmlTreeWithBuilder(root, quoted));
   assert.match(serializeXmlTree(root, quoted), /xsi:schemaLocation="a &quot;b&quot; &amp; &lt;c&gt;"/);
+  // a prefixed attribute before its prefix's declaration, or in another namespace: xmlbuilder2 declares a prefix itself
+  for (const attributes of [
+    [[XSI, 'xsi:schemaLocation', 'urn:x a.xsd'], [XMLNS, 'xmlns:xsi', XSI]],
+    [[XMLNS, 'xmlns:xsi', XSI], ['urn:other', 'xsi:schemaLocation', 'urn:x a.xsd']],
+  ] as const) {
+    const o: SerializeOptions = { namespace: 'urn:x', attributes };
+    assert.equal(serializeXmlTree(root, o), serializeXmlTreeWithBuilder(root, o));
+  }
   const bad: XmlNode = { name: 'TaxInvoice', children: [{ name: '1bad', text: 'x' }] };
   assert.throws(() => serializeXmlTreeWithBuilder(bad, OPTS));
   assert.throws(() => serializeXmlTree(bad, OPTS));

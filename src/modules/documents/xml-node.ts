@@ -91,12 +91,28 @@ class CompactWriter {
   }
 }
 
-/** The compact form written directly, or undefined for a tree outside what the writer checks. */
+const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
+
+/** Written as it is: a name and value nothing needs escaping in. */
+const plainAttribute = (name: string, value: string) => PLAIN_QNAME.test(name) && !ATTRIBUTE_NEEDS_WORK.test(value) && replaceNonXmlCharacters(value) === value;
+
+/**
+ * The compact form written directly, or undefined for a tree outside what the writer checks. A root attribute is
+ * written as given only in the order xmlbuilder2 would keep: a prefixed one after its prefix's declaration, in the
+ * same namespace; anything else (where xmlbuilder2 would declare a prefix of its own) goes to xmlbuilder2.
+ */
 function writeCompact(root: XmlNode, opts: SerializeOptions): string | undefined {
-  let attributes = '';
-  for (const [name, value] of [['xmlns', opts.namespace] as const, ...(opts.attributes ?? []).map(([, qname, v]) => [qname, v] as const)]) {
-    if (!PLAIN_QNAME.test(name) || ATTRIBUTE_NEEDS_WORK.test(value) || replaceNonXmlCharacters(value) !== value) return undefined;
-    attributes += ` ${name}="${value}"`;
+  if (!plainAttribute('xmlns', opts.namespace)) return undefined;
+  let attributes = ` xmlns="${opts.namespace}"`;
+  const declared = new Map<string, string>();
+  for (const [ns, qname, value] of opts.attributes ?? []) {
+    if (!plainAttribute(qname, value)) return undefined;
+    const [prefix, local] = qname.includes(':') ? qname.split(':') : ['', qname];
+    if (prefix === 'xmlns') {
+      if (ns !== XMLNS_URI) return undefined;
+      declared.set(local!, value);
+    } else if (prefix === '' ? ns !== '' : declared.get(prefix!) !== ns) return undefined;
+    attributes += ` ${qname}="${value}"`;
   }
   const writer = new CompactWriter();
   return writer.element(root, attributes) ? writer.out : undefined;
