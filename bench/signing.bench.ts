@@ -11,8 +11,7 @@
 import { constants, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { buildStandardXml, standardXmlTree, TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION, writtenStandardXml, type StandardXmlMeta } from '../src/modules/documents/standard-xml.ts';
-import { XSI_NAMESPACE } from '../src/modules/documents/standard-xml-namespace.ts';
+import { buildStandardXml, STANDARD_XML_ROOT, standardXmlTree, writtenStandardXml, type StandardXmlMeta } from '../src/modules/documents/standard-xml.ts';
 import { serializeXmlTreeWithBuilder } from '../src/modules/documents/xml-node.ts';
 import { sampleTaxInvoice } from '../src/modules/documents/sample-documents.ts';
 import { validateDocument } from '../src/modules/documents/validate-document.ts';
@@ -81,8 +80,7 @@ const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`signing benchmark — Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, one thread; load average ${load()}\n`);
 
 /** The standard XML through xmlbuilder2's DOM, as buildStandardXml wrote it before its direct writer (xml-node.ts). */
-const ROOT_ATTRIBUTES = [['http://www.w3.org/2000/xmlns/', 'xmlns:xsi', XSI_NAMESPACE], [XSI_NAMESPACE, 'xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION]] as const;
-const builderXml = (doc: DocumentInput) => serializeXmlTreeWithBuilder(standardXmlTree(doc, meta), { namespace: TAX_INVOICE_NAMESPACE, attributes: ROOT_ATTRIBUTES });
+const builderXml = (doc: DocumentInput) => serializeXmlTreeWithBuilder(standardXmlTree(doc, meta), STANDARD_XML_ROOT);
 
 const fmt = (ms: number) => `${ms.toFixed(3).padStart(7)} ms ${(1000 / ms).toFixed(0).padStart(7)}/s`;
 for (const [name, doc] of Object.entries(documents)) {

@@ -11,6 +11,18 @@ export function xmlBuilderText(text: string): string {
   return replaceNonXmlCharacters(text).replace(/&/g, '&amp;').replace(/\r/g, '&#13;');
 }
 
+/**
+ * Text content as xmlbuilder2 writes what `xmlBuilderText` gives it: `&` `<` `>` escaped, CR as `&#13;` (the text
+ * already free of characters XML cannot carry: replaceNonXmlCharacters). The writers that produce xmlbuilder2's
+ * bytes without it (documents/xml-node.ts, signing/written-tax-invoice.ts) escape with this.
+ */
+export function escapeXmlText(text: string): string {
+  return text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!);
+}
+
+const TEXT_SPECIALS = /[&<>\r]/g;
+const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+
 /** Every character XML 1.0 cannot carry (below) replaced by U+FFFD. */
 export function replaceNonXmlCharacters(text: string): string {
   return text.replace(NOT_XML_CHARACTER, '\uFFFD');

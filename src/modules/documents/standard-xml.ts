@@ -20,7 +20,7 @@ import { PAYMENT_MEAN_CODES, PAYMENT_MEANS, PURPOSE_CODES, type DocumentInput, t
 import { TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION, XSI_NAMESPACE } from './standard-xml-namespace.ts';
 import { businessPartyNode, invoiceePartyNode } from './standard-xml-parties.ts';
 import { typeCodeOf } from './type-code.ts';
-import { group, leaf, required, serializeXmlTree, type XmlNode } from './xml-node.ts';
+import { group, leaf, required, serializeXmlTree, type SerializeOptions, type XmlNode } from './xml-node.ts';
 import type { WrittenTaxInvoice } from '../signing/written-tax-invoice.ts';
 
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
@@ -118,15 +118,17 @@ export function standardXmlTree(doc: DocumentInput, meta: StandardXmlMeta): XmlN
 
 /** The unsigned standard XML of a validated document. */
 export function buildStandardXml(doc: DocumentInput, meta: StandardXmlMeta): string {
-  return serializeXmlTree(standardXmlTree(doc, meta), {
-    namespace: TAX_INVOICE_NAMESPACE,
-    attributes: [
-      [XMLNS_NAMESPACE, 'xmlns:xsi', XSI_NAMESPACE],
-      [XSI_NAMESPACE, 'xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION],
-    ],
-    prettyPrint: meta.prettyPrint ?? false,
-  });
+  return serializeXmlTree(standardXmlTree(doc, meta), { ...STANDARD_XML_ROOT, prettyPrint: meta.prettyPrint ?? false });
 }
+
+/** The root's namespace and attributes of the standard XML, as serializeXmlTree (or serializeXmlTreeWithBuilder) takes them. */
+export const STANDARD_XML_ROOT: SerializeOptions = {
+  namespace: TAX_INVOICE_NAMESPACE,
+  attributes: [
+    [XMLNS_NAMESPACE, 'xmlns:xsi', XSI_NAMESPACE],
+    [XSI_NAMESPACE, 'xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION],
+  ],
+};
 
 /**
  * The same XML as `buildStandardXml` (compact), as the signer's direct writer takes it: the tree and the root's

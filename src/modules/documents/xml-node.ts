@@ -3,11 +3,12 @@
  * and to compose); `serializeXmlTree` turns the tree into text. The compact form (every mail's attachment, every
  * download) is written directly, in one walk of the tree; the same bytes as xmlbuilder2 writes
  * (`serializeXmlTreeWithBuilder`: namespaces, escaping through `xmlBuilderText`, since xmlbuilder2 alone keeps
- * entity-like text as markup), which xml-node.test.ts holds equal. The pretty-printed form, and a tree the direct
- * writer does not write (a name or root attribute value outside what it checks), go through xmlbuilder2.
+ * entity-like text as markup), which xml-node.test.ts holds equal; the XML declaration and the root's open tag are
+ * xmlbuilder2's own. The pretty-printed form, and a tree with an element name the writer does not check, go through
+ * xmlbuilder2.
  */
 import { create } from 'xmlbuilder2';
-import { replaceNonXmlCharacters, xmlBuilderText } from '../../platform/xml-text.ts';
+import { escapeXmlText, replaceNonXmlCharacters, xmlBuilderText } from '../../platform/xml-text.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -65,55 +66,45 @@ export function serializeXmlTreeWithBuilder(root: XmlNode, opts: SerializeOption
 
 /** Element names the direct writer writes (xmlbuilder2 checks the others, and refuses the bad ones). */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-/** Root attribute names (a prefix allowed) and values the direct writer writes as they are. */
-const PLAIN_QNAME = /^[A-Za-z_][A-Za-z0-9_.-]*(:[A-Za-z_][A-Za-z0-9_.-]*)?$/;
-const ATTRIBUTE_NEEDS_WORK = /[&<>"\t\n\r]/;
-const TEXT_SPECIALS = /[&<>\r]/g;
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
 
 class CompactWriter {
-  out = '<?xml version="1.0" encoding="UTF-8"?>';
+  out = '';
 
   /** false: a name the writer does not write (the caller falls back to xmlbuilder2). */
-  element(node: XmlNode, attributes = ''): boolean {
+  element(node: XmlNode, openTag = `<${node.name}>`): boolean {
     if (!PLAIN_NAME.test(node.name)) return false;
     const children = node.children;
     if (node.text === undefined && (children === undefined || children.length === 0)) {
-      this.out += `<${node.name}${attributes}/>`;
+      this.out += `${openTag.slice(0, -1)}/>`;
       return true;
     }
-    this.out += `<${node.name}${attributes}>`;
-    // as xmlbuilder2 writes xmlBuilderText's output: every & escaped, < and > too, CR as &#13;, non-XML characters U+FFFD
-    if (node.text !== undefined) this.out += replaceNonXmlCharacters(node.text).replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!);
+    this.out += openTag;
+    if (node.text !== undefined) this.out += escapeXmlText(replaceNonXmlCharacters(node.text));
     if (children) for (const child of children) if (!this.element(child)) return false;
     this.out += `</${node.name}>`;
     return true;
   }
 }
 
-const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
-
-/** Written as it is: a name and value nothing needs escaping in. */
-const plainAttribute = (name: string, value: string) => PLAIN_QNAME.test(name) && !ATTRIBUTE_NEEDS_WORK.test(value) && replaceNonXmlCharacters(value) === value;
-
 /**
- * The compact form written directly, or undefined for a tree outside what the writer checks. A root attribute is
- * written as given only in the order xmlbuilder2 would keep: a prefixed one after its prefix's declaration, in the
- * same namespace; anything else (where xmlbuilder2 would declare a prefix of its own) goes to xmlbuilder2.
+ * The XML declaration and the root's open tag, as xmlbuilder2 writes them for these options: taken from xmlbuilder2
+ * itself (an empty root, `<R …/>` made `<R …>`), once per root name and options, so the direct writer never writes
+ * namespaces or attributes of its own.
  */
-function writeCompact(root: XmlNode, opts: SerializeOptions): string | undefined {
-  if (!plainAttribute('xmlns', opts.namespace)) return undefined;
-  let attributes = ` xmlns="${opts.namespace}"`;
-  const declared = new Map<string, string>();
-  for (const [ns, qname, value] of opts.attributes ?? []) {
-    if (!plainAttribute(qname, value)) return undefined;
-    const [prefix, local] = qname.includes(':') ? qname.split(':') : ['', qname];
-    if (prefix === 'xmlns') {
-      if (ns !== XMLNS_URI) return undefined;
-      declared.set(local!, value);
-    } else if (prefix === '' ? ns !== '' : declared.get(prefix!) !== ns) return undefined;
-    attributes += ` ${qname}="${value}"`;
+const rootTags = new Map<string, string>();
+function rootOpenTag(name: string, opts: SerializeOptions): string {
+  const key = JSON.stringify([name, opts.namespace, opts.attributes ?? []]);
+  let tag = rootTags.get(key);
+  if (tag === undefined) {
+    tag = `${serializeXmlTreeWithBuilder({ name }, opts).slice(0, -2)}>`;
+    if (rootTags.size < 100) rootTags.set(key, tag);
   }
+  return tag;
+}
+
+/** The compact form written directly, or undefined for a tree with a name outside what the writer checks. */
+function writeCompact(root: XmlNode, opts: SerializeOptions): string | undefined {
+  if (!PLAIN_NAME.test(root.name)) return undefined;
   const writer = new CompactWriter();
-  return writer.element(root, attributes) ? writer.out : undefined;
+  return writer.element(root, rootOpenTag(root.name, opts)) ? writer.out : undefined;
 }

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { AppError } from '../../platform/errors.ts';
-import { buildStandardXml, standardXmlTree, writtenStandardXml, type StandardXmlMeta } from '../documents/standard-xml.ts';
+import { buildStandardXml, STANDARD_XML_ROOT, standardXmlTree, writtenStandardXml, type StandardXmlMeta } from '../documents/standard-xml.ts';
 import { TAX_INVOICE_NAMESPACE, TAX_INVOICE_SCHEMA_LOCATION, XSI_NAMESPACE } from '../documents/standard-xml-namespace.ts';
 import { sampleAmendedInvoice, sampleAmendedTaxInvoice, sampleInvoice, sampleTaxInvoice } from '../documents/sample-documents.ts';
 import { validateDocument } from '../documents/validate-document.ts';
@@ -22,7 +22,6 @@ const FIXTURE = referencePath('npki-test-fixture');
 const { privateKey } = loadNpkiPrivateKey(readFileSync(`${FIXTURE}/signPri.key`), 'Test1234!');
 const certDer = readFileSync(`${FIXTURE}/signCert.der`);
 
-const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 const meta = (extra: Partial<StandardXmlMeta> = {}): StandardXmlMeta => ({
   issueId: '201607184200023800000001',
@@ -154,16 +153,11 @@ test('any text a field accepts gives the same bytes on both paths (property)', (
 
 // --- trees the validator would not let through ----------------------------------------------------
 
-const ROOT_ATTRIBUTES = [
-  [XMLNS_NAMESPACE, 'xmlns:xsi', XSI_NAMESPACE],
-  [XSI_NAMESPACE, 'xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION],
-] as const;
-
 function treeInvoice(children: XmlNode[]): { written: WrittenTaxInvoice; serialized: string } {
   const root: XmlNode = { name: 'TaxInvoice', children };
   return {
     written: { root, namespace: TAX_INVOICE_NAMESPACE, namespaces: [['xsi', XSI_NAMESPACE]], attributes: [['xsi:schemaLocation', TAX_INVOICE_SCHEMA_LOCATION]] },
-    serialized: serializeXmlTreeWithBuilder(root, { namespace: TAX_INVOICE_NAMESPACE, attributes: ROOT_ATTRIBUTES }),
+    serialized: serializeXmlTreeWithBuilder(root, STANDARD_XML_ROOT),
   };
 }
 

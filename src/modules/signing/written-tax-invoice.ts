@@ -17,7 +17,7 @@
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import { AppError } from '../../platform/errors.ts';
-import { replaceNonXmlCharacters } from '../../platform/xml-text.ts';
+import { escapeXmlText, replaceNonXmlCharacters } from '../../platform/xml-text.ts';
 import { DSIG_PREFIX, canonicalSignedInfo } from './nts-signature-profile.ts';
 import { DSIG_NS, EXCHANGED_DOCUMENT_CHILDREN, KEC_NS, TaxInvoiceXmlError } from './tax-invoice-xml.ts';
 import { assertSigningKey, spliceSignature } from './tax-invoice-signature.ts';
@@ -89,7 +89,6 @@ function checkPlainValue(value: string, what: string): void {
 
 const TEXT_NEEDS_WORK = /[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffd-\uffff]/;
 const TEXT_SPECIALS = /[&<>\r]/g;
-const SERIALIZED_SPECIALS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
 const CANONICAL_SPECIALS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 
 /** Both forms of the tree below the root, in one walk. */
@@ -125,7 +124,7 @@ class Writer {
     const text = replaceNonXmlCharacters(raw);
     // xmldom warns on U+FFFD and parseXmlStrict makes every warning fatal: the generic path refuses such text
     if (text.includes('\uFFFD')) throw new TaxInvoiceXmlError('a text holds U+FFFD or a character XML cannot carry');
-    this.xml += text.replace(TEXT_SPECIALS, (c) => SERIALIZED_SPECIALS[c]!);
+    this.xml += escapeXmlText(text);
     if (canonical) this.c14n += text.replace(TEXT_SPECIALS, (c) => CANONICAL_SPECIALS[c]!);
   }
 }
