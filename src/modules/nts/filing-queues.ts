@@ -1,5 +1,6 @@
 /** Job queues of the filing pipeline (per channel) and the retry schedule of NTS calls. */
 import type { Ctx } from '../../platform/context.ts';
+import { retryDelayMs } from '../../platform/jobs.ts';
 
 export interface FilingQueues {
   /** Claims queued filings into submissions of ≤ 100. */
@@ -20,12 +21,9 @@ export function queuesOf(ctx: Ctx): FilingQueues {
   return filingQueues(ctx.config.nts.channel);
 }
 
-const MAX_BACKOFF_MS = 10 * 60 * 1000;
-
-/** base, 2·base, 4·base … capped at 10 minutes, ±20 % jitter. */
+/** base, 2·base, 4·base … capped at 10 minutes, ±20 % jitter: the jobs' backoff (platform/jobs.ts) from `baseMs`. */
 export function backoffMs(baseMs: number, attempt: number): number {
-  const ms = Math.min(baseMs * 2 ** Math.max(0, attempt), MAX_BACKOFF_MS);
-  return Math.round(ms * (0.8 + Math.random() * 0.4));
+  return retryDelayMs(Math.max(0, attempt) + 1, baseMs);
 }
 
 /**
