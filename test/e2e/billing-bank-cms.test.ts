@@ -49,6 +49,11 @@ test('CMS consent is required and recorded masked; debits on the due date succee
   assert.deepEqual([badBank.status, badBank.body.error.field], [400, 'bankCode']);
   const badNo = await p.call('PUT', '/v1/partner/billing/cms', { ...body, accountNo: '12-34' });
   assert.deepEqual([badNo.status, badNo.body.error.field], [400, 'accountNo']);
+  // a lone surrogate or a control character in the free text: refused naming the field, as every text reader does
+  const badHolder = await p.call('PUT', '/v1/partner/billing/cms', { ...body, holder: '파트너\ud800' });
+  assert.deepEqual([badHolder.status, badHolder.body.error.field], [400, 'holder']);
+  const badEvidence = await p.call('PUT', '/v1/partner/billing/cms', { ...body, evidence: 'esign\u0001' });
+  assert.deepEqual([badEvidence.status, badEvidence.body.error.field], [400, 'evidence']);
   const refused = await p.call('PUT', '/v1/partner/billing/cms', { ...body, accountNo: '1111111111' });
   assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.field], [400, 'bank_refused', 'accountNo'], 'the bank does not know the account');
   const rows = await sys.database.pool.query('SELECT 1 FROM billing_accounts WHERE partner_id = $1', [p.partnerId]);

@@ -19,6 +19,7 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
+import { textCharacterProblem } from '../../platform/input.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { findIssuedDocument } from './document-repo.ts';
 import type { DocumentRow } from './document-views.ts';
@@ -37,6 +38,9 @@ export function readReason(reason: unknown, field = 'reason', label = '사유'):
   if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new AppError('field_invalid', '글자여야 합니다 (expected text)', { field });
   const text = (reason ?? '').trim();
   if (text === '') throw new AppError('field_required', `${label}를 입력하세요 (a reason is required)`, { field });
+  // the character rule of every text reader (a lone surrogate reached the event's jsonb and failed there: HTTP 500)
+  const bad = textCharacterProblem(text, true);
+  if (bad) throw new AppError('field_invalid', bad, { field });
   if ([...text].length > MAX_REASON_CHARS) throw new AppError('field_invalid', `최대 ${MAX_REASON_CHARS}자입니다 (at most ${MAX_REASON_CHARS} characters)`, { field });
   return text;
 }

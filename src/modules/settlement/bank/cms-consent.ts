@@ -7,6 +7,7 @@
  */
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError, invalidError, requiredError } from '../../../platform/errors.ts';
+import { textCharacterProblem } from '../../../platform/input.ts';
 import { audit, type Actor } from '../../access/audit-log.ts';
 import { BANK_NAMES, type BankGateway } from './bank-gateway.ts';
 import { bankError, ensureBillingAccount, readBillingAccount, type BillingAccountView } from './billing-account.ts';
@@ -30,6 +31,10 @@ export async function registerCmsConsent(ctx: Ctx, gateway: BankGateway, partner
   if (typeof input.holder !== 'string' || !input.holder.trim() || input.holder.length > 60) throw invalidError('holder', '예금주는 60자 이하입니다 (expected at most 60 characters)');
   if (input.consent !== true) throw new AppError('cms_consent_required', '출금 동의(consent: true)가 있어야 추심을 등록할 수 있습니다 (prior withdrawal consent is required: Electronic Financial Transactions Act §15)', { field: 'consent' });
   if (input.evidence !== undefined && input.evidence !== null && (typeof input.evidence !== 'string' || input.evidence.length > 500)) throw invalidError('evidence', '동의 증빙은 500자 이하의 문자열입니다 (expected a string of at most 500 characters)');
+  for (const field of ['holder', 'evidence'] as const) {
+    const bad = typeof input[field] === 'string' ? textCharacterProblem(input[field], field === 'evidence') : undefined;
+    if (bad) throw invalidError(field, bad);
+  }
   const accountNo = input.accountNo.replace(/-/g, '');
   const holder = input.holder.trim();
   const now = ctx.clock.now();
