@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshLoginId, startTestSystem, type TestSystem } from '../support/test-system.ts';
-import { compileAllSchemas, SchemaCompilations, schemaCompilationsOf } from '../../src/faces/rest/lazy-schema-compilers.ts';
+import { buildDeferredSerializer, compileAllSchemas, SchemaCompilations, schemaCompilationsOf, type RouteSchemaDefinition } from '../../src/faces/rest/lazy-schema-compilers.ts';
+import { buildRestValidator } from '../../src/faces/rest/request-validators.ts';
 
 let sys: TestSystem;
 before(async () => {
@@ -59,4 +60,22 @@ test('a schema that does not compile fails naming its route; a compiled function
   assert.equal(validator(1), true);
   assert.equal(validator('x'), false);
   assert.deepEqual(validator.errors, ['not a number']);
+});
+
+test('without the meta-schema pass, a mistyped keyword still fails its route\'s compilation, naming the route (request and response)', () => {
+  type RouteCompilerFactory = (shared: Record<string, unknown>, options?: unknown) => (route: RouteSchemaDefinition) => unknown;
+  const broken: [RouteSchemaDefinition, RegExp][] = [
+    [{ schema: { type: 'object', properties: { n: { type: 'string', maxLength: '5' } } }, method: 'POST', url: '/v1/broken', httpPart: 'body' }, /POST \/v1\/broken \(body\) does not compile: .*maxLength/],
+    [{ schema: { type: 'object', required: 'n' }, method: 'GET', url: '/v1/broken/:n', httpPart: 'params' }, /GET \/v1\/broken\/:n \(params\) does not compile: .*required/],
+    [{ schema: { type: 'strin' }, method: 'GET', url: '/v1/broken', httpPart: 'querystring' }, /GET \/v1\/broken \(querystring\) does not compile: .*strin/],
+  ];
+  for (const [route, problem] of broken) {
+    const compilations = new SchemaCompilations();
+    (buildRestValidator(compilations) as unknown as RouteCompilerFactory)({})(route);
+    assert.throws(() => compilations.compileAll(), problem);
+  }
+  // the response check (HANBILL_RESPONSE_CHECK) compiles the documented answer with its own ajv instance
+  const compilations = new SchemaCompilations();
+  (buildDeferredSerializer(compilations, () => {}) as unknown as RouteCompilerFactory)({}, {})({ schema: { type: 'object', properties: { n: { type: 'string', minLength: 'x' } } }, method: 'GET', url: '/v1/answer', httpStatus: '200' });
+  assert.throws(() => compilations.compileAll(), /GET \/v1\/answer \(response 200\) does not compile: .*minLength/);
 });

@@ -26,6 +26,16 @@ export interface RouteSchemaDefinition {
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+/**
+ * Every ajv instance of the REST faces skips the meta-schema pass (ajv's `validateSchema`): checking each shared
+ * schema against the JSON Schema meta-schema when an instance is made compiled that meta-schema first, about 0.3 s of
+ * a start's CPU (the response check's instance is made while the server starts; 2026-12-07 night, docs/performance.md).
+ * A mistyped keyword still fails its route's compilation (ajv checks each keyword's value as it compiles:
+ * `maxLength: "5"`, `required: "n"`, `type: "strin"`; test/e2e/start-deferred-schemas.test.ts), and every route's
+ * schemas are compiled by the test suite.
+ */
+export const AJV_WITHOUT_META_SCHEMA_PASS = { validateSchema: false } as const;
+
 /** The pending compilations of one server (every encapsulation context of it). */
 export class SchemaCompilations {
   readonly #pending = new Set<() => unknown>();
@@ -88,7 +98,7 @@ export function buildDeferredSerializer(compilations: SchemaCompilations, check?
     const compile = fastJsonStringify(externalSchemas, options);
     if (!check) return (route: Parameters<typeof compile>[0]) => compilations.defer(route, () => compile(route));
     // the same shared schemas as the serializer; no coercion and nothing removed: the answer is checked as sent
-    const validatorOf = ajvPool(externalSchemas as Parameters<typeof ajvPool>[0], { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } }) as unknown as (
+    const validatorOf = ajvPool(externalSchemas as Parameters<typeof ajvPool>[0], { customOptions: { ...AJV_WITHOUT_META_SCHEMA_PASS, coerceTypes: false, removeAdditional: false, allErrors: false } }) as unknown as (
       route: unknown,
     ) => ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string }[] | null };
     return (route: Parameters<typeof compile>[0]) =>

@@ -11,12 +11,12 @@
  */
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
-import type { RouteSchemaDefinition, SchemaCompilations } from './lazy-schema-compilers.ts';
+import { AJV_WITHOUT_META_SCHEMA_PASS, type RouteSchemaDefinition, type SchemaCompilations } from './lazy-schema-compilers.ts';
 
 type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>;
 
-/** Fastify's defaults, minus what we choose: never strip unknown fields (they are refused), one error. */
-const AJV_OPTIONS = { removeAdditional: false, useDefaults: true, allErrors: false } as const;
+/** Fastify's defaults, minus what we choose: never strip unknown fields (they are refused), one error, no meta-schema pass. */
+const AJV_OPTIONS = { ...AJV_WITHOUT_META_SCHEMA_PASS, removeAdditional: false, useDefaults: true, allErrors: false } as const;
 
 // One pool per coercion mode; each caches its ajv instance by the set of shared schemas.
 const strictPool = AjvCompiler();
