@@ -21,6 +21,13 @@ test('tab and line breaks only in fields declared multi-line', () => {
   assert.equal(optionalString({ name: '\n한빌\n' }, 'name'), '한빌', 'surrounding white space is trimmed, not refused');
 });
 
+test('a number is read as its digits (form fields), or refused where the field takes text only (JSON bodies)', () => {
+  assert.equal(optionalString({ n: 123 }, 'n'), '123');
+  refused(() => optionalString({ n: 123 }, 'n', { textOnly: true }), 'n');
+  refused(() => optionalString({ n: true }, 'n'), 'n');
+  assert.equal(optionalString({ n: ' x ' }, 'n', { textOnly: true }), 'x');
+});
+
 test('list items obey the single-line rule; integers beyond the safe range are refused', () => {
   refused(() => optionalList({ dockeys: 'A,B\u0000' }, 'dockeys'), 'dockeys');
   refused(() => optionalInteger({ id: '9223372036854775808' }, 'id'), 'id');

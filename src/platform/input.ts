@@ -33,12 +33,14 @@ export interface StringOptions {
   expected?: string;
   /** Allow tab and line breaks (free-text notes and reasons); every other text field is single-line. */
   multiline?: boolean;
+  /** Refuse a number too (JSON bodies, whose types are their own); by default a number is read as its digits (form fields). */
+  textOnly?: boolean;
 }
 
 export function optionalString(input: Input, field: string, opts: StringOptions = {}): string | undefined {
   const v = input[field];
   if (!present(v)) return undefined;
-  if (typeof v !== 'string' && typeof v !== 'number') throw invalidError(field, '문자열이어야 합니다 (expected a string)');
+  if (typeof v !== 'string' && (opts.textOnly || typeof v !== 'number')) throw invalidError(field, '문자열이어야 합니다 (expected a string)');
   const s = String(v).trim();
   const bad = textCharacterProblem(s, opts.multiline === true);
   if (bad) throw invalidError(field, bad);

@@ -252,6 +252,10 @@ describe('document.aspx (seed A §6–9, §11)', () => {
     const urlB = await link(String(b['dockey']));
     const noReason = await fetch(urlB.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '' }) });
     assert.equal(noReason.status, 400);
+    // a control character in the reason: refused by the shared text reader, as every reason is (it was stored as sent)
+    const control = await fetch(urlB.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '금액\u0001오류' }) });
+    assert.equal(control.status, 400);
+    assert.equal((await sys.ctx.db.selectFrom('documents').select('proc_state').where('dockey', '=', String(b['dockey'])).executeTakeFirstOrThrow()).proc_state, 'S', 'nothing changed');
     const rej = await fetch(urlB.replace('?t=', '/reject?t='), { method: 'POST', redirect: 'manual', body: new URLSearchParams({ reason: '금액 오류' }) });
     assert.equal(rej.status, 303);
     const rowB = await sys.ctx.db.selectFrom('documents').select(['proc_state', 'reject_reason', 'read_state']).where('dockey', '=', String(b['dockey'])).executeTakeFirstOrThrow();

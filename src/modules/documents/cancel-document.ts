@@ -19,9 +19,9 @@ import { sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
-import { textCharacterProblem } from '../../platform/input.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
 import { findIssuedDocument } from './document-repo.ts';
+import { readReason } from './read-reason.ts';
 import type { DocumentRow } from './document-views.ts';
 import { recordDocumentEvent } from './document-events.ts';
 import { recordEvent } from '../events/record-event.ts';
@@ -30,20 +30,6 @@ import { queueNoticeMail } from './notice-mails.ts';
 import { viewUrl } from './recipient-view.ts';
 import './reverse-tables.ts';
 import '../nts/tables.ts';
-
-export const MAX_REASON_CHARS = 500;
-
-/** A reason (required, ≤ 500 characters), trimmed; `field` names it in the error. */
-export function readReason(reason: unknown, field = 'reason', label = '사유'): string {
-  if (reason !== undefined && reason !== null && typeof reason !== 'string') throw new AppError('field_invalid', '글자여야 합니다 (expected text)', { field });
-  const text = (reason ?? '').trim();
-  if (text === '') throw new AppError('field_required', `${label}를 입력하세요 (a reason is required)`, { field });
-  // the character rule of every text reader (a lone surrogate reached the event's jsonb and failed there: HTTP 500)
-  const bad = textCharacterProblem(text, true);
-  if (bad) throw new AppError('field_invalid', bad, { field });
-  if ([...text].length > MAX_REASON_CHARS) throw new AppError('field_invalid', `최대 ${MAX_REASON_CHARS}자입니다 (at most ${MAX_REASON_CHARS} characters)`, { field });
-  return text;
-}
 
 const won = (n: number) => `${Number(n).toLocaleString('ko-KR')}원`;
 

@@ -10,6 +10,7 @@ import { viewToken, viewTokenMatches } from './document-keys.ts';
 import type { DocumentRow } from './document-views.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { notifySupplierOfResponse } from './notify-supplier.ts';
+import { readOptionalReason } from './read-reason.ts';
 import { EVENT_COLUMNS, eventRows } from '../events/record-event.ts';
 import { documentEvent } from './document-log-events.ts';
 
@@ -67,9 +68,8 @@ export async function respondToDocument(ctx: Ctx, dockey: string, token: string,
  */
 export async function respondToFoundDocument(ctx: Ctx, row: DocumentRow, decision: 'approve' | 'reject', reason: string | undefined, via: 'view' | 'member_web'): Promise<DocumentRow> {
   const dockey = row.dockey;
-  const text = reason?.trim() ?? '';
+  const text = readOptionalReason(reason) ?? '';
   if (decision === 'reject' && text === '') throw new AppError('field_required', '반려 사유를 입력하세요 (a reason is required to reject)', { field: 'reason' });
-  if ([...text].length > 500) throw new AppError('field_invalid', '최대 500자입니다 (at most 500 characters)', { field: 'reason' });
   if (row.doc_state === 'D') throw new AppError('document_state_conflict', '폐기된 문서입니다 (the document was replaced by its issuer)', { field: 'dockey' });
   if (row.proc_state === 'C') throw new AppError('document_state_conflict', '공급자가 발행취소한 문서입니다 (the supplier cancelled the document)', { field: 'dockey' });
   const now = ctx.clock.now();

@@ -6,7 +6,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { Tenant } from '../subscriptions/authenticate-subscription.ts';
-import { readReason } from './cancel-document.ts';
+import { readReason } from './read-reason.ts';
 import { answerRequest, findReceivedRequest, mailBuyerOfAnswer, notRequested, type ReverseRow } from './reverse-requests.ts';
 import { recordReverseEvent } from './reverse-events.ts';
 

@@ -7,7 +7,7 @@
  */
 import type { Ctx } from '../../../platform/context.ts';
 import { AppError, invalidError, requiredError } from '../../../platform/errors.ts';
-import { textCharacterProblem } from '../../../platform/input.ts';
+import { optionalString, type Input } from '../../../platform/input.ts';
 import { audit, type Actor } from '../../access/audit-log.ts';
 import { BANK_NAMES, type BankGateway } from './bank-gateway.ts';
 import { bankError, ensureBillingAccount, readBillingAccount, type BillingAccountView } from './billing-account.ts';
@@ -27,18 +27,13 @@ export async function registerCmsConsent(ctx: Ctx, gateway: BankGateway, partner
   if (typeof input.accountNo !== 'string' || !/^[0-9-]{10,20}$/.test(input.accountNo) || !/^\d{10,16}$/.test(input.accountNo.replace(/-/g, ''))) {
     throw invalidError('accountNo', '계좌번호는 숫자 10~16자리입니다, 하이픈 허용 (expected 10 to 16 digits, hyphens allowed)');
   }
-  if (input.holder === undefined || input.holder === null || input.holder === '') throw requiredError('holder', '예금주');
-  if (typeof input.holder !== 'string' || !input.holder.trim() || input.holder.length > 60) throw invalidError('holder', '예금주는 60자 이하입니다 (expected at most 60 characters)');
+  const holder = optionalString(input as Input, 'holder', { max: 60, textOnly: true });
+  if (holder === undefined) throw requiredError('holder', '예금주');
   if (input.consent !== true) throw new AppError('cms_consent_required', '출금 동의(consent: true)가 있어야 추심을 등록할 수 있습니다 (prior withdrawal consent is required: Electronic Financial Transactions Act §15)', { field: 'consent' });
-  if (input.evidence !== undefined && input.evidence !== null && (typeof input.evidence !== 'string' || input.evidence.length > 500)) throw invalidError('evidence', '동의 증빙은 500자 이하의 문자열입니다 (expected a string of at most 500 characters)');
-  for (const field of ['holder', 'evidence'] as const) {
-    const bad = typeof input[field] === 'string' ? textCharacterProblem(input[field], field === 'evidence') : undefined;
-    if (bad) throw invalidError(field, bad);
-  }
+  const givenEvidence = optionalString(input as Input, 'evidence', { max: 500, multiline: true, textOnly: true });
   const accountNo = input.accountNo.replace(/-/g, '');
-  const holder = input.holder.trim();
   const now = ctx.clock.now();
-  const evidence = typeof input.evidence === 'string' && input.evidence.trim() ? input.evidence.trim() : `REST 동의 ${now.toISOString()} (${actor.label ?? actor.kind}${actor.ip ? `, ${actor.ip}` : ''})`;
+  const evidence = givenEvidence ?? `REST 동의 ${now.toISOString()} (${actor.label ?? actor.kind}${actor.ip ? `, ${actor.ip}` : ''})`;
   // the bank first: a refusal (bad account, holder) leaves nothing changed here; then the account row (and the
   // virtual account, which stays valid beside CMS) and the consent. A failure between them is repaired by the retry:
   // the bank registers the same payerRef once.
