@@ -12,21 +12,31 @@ export function xmlBuilderText(text: string): string {
 }
 
 /**
- * Text content as xmlbuilder2 writes what `xmlBuilderText` gives it: `&` `<` `>` escaped, CR as `&#13;` (the text
- * already free of characters XML cannot carry: replaceNonXmlCharacters). The writers that produce xmlbuilder2's
- * bytes without it (documents/xml-node.ts, signing/written-tax-invoice.ts) escape with this.
+ * Element text as xmlbuilder2 writes what `xmlBuilderText` gives it, without xmlbuilder2: characters XML cannot carry
+ * become U+FFFD, `&` `<` `>` become entities and a CR `&#13;`; quotes stay as they are. The writers that produce
+ * xmlbuilder2's bytes directly use it: the legacy answers (faces/legacy/legacy-codec.ts), the standard XML
+ * (documents/xml-node.ts); their tests hold them equal to xmlbuilder2.
  */
-export function escapeXmlText(text: string): string {
-  return text.replace(TEXT_SPECIALS, (c) => TEXT_ESCAPES[c]!);
+export function xmlText(text: string): string {
+  return escapeXmlText(replaceNonXmlCharacters(text));
 }
 
-const TEXT_SPECIALS = /[&<>\r]/g;
-const TEXT_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
+/** `xmlText` of a text already free of characters XML cannot carry (the signer checks that first). */
+export function escapeXmlText(text: string): string {
+  return MARKUP.test(text) ? text.replace(MARKUP_ALL, (c) => ENTITY[c]!) : text;
+}
+
+const MARKUP = /[&<>\r]/;
+const MARKUP_ALL = /[&<>\r]/g;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
 
 /** Every character XML 1.0 cannot carry (below) replaced by U+FFFD. */
 export function replaceNonXmlCharacters(text: string): string {
-  return text.replace(NOT_XML_CHARACTER, '\uFFFD');
+  return MAYBE_NOT_XML.test(text) ? text.replace(NOT_XML_CHARACTER, '\uFFFD') : text;
 }
+
+/** A cheap first look for what NOT_XML_CHARACTER replaces (any surrogate: pairs are checked there). */
+const MAYBE_NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/;
 
 /**
  * Characters XML 1.0 cannot carry at all, not even as a reference: C0 controls but tab, LF and CR, U+FFFE/FFFF

@@ -3,7 +3,7 @@
  * `fmt=json`) out, UTF-8 by default, CP949 (EUC-KR) when the request declares it.
  */
 import iconv from 'iconv-lite';
-import { replaceNonXmlCharacters } from '../../platform/xml-text.ts';
+import { xmlText } from '../../platform/xml-text.ts';
 import { AppError, invalidError } from '../../platform/errors.ts';
 import { CONTROL_CHARACTERS } from '../../platform/input.ts';
 
@@ -183,24 +183,10 @@ export interface LegacyAnswer {
 
 const text = (v: LegacyValue): string => (v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'Y' : 'N') : String(v));
 
-/**
- * Element text as the answer has always carried it (byte for byte what xmlbuilder2 wrote after xmlBuilderText,
- * pinned by legacy-codec.test.ts against xmlbuilder2 itself): characters XML cannot carry become U+FFFD, `&`
- * `<` `>` become entities and a CR `&#13;`; quotes stay as they are. Written directly: a 1,000-row MULTILIST
- * has 28,000 elements, and building them as a DOM cost ~200 ms (issue 13).
- */
-export function legacyXmlText(value: string): string {
-  const t = MAYBE_NOT_XML.test(value) ? replaceNonXmlCharacters(value) : value;
-  return MARKUP.test(t) ? t.replace(MARKUP_ALL, (c) => ENTITY[c]!) : t;
-}
-/** A cheap first look for what replaceNonXmlCharacters replaces (any surrogate: pairs are checked there). */
-const MAYBE_NOT_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]/;
-const MARKUP = /[&<>\r]/;
-const MARKUP_ALL = /[&<>\r]/g;
-const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#13;' };
-
 /** `<name>text</name>`; an element is empty-tagged (`<list/>`) only when it has no text node at all. */
-const element = (name: string, value: string): string => `<${name}>${legacyXmlText(value)}</${name}>`;
+// element text byte for byte what xmlbuilder2 wrote after xmlBuilderText (legacy-codec.test.ts holds it to xmlbuilder2);
+// written directly: a 1,000-row MULTILIST has 28,000 elements, and building them as a DOM cost ~200 ms (issue 13)
+const element = (name: string, value: string): string => `<${name}>${xmlText(value)}</${name}>`;
 
 /**
  * The answer is encoded in pieces of about ENCODED_PIECE characters as it is written, not as one string at the end:

@@ -8,7 +8,7 @@
  * xmlbuilder2.
  */
 import { create } from 'xmlbuilder2';
-import { escapeXmlText, replaceNonXmlCharacters, xmlBuilderText } from '../../platform/xml-text.ts';
+import { xmlBuilderText, xmlText } from '../../platform/xml-text.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -79,7 +79,7 @@ class CompactWriter {
       return true;
     }
     this.out += openTag;
-    if (node.text !== undefined) this.out += escapeXmlText(replaceNonXmlCharacters(node.text));
+    if (node.text !== undefined) this.out += xmlText(node.text);
     if (children) for (const child of children) if (!this.element(child)) return false;
     this.out += `</${node.name}>`;
     return true;

@@ -21,7 +21,7 @@ import { escapeXmlText, replaceNonXmlCharacters } from '../../platform/xml-text.
 import { DSIG_PREFIX, canonicalSignedInfo } from './nts-signature-profile.ts';
 import { DSIG_NS, EXCHANGED_DOCUMENT_CHILDREN, KEC_NS, TaxInvoiceXmlError } from './tax-invoice-xml.ts';
 import { assertSigningKey, spliceSignature } from './tax-invoice-signature.ts';
-import { renderNamespaceDeclarations } from './xml-c14n.ts';
+import { escapeC14nText, renderNamespaceDeclarations } from './xml-c14n.ts';
 
 /** An element as the writer builds it: text (may be ''), then children; no attributes below the root. */
 export interface WrittenElement {
@@ -88,8 +88,6 @@ function checkPlainValue(value: string, what: string): void {
 }
 
 const TEXT_NEEDS_WORK = /[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffd-\uffff]/;
-const TEXT_SPECIALS = /[&<>\r]/g;
-const CANONICAL_SPECIALS: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 
 /** Both forms of the tree below the root, in one walk. */
 class Writer {
@@ -125,7 +123,7 @@ class Writer {
     // xmldom warns on U+FFFD and parseXmlStrict makes every warning fatal: the generic path refuses such text
     if (text.includes('\uFFFD')) throw new TaxInvoiceXmlError('a text holds U+FFFD or a character XML cannot carry');
     this.xml += escapeXmlText(text);
-    if (canonical) this.c14n += text.replace(TEXT_SPECIALS, (c) => CANONICAL_SPECIALS[c]!);
+    if (canonical) this.c14n += escapeC14nText(text);
   }
 }
 
